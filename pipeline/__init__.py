@@ -1,0 +1,1 @@
+"""mlentory-pipeline: Hugging Face model metadata to FAIR4ML, graph and search, as doit assets."""

@@ -1,0 +1,102 @@
+"""The MLentory asset registry: every data asset of the pipeline, in build order.
+
+Each asset names its upstream assets, its outputs under `data/` and the function that builds it.
+Build functions are thin: they move data between files and call the stage modules
+(`extract/`, `transform/`), which are declared as the asset's code so editing them reruns it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.doit_tasks import BuildContext
+from pipeline.extract import hf
+from pipeline.registry import Asset, Job, Output, PipelineError, Registry
+from pipeline.storage import read_jsonl, write_jsonl
+from pipeline.transform import fair4ml, jsonld, validation
+
+BATCH_ROWS = 10_000
+HF = "hf_etl"
+
+
+def build_hf_raw_models(ctx: BuildContext) -> dict:
+    records, rejected = hf.harvest(ctx.settings)
+    pq.write_table(hf.to_table(records), ctx.output("models"), compression="zstd")
+    write_jsonl(ctx.output("quarantine"), rejected)
+    readme_missing = sum(1 for r in records if r.readme_status != "ok")
+    return {"models": len(records), "quarantined": len(rejected), "without_readme": readme_missing,
+            "source": "snapshot" if ctx.settings.hf_offline else ctx.settings.hf_endpoint}
+
+
+def build_hf_models_normalized(ctx: BuildContext) -> dict:
+    raw = pq.ParquetFile(ctx.input("hf_raw_models"))
+    ok = quarantined = 0
+    with pq.ParquetWriter(ctx.output("parquet"), fair4ml.ARROW_SCHEMA, compression="zstd") as parquet, \
+            ctx.output("jsonl").open("w", encoding="utf-8") as jsonl, \
+            ctx.output("quarantine").open("w", encoding="utf-8") as quarantine:
+        for batch in raw.iter_batches(batch_size=BATCH_ROWS):
+            good = []
+            for row in batch.to_pylist():
+                record = fair4ml.to_fair4ml(json.loads(row["raw_json"]), row["readme"])
+                issues = validation.problems(record)
+                if issues:
+                    entry = validation.quarantine_entry(row["id"], "schema", issues)
+                    quarantine.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+                    quarantined += 1
+                else:
+                    good.append(record)
+                    jsonl.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+            parquet.write_table(pa.Table.from_pylist(good, schema=fair4ml.ARROW_SCHEMA))
+            ok += len(good)
+    if ok == 0 and quarantined:
+        raise PipelineError(f"all {quarantined} records failed validation: see {ctx.final_path('quarantine')}")
+    return {"models": ok, "quarantined": quarantined}
+
+
+def build_hf_models_jsonld(ctx: BuildContext) -> dict:
+    count = jsonld.write_file(read_jsonl(ctx.input("hf_models_normalized", "jsonl")), ctx.output("jsonld"))
+    return {"models": count}
+
+
+REGISTRY = Registry(
+    assets=[
+        Asset(
+            name="hf_raw_models",
+            description="Model metadata and model cards harvested from the Hugging Face Hub (raw JSON kept)",
+            group=HF,
+            build=build_hf_raw_models,
+            outputs={"models": Output("data/raw/hf/models.parquet"),
+                     "quarantine": Output("data/raw/hf/quarantine.jsonl", side=True)},
+            inputs=lambda s: hf.snapshot_files() if s.hf_offline else [],
+            code=("pipeline.extract.hf",),
+            config=lambda s: s.hf_harvest_identity(),
+            max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours),
+        ),
+        Asset(
+            name="hf_models_normalized",
+            description="Hub models mapped to FAIR4ML and validated against the JSON Schema (bad ones quarantined)",
+            group=HF,
+            build=build_hf_models_normalized,
+            upstream=("hf_raw_models",),
+            outputs={"parquet": Output("data/normalized/hf/models.parquet"),
+                     "jsonl": Output("data/normalized/hf/models.jsonl"),
+                     "quarantine": Output("data/normalized/hf/quarantine.jsonl", side=True)},
+            inputs=lambda s: [str(validation.schema_path(validation.MODEL_SCHEMA))],
+            code=("pipeline.transform.fair4ml", "pipeline.transform.modelcard", "pipeline.transform.validation"),
+        ),
+        Asset(
+            name="hf_models_jsonld",
+            description="FAIR4ML records as one JSON-LD document with schema.org and FAIR4ML context",
+            group=HF,
+            build=build_hf_models_jsonld,
+            upstream=("hf_models_normalized",),
+            outputs={"jsonld": Output("data/rdf/hf/models.jsonld")},
+            code=("pipeline.transform.jsonld",),
+        ),
+    ],
+    jobs=[Job("hf_etl_job", "Harvest, normalize and publish Hugging Face models (all hf_etl assets)", (HF,))],
+)

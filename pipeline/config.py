@@ -1,0 +1,100 @@
+"""Pipeline settings: one place that reads the environment and `pyproject.toml` `[tool.mlentory]`.
+
+Every setting has a default here, may be set in `[tool.mlentory]`, and may be overridden by the
+environment variable `MLENTORY_<NAME>` (upper case). A few settings follow the names their
+ecosystems already use (`HF_HUB_OFFLINE`, `HF_ENDPOINT`, `HF_TOKEN`). Nothing else in the package
+reads `os.environ`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+DEFAULT_HF_ENDPOINT = "https://huggingface.co"
+_TRUE = {"1", "true", "yes", "on"}
+
+
+class SettingsError(ValueError):
+    """A setting has a value the pipeline cannot use; the message names the setting."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    hf_offline: bool = False
+    hf_endpoint: str = DEFAULT_HF_ENDPOINT
+    hf_token: str | None = field(default=None, repr=False)
+    hf_limit: int = 100
+    hf_filter: tuple[str, ...] = ()
+    hf_author: str | None = None
+    hf_search: str | None = None
+    hf_fetch_readme: bool = True
+    hf_max_age_hours: float = 24.0
+    hf_timeout_s: float = 30.0
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    def hf_harvest_identity(self) -> dict:
+        """What decides which models a harvest returns: a change here makes the harvest stale."""
+        if self.hf_offline:
+            return {"source": "snapshot"}
+        return {
+            "source": "hub",
+            "endpoint": self.hf_endpoint,
+            "limit": self.hf_limit,
+            "filter": list(self.hf_filter),
+            "author": self.hf_author,
+            "search": self.hf_search,
+            "readme": self.hf_fetch_readme,
+        }
+
+
+def _coerce(name: str, raw, default):
+    """Convert a pyproject or environment value to the type of the setting's default."""
+    try:
+        if isinstance(default, bool):
+            return raw if isinstance(raw, bool) else str(raw).strip().lower() in _TRUE
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+        if isinstance(default, tuple):
+            items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
+            return tuple(str(i).strip() for i in items if str(i).strip())
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"setting {name}={raw!r} is not a valid {type(default).__name__}") from exc
+    return None if raw in ("", None) else str(raw)
+
+
+def _pyproject_settings(root: Path) -> dict:
+    path = root / "pyproject.toml"
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh).get("tool", {}).get("mlentory", {})
+
+
+def load_settings(root: Path | str | None = None, environ: dict | None = None) -> Settings:
+    """Settings for the project at `root` (default: the current directory, where doit runs)."""
+    root = Path(root or os.getcwd()).resolve()
+    env = os.environ if environ is None else environ
+    values: dict = {"root": root}
+    table = _pyproject_settings(root)
+    for f in fields(Settings):
+        if f.name == "root":
+            continue
+        default = f.default
+        raw = table.get(f.name, default)
+        raw = env.get(f"MLENTORY_{f.name.upper()}", raw)
+        values[f.name] = _coerce(f.name, raw, default) if raw is not default else default
+    values["hf_offline"] = _coerce("HF_HUB_OFFLINE", env.get("HF_HUB_OFFLINE", values["hf_offline"]), False)
+    values["hf_endpoint"] = (env.get("HF_ENDPOINT") or values["hf_endpoint"]).rstrip("/")
+    values["hf_token"] = env.get("HF_TOKEN") or values["hf_token"]
+    if values["hf_limit"] < 0:
+        raise SettingsError("setting hf_limit must be >= 0 (0 means no limit)")
+    return Settings(**values)

@@ -1,0 +1,155 @@
+"""Hugging Face Hub source: model metadata from the list endpoint plus each model card's README.
+
+Live, it pages through `GET /api/models?full=true&cardData=true&sort=lastModified` with
+`huggingface_hub`'s own pagination and retrying HTTP helper (backoff on 408/429/5xx), honouring
+HF_ENDPOINT and HF_TOKEN. With HF_HUB_OFFLINE=1 it reads the bundled snapshot, which has the same
+shape. Each record keeps the item's raw JSON, so no field the Hub sends is lost.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pyarrow as pa
+from huggingface_hub import hf_hub_url
+from huggingface_hub.errors import HfHubHTTPError
+from huggingface_hub.utils import build_hf_headers, http_backoff, httpx, paginate
+
+from pipeline.config import Settings
+from pipeline.registry import PipelineError
+
+SNAPSHOT_DIR = Path(__file__).resolve().parent.parent / "snapshot" / "hf"
+SNAPSHOT_MODELS = SNAPSHOT_DIR / "api" / "models.json"
+SNAPSHOT_READMES = SNAPSHOT_DIR / "readmes"
+RETRY_STATUS = (408, 429, 500, 502, 503, 504)
+README_WORKERS = 8
+
+RAW_SCHEMA = pa.schema([
+    pa.field("id", pa.string(), nullable=False),
+    pa.field("last_modified", pa.string()),
+    pa.field("raw_json", pa.string(), nullable=False),
+    pa.field("readme", pa.large_string()),
+    pa.field("readme_status", pa.string(), nullable=False),
+])
+
+
+@dataclass
+class RawModel:
+    id: str
+    last_modified: str | None
+    raw_json: str
+    readme: str | None
+    readme_status: str  # ok | missing | forbidden | error: <reason> | not fetched
+
+
+def snapshot_files() -> list[str]:
+    """Every file of the bundled snapshot (the offline harvest's inputs)."""
+    return [str(SNAPSHOT_MODELS)] + sorted(str(p) for p in SNAPSHOT_READMES.rglob("README.md"))
+
+
+def _split_valid(items: Iterable) -> tuple[list[dict], list[dict]]:
+    """Items the pipeline can key (a dict with a string id) and quarantine entries for the rest."""
+    good, bad = [], []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            bad.append({"id": None, "path": f"/{index}", "reason": f"item is a {type(item).__name__}, not an object",
+                        "raw": json.dumps(item, ensure_ascii=False, default=str)[:2000]})
+        elif not isinstance(item.get("id"), str) or not item["id"].strip():
+            bad.append({"id": None, "path": f"/{index}/id", "reason": "item has no string 'id'",
+                        "raw": json.dumps(item, ensure_ascii=False)[:2000]})
+        else:
+            good.append(item)
+    return good, bad
+
+
+def _raw(item: dict, readme: str | None, status: str) -> RawModel:
+    return RawModel(item["id"], item.get("lastModified"), json.dumps(item, ensure_ascii=False), readme, status)
+
+
+def read_snapshot() -> tuple[list[RawModel], list[dict]]:
+    """The bundled snapshot as raw records, plus quarantine entries for unusable items."""
+    items = json.loads(SNAPSHOT_MODELS.read_text(encoding="utf-8"))
+    good, bad = _split_valid(items)
+    records = []
+    for item in good:
+        readme_path = SNAPSHOT_READMES / item["id"] / "README.md"
+        if readme_path.exists():
+            records.append(_raw(item, readme_path.read_text(encoding="utf-8"), "ok"))
+        else:
+            records.append(_raw(item, None, "missing"))
+    return records, bad
+
+
+def _hub_error(settings: Settings, exc: Exception) -> PipelineError:
+    if isinstance(exc, HfHubHTTPError) and exc.response is not None and exc.response.status_code in (401, 403):
+        return PipelineError(
+            f"the Hugging Face Hub at {settings.hf_endpoint} refused the request "
+            f"({exc.response.status_code}): check HF_TOKEN")
+    return PipelineError(
+        f"cannot reach the Hugging Face Hub at {settings.hf_endpoint}: {exc.__class__.__name__}: {exc} - "
+        "check the network or HF_ENDPOINT, or set HF_HUB_OFFLINE=1 to build from the bundled snapshot")
+
+
+def iter_hub_models(settings: Settings) -> Iterator[dict]:
+    """Raw model items from the list endpoint, most recently modified first, all pages."""
+    params: dict = {"full": True, "cardData": True, "sort": "lastModified"}
+    if settings.hf_filter:
+        params["filter"] = list(settings.hf_filter)
+    if settings.hf_author:
+        params["author"] = settings.hf_author
+    if settings.hf_search:
+        params["search"] = settings.hf_search
+    if settings.hf_limit:
+        params["limit"] = min(settings.hf_limit, 1000)
+    headers = build_hf_headers(token=settings.hf_token)
+    items = paginate(f"{settings.hf_endpoint}/api/models", params=params, headers=headers,
+                     timeout=settings.hf_timeout_s)
+    yield from (islice(items, settings.hf_limit) if settings.hf_limit else items)
+
+
+def fetch_readme(settings: Settings, repo_id: str) -> tuple[str | None, str]:
+    """A model card's README text and a status; a missing card is a status, not an error."""
+    url = hf_hub_url(repo_id, "README.md", endpoint=settings.hf_endpoint)
+    try:
+        response = http_backoff("GET", url, headers=build_hf_headers(token=settings.hf_token),
+                                retry_on_status_codes=RETRY_STATUS, timeout=settings.hf_timeout_s,
+                                follow_redirects=True)
+    except (httpx.TimeoutException, httpx.NetworkError) as exc:
+        return None, f"error: {exc.__class__.__name__}"
+    if response.status_code == 404:
+        return None, "missing"
+    if response.status_code in (401, 403):
+        return None, "forbidden"
+    if response.status_code >= 400:
+        return None, f"error: HTTP {response.status_code}"
+    return response.text, "ok"
+
+
+def harvest_hub(settings: Settings) -> tuple[list[RawModel], list[dict]]:
+    """Live harvest: list models, then fetch their READMEs concurrently."""
+    try:
+        good, bad = _split_valid(iter_hub_models(settings))
+    except (HfHubHTTPError, httpx.HTTPError, OSError) as exc:
+        raise _hub_error(settings, exc) from exc
+    if not settings.hf_fetch_readme:
+        return [_raw(item, None, "not fetched") for item in good], bad
+    with ThreadPoolExecutor(README_WORKERS) as pool:
+        readmes = list(pool.map(lambda item: fetch_readme(settings, item["id"]), good))
+    return [_raw(item, text, status) for item, (text, status) in zip(good, readmes)], bad
+
+
+def harvest(settings: Settings) -> tuple[list[RawModel], list[dict]]:
+    """Raw models sorted by id (so an unchanged harvest writes identical bytes) plus quarantine entries."""
+    records, bad = read_snapshot() if settings.hf_offline else harvest_hub(settings)
+    unique = {r.id: r for r in records}  # a model listed twice across pages counts once
+    return [unique[k] for k in sorted(unique)], bad
+
+
+def to_table(records: list[RawModel]) -> pa.Table:
+    return pa.Table.from_pylist([r.__dict__ for r in records], schema=RAW_SCHEMA)
+

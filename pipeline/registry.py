@@ -1,0 +1,138 @@
+"""The asset registry: what each data asset is, what it needs, what it writes, and which code builds it.
+
+Everything else (doit tasks, status, lineage, the UI) is derived from these declarations, so a
+path or a dependency is written exactly once: here.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib
+import inspect
+import textwrap
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Callable, Iterator, Mapping
+
+from pipeline.config import Settings
+
+
+class PipelineError(Exception):
+    """A failure with a message a user can act on; printed as one line, never as a traceback."""
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file an asset writes. `side` outputs (quarantine, rejects, receipts) feed no downstream asset."""
+
+    path: str
+    side: bool = False
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One data asset: a doit task that turns its upstream assets' files into its own outputs."""
+
+    name: str
+    description: str
+    group: str
+    build: Callable
+    outputs: Mapping[str, Output]
+    upstream: tuple[str, ...] = ()
+    # Files that are inputs but not assets (schemas, the bundled snapshot); given the settings.
+    inputs: Callable[[Settings], list[str]] = lambda settings: []
+    # Modules whose code counts as this asset's code, besides the build function itself.
+    code: tuple[str, ...] = ()
+    # The settings that change what this asset writes.
+    config: Callable[[Settings], Mapping] = lambda settings: {}
+    # How long an output stays fresh when it depends on the outside world (e.g. a live harvest).
+    max_age: Callable[[Settings], timedelta | None] = lambda settings: None
+
+    def output_paths(self, include_side: bool = True) -> list[str]:
+        return [o.path for o in self.outputs.values() if include_side or not o.side]
+
+
+@dataclass(frozen=True)
+class Job:
+    """A named selection of assets (Dagster's job): `doit <job>` builds them and what they need."""
+
+    name: str
+    description: str
+    groups: tuple[str, ...]
+
+
+@dataclass
+class Registry:
+    assets: list[Asset]
+    jobs: list[Job] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._by_name = {a.name: a for a in self.assets}
+        if len(self._by_name) != len(self.assets):
+            raise ValueError("asset names must be unique")
+        producers: dict[str, str] = {}
+        for asset in self.assets:
+            for up in asset.upstream:
+                if up not in self._by_name:
+                    raise ValueError(f"asset {asset.name} names unknown upstream asset {up}")
+            for path in asset.output_paths():
+                if path in producers:
+                    raise ValueError(f"{path} is written by both {producers[path]} and {asset.name}")
+                producers[path] = asset.name
+        self._producers = producers
+
+    def __iter__(self) -> Iterator[Asset]:
+        return iter(self.assets)
+
+    def __getitem__(self, name: str) -> Asset:
+        return self._by_name[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._by_name
+
+    def producer_of(self, path: str) -> str | None:
+        """The asset that writes `path` (relative to the project root), if any."""
+        return self._producers.get(Path(path).as_posix())
+
+    def downstream(self, name: str) -> list[str]:
+        return [a.name for a in self.assets if name in a.upstream]
+
+    def input_paths(self, asset: Asset, settings: Settings) -> list[str]:
+        """Every file the asset reads: upstream outputs (not side outputs) and declared inputs."""
+        paths = [p for up in asset.upstream for p in self[up].output_paths(include_side=False)]
+        return paths + list(asset.inputs(settings))
+
+    def job_assets(self, job: Job) -> list[str]:
+        return [a.name for a in self.assets if a.group in job.groups]
+
+
+def load_registry(ref: str) -> Registry:
+    """Import a registry from a `module:attribute` reference (picklable, so workers can re-import it)."""
+    module_name, _, attr = ref.partition(":")
+    return getattr(importlib.import_module(module_name), attr or "REGISTRY")
+
+
+def _strip_docstrings(tree: ast.AST) -> ast.AST:
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                    and isinstance(body[0].value.value, str):
+                node.body = body[1:] or [ast.Pass()]
+    return tree
+
+
+def normalized_code(source: str) -> str:
+    """The code's syntax tree without comments, docstrings or formatting: what it does, not how it reads."""
+    tree = _strip_docstrings(ast.parse(textwrap.dedent(source)))
+    return ast.dump(tree, annotate_fields=False, include_attributes=False)
+
+
+def code_fingerprint(asset: Asset) -> str:
+    """Digest of the asset's build function and declared code modules; changes only when behaviour may."""
+    digest = hashlib.sha256(normalized_code(inspect.getsource(asset.build)).encode())
+    for module_name in asset.code:
+        digest.update(normalized_code(inspect.getsource(importlib.import_module(module_name))).encode())
+    return digest.hexdigest()

@@ -1,0 +1,84 @@
+"""Atomic outputs: an asset writes to staging files that replace the real ones only when it succeeds.
+
+A failed or killed task therefore leaves the previous good output in place. A staged file whose
+bytes equal the existing output is discarded instead of renamed, so the output keeps its mtime and
+doit sees nothing to re-hash or rerun downstream (early cutoff).
+"""
+
+from __future__ import annotations
+
+import filecmp
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Iterable, Mapping
+
+STAGING_SUFFIX = ".staging"
+
+
+class StagedOutputs:
+    """Staging paths for a set of outputs, committed all together or not at all."""
+
+    def __init__(self, targets: Mapping[str, Path]):
+        self.targets = dict(targets)
+        self.staged = {key: self._staging_path(path) for key, path in self.targets.items()}
+
+    @staticmethod
+    def _staging_path(target: Path) -> Path:
+        return target.with_name(f".{target.name}.{os.getpid()}{STAGING_SUFFIX}")
+
+    def __getitem__(self, key: str) -> Path:
+        return self.staged[key]
+
+    def prepare(self) -> None:
+        for path in self.staged.values():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.unlink(missing_ok=True)
+
+    def commit(self) -> dict[str, bool]:
+        """Move every staged file over its target; returns which targets changed."""
+        missing = [key for key, path in self.staged.items() if not path.exists()]
+        if missing:
+            self.discard()
+            raise RuntimeError(f"the build wrote no file for output(s): {', '.join(missing)}")
+        changed = {}
+        for key, staged in self.staged.items():
+            target = self.targets[key]
+            if target.exists() and filecmp.cmp(staged, target, shallow=False):
+                staged.unlink()
+                changed[key] = False
+            else:
+                os.replace(staged, target)
+                changed[key] = True
+        return changed
+
+    def discard(self) -> None:
+        for path in self.staged.values():
+            path.unlink(missing_ok=True)
+
+
+def write_jsonl(path: Path, records: Iterable[Mapping]) -> int:
+    """Write one JSON object per line (keys sorted, so equal records give equal bytes)."""
+    count = 0
+    with path.open("w", encoding="utf-8") as fh:
+        for record in records:
+            fh.write(json.dumps(record, ensure_ascii=False, sort_keys=True))
+            fh.write("\n")
+            count += 1
+    return count
+
+
+def read_jsonl(path: Path) -> Iterable[dict]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,137 @@
+"""Model card (README.md) reading: YAML front matter, markdown sections and code samples.
+
+Cards are written by people: no front matter, malformed YAML and free-form headings are all
+common. Parsing never raises; what went wrong is reported in `yaml_status` / `yaml_error`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)(?:\r?\n)?^---[ \t]*$\r?\n?", re.S | re.M)
+_HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<title>.+?)[ \t#]*$", re.M)
+_FENCE = re.compile(r"^(?P<fence>```|~~~)[ \t]*(?P<lang>[\w+-]*)[^\n]*\n(?P<code>.*?)^(?P=fence)[ \t]*$", re.S | re.M)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+DESCRIPTION_HEADINGS = re.compile(
+    r"^(model (description|details|summary|overview|card)|description|overview|summary|introduction|about)\b", re.I)
+INTENDED_USE_HEADINGS = re.compile(r"^(intended uses?|uses|direct use|use cases?|intended use)", re.I)
+LIMITATIONS_HEADINGS = re.compile(r"(limitation|bias|risk)", re.I)
+USAGE_HEADINGS = re.compile(r"(how to use|usage|quick ?start|getting started|inference|example)", re.I)
+MAX_TEXT = 4000
+
+
+@dataclass
+class Section:
+    level: int
+    title: str
+    text: str
+
+
+@dataclass
+class ModelCard:
+    metadata: dict | None
+    yaml_status: str  # ok | none (no front matter) | malformed | missing (no README)
+    yaml_error: str | None
+    body: str
+    title: str | None = None
+    sections: list[Section] = field(default_factory=list)
+
+    def section(self, heading: re.Pattern) -> Section | None:
+        """The first section whose heading matches and that has text of its own."""
+        for section in self.sections:
+            if heading.search(section.title) and clean_text(section.text):
+                return section
+        return None
+
+
+def clean_text(markdown: str, limit: int = MAX_TEXT) -> str:
+    """Readable plain text from markdown prose: no code, HTML, images or link targets."""
+    text = _FENCE.sub("", markdown)
+    text = _HTML_COMMENT.sub("", text)
+    text = _MD_IMAGE.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _HTML_TAG.sub("", text)
+    lines = [line.strip() for line in text.splitlines()]
+    paragraphs, current = [], []
+    for line in lines + [""]:
+        if line and not line.startswith("|") and not set(line) <= set("-=*_ "):
+            current.append(line)
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+    joined = "\n\n".join(paragraphs).strip()
+    return joined[:limit].rstrip()
+
+
+def _split_front_matter(text: str) -> tuple[dict | None, str, str | None, str]:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return None, "none", None, text
+    body = text[match.end():]
+    try:
+        data = yaml.safe_load(match["yaml"])
+    except yaml.YAMLError as exc:
+        return None, "malformed", " ".join(str(exc).split())[:300], body
+    if data is None:
+        return {}, "ok", None, body
+    if not isinstance(data, dict):
+        return None, "malformed", f"front matter is a {type(data).__name__}, not a mapping", body
+    return data, "ok", None, body
+
+
+def parse_card(text: str | None) -> ModelCard:
+    if text is None:
+        return ModelCard(None, "missing", None, "")
+    metadata, status, error, body = _split_front_matter(text)
+    card = ModelCard(metadata, status, error, body)
+    unfenced = _FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), body)  # headings inside code are not headings
+    headings = list(_HEADING.finditer(unfenced))
+    for index, heading in enumerate(headings):
+        end = headings[index + 1].start() if index + 1 < len(headings) else len(body)
+        title = clean_text(heading["title"], 200)
+        card.sections.append(Section(len(heading["hashes"]), title, body[heading.end():end]))
+        if card.title is None and len(heading["hashes"]) == 1:
+            card.title = title
+    return card
+
+
+def description(card: ModelCard) -> str | None:
+    """The card's own description section, else its first prose paragraph."""
+    section = card.section(DESCRIPTION_HEADINGS)
+    if section:
+        return clean_text(section.text) or None
+    first_heading = _HEADING.search(_FENCE.sub("", card.body))
+    preamble = card.body[: first_heading.start()] if first_heading else card.body
+    for chunk in [preamble] + [s.text for s in card.sections]:
+        text = clean_text(chunk)
+        if text:
+            return text.split("\n\n")[0]
+    return None
+
+
+def section_text(card: ModelCard, heading: re.Pattern) -> str | None:
+    section = card.section(heading)
+    return clean_text(section.text) if section else None
+
+
+def code_snippet(card: ModelCard) -> str | None:
+    """The first code sample of a usage section, else the first Python code block of the card."""
+    section = card.section(USAGE_HEADINGS)
+    candidates = [section.text] if section else []
+    candidates.append(card.body)
+    for chunk in candidates:
+        for block in _FENCE.finditer(chunk):
+            lang = block["lang"].lower()
+            if chunk is card.body and lang not in ("python", "py", "python3"):
+                continue
+            code = block["code"].strip("\n")
+            if code.strip():
+                return code[:MAX_TEXT]
+    return None

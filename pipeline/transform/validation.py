@@ -1,0 +1,39 @@
+"""Validate records against the JSON Schemas in `schemas/` and describe failures for the quarantine file."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
+MODEL_SCHEMA = "fair4ml-mlmodel.schema.json"
+
+
+def schema_path(name: str) -> Path:
+    return SCHEMA_DIR / name
+
+
+@lru_cache(maxsize=None)
+def validator(name: str) -> Draft202012Validator:
+    schema = json.loads(schema_path(name).read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def _pointer(path) -> str:
+    return "/" + "/".join(str(p) for p in path)
+
+
+def problems(record: dict, schema: str = MODEL_SCHEMA) -> list[dict]:
+    """Every way the record breaks the schema, as {path, reason}, most specific first."""
+    errors = sorted(validator(schema).iter_errors(record), key=lambda e: (list(e.absolute_path), e.message))
+    return [{"path": _pointer(e.absolute_path), "reason": e.message[:500]} for e in errors]
+
+
+def quarantine_entry(record_id: str | None, stage: str, issues: list[dict]) -> dict:
+    """One quarantine line: the id, the first failing path and reason, and all of them."""
+    return {"id": record_id, "stage": stage, "path": issues[0]["path"], "reason": issues[0]["reason"],
+            "errors": issues}
