@@ -71,7 +71,7 @@ REGISTRY = Registry(
             build=build_hf_raw_models,
             outputs={"models": Output("data/raw/hf/models.parquet"),
                      "quarantine": Output("data/raw/hf/quarantine.jsonl", side=True)},
-            inputs=lambda s: hf.snapshot_files() if s.hf_offline else [],
+            inputs=lambda s: hf.snapshot_files(s) if s.hf_offline else [],
             code=("pipeline.extract.hf",),
             config=lambda s: s.hf_harvest_identity(),
             max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours),

@@ -34,6 +34,8 @@ class Settings:
     hf_fetch_readme: bool = True
     hf_max_age_hours: float = 24.0
     hf_timeout_s: float = 30.0
+    # Offline source: the bundled snapshot unless pointed at another folder of the same layout.
+    hf_snapshot_dir: str | None = None
 
     @property
     def data_dir(self) -> Path:
@@ -42,7 +44,7 @@ class Settings:
     def hf_harvest_identity(self) -> dict:
         """What decides which models a harvest returns: a change here makes the harvest stale."""
         if self.hf_offline:
-            return {"source": "snapshot"}
+            return {"source": "snapshot", "dir": self.hf_snapshot_dir}
         return {
             "source": "hub",
             "endpoint": self.hf_endpoint,

@@ -15,7 +15,8 @@ from doit.exceptions import TaskFailed
 from doit.tools import config_changed, timeout
 
 from pipeline.config import Settings, load_settings
-from pipeline.registry import Asset, PipelineError, Registry, code_fingerprint, load_registry
+from pipeline.registry import (Asset, PipelineError, Registry, code_fingerprint, load_registry,
+                               missing_input_message)
 from pipeline.storage import StagedOutputs
 
 DEP_DIR = "data/.doit"
@@ -54,6 +55,10 @@ def materialize(registry_ref: str, name: str) -> dict | TaskFailed:
     registry = load_registry(registry_ref)
     asset = registry[name]
     settings = load_settings()
+    for path in registry.input_paths(asset, settings):
+        if not (settings.root / path).exists():
+            # doit skips its own missing-file check when another check already says "run"
+            return TaskFailed(missing_input_message(name, path, registry.producer_of(path)))
     staged = StagedOutputs({k: settings.root / o.path for k, o in asset.outputs.items()})
     staged.prepare()
     started = time.perf_counter()

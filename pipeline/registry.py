@@ -108,6 +108,14 @@ class Registry:
         return [a.name for a in self.assets if a.group in job.groups]
 
 
+def missing_input_message(asset: str, path: str, producer: str | None) -> str:
+    """The one line a user reads when an asset's input file was never built."""
+    if producer:
+        return (f"{asset}: its input {path} was never built - run `doit {producer}` first, "
+                f"or `doit {asset}` without -s to build what it needs")
+    return f"{asset}: its input file {path} does not exist"
+
+
 def load_registry(ref: str) -> Registry:
     """Import a registry from a `module:attribute` reference (picklable, so workers can re-import it)."""
     module_name, _, attr = ref.partition(":")

@@ -9,6 +9,7 @@ shape. Each record keeps the item's raw JSON, so no field the Hub sends is lost.
 from __future__ import annotations
 
 import json
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
@@ -23,10 +24,9 @@ from huggingface_hub.utils import build_hf_headers, http_backoff, httpx, paginat
 from pipeline.config import Settings
 from pipeline.registry import PipelineError
 
-SNAPSHOT_DIR = Path(__file__).resolve().parent.parent / "snapshot" / "hf"
-SNAPSHOT_MODELS = SNAPSHOT_DIR / "api" / "models.json"
-SNAPSHOT_READMES = SNAPSHOT_DIR / "readmes"
+BUNDLED_SNAPSHOT = Path(__file__).resolve().parent.parent / "snapshot" / "hf"
 RETRY_STATUS = (408, 429, 500, 502, 503, 504)
+_REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
 README_WORKERS = 8
 
 RAW_SCHEMA = pa.schema([
@@ -47,9 +47,14 @@ class RawModel:
     readme_status: str  # ok | missing | forbidden | error: <reason> | not fetched
 
 
-def snapshot_files() -> list[str]:
-    """Every file of the bundled snapshot (the offline harvest's inputs)."""
-    return [str(SNAPSHOT_MODELS)] + sorted(str(p) for p in SNAPSHOT_READMES.rglob("README.md"))
+def snapshot_dir(settings: Settings) -> Path:
+    return Path(settings.hf_snapshot_dir).resolve() if settings.hf_snapshot_dir else BUNDLED_SNAPSHOT
+
+
+def snapshot_files(settings: Settings) -> list[str]:
+    """Every file of the snapshot: the offline harvest's inputs (`api/models.json`, `readmes/<id>/README.md`)."""
+    root = snapshot_dir(settings)
+    return [str(root / "api" / "models.json")] + sorted(str(p) for p in (root / "readmes").rglob("README.md"))
 
 
 def _split_valid(items: Iterable) -> tuple[list[dict], list[dict]]:
@@ -59,9 +64,10 @@ def _split_valid(items: Iterable) -> tuple[list[dict], list[dict]]:
         if not isinstance(item, dict):
             bad.append({"id": None, "path": f"/{index}", "reason": f"item is a {type(item).__name__}, not an object",
                         "raw": json.dumps(item, ensure_ascii=False, default=str)[:2000]})
-        elif not isinstance(item.get("id"), str) or not item["id"].strip():
-            bad.append({"id": None, "path": f"/{index}/id", "reason": "item has no string 'id'",
-                        "raw": json.dumps(item, ensure_ascii=False)[:2000]})
+        elif not isinstance(item.get("id"), str) or not _REPO_ID.match(item["id"]) or ".." in item["id"]:
+            bad.append({"id": item.get("id") if isinstance(item.get("id"), str) else None, "path": f"/{index}/id",
+                        "reason": f"item has no valid repo 'id' (got {item.get('id')!r})",
+                        "raw": json.dumps(item, ensure_ascii=False, default=str)[:2000]})
         else:
             good.append(item)
     return good, bad
@@ -71,13 +77,20 @@ def _raw(item: dict, readme: str | None, status: str) -> RawModel:
     return RawModel(item["id"], item.get("lastModified"), json.dumps(item, ensure_ascii=False), readme, status)
 
 
-def read_snapshot() -> tuple[list[RawModel], list[dict]]:
-    """The bundled snapshot as raw records, plus quarantine entries for unusable items."""
-    items = json.loads(SNAPSHOT_MODELS.read_text(encoding="utf-8"))
+def read_snapshot(settings: Settings) -> tuple[list[RawModel], list[dict]]:
+    """The snapshot as raw records, plus quarantine entries for unusable items."""
+    root = snapshot_dir(settings)
+    models = root / "api" / "models.json"
+    try:
+        items = json.loads(models.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise PipelineError(f"cannot read the snapshot {models}: {exc}") from exc
+    if not isinstance(items, list):
+        raise PipelineError(f"the snapshot {models} is not a JSON array of model items")
     good, bad = _split_valid(items)
     records = []
     for item in good:
-        readme_path = SNAPSHOT_READMES / item["id"] / "README.md"
+        readme_path = root / "readmes" / item["id"] / "README.md"
         if readme_path.exists():
             records.append(_raw(item, readme_path.read_text(encoding="utf-8"), "ok"))
         else:
@@ -145,7 +158,7 @@ def harvest_hub(settings: Settings) -> tuple[list[RawModel], list[dict]]:
 
 def harvest(settings: Settings) -> tuple[list[RawModel], list[dict]]:
     """Raw models sorted by id (so an unchanged harvest writes identical bytes) plus quarantine entries."""
-    records, bad = read_snapshot() if settings.hf_offline else harvest_hub(settings)
+    records, bad = read_snapshot(settings) if settings.hf_offline else harvest_hub(settings)
     unique = {r.id: r for r in records}  # a model listed twice across pages counts once
     return [unique[k] for k in sorted(unique)], bad
 

@@ -11,6 +11,8 @@ import re
 from doit.exceptions import DependencyError, TaskFailed
 from doit.reporter import ConsoleReporter
 
+from pipeline.registry import missing_input_message
+
 _MISSING_FILE = re.compile(r"Dependent file '(?P<path>[^']+)' does not exist")
 
 
@@ -40,12 +42,7 @@ class PipelineReporter(ConsoleReporter):
         if isinstance(fail, DependencyError):
             match = _MISSING_FILE.search(fail.message)
             if match:
-                path = match["path"]
-                producer = self._producer_of.get(path)
-                if producer:
-                    return (f"{task.name}: its input {path} was never built - run `doit {producer}` "
-                            f"first, or `doit {task.name}` without -s to build what it needs")
-                return f"{task.name}: its input file {path} does not exist"
+                return missing_input_message(task.name, match["path"], self._producer_of.get(match["path"]))
         if isinstance(fail, TaskFailed) and not fail.traceback:
             return fail.message
         return None

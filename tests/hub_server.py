@@ -1,0 +1,128 @@
+"""A local HTTP server that serves a snapshot folder the way the Hugging Face Hub API does.
+
+It answers `GET /api/models` (sorting, `author`/`search`/`filter`, `limit` as page size, cursor
+pagination through a `Link: <...>; rel="next"` header) and `GET /<repo>/resolve/<rev>/README.md`,
+so `huggingface_hub`'s real client code runs against it. Faults (429, 503...) can be queued to
+exercise the client's retries. Loopback only.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import deque
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+
+class HubSnapshotServer:
+    def __init__(self, snapshot_dir: Path, page_size: int = 50):
+        self.snapshot_dir = Path(snapshot_dir)
+        self.page_size = page_size
+        self.requests: list[dict] = []
+        self._faults: deque[tuple[str, int]] = deque()
+        self._lock = threading.Lock()
+        self._httpd: ThreadingHTTPServer | None = None
+
+    # -- control -------------------------------------------------------------------------------
+    def fail_next(self, status: int, times: int = 1, path_prefix: str = "/") -> None:
+        """Answer the next `times` requests under `path_prefix` with `status` (e.g. 429, 503)."""
+        with self._lock:
+            self._faults.extend([(path_prefix, status)] * times)
+
+    def models(self) -> list[dict]:
+        return json.loads((self.snapshot_dir / "api" / "models.json").read_text(encoding="utf-8"))
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> "HubSnapshotServer":
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # -- behaviour -----------------------------------------------------------------------------
+    def _take_fault(self, path: str) -> int | None:
+        with self._lock:
+            if self._faults and path.startswith(self._faults[0][0]):
+                return self._faults.popleft()[1]
+        return None
+
+    def list_models(self, query: dict[str, list[str]]) -> tuple[list[dict], str | None]:
+        items = self.models()
+        if "author" in query:
+            items = [m for m in items if m["id"].split("/")[0] == query["author"][0]]
+        if "search" in query:
+            items = [m for m in items if query["search"][0].lower() in m["id"].lower()]
+        for tag in query.get("filter", []):
+            items = [m for m in items if tag in m.get("tags", [])]
+        sort = query.get("sort", [None])[0]
+        if sort in ("lastModified", "createdAt", "downloads", "likes"):
+            items.sort(key=lambda m: (m.get(sort) or 0, m["id"]), reverse=True)
+        size = min(int(query.get("limit", [self.page_size])[0]), self.page_size)
+        start = int(query.get("cursor", ["0"])[0])
+        page = items[start:start + size]
+        if start + size >= len(items):
+            return page, None
+        params = {k: v for k, v in query.items() if k != "cursor"}
+        params["cursor"] = [str(start + size)]
+        return page, f"{self.url}/api/models?{urlencode(params, doseq=True)}"
+
+
+def _handler_for(server: HubSnapshotServer):
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):  # keep test output clean
+            return
+
+        def _send(self, status: int, body: bytes, content_type: str, headers: dict | None = None):
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def do_GET(self):
+            parts = urlsplit(self.path)
+            server.requests.append({"path": parts.path, "query": parts.query,
+                                    "authorization": self.headers.get("Authorization")})
+            fault = server._take_fault(parts.path)
+            if fault:
+                self._send(fault, json.dumps({"error": f"injected {fault}"}).encode(), "application/json",
+                           {"Retry-After": "0"})
+                return
+            if parts.path == "/api/models":
+                page, next_url = server.list_models(parse_qs(parts.query))
+                headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
+                self._send(200, json.dumps(page).encode(), "application/json", headers)
+                return
+            if "/resolve/" in parts.path and parts.path.endswith("/README.md"):
+                repo_id = parts.path.strip("/").split("/resolve/")[0]
+                readme = server.snapshot_dir / "readmes" / repo_id / "README.md"
+                if readme.is_file():
+                    self._send(200, readme.read_bytes(), "text/plain; charset=utf-8")
+                else:
+                    self._send(404, b'{"error": "Entry not found"}', "application/json",
+                               {"X-Error-Code": "EntryNotFound"})
+                return
+            self._send(404, b'{"error": "not found"}', "application/json")
+
+        do_HEAD = do_GET
+
+    return Handler

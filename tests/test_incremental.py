@@ -1,0 +1,81 @@
+"""Make-style behaviour through real doit runs: no-op reruns, code changes, early cutoff, -s, atomic outputs."""
+
+import re
+
+RAN = re.compile(r"^\.  (\S+)$", re.M)
+
+
+def ran(result) -> set[str]:
+    return set(RAN.findall(result.stdout))
+
+
+def test_second_run_does_nothing_and_says_so(toy_project):
+    first = toy_project.doit()
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert ran(first) == {"numbers", "doubled", "total"}
+    second = toy_project.doit()
+    assert ran(second) == set()
+    assert "Nothing to do: all 3 selected assets are up to date." in second.stdout
+
+
+def test_target_builds_only_stale_upstream(toy_project):
+    assert toy_project.doit("numbers").returncode == 0
+    result = toy_project.doit("doubled")
+    assert ran(result) == {"doubled"}
+    assert toy_project.path("data/doubled.txt").read_text() == "2\n4\n6\n"
+    assert not toy_project.path("data/total.txt").exists()
+
+
+def test_single_with_missing_input_names_the_asset_to_build(toy_project):
+    result = toy_project.doit("-s", "doubled")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = [l for l in result.stdout.splitlines() if l.startswith("FAILED")]
+    assert lines == ["FAILED doubled: its input data/numbers.txt was never built - run `doit numbers` first, "
+                     "or `doit doubled` without -s to build what it needs"]
+
+
+def test_code_change_reruns_the_asset_and_downstream_but_comments_do_not(toy_project):
+    assert toy_project.doit().returncode == 0
+    source = toy_project.path("toy_assets.py")
+    original = source.read_text()
+    source.write_text(original.replace("def build_doubled(ctx):\n", "def build_doubled(ctx):  # a comment\n"
+                                       "    # why this doubles\n"))
+    assert ran(toy_project.doit()) == set()
+    source.write_text(original.replace("str(v * 2)", "str(v * 3)"))
+    result = toy_project.doit()
+    assert ran(result) == {"doubled", "total"}
+    assert toy_project.path("data/total.txt").read_text() == "18\n"
+
+
+def test_identical_rewrite_upstream_does_not_rerun_downstream(toy_project):
+    assert toy_project.doit().returncode == 0
+    toy_project.path("input.txt").write_text("1   2 3\n")  # input changed, output will be byte-identical
+    result = toy_project.doit()
+    assert ran(result) == {"numbers"}
+    toy_project.path("input.txt").write_text("1 2 4\n")
+    assert ran(toy_project.doit()) == {"numbers", "doubled", "total"}
+
+
+def test_failed_task_keeps_previous_output_and_leaves_no_partial_files(toy_project):
+    assert toy_project.doit().returncode == 0
+    toy_project.path("input.txt").write_text("5 5\n")
+    toy_project.path("FAIL_doubled").write_text("disk on fire")
+    result = toy_project.doit()
+    assert result.returncode != 0
+    assert "disk on fire" in result.stdout + result.stderr
+    assert toy_project.path("data/doubled.txt").read_text() == "2\n4\n6\n"
+    assert toy_project.path("data/total.txt").read_text() == "12\n"
+    assert not list(toy_project.path("data").glob(".*staging"))
+    # the failure is not remembered as success: once fixed, the asset and its downstream rebuild
+    toy_project.path("FAIL_doubled").unlink()
+    assert ran(toy_project.doit()) == {"doubled", "total"}
+    assert toy_project.path("data/total.txt").read_text() == "20\n"
+
+
+def test_clear_failure_is_one_line_without_traceback(toy_project):
+    toy_project.path("FAIL_numbers").write_text("clear:input.txt is empty - write some numbers into it")
+    result = toy_project.doit()
+    assert result.returncode != 0
+    assert "FAILED numbers: input.txt is empty - write some numbers into it" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr

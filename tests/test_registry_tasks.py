@@ -1,0 +1,60 @@
+"""The registry is the single source of doit's tasks: names, docs, file_dep, targets, jobs."""
+
+import pytest
+
+from pipeline.assets import REGISTRY
+from pipeline.config import load_settings
+from pipeline.doit_tasks import asset_tasks
+from pipeline.registry import Asset, Output, Registry, code_fingerprint, normalized_code
+
+
+def test_doit_list_shows_every_asset_and_job_with_its_description(hf_project):
+    result = hf_project.doit("list")
+    assert result.returncode == 0, result.stderr
+    listed = {line.split()[0]: " ".join(line.split()[1:]) for line in result.stdout.splitlines() if line.strip()}
+    for asset in REGISTRY:
+        assert listed[asset.name] == asset.description
+    assert "hf_etl_job" in listed
+
+
+def test_tasks_take_file_dep_and_targets_from_the_registry(tmp_path):
+    settings = load_settings(tmp_path, environ={"HF_HUB_OFFLINE": "1"})
+    tasks = {t["basename"]: t for t in asset_tasks("pipeline.assets:REGISTRY", settings)}
+    normalized = tasks["hf_models_normalized"]
+    assert normalized["targets"] == REGISTRY["hf_models_normalized"].output_paths()
+    # upstream's primary output is a dependency, its quarantine side output is not
+    assert "data/raw/hf/models.parquet" in normalized["file_dep"]
+    assert "data/raw/hf/quarantine.jsonl" not in normalized["file_dep"]
+    assert any(p.endswith("fair4ml-mlmodel.schema.json") for p in normalized["file_dep"])
+    assert tasks["hf_etl_job"]["task_dep"] == [a.name for a in REGISTRY]
+    # offline, the harvest depends on the snapshot files; live, it expires instead
+    assert any(p.endswith("models.json") for p in tasks["hf_raw_models"]["file_dep"])
+    live = {t["basename"]: t for t in asset_tasks("pipeline.assets:REGISTRY", load_settings(tmp_path, environ={}))}
+    assert live["hf_raw_models"]["file_dep"] == []
+    assert len(live["hf_raw_models"]["uptodate"]) == 2
+
+
+def _noop(ctx):
+    return {}
+
+
+def test_registry_rejects_unknown_upstream_and_shared_outputs():
+    with pytest.raises(ValueError, match="unknown upstream"):
+        Registry([Asset("a", "A", "g", _noop, {"o": Output("data/a")}, upstream=("missing",))])
+    with pytest.raises(ValueError, match="written by both"):
+        Registry([Asset("a", "A", "g", _noop, {"o": Output("data/x")}),
+                  Asset("b", "B", "g", _noop, {"o": Output("data/x")})])
+
+
+def test_code_fingerprint_ignores_comments_docstrings_and_layout_but_not_code():
+    base = 'def f(x):\n    """Doc."""\n    return x * 2\n'
+    commented = 'def f(x):  # why\n    """Other doc."""\n\n    # note\n    return x*2\n'
+    changed = 'def f(x):\n    """Doc."""\n    return x * 3\n'
+    assert normalized_code(base) == normalized_code(commented)
+    assert normalized_code(base) != normalized_code(changed)
+
+
+def test_fingerprint_covers_declared_code_modules():
+    asset = REGISTRY["hf_models_normalized"]
+    alone = Asset(asset.name, asset.description, asset.group, asset.build, asset.outputs)
+    assert code_fingerprint(asset) != code_fingerprint(alone)

@@ -1,0 +1,55 @@
+"""A three-asset registry for tests: numbers -> doubled -> total, with failure and delay switches.
+
+Tests copy this file into a temporary project; creating `FAIL_<asset>` (or `SLOW_<asset>`) in the
+project root makes that asset raise (or sleep), so tests drive failures through real doit runs.
+"""
+
+import time
+
+from pipeline.registry import Asset, Job, Output, PipelineError, Registry
+
+
+def _switches(ctx):
+    root = ctx.settings.root
+    if (root / f"SLOW_{ctx.asset.name}").exists():
+        time.sleep(float((root / f"SLOW_{ctx.asset.name}").read_text() or 30))
+    if (root / f"FAIL_{ctx.asset.name}").exists():
+        message = (root / f"FAIL_{ctx.asset.name}").read_text()
+        if message.startswith("clear:"):
+            raise PipelineError(message[len("clear:"):])
+        raise RuntimeError(message or "boom")
+
+
+def build_numbers(ctx):
+    _switches(ctx)
+    values = [int(v) for v in (ctx.settings.root / "input.txt").read_text().split()]
+    print(f"read {len(values)} numbers")
+    ctx.output("numbers").write_text("\n".join(map(str, values)) + "\n")
+    return {"rows": len(values)}
+
+
+def build_doubled(ctx):
+    _switches(ctx)
+    values = [int(v) for v in ctx.input("numbers").read_text().split()]
+    ctx.output("doubled").write_text("\n".join(str(v * 2) for v in values) + "\n")
+    return {"rows": len(values)}
+
+
+def build_total(ctx):
+    _switches(ctx)
+    values = [int(v) for v in ctx.input("doubled").read_text().split()]
+    ctx.output("total").write_text(f"{sum(values)}\n")
+    return {"rows": 1}
+
+
+REGISTRY = Registry(
+    assets=[
+        Asset("numbers", "Numbers read from input.txt", "toy", build_numbers,
+              outputs={"numbers": Output("data/numbers.txt")}, inputs=lambda s: ["input.txt"]),
+        Asset("doubled", "Every number doubled", "toy", build_doubled, upstream=("numbers",),
+              outputs={"doubled": Output("data/doubled.txt")}),
+        Asset("total", "Sum of the doubled numbers", "toy", build_total, upstream=("doubled",),
+              outputs={"total": Output("data/total.txt")}),
+    ],
+    jobs=[Job("toy_job", "All toy assets", ("toy",))],
+)
