@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 
 from pipeline.doit_tasks import BuildContext
 from pipeline.extract import hf
+from pipeline.load import graph, receipts, search
 from pipeline.registry import Asset, Job, Output, PipelineError, Registry
 from pipeline.storage import read_jsonl, write_jsonl
 from pipeline.transform import fair4ml, jsonld, validation
@@ -62,6 +63,59 @@ def build_hf_models_jsonld(ctx: BuildContext) -> dict:
     return {"models": count}
 
 
+def build_hf_load_models_to_neo4j(ctx: BuildContext) -> dict:
+    source = ctx.input("hf_models_normalized", "jsonl")
+    store = graph.graph_store(ctx.settings).open()
+    try:
+        with ctx.output("rejects").open("w", encoding="utf-8") as rejects:
+            counts = graph.load_records(store, read_jsonl(source), receipts.load_id_for(source),
+                                        ctx.settings.load_batch_size, rejects)
+        receipt = receipts.make_receipt(ctx.asset.name, graph.graph_target(ctx.settings), source, counts)
+        graph.write_receipt(store, ctx.asset.name, receipt)
+    except BaseException:
+        store.close(save=False)
+        raise
+    store.close(save=True)
+    receipts.write_local(ctx.output("receipt"), receipt)
+    return {**counts, "target": store.target}
+
+
+def graph_holds_last_load(settings, asset: Asset) -> bool:
+    local = receipts.read_local(settings.root / asset.outputs["receipt"].path)
+    if local is None or local.get("target") != graph.graph_target(settings):
+        return False
+    store = graph.graph_store(settings).open()
+    try:
+        return receipts.same_load(local, graph.read_receipt(store, asset.name))
+    finally:
+        store.close(save=False)
+
+
+def build_hf_index_models_in_elasticsearch(ctx: BuildContext) -> dict:
+    source = ctx.input("hf_models_normalized", "jsonl")
+    index = search.search_index(ctx.settings).open()
+    try:
+        with ctx.output("rejects").open("w", encoding="utf-8") as rejects:
+            counts = index.rebuild(search.search_documents(read_jsonl(source)), receipts.load_id_for(source), rejects)
+        receipt = receipts.make_receipt(ctx.asset.name, search.search_target(ctx.settings), source, counts)
+        index.write_receipt(receipt)
+    finally:
+        index.close()
+    receipts.write_local(ctx.output("receipt"), receipt)
+    return {**counts, "target": index.target}
+
+
+def search_holds_last_load(settings, asset: Asset) -> bool:
+    local = receipts.read_local(settings.root / asset.outputs["receipt"].path)
+    if local is None or local.get("target") != search.search_target(settings):
+        return False
+    index = search.search_index(settings).open()
+    try:
+        return receipts.same_load(local, index.read_receipt())
+    finally:
+        index.close()
+
+
 REGISTRY = Registry(
     assets=[
         Asset(
@@ -96,6 +150,32 @@ REGISTRY = Registry(
             upstream=("hf_models_normalized",),
             outputs={"jsonld": Output("data/rdf/hf/models.jsonld")},
             code=("pipeline.transform.jsonld",),
+        ),
+        Asset(
+            name="hf_load_models_to_neo4j",
+            description="FAIR4ML records loaded as a property graph (Neo4j at NEO4J_URI, else embedded FalkorDB)",
+            group=HF,
+            build=build_hf_load_models_to_neo4j,
+            upstream=("hf_models_normalized",),
+            outputs={"receipt": Output("data/load/hf_load_models_to_neo4j.json"),
+                     "rejects": Output("data/load/hf_load_models_to_neo4j.rejects.jsonl", side=True)},
+            code=("pipeline.load.graph", "pipeline.load.graph_model", "pipeline.load.neo4j",
+                  "pipeline.load.falkordb", "pipeline.load.receipts"),
+            config=lambda s: graph.graph_target(s),
+            verify=graph_holds_last_load,
+        ),
+        Asset(
+            name="hf_index_models_in_elasticsearch",
+            description="FAIR4ML records indexed for search (Elasticsearch at ELASTICSEARCH_URL, else embedded tantivy)",
+            group=HF,
+            build=build_hf_index_models_in_elasticsearch,
+            upstream=("hf_models_normalized",),
+            outputs={"receipt": Output("data/load/hf_index_models_in_elasticsearch.json"),
+                     "rejects": Output("data/load/hf_index_models_in_elasticsearch.rejects.jsonl", side=True)},
+            code=("pipeline.load.search", "pipeline.load.elasticsearch", "pipeline.load.tantivy_index",
+                  "pipeline.load.receipts"),
+            config=lambda s: search.search_target(s),
+            verify=search_holds_last_load,
         ),
     ],
     jobs=[Job("hf_etl_job", "Harvest, normalize and publish Hugging Face models (all hf_etl assets)", (HF,))],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from urllib.parse import urlsplit, urlunsplit
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -36,6 +37,17 @@ class Settings:
     hf_timeout_s: float = 30.0
     # Offline source: the bundled snapshot unless pointed at another folder of the same layout.
     hf_snapshot_dir: str | None = None
+    # Load targets. Unset URIs select the embedded engines under data/ (see pipeline/load/).
+    neo4j_uri: str | None = None
+    neo4j_user: str | None = None
+    neo4j_password: str | None = field(default=None, repr=False)
+    neo4j_database: str | None = None
+    elasticsearch_url: str | None = None
+    elasticsearch_api_key: str | None = field(default=None, repr=False)
+    elasticsearch_user: str | None = None
+    elasticsearch_password: str | None = field(default=None, repr=False)
+    elasticsearch_index: str = "mlentory-models"
+    load_batch_size: int = 1000
 
     @property
     def data_dir(self) -> Path:
@@ -54,6 +66,20 @@ class Settings:
             "search": self.hf_search,
             "readme": self.hf_fetch_readme,
         }
+
+
+_TARGET_VARIABLES = ("neo4j_uri", "neo4j_user", "neo4j_password", "neo4j_database", "elasticsearch_url",
+                     "elasticsearch_api_key", "elasticsearch_user", "elasticsearch_password")
+
+
+def redact_url(url: str) -> str:
+    """A URL safe to print or store: any user:password@ part is removed."""
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        host = parts.hostname or ""
+        netloc = f"{host}:{parts.port}" if parts.port else host
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
 
 
 def _coerce(name: str, raw, default):
@@ -97,6 +123,8 @@ def load_settings(root: Path | str | None = None, environ: dict | None = None) -
     values["hf_offline"] = _coerce("HF_HUB_OFFLINE", env.get("HF_HUB_OFFLINE", values["hf_offline"]), False)
     values["hf_endpoint"] = (env.get("HF_ENDPOINT") or values["hf_endpoint"]).rstrip("/")
     values["hf_token"] = env.get("HF_TOKEN") or values["hf_token"]
+    for name in _TARGET_VARIABLES:  # the names the Neo4j and Elasticsearch ecosystems already use
+        values[name] = env.get(name.upper()) or values[name]
     if values["hf_limit"] < 0:
         raise SettingsError("setting hf_limit must be >= 0 (0 means no limit)")
     return Settings(**values)

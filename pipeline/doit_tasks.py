@@ -77,6 +77,15 @@ def materialize(registry_ref: str, name: str) -> dict | TaskFailed:
     return json.loads(json.dumps(metadata, default=str))
 
 
+def verify_in_target(registry_ref: str, name: str) -> bool:
+    """doit uptodate check: the asset's target still holds its last materialization."""
+    asset = load_registry(registry_ref)[name]
+    try:
+        return bool(asset.verify(load_settings(), asset))
+    except PipelineError:
+        return False  # target unreachable: stale, and the run will report the connection error
+
+
 def ensure_state_dir(root: Path | None = None) -> Path:
     """Create the folder of doit's dependency file (`dep_file` in pyproject.toml); sqlite3 will not."""
     path = (root or Path.cwd()) / DEP_DIR
@@ -93,6 +102,8 @@ def asset_tasks(registry_ref: str, settings: Settings | None = None) -> Iterator
         max_age = asset.max_age(settings)
         if max_age is not None:
             uptodate.append(timeout(max_age))
+        if asset.verify is not None:
+            uptodate.append((verify_in_target, [registry_ref, asset.name], {}))
         yield {
             "basename": asset.name,
             "doc": asset.description,

@@ -49,6 +49,8 @@ class Asset:
     config: Callable[[Settings], Mapping] = lambda settings: {}
     # How long an output stays fresh when it depends on the outside world (e.g. a live harvest).
     max_age: Callable[[Settings], timedelta | None] = lambda settings: None
+    # For loaders: does the target still hold what the local outputs say was loaded? (receipt check)
+    verify: Callable[[Settings, "Asset"], bool] | None = None
 
     def output_paths(self, include_side: bool = True) -> list[str]:
         return [o.path for o in self.outputs.values() if include_side or not o.side]

@@ -1,0 +1,64 @@
+"""Neo4j graph target through the official driver: managed write transactions (retried by the driver)."""
+
+from __future__ import annotations
+
+from neo4j import GraphDatabase
+from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired
+
+from pipeline.config import redact_url
+from pipeline.registry import PipelineError
+
+COMPOSE_HINT = "start it with `docker compose up -d neo4j` or unset NEO4J_URI to use the embedded graph"
+
+
+class Neo4jStore:
+    """GraphStore on a Neo4j 5 server (see pipeline/load/graph.py for the interface)."""
+
+    dialect = "neo4j"
+    rejection_errors = (ClientError,)
+
+    def __init__(self, uri: str, user: str | None, password: str | None, database: str | None):
+        self.uri = uri
+        self.database = database or None
+        self.shown_uri = redact_url(uri)
+        self.target = f"Neo4j at {self.shown_uri}" + (f" (database {database})" if database else "")
+        self._auth = (user, password or "") if user else None
+        self._driver = None
+
+    def open(self) -> "Neo4jStore":
+        self._driver = GraphDatabase.driver(self.uri, auth=self._auth)
+        try:
+            self._driver.verify_connectivity()
+        except AuthError as exc:
+            self._driver.close()
+            raise PipelineError(f"Neo4j at {self.shown_uri} rejected the credentials: check NEO4J_USER / NEO4J_PASSWORD") from exc
+        except (ServiceUnavailable, SessionExpired, OSError, ValueError) as exc:
+            self._driver.close()
+            reason = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+            raise PipelineError(f"cannot connect to Neo4j at {self.shown_uri}: {reason} - {COMPOSE_HINT}") from exc
+        return self
+
+    def ensure_schema(self, labels) -> None:
+        for label in labels:
+            self._run_write([(f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS "
+                              f"FOR (n:{label}) REQUIRE n.id IS UNIQUE", {})])
+
+    def _run_write(self, statements):
+        def work(tx):
+            for statement, params in statements:
+                tx.run(statement, params).consume()
+
+        with self._driver.session(database=self.database) as session:
+            session.execute_write(work)
+
+    def write(self, statements: list[tuple[str, dict]]) -> None:
+        self._run_write(statements)
+
+    def read(self, statement: str, params: dict | None = None) -> list[list]:
+        with self._driver.session(database=self.database) as session:
+            return session.execute_read(lambda tx: [list(r.values()) for r in tx.run(statement, params or {})])
+
+    def close(self, save: bool = True) -> None:
+        if self._driver is not None:
+            self._driver.close()
+            self._driver = None

@@ -1,0 +1,59 @@
+"""Search documents for FAIR4ML records, and the choice of search target.
+
+A SearchIndex has: `target` (description without secrets), `open()`, `rebuild(docs, load_id,
+rejects) -> counts` (build a new index version and switch readers to it atomically),
+`write_receipt(receipt)`, `read_receipt()`, `search(query, limit, filters) -> (hits, facets)`
+and `close()`. Elasticsearch (`load/elasticsearch.py`) is used when ELASTICSEARCH_URL is set, the
+embedded tantivy index (`load/tantivy_index.py`) otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from pipeline.config import Settings, redact_url
+
+FACETS = ("task", "library", "license", "language", "author")
+DESCRIPTION_CHARS = 2000
+
+
+def search_document(record: dict) -> dict:
+    """The searchable and facetable view of one model (same shape for every search target)."""
+    return {
+        "id": record["identifier"],
+        "name": record["name"],
+        "description": (record.get("description") or "")[:DESCRIPTION_CHARS],
+        "keywords": record.get("keywords", []),
+        "task": record.get("mlTask", []),
+        "library": record.get("libraryName") or "",
+        "license": record.get("license", []),
+        "language": record.get("inLanguage", []),
+        "author": record.get("author") or "",
+        "shared_by": record.get("sharedBy") or "",
+        "datasets": record.get("trainedOn", []),
+        "base_models": record.get("fineTunedFrom", []),
+        "downloads": record.get("downloads", 0),
+        "likes": record.get("likes", 0),
+        "date_modified": record.get("dateModified"),
+        "date_created": record.get("dateCreated"),
+    }
+
+
+def search_documents(records: Iterable[dict]) -> Iterator[dict]:
+    return (search_document(r) for r in records)
+
+
+def search_index(settings: Settings):
+    if settings.elasticsearch_url:
+        from pipeline.load.elasticsearch import ElasticsearchIndex
+        return ElasticsearchIndex(settings)
+    from pipeline.load.tantivy_index import TantivyIndex
+    return TantivyIndex(settings.data_dir / "search" / "hf_models")
+
+
+def search_target(settings: Settings) -> dict:
+    """What identifies the search target (no secrets)."""
+    if settings.elasticsearch_url:
+        return {"kind": "elasticsearch", "url": redact_url(settings.elasticsearch_url),
+                "alias": settings.elasticsearch_index}
+    return {"kind": "tantivy", "path": "data/search/hf_models"}
