@@ -83,3 +83,19 @@ def hub(bundled_snapshot):
     """The bundled snapshot served over local HTTP in the Hub API's shape (small pages to force paging)."""
     with HubSnapshotServer(bundled_snapshot, page_size=25) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri():
+    """A real Neo4j over Bolt: NEO4J_URI when set, else the test launcher (tests/servers/neo4j)."""
+    if os.environ.get("NEO4J_URI"):
+        yield os.environ["NEO4J_URI"]
+        return
+    from tests.servers.neo4j_server import Neo4jServer, ensure_built
+    ensure_built()
+    server = Neo4jServer(Path(os.environ.get("TMPDIR", "/tmp")) / f"mlentory-neo4j-{os.getpid()}")
+    server.start()
+    try:
+        yield server.uri
+    finally:
+        server.stop()

@@ -1,0 +1,111 @@
+"""The graph loader against real engines: embedded FalkorDB always, Neo4j over Bolt when available."""
+
+import io
+import json
+
+import pytest
+
+from pipeline.load import graph
+from pipeline.load.falkordb import FalkorStore
+from pipeline.load.neo4j import Neo4jStore
+from pipeline.registry import PipelineError
+from tests.records import family, record
+
+
+@pytest.fixture(params=["falkordb", "neo4j"])
+def store(request, tmp_path):
+    if request.param == "falkordb":
+        opened = FalkorStore(tmp_path / "graph").open()
+    else:
+        uri = request.getfixturevalue("neo4j_uri")
+        opened = Neo4jStore(uri, None, None, None).open()
+        opened.write([("MATCH (n) DETACH DELETE n", {})])
+    yield opened
+    opened.close(save=False)
+
+
+def load(store, records, load_id="L1"):
+    rejects = io.StringIO()
+    counts = graph.load_records(store, records, load_id, batch_size=2, rejects=rejects)
+    return counts, [json.loads(line) for line in rejects.getvalue().splitlines()]
+
+
+def ids(store, query, **params):
+    return sorted(row[0] for row in store.read(query, params))
+
+
+def test_reload_of_same_input_changes_nothing(store):
+    first, _ = load(store, family())
+    props = store.read("MATCH (m:MLModel {id: 'org/base'}) RETURN properties(m)")
+    second, _ = load(store, family())
+    assert (second["nodes"], second["relationships"]) == (first["nodes"], first["relationships"])
+    assert store.read("MATCH (m:MLModel {id: 'org/base'}) RETURN properties(m)") == props
+    assert first["models_loaded"] == 5 and first["rejected"] == 0
+
+
+def test_relationships_for_base_models_datasets_and_more(store):
+    load(store, family())
+    assert ids(store, "MATCH (m:MLModel)-[:TRAINED_ON]->(:Dataset {id: 'org/pile'}) RETURN m.id") == \
+        ["org/base", "other/bert-tiny"]
+    # all descendants of the base model, whatever the derivation
+    assert ids(store, "MATCH (d:MLModel)-[:FINE_TUNED_FROM*1..]->(:MLModel {id: 'org/base'}) RETURN d.id") == \
+        ["org/instruct", "someone/tuned", "someone/tuned-GGUF"]
+    relation = store.read("MATCH (:MLModel {id: 'someone/tuned-GGUF'})-[r:FINE_TUNED_FROM]->() RETURN r.relation")
+    assert relation == [["quantized"]]
+    assert ids(store, "MATCH (:MLModel {id: 'org/base'})-[:CITES]->(p:Paper) RETURN p.id") == ["2001.08361"]
+    assert ids(store, "MATCH (:MLModel {id: 'other/bert-tiny'})-[:IN_LANGUAGE]->(l:Language) RETURN l.id") == ["de", "en"]
+    assert ids(store, "MATCH (m:MLModel)-[:HAS_LICENSE]->(:License {id: 'mit'}) RETURN m.id") == \
+        ["other/bert-tiny", "someone/tuned"]
+    assert ids(store, "MATCH (:MLModel {id: 'someone/tuned'})-[:SHARED_BY]->(a:Agent) RETURN a.id") == ["someone"]
+
+
+def test_changed_model_is_updated_and_removed_properties_disappear(store):
+    records = family()
+    load(store, records)
+    changed = record("other/bert-tiny", pipeline_tag="fill-mask", cardData={"datasets": ["org/new-data"]},
+                     downloads=999)
+    load(store, records[:4] + [changed], load_id="L2")
+    props = store.read("MATCH (m:MLModel {id: 'other/bert-tiny'}) RETURN properties(m)")[0][0]
+    assert props["downloads"] == 999
+    assert "description" not in props and "libraryName" not in props
+    assert ids(store, "MATCH (:MLModel {id: 'other/bert-tiny'})-[:TRAINED_ON]->(d) RETURN d.id") == ["org/new-data"]
+    assert ids(store, "MATCH (:MLModel {id: 'other/bert-tiny'})-[:HAS_LICENSE]->(l) RETURN l.id") == []
+
+
+def test_vanished_model_is_removed_and_a_still_referenced_base_becomes_a_stub(store):
+    records = family()
+    load(store, records)
+    counts, _ = load(store, [r for r in records if r["identifier"] not in ("other/bert-tiny", "org/base")],
+                     load_id="L2")
+    assert counts["models_retired"] == 2
+    assert ids(store, "MATCH (m:MLModel {id: 'other/bert-tiny'}) RETURN m.id") == []
+    # org/instruct still names org/base as its base: the node stays, with nothing but its id
+    assert store.read("MATCH (m:MLModel {id: 'org/base'}) RETURN properties(m)") == [[{"id": "org/base"}]]
+    # a dataset only the vanished model used is gone, a shared one stays
+    assert ids(store, "MATCH (d:Dataset) RETURN d.id") == ["org/chat"]
+
+
+def test_record_the_target_rejects_goes_to_rejects_and_the_rest_load(store):
+    records = family()
+    records[1]["hasCO2eEmissions"] = {"emissions": 12}  # a map: graph properties must be primitives
+    counts, rejects = load(store, records)
+    assert counts["models_loaded"] == 4 and counts["rejected"] == 1
+    assert [r["id"] for r in rejects] == ["org/instruct"]
+    assert rejects[0]["reason"]
+    assert ids(store, "MATCH (m:MLModel) WHERE m.harvested = true RETURN m.id") == \
+        ["org/base", "other/bert-tiny", "someone/tuned", "someone/tuned-GGUF"]
+
+
+def test_receipt_round_trip(store):
+    assert graph.read_receipt(store, "loader") is None
+    graph.write_receipt(store, "loader", {"load_id": "x", "counts": {"nodes": 3}})
+    assert graph.read_receipt(store, "loader") == {"load_id": "x", "counts": {"nodes": 3}}
+
+
+def test_unreachable_neo4j_is_one_clear_line():
+    with pytest.raises(PipelineError) as err:
+        Neo4jStore("bolt://user:secret@127.0.0.1:9", "user", "secret", None).open()
+    message = str(err.value)
+    assert message.startswith("cannot connect to Neo4j at bolt://127.0.0.1:9: ")
+    assert "docker compose up -d neo4j" in message and "unset NEO4J_URI" in message
+    assert "secret" not in message

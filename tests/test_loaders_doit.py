@@ -1,0 +1,80 @@
+"""Loaders through `doit`: receipts in the target, reload after a wipe, clear connection errors, deletions."""
+
+import json
+import shutil
+
+import pytest
+
+from pipeline.config import load_settings
+from pipeline.load.falkordb import FalkorStore
+from pipeline.load.tantivy_index import TantivyIndex
+from tests.records import hub_item
+from tests.test_incremental import ran
+
+LOADERS = {"hf_load_models_to_neo4j", "hf_index_models_in_elasticsearch"}
+
+
+def write_snapshot(root, items):
+    (root / "api").mkdir(parents=True, exist_ok=True)
+    (root / "api" / "models.json").write_text(json.dumps(items))
+    for item in items:
+        readme = root / "readmes" / item["id"] / "README.md"
+        readme.parent.mkdir(parents=True, exist_ok=True)
+        readme.write_text(f"# {item['id']}\n\n{item['id']} is a test model about {item['id'].split('/')[1]}.\n")
+
+
+ITEMS = [hub_item("org/base", pipeline_tag="text-generation", cardData={"datasets": ["org/pile"]}),
+         hub_item("org/tuned", pipeline_tag="text-generation", cardData={"base_model": "org/base"}),
+         hub_item("lab/vision", pipeline_tag="image-classification", cardData={"license": "mit"})]
+
+
+@pytest.fixture
+def small_project(hf_project, tmp_path):
+    write_snapshot(tmp_path / "snap", ITEMS)
+    hf_project.env["MLENTORY_HF_SNAPSHOT_DIR"] = str(tmp_path / "snap")
+    return hf_project
+
+
+def graph_ids(project):
+    store = FalkorStore(project.path("data/graph")).open()
+    try:
+        return sorted(r[0] for r in store.read("MATCH (m:MLModel) WHERE m.harvested = true RETURN m.id"))
+    finally:
+        store.close(save=False)
+
+
+def test_wiped_targets_are_reloaded_and_nothing_else_runs(small_project):
+    first = small_project.doit()
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert LOADERS <= ran(first)
+    assert graph_ids(small_project) == ["lab/vision", "org/base", "org/tuned"]
+    assert ran(small_project.doit()) == set()
+    small_project.path("data/graph/graph.rdb").unlink()
+    assert ran(small_project.doit()) == {"hf_load_models_to_neo4j"}
+    assert graph_ids(small_project) == ["lab/vision", "org/base", "org/tuned"]
+    shutil.rmtree(small_project.path("data/search"))
+    assert ran(small_project.doit()) == {"hf_index_models_in_elasticsearch"}
+
+
+def test_model_deleted_upstream_disappears_from_both_targets(small_project, tmp_path):
+    assert small_project.doit().returncode == 0
+    write_snapshot(tmp_path / "snap", ITEMS[1:])
+    assert small_project.doit().returncode == 0
+    # org/tuned still names org/base as its base model, so org/base stays as a stub, not a harvested model
+    assert graph_ids(small_project) == ["lab/vision", "org/tuned"]
+    settings = load_settings(small_project.root, environ={})
+    hits, _ = TantivyIndex(settings.data_dir / "search" / "hf_models").search("", limit=10)
+    assert sorted(h["id"] for h in hits) == ["lab/vision", "org/tuned"]
+
+
+def test_unreachable_neo4j_fails_in_one_line_writes_no_receipt_and_retries(small_project):
+    env = {"NEO4J_URI": "bolt://127.0.0.1:9"}
+    result = small_project.doit("hf_load_models_to_neo4j", env=env)
+    assert result.returncode != 0
+    failed = [l for l in result.stdout.splitlines() if l.startswith("FAILED")]
+    assert failed == ["FAILED hf_load_models_to_neo4j: cannot connect to Neo4j at bolt://127.0.0.1:9: "
+                      + failed[0].split("bolt://127.0.0.1:9: ", 1)[1]]
+    assert "docker compose up -d neo4j" in failed[0] and "Traceback" not in result.stdout + result.stderr
+    assert not small_project.path("data/load/hf_load_models_to_neo4j.json").exists()
+    again = small_project.doit("hf_load_models_to_neo4j", env=env)
+    assert "hf_load_models_to_neo4j" in ran(again) and again.returncode != 0
