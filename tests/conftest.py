@@ -86,16 +86,16 @@ def hub(bundled_snapshot):
 
 
 @pytest.fixture(scope="session")
-def neo4j_uri():
-    """A real Neo4j over Bolt: NEO4J_URI when set, else the test launcher (tests/servers/neo4j)."""
+def neo4j_target():
+    """A real Neo4j over Bolt as (uri, user, password): NEO4J_URI when set, else the test launcher."""
     if os.environ.get("NEO4J_URI"):
-        yield os.environ["NEO4J_URI"]
+        yield os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD")
         return
     from tests.servers.neo4j_server import Neo4jServer, ensure_built
     ensure_built()
     server = Neo4jServer(Path(os.environ.get("TMPDIR", "/tmp")) / f"mlentory-neo4j-{os.getpid()}")
     server.start()
     try:
-        yield server.uri
+        yield server.uri, None, None
     finally:
         server.stop()

@@ -17,8 +17,8 @@ def store(request, tmp_path):
     if request.param == "falkordb":
         opened = FalkorStore(tmp_path / "graph").open()
     else:
-        uri = request.getfixturevalue("neo4j_uri")
-        opened = Neo4jStore(uri, None, None, None).open()
+        uri, user, password = request.getfixturevalue("neo4j_target")
+        opened = Neo4jStore(uri, user, password, None).open()
         opened.write([("MATCH (n) DETACH DELETE n", {})])
     yield opened
     opened.close(save=False)

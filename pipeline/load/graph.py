@@ -86,3 +86,12 @@ def write_receipt(store, loader: str, receipt: dict) -> None:
 def read_receipt(store, loader: str) -> dict | None:
     rows = store.read(gm.READ_RECEIPT, {"loader": loader})
     return json.loads(rows[0][0]) if rows and rows[0][0] else None
+
+
+def query_graph(settings: Settings, cypher: str, params: dict | None = None) -> list[list]:
+    """Run a read-only Cypher query against whichever graph target is configured."""
+    store = graph_store(settings).open()
+    try:
+        return store.read(cypher, params)
+    finally:
+        store.close(save=False)

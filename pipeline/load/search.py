@@ -57,3 +57,29 @@ def search_target(settings: Settings) -> dict:
         return {"kind": "elasticsearch", "url": redact_url(settings.elasticsearch_url),
                 "alias": settings.elasticsearch_index}
     return {"kind": "tantivy", "path": "data/search/hf_models"}
+
+
+def search_models(settings: Settings, query: str, limit: int = 10, filters: dict | None = None):
+    """Top models for a query, and facet counts, from whichever search target is configured."""
+    index = search_index(settings).open()
+    try:
+        return index.search(query, limit, filters)
+    finally:
+        index.close()
+
+
+def format_results(hits: list[dict], facets: dict) -> str:
+    """A terminal table of hits (id, task, downloads, license) followed by the facet counts."""
+    if not hits:
+        return "no models match"
+    rows = [("#", "model", "task", "downloads", "license")]
+    for rank, hit in enumerate(hits, 1):
+        rows.append((str(rank), hit["id"], ",".join(hit.get("task", [])) or "-",
+                     f"{hit.get('downloads', 0):,}", ",".join(hit.get("license", [])) or "-"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.rjust(w) if i in (0, 3) else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+             .rstrip() for row in rows]
+    for facet, counts in facets.items():
+        if counts:
+            lines.append(f"{facet}: " + ", ".join(f"{key} ({count})" for key, count in counts.items()))
+    return "\n".join(lines)
