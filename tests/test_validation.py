@@ -1,0 +1,78 @@
+"""Schema validation and quarantine through `doit`: bad records are kept with id, path and reason."""
+
+import json
+
+import pyarrow.parquet as pq
+
+from pipeline.transform import validation
+from tests.records import hub_item, record
+from tests.test_loaders_doit import write_snapshot
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def test_bad_records_are_quarantined_with_path_and_reason(hf_project, tmp_path):
+    items = [
+        hub_item("good/one", pipeline_tag="fill-mask"),
+        hub_item("bad/negative-downloads", downloads=-3),
+        hub_item("bad/base-model-map", cardData={"base_model": {"name": "x"}}),
+        hub_item("bad/model-index-text", cardData={"model-index": "accuracy 0.9"}),
+        hub_item("bad/date", lastModified="yesterday"),
+        {"modelId": "no-id-at-all"},
+        "not even an object",
+        hub_item("good/two", cardData={"datasets": "squad"}),
+    ]
+    write_snapshot(tmp_path / "snap", [i for i in items if isinstance(i, dict) and "id" in i])
+    (tmp_path / "snap" / "api" / "models.json").write_text(json.dumps(items))
+    hf_project.env["MLENTORY_HF_SNAPSHOT_DIR"] = str(tmp_path / "snap")
+    result = hf_project.doit("hf_models_normalized")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert '"quarantined": 2' in result.stdout and '"quarantined": 4' in result.stdout
+
+    raw_quarantine = read_jsonl(hf_project.path("data/raw/hf/quarantine.jsonl"))
+    assert [(q["path"], q["reason"].split(" (")[0]) for q in raw_quarantine] == [
+        ("/5/id", "item has no valid repo 'id'"), ("/6", "item is a str, not an object")]
+
+    quarantine = {q["id"]: q for q in read_jsonl(hf_project.path("data/normalized/hf/quarantine.jsonl"))}
+    assert sorted(quarantine) == ["bad/base-model-map", "bad/date", "bad/model-index-text", "bad/negative-downloads"]
+    assert quarantine["bad/negative-downloads"]["path"] == "/downloads"
+    assert "minimum" in quarantine["bad/negative-downloads"]["reason"]
+    assert quarantine["bad/base-model-map"]["path"] == "/fineTunedFrom/0"
+    assert quarantine["bad/model-index-text"]["path"] == "/evaluationMetrics/0"
+    assert quarantine["bad/date"]["path"] == "/dateModified"
+
+    good = pq.read_table(hf_project.path("data/normalized/hf/models.parquet")).to_pylist()
+    assert sorted(r["identifier"] for r in good) == ["good/one", "good/two"]
+    assert [r["trainedOn"] for r in good if r["identifier"] == "good/two"] == [["squad"]]
+    assert len(read_jsonl(hf_project.path("data/normalized/hf/models.jsonl"))) == 2
+
+
+def test_every_problem_of_a_record_is_listed():
+    broken = record("ok/model")
+    broken["downloads"] = -1
+    broken["likes"] = "many"
+    broken["unexpected"] = True
+    paths = [p["path"] for p in validation.problems(broken)]
+    assert paths == ["/", "/downloads", "/likes"]
+    entry = validation.quarantine_entry("ok/model", "schema", validation.problems(broken))
+    assert entry["path"] == "/" and "unexpected" in entry["reason"] and len(entry["errors"]) == 3
+
+
+def test_jsonld_document_has_context_and_one_node_per_record(hf_project, tmp_path):
+    write_snapshot(tmp_path / "snap", [hub_item("org/base", cardData={"datasets": ["org/pile"]}),
+                                       hub_item("org/tuned", cardData={"base_model": "org/base"},
+                                                tags=["arxiv:1810.04805"])])
+    hf_project.env["MLENTORY_HF_SNAPSHOT_DIR"] = str(tmp_path / "snap")
+    assert hf_project.doit("hf_models_jsonld").returncode == 0
+    document = json.loads(hf_project.path("data/rdf/hf/models.jsonld").read_text())
+    context = document["@context"]
+    assert context["@vocab"] == "https://schema.org/" and context["fair4ml"] == "https://w3id.org/fair4ml#"
+    nodes = {n["@id"]: n for n in document["@graph"]}
+    tuned = nodes["https://huggingface.co/org/tuned"]
+    assert tuned["@type"] == "MLModel"
+    assert tuned["fineTunedFrom"] == ["https://huggingface.co/org/base"]
+    assert tuned["citation"] == ["https://arxiv.org/abs/1810.04805"]
+    assert nodes["https://huggingface.co/org/base"]["trainedOn"] == ["https://huggingface.co/datasets/org/pile"]
+    assert {s["interactionType"]["@type"] for s in tuned["interactionStatistic"]} == {"DownloadAction", "LikeAction"}
