@@ -2,7 +2,9 @@
 
 Each asset names its upstream assets, its outputs under `data/` and the function that builds it.
 Build functions are thin: they move data between files and call the stage modules
-(`extract/`, `transform/`), which are declared as the asset's code so editing them reruns it.
+(`extract/`, `transform/`, `load/`), which are declared as the asset's code so editing them reruns
+it. Stage modules are imported inside the build functions: doit loads this registry on every
+command, and it must not pay for pyarrow, the Hub client or the database drivers to do so.
 """
 
 from __future__ import annotations
@@ -10,21 +12,21 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
+from pipeline.config import SCHEMA_DIR
 from pipeline.doit_tasks import BuildContext
-from pipeline.extract import hf
-from pipeline.load import graph, receipts, search
+from pipeline.extract.snapshot import snapshot_files
+from pipeline.load.targets import graph_target, search_target
 from pipeline.registry import Asset, Job, Output, PipelineError, Registry
 from pipeline.storage import read_jsonl, write_jsonl
-from pipeline.transform import fair4ml, jsonld, validation
 
 BATCH_ROWS = 10_000
 HF = "hf_etl"
 
 
 def build_hf_raw_models(ctx: BuildContext) -> dict:
+    import pyarrow.parquet as pq
+    from pipeline.extract import hf
+
     records, rejected = hf.harvest(ctx.settings)
     pq.write_table(hf.to_table(records), ctx.output("models"), compression="zstd")
     write_jsonl(ctx.output("quarantine"), rejected)
@@ -34,6 +36,10 @@ def build_hf_raw_models(ctx: BuildContext) -> dict:
 
 
 def build_hf_models_normalized(ctx: BuildContext) -> dict:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from pipeline.transform import fair4ml, validation
+
     raw = pq.ParquetFile(ctx.input("hf_raw_models"))
     ok = quarantined = 0
     with pq.ParquetWriter(ctx.output("parquet"), fair4ml.ARROW_SCHEMA, compression="zstd") as parquet, \
@@ -59,18 +65,22 @@ def build_hf_models_normalized(ctx: BuildContext) -> dict:
 
 
 def build_hf_models_jsonld(ctx: BuildContext) -> dict:
+    from pipeline.transform import jsonld
+
     count = jsonld.write_file(read_jsonl(ctx.input("hf_models_normalized", "jsonl")), ctx.output("jsonld"))
     return {"models": count}
 
 
 def build_hf_load_models_to_neo4j(ctx: BuildContext) -> dict:
+    from pipeline.load import graph, receipts
+
     source = ctx.input("hf_models_normalized", "jsonl")
     store = graph.graph_store(ctx.settings).open()
     try:
         with ctx.output("rejects").open("w", encoding="utf-8") as rejects:
             counts = graph.load_records(store, read_jsonl(source), receipts.load_id_for(source),
                                         ctx.settings.load_batch_size, rejects)
-        receipt = receipts.make_receipt(ctx.asset.name, graph.graph_target(ctx.settings), source, counts)
+        receipt = receipts.make_receipt(ctx.asset.name, graph_target(ctx.settings), source, counts)
         graph.write_receipt(store, ctx.asset.name, receipt)
     except BaseException:
         store.close(save=False)
@@ -81,8 +91,10 @@ def build_hf_load_models_to_neo4j(ctx: BuildContext) -> dict:
 
 
 def graph_holds_last_load(settings, asset: Asset) -> bool:
+    from pipeline.load import graph, receipts
+
     local = receipts.read_local(settings.root / asset.outputs["receipt"].path)
-    if local is None or local.get("target") != graph.graph_target(settings):
+    if local is None or local.get("target") != graph_target(settings):
         return False
     store = graph.graph_store(settings).open()
     try:
@@ -92,12 +104,14 @@ def graph_holds_last_load(settings, asset: Asset) -> bool:
 
 
 def build_hf_index_models_in_elasticsearch(ctx: BuildContext) -> dict:
+    from pipeline.load import receipts, search
+
     source = ctx.input("hf_models_normalized", "jsonl")
     index = search.search_index(ctx.settings).open()
     try:
         with ctx.output("rejects").open("w", encoding="utf-8") as rejects:
             counts = index.rebuild(search.search_documents(read_jsonl(source)), receipts.load_id_for(source), rejects)
-        receipt = receipts.make_receipt(ctx.asset.name, search.search_target(ctx.settings), source, counts)
+        receipt = receipts.make_receipt(ctx.asset.name, search_target(ctx.settings), source, counts)
         index.write_receipt(receipt)
     finally:
         index.close()
@@ -106,8 +120,10 @@ def build_hf_index_models_in_elasticsearch(ctx: BuildContext) -> dict:
 
 
 def search_holds_last_load(settings, asset: Asset) -> bool:
+    from pipeline.load import receipts, search
+
     local = receipts.read_local(settings.root / asset.outputs["receipt"].path)
-    if local is None or local.get("target") != search.search_target(settings):
+    if local is None or local.get("target") != search_target(settings):
         return False
     index = search.search_index(settings).open()
     try:
@@ -125,7 +141,7 @@ REGISTRY = Registry(
             build=build_hf_raw_models,
             outputs={"models": Output("data/raw/hf/models.parquet"),
                      "quarantine": Output("data/raw/hf/quarantine.jsonl", side=True)},
-            inputs=lambda s: hf.snapshot_files(s) if s.hf_offline else [],
+            inputs=lambda s: snapshot_files(s) if s.hf_offline else [],
             code=("pipeline.extract.hf",),
             config=lambda s: s.hf_harvest_identity(),
             max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours),
@@ -139,7 +155,7 @@ REGISTRY = Registry(
             outputs={"parquet": Output("data/normalized/hf/models.parquet"),
                      "jsonl": Output("data/normalized/hf/models.jsonl"),
                      "quarantine": Output("data/normalized/hf/quarantine.jsonl", side=True)},
-            inputs=lambda s: [str(validation.schema_path(validation.MODEL_SCHEMA))],
+            inputs=lambda s: [str(SCHEMA_DIR / "fair4ml-mlmodel.schema.json")],
             code=("pipeline.transform.fair4ml", "pipeline.transform.modelcard", "pipeline.transform.validation"),
         ),
         Asset(
@@ -161,7 +177,7 @@ REGISTRY = Registry(
                      "rejects": Output("data/load/hf_load_models_to_neo4j.rejects.jsonl", side=True)},
             code=("pipeline.load.graph", "pipeline.load.graph_model", "pipeline.load.neo4j",
                   "pipeline.load.falkordb", "pipeline.load.receipts"),
-            config=lambda s: graph.graph_target(s),
+            config=graph_target,
             verify=graph_holds_last_load,
         ),
         Asset(
@@ -174,7 +190,7 @@ REGISTRY = Registry(
                      "rejects": Output("data/load/hf_index_models_in_elasticsearch.rejects.jsonl", side=True)},
             code=("pipeline.load.search", "pipeline.load.elasticsearch", "pipeline.load.tantivy_index",
                   "pipeline.load.receipts"),
-            config=lambda s: search.search_target(s),
+            config=search_target,
             verify=search_holds_last_load,
         ),
     ],

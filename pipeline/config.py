@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"  # the JSON Schemas records must satisfy
 _TRUE = {"1", "true", "yes", "on"}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib
+import importlib.util
 import inspect
 import textwrap
 from dataclasses import dataclass, field
@@ -144,5 +145,9 @@ def code_fingerprint(asset: Asset) -> str:
     """Digest of the asset's build function and declared code modules; changes only when behaviour may."""
     digest = hashlib.sha256(normalized_code(inspect.getsource(asset.build)).encode())
     for module_name in asset.code:
-        digest.update(normalized_code(inspect.getsource(importlib.import_module(module_name))).encode())
+        # read the source without importing: loading the registry must not pay for heavy libraries
+        spec = importlib.util.find_spec(module_name)
+        if spec is None or not spec.origin:
+            raise ValueError(f"asset {asset.name} declares unknown code module {module_name}")
+        digest.update(normalized_code(Path(spec.origin).read_text(encoding="utf-8")).encode())
     return digest.hexdigest()

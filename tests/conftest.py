@@ -74,7 +74,7 @@ def toy_project(tmp_path) -> Project:
 
 @pytest.fixture(scope="session")
 def bundled_snapshot() -> Path:
-    from pipeline.extract.hf import BUNDLED_SNAPSHOT
+    from pipeline.extract.snapshot import BUNDLED_SNAPSHOT
     return BUNDLED_SNAPSHOT
 
 

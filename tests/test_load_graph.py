@@ -104,8 +104,14 @@ def test_receipt_round_trip(store):
 
 def test_unreachable_neo4j_is_one_clear_line():
     with pytest.raises(PipelineError) as err:
-        Neo4jStore("bolt://user:secret@127.0.0.1:9", "user", "secret", None).open()
+        Neo4jStore("bolt://127.0.0.1:9", "user", "secret", None).open()
     message = str(err.value)
     assert message.startswith("cannot connect to Neo4j at bolt://127.0.0.1:9: ")
     assert "docker compose up -d neo4j" in message and "unset NEO4J_URI" in message
-    assert "secret" not in message
+    assert "secret" not in message and "\n" not in message
+
+
+def test_credentials_in_the_uri_are_refused_without_being_repeated():
+    with pytest.raises(PipelineError) as err:
+        Neo4jStore("bolt://user:secret@127.0.0.1:9", None, None, None).open()
+    assert "secret" not in str(err.value) and "NEO4J_USER" in str(err.value)

@@ -13,7 +13,6 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
-from pathlib import Path
 from typing import Iterable, Iterator
 
 import pyarrow as pa
@@ -22,9 +21,9 @@ from huggingface_hub.errors import HfHubHTTPError
 from huggingface_hub.utils import build_hf_headers, http_backoff, httpx, paginate
 
 from pipeline.config import Settings
+from pipeline.extract.snapshot import snapshot_dir
 from pipeline.registry import PipelineError
 
-BUNDLED_SNAPSHOT = Path(__file__).resolve().parent.parent / "snapshot" / "hf"
 RETRY_STATUS = (408, 429, 500, 502, 503, 504)
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
 README_WORKERS = 8
@@ -45,16 +44,6 @@ class RawModel:
     raw_json: str
     readme: str | None
     readme_status: str  # ok | missing | forbidden | error: <reason> | not fetched
-
-
-def snapshot_dir(settings: Settings) -> Path:
-    return Path(settings.hf_snapshot_dir).resolve() if settings.hf_snapshot_dir else BUNDLED_SNAPSHOT
-
-
-def snapshot_files(settings: Settings) -> list[str]:
-    """Every file of the snapshot: the offline harvest's inputs (`api/models.json`, `readmes/<id>/README.md`)."""
-    root = snapshot_dir(settings)
-    return [str(root / "api" / "models.json")] + sorted(str(p) for p in (root / "readmes").rglob("README.md"))
 
 
 def _split_valid(items: Iterable) -> tuple[list[dict], list[dict]]:

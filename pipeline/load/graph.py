@@ -13,24 +13,17 @@ import json
 from itertools import islice
 from typing import Iterable, Iterator, TextIO
 
-from pipeline.config import Settings, redact_url
+from pipeline.config import Settings
 from pipeline.load import graph_model as gm
-from pipeline.load.falkordb import FalkorStore
-from pipeline.load.neo4j import Neo4jStore
 
 
 def graph_store(settings: Settings):
     if settings.neo4j_uri:
+        from pipeline.load.neo4j import Neo4jStore
         return Neo4jStore(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password,
                           settings.neo4j_database)
+    from pipeline.load.falkordb import FalkorStore
     return FalkorStore(settings.data_dir / "graph")
-
-
-def graph_target(settings: Settings) -> dict:
-    """What identifies the load target (no secrets): a change here means a load into a new place."""
-    if settings.neo4j_uri:
-        return {"kind": "neo4j", "uri": redact_url(settings.neo4j_uri), "database": settings.neo4j_database}
-    return {"kind": "falkordb", "path": "data/graph"}
 
 
 def _batches(records: Iterable[dict], size: int) -> Iterator[list[dict]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import AuthError, ClientError, ConfigurationError, ServiceUnavailable, SessionExpired
 
 from pipeline.config import redact_url
 from pipeline.registry import PipelineError
@@ -26,7 +26,13 @@ class Neo4jStore:
         self._driver = None
 
     def open(self) -> "Neo4jStore":
-        self._driver = GraphDatabase.driver(self.uri, auth=self._auth)
+        try:
+            self._driver = GraphDatabase.driver(self.uri, auth=self._auth)
+        except (ConfigurationError, ValueError) as exc:
+            # the driver's message repeats the URI, credentials included: do not pass it on
+            raise PipelineError(f"NEO4J_URI {self.shown_uri} is not usable by the Neo4j driver "
+                                f"({exc.__class__.__name__}): use bolt:// or neo4j:// and put credentials "
+                                "in NEO4J_USER / NEO4J_PASSWORD") from None
         try:
             self._driver.verify_connectivity()
         except AuthError as exc:

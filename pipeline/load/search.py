@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from pipeline.config import Settings, redact_url
+from pipeline.config import Settings
 
 FACETS = ("task", "library", "license", "language", "author")
 DESCRIPTION_CHARS = 2000
@@ -49,14 +49,6 @@ def search_index(settings: Settings):
         return ElasticsearchIndex(settings)
     from pipeline.load.tantivy_index import TantivyIndex
     return TantivyIndex(settings.data_dir / "search" / "hf_models")
-
-
-def search_target(settings: Settings) -> dict:
-    """What identifies the search target (no secrets)."""
-    if settings.elasticsearch_url:
-        return {"kind": "elasticsearch", "url": redact_url(settings.elasticsearch_url),
-                "alias": settings.elasticsearch_index}
-    return {"kind": "tantivy", "path": "data/search/hf_models"}
 
 
 def search_models(settings: Settings, query: str, limit: int = 10, filters: dict | None = None):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
+from pipeline.config import SCHEMA_DIR
 MODEL_SCHEMA = "fair4ml-mlmodel.schema.json"
 
 
