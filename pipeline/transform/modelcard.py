@@ -17,10 +17,12 @@ _FENCE = re.compile(r"^(?P<fence>```|~~~)[ \t]*(?P<lang>[\w+-]*)[^\n]*\n(?P<code
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_EMPHASIS = re.compile(r"(\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`)")
 
 DESCRIPTION_HEADINGS = re.compile(
-    r"^(model (description|details|summary|overview|card)|description|overview|summary|introduction|about)\b", re.I)
+    r"^(model (description|summary|overview)|description|overview|summary|introduction|about)\b", re.I)
+DETAILS_HEADINGS = re.compile(r"^model (details|card)\b", re.I)
 INTENDED_USE_HEADINGS = re.compile(r"^(intended uses?|uses|direct use|use cases?|intended use)", re.I)
 LIMITATIONS_HEADINGS = re.compile(r"(limitation|bias|risk)", re.I)
 USAGE_HEADINGS = re.compile(r"(how to use|usage|quick ?start|getting started|inference|example)", re.I)
@@ -41,6 +43,7 @@ class ModelCard:
     yaml_error: str | None
     body: str
     title: str | None = None
+    preamble: str = ""  # the body before its first heading
     sections: list[Section] = field(default_factory=list)
 
     def section(self, heading: re.Pattern) -> Section | None:
@@ -58,10 +61,11 @@ def clean_text(markdown: str, limit: int = MAX_TEXT) -> str:
     text = _MD_IMAGE.sub("", text)
     text = _MD_LINK.sub(r"\1", text)
     text = _HTML_TAG.sub("", text)
+    text = _EMPHASIS.sub("", text)
     lines = [line.strip() for line in text.splitlines()]
     paragraphs, current = [], []
     for line in lines + [""]:
-        if line and not line.startswith("|") and not set(line) <= set("-=*_ "):
+        if line and not line.startswith("|") and any(ch.isalnum() for ch in line):
             current.append(line)
         elif current:
             paragraphs.append(" ".join(current))
@@ -91,8 +95,10 @@ def parse_card(text: str | None) -> ModelCard:
         return ModelCard(None, "missing", None, "")
     metadata, status, error, body = _split_front_matter(text)
     card = ModelCard(metadata, status, error, body)
-    unfenced = _FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), body)  # headings inside code are not headings
+    # headings inside code blocks are not headings; blanking keeps offsets equal to the body's
+    unfenced = _FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), body)
     headings = list(_HEADING.finditer(unfenced))
+    card.preamble = body[: headings[0].start()] if headings else body
     for index, heading in enumerate(headings):
         end = headings[index + 1].start() if index + 1 < len(headings) else len(body)
         title = clean_text(heading["title"], 200)
@@ -103,13 +109,18 @@ def parse_card(text: str | None) -> ModelCard:
 
 
 def description(card: ModelCard) -> str | None:
-    """The card's own description section, else its first prose paragraph."""
+    """The card's description section, else the prose under its title, else a details section."""
     section = card.section(DESCRIPTION_HEADINGS)
     if section:
         return clean_text(section.text) or None
-    first_heading = _HEADING.search(_FENCE.sub("", card.body))
-    preamble = card.body[: first_heading.start()] if first_heading else card.body
-    for chunk in [preamble] + [s.text for s in card.sections]:
+    intro = [card.preamble] + [s.text for s in card.sections[:1] if s.level == 1]
+    for chunk in intro:
+        text = clean_text(chunk)
+        if text:
+            return text.split("\n\n")[0]
+    details = card.section(DETAILS_HEADINGS)
+    texts = [details.text] if details else [s.text for s in card.sections]
+    for chunk in texts:
         text = clean_text(chunk)
         if text:
             return text.split("\n\n")[0]
