@@ -91,7 +91,7 @@ def neo4j_target():
     if os.environ.get("NEO4J_URI"):
         yield os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD")
         return
-    from tests.servers.neo4j_server import Neo4jServer, ensure_built
+    from tests.neo4j_launcher.launcher import Neo4jServer, ensure_built
     ensure_built()
     server = Neo4jServer(Path(os.environ.get("TMPDIR", "/tmp")) / f"mlentory-neo4j-{os.getpid()}")
     server.start()
