@@ -113,6 +113,7 @@ def asset_tasks(registry_ref: str, settings: Settings | None = None) -> Iterator
             "uptodate": uptodate,
             "clean": True,
             "verbosity": 2,
+            "meta": {"asset": asset.name, "group": asset.group, "upstream": list(asset.upstream)},
         }
     for job in registry.jobs:
         yield {
@@ -120,4 +121,5 @@ def asset_tasks(registry_ref: str, settings: Settings | None = None) -> Iterator
             "doc": job.description,
             "actions": None,
             "task_dep": registry.job_assets(job),
+            "meta": {"job": job.name, "groups": list(job.groups)},
         }

@@ -1,41 +1,118 @@
-"""doit reporter plugin: doit's console output, with failures a user can act on in one line.
+"""doit reporter plugin: doit's console output, one-line failures, and the run history.
 
-Declared in `pyproject.toml` `[tool.doit.plugins.reporter]`; doit imports it before `dodo.py`, so it
-lives in the installed package.
+Declared in `pyproject.toml` `[tool.doit.plugins.reporter]` and selected for `doit run`; doit
+imports it before `dodo.py`, so it lives in the installed package. Every task is recorded in
+`data/runs.sqlite3` as it starts and finishes. SIGTERM becomes a KeyboardInterrupt, so a killed run
+ends like Ctrl-C: doit saves its dependency state and the run is recorded as interrupted.
 """
 
 from __future__ import annotations
 
 import re
+import signal
+import sys
 
-from doit.exceptions import DependencyError, TaskFailed
+from doit.exceptions import DependencyError, TaskFailed, UnmetDependency
 from doit.reporter import ConsoleReporter
 
+from pipeline.config import load_settings
 from pipeline.registry import missing_input_message
+from pipeline.runs.history import History, history_path
 
 _MISSING_FILE = re.compile(r"Dependent file '(?P<path>[^']+)' does not exist")
 
 
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _output(task, stream: str) -> str:
+    return "".join(getattr(action, stream) or "" for action in task.actions)
+
+
 class PipelineReporter(ConsoleReporter):
-    desc = "console output with one-line, actionable failures (mlentory)"
+    desc = "console output with one-line failures, recorded in data/runs.sqlite3 (mlentory)"
 
     def __init__(self, outstream, options):
         super().__init__(outstream, options)
         self._producer_of: dict[str, str] = {}
         self._executed = 0
         self._uptodate = 0
+        self.history: History | None = None
+        self.run_id: str | None = None
 
+    # -- run lifecycle ----------------------------------------------------------------------------
     def initialize(self, tasks, selected_tasks):
         super().initialize(tasks, selected_tasks)
         self._producer_of = {target: task.name for task in tasks.values() for target in task.targets}
+        self._planned = self._closure(tasks, selected_tasks or [])
+        self._reported: set[str] = set()
+        self.history = History(history_path(load_settings().data_dir))
+        self.run_id = self.history.start_run(sys.argv, list(selected_tasks or []))
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+        self._previous_hook = sys.excepthook
+        sys.excepthook = self._excepthook
 
+    def _closure(self, tasks, selected) -> list[str]:
+        """The selected tasks and everything they depend on: what this run means to bring up to date."""
+        planned, stack = [], list(selected)
+        while stack:
+            name = stack.pop()
+            if name in planned or name not in tasks:
+                continue
+            planned.append(name)
+            task = tasks[name]
+            stack += list(task.task_dep) + [self._producer_of[d] for d in task.file_dep if d in self._producer_of]
+        return [n for n in planned if tasks[n].actions]
+
+    def _excepthook(self, kind, value, tb):
+        if issubclass(kind, KeyboardInterrupt):
+            sys.stderr.write(f"interrupted: run {self.run_id} recorded as interrupted; doit saved its state\n")
+            return
+        self._previous_hook(kind, value, tb)
+
+    def complete_run(self):
+        explained = [f for f in self.failures if f.get("explained")]
+        self.failures = [f for f in self.failures if not f.get("explained")]
+        super().complete_run()
+        interrupted = isinstance(sys.exc_info()[1], KeyboardInterrupt)
+        if not (self._executed or explained or self.failures or self.runtime_errors or interrupted):
+            self.write(f"Nothing to do: all {self._uptodate} selected assets are up to date.\n")
+        if self.history is not None:
+            for name in self._planned:
+                if name not in self._reported:  # doit stopped before reaching it
+                    self.history.task_finished(self.run_id, name, "skipped")
+            failed = explained or self.failures or self.runtime_errors
+            self.history.end_run(self.run_id, "interrupted" if interrupted else "failed" if failed else "success")
+            self.history.close()
+            self.history = None
+
+    # -- tasks ------------------------------------------------------------------------------------
     def execute_task(self, task):
         super().execute_task(task)
-        self._executed += bool(task.actions)
+        self._reported.add(task.name)
+        if task.actions:
+            self._executed += 1
+            self.history.task_started(self.run_id, task.name)
+
+    def add_success(self, task):
+        super().add_success(task)
+        if task.actions:
+            metadata = {k: v for k, v in (task.values or {}).items() if not k.startswith("_")}
+            self.history.task_finished(self.run_id, task.name, "success", _output(task, "out"),
+                                       _output(task, "err"), metadata=metadata)
 
     def skip_uptodate(self, task):
         super().skip_uptodate(task)
-        self._uptodate += bool(task.actions)
+        self._reported.add(task.name)
+        if task.actions:
+            self._uptodate += 1
+            self.history.task_finished(self.run_id, task.name, "up-to-date")
+
+    def skip_ignore(self, task):
+        super().skip_ignore(task)
+        self._reported.add(task.name)
+        self.history.task_finished(self.run_id, task.name, "skipped")
 
     def explain(self, task, fail) -> str | None:
         """One line for failures we understand; None means show doit's full report."""
@@ -43,22 +120,23 @@ class PipelineReporter(ConsoleReporter):
             match = _MISSING_FILE.search(fail.message)
             if match:
                 return missing_input_message(task.name, match["path"], self._producer_of.get(match["path"]))
+        if isinstance(fail, UnmetDependency):
+            return f"{task.name}: not run because {fail.message.strip()} failed"
         if isinstance(fail, TaskFailed) and not fail.traceback:
             return fail.message
+        if fail.traceback:
+            last = fail.traceback[-1].strip().splitlines()[-1] if fail.traceback else fail.message
+            return f"{task.name}: {last} - full traceback: `doit logs {self.run_id} {task.name}`"
         return None
 
     def add_failure(self, task, fail):
+        self._reported.add(task.name)
         line = self.explain(task, fail)
+        if task.actions or not isinstance(fail, UnmetDependency):
+            self.history.task_finished(self.run_id, task.name, "failed" if task.executed else "skipped",
+                                       _output(task, "out"), _output(task, "err"), error=fail.get_msg())
         if line is None:
             super().add_failure(task, fail)
             return
         self.failures.append({"task": task, "exception": fail, "explained": True})
         self.write(f"FAILED {line}\n")
-
-    def complete_run(self):
-        # Explained failures were already printed as one line; doit would repeat them with captured output.
-        explained = [f for f in self.failures if f.get("explained")]
-        self.failures = [f for f in self.failures if not f.get("explained")]
-        super().complete_run()
-        if not (self._executed or explained or self.failures or self.runtime_errors):
-            self.write(f"Nothing to do: all {self._uptodate} selected assets are up to date.\n")

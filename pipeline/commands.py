@@ -1,0 +1,213 @@
+"""doit command plugins: thin wrappers over `pipeline.runs` and `pipeline.load` functions.
+
+Declared in `pyproject.toml` `[tool.doit.plugins.command]`: `doit status`, `doit runs`,
+`doit logs`, `doit lineage`, `doit search` and `doit graph`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+from doit.cmd_base import Command, DoitCmdBase
+from doit.exceptions import InvalidCommand
+
+from pipeline.config import load_settings
+from pipeline.registry import PipelineError
+from pipeline.runs import lineage, status
+from pipeline.runs.history import History, history_path
+
+
+def use_color(stream) -> bool:
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _history() -> History:
+    return History(history_path(load_settings().data_dir))
+
+
+class OptionsAnywhere:
+    """doit parses options only before the first positional argument; accept them after it too."""
+
+    def parse_execute(self, in_args):
+        takes_value = {}
+        for option in self.get_options():
+            for flag in (f"--{option.long}" if option.long else None, f"-{option.short}" if option.short else None):
+                if flag:
+                    takes_value[flag] = option.type is not bool
+        options, words, index = [], [], 0
+        while index < len(in_args):
+            token = in_args[index]
+            flag = token.split("=", 1)[0]
+            if flag in takes_value:
+                options.append(token)
+                if takes_value[flag] and "=" not in token and index + 1 < len(in_args):
+                    options.append(in_args[index + 1])
+                    index += 1
+            else:
+                words.append(token)
+            index += 1
+        return super().parse_execute(options + words)
+
+
+def _opt(name, default, help_text, kind=str, short="", choices=None):
+    option = {"name": name, "short": short, "long": name, "type": kind, "default": default, "help": help_text}
+    if choices:
+        option["choices"] = choices
+    return option
+
+
+class Status(OptionsAnywhere, DoitCmdBase):
+    name = "status"
+    doc_purpose = "one row per asset: state (fresh/stale/failed/running/never), last materialization, metadata"
+    doc_usage = "[PATTERN]"
+    doc_description = "Staleness propagates downstream. Colors on a terminal; plain when piped or NO_COLOR is set."
+    cmd_options = (_opt("group", None, "only assets of this group or job"),
+                   _opt("state", None, "only assets in this state", choices=tuple((s, "") for s in status.STATES)))
+
+    def _execute(self, pos_args=None, group=None, state=None):
+        tasks = {t.name: t for t in self.task_list}
+        history = _history()
+        try:
+            states = status.compute_states(tasks, self.dep_manager, history)
+        finally:
+            history.close()
+            self.dep_manager.close()
+        jobs = status.job_states(tasks, states)
+        chosen = status.select(states, jobs, pos_args[0] if pos_args else None, group, state)
+        shown_jobs = [j for j in jobs if not group or j.name == group or group in tasks[j.name].meta["groups"]]
+        self.outstream.write(status.render(chosen, shown_jobs, use_color(self.outstream)) + "\n")
+        return 0
+
+
+class Lineage(OptionsAnywhere, DoitCmdBase):
+    name = "lineage"
+    doc_purpose = "the asset graph (or one asset's upstream and downstream) as text, mermaid or dot"
+    doc_usage = "[ASSET]"
+    cmd_options = (_opt("format", "text", "output format", choices=(("text", ""), ("mermaid", ""), ("dot", ""))),)
+
+    def _execute(self, pos_args=None, format="text"):
+        upstream = {t.name: list(t.meta["upstream"]) for t in status.asset_tasks({t.name: t for t in self.task_list})}
+        if pos_args:
+            try:
+                upstream = lineage.neighbourhood(upstream, pos_args[0])
+            except KeyError as exc:
+                raise InvalidCommand(exc.args[0]) from None
+        render = {"text": lineage.text, "mermaid": lineage.mermaid, "dot": lineage.dot}[format]
+        self.outstream.write(render(upstream) + "\n")
+        return 0
+
+
+class Runs(OptionsAnywhere, Command):
+    name = "runs"
+    doc_purpose = "recent runs with status, duration and which assets ran or failed"
+    doc_usage = ""
+    cmd_options = (_opt("limit", 10, "how many runs", kind=int, short="n"),)
+
+    def execute(self, params, args):
+        history = _history()
+        try:
+            for run in history.runs(params["limit"]):
+                tasks = history.tasks(run.id)
+                ran = [t.name for t in tasks if t.status in ("success", "failed", "interrupted", "running")]
+                failed = [t.name for t in tasks if t.status in ("failed", "interrupted")]
+                duration = f"{run.duration:.1f}s" if run.duration is not None else "-"
+                line = f"{run.id}  {run.status:<11}  {status.ago(run.started):>8}  {duration:>7}  ran {len(ran)}"
+                if failed:
+                    line += f"  failed: {', '.join(failed)}"
+                elif ran:
+                    line += f": {', '.join(ran[:6])}" + (" ..." if len(ran) > 6 else "")
+                sys.stdout.write(line + "\n")
+        finally:
+            history.close()
+        return 0
+
+
+class Logs(OptionsAnywhere, Command):
+    name = "logs"
+    doc_purpose = "captured output and error of an asset in a run (default: the last run, its failed assets)"
+    doc_usage = "[RUN] [ASSET]"
+    cmd_options = ()
+
+    def execute(self, params, args):
+        history = _history()
+        try:
+            run_id, asset = self._resolve(history, list(args))
+            records = history.tasks(run_id)
+            if asset:
+                records = [r for r in records if r.name == asset]
+                if not records:
+                    raise InvalidCommand(f"asset {asset!r} did not run in run {run_id}")
+            else:
+                failed = [r for r in records if r.status in ("failed", "interrupted")]
+                records = failed or [r for r in records if r.status in ("success", "running")]
+            for record in records:
+                duration = f"{record.duration:.2f}s" if record.duration is not None else "-"
+                sys.stdout.write(f"== {record.name} ({record.status}, {duration}) in run {run_id}\n")
+                if record.metadata:
+                    sys.stdout.write("metadata: " + json.dumps(record.metadata, sort_keys=True) + "\n")
+                for title, text in (("stdout", record.stdout), ("stderr", record.stderr), ("error", record.error)):
+                    if text:
+                        sys.stdout.write(f"-- {title}\n{text.rstrip()}\n")
+        finally:
+            history.close()
+        return 0
+
+    @staticmethod
+    def _resolve(history: History, args: list[str]) -> tuple[str, str | None]:
+        run = None
+        if args:
+            try:
+                run = history.run(args[0])
+            except LookupError as exc:
+                raise InvalidCommand(str(exc)) from None
+            if run is not None:
+                args = args[1:]
+        run = run or history.run()
+        if run is None:
+            raise InvalidCommand("no runs recorded yet: run `doit` first")
+        return run.id, (args[0] if args else None)
+
+
+class Search(OptionsAnywhere, Command):
+    name = "search"
+    doc_purpose = "search the loaded catalog (Elasticsearch at ELASTICSEARCH_URL, else the embedded index)"
+    doc_usage = "QUERY..."
+    cmd_options = (_opt("limit", 10, "how many models", kind=int, short="n"),
+                   _opt("task", None, "only models with this ML task"),
+                   _opt("license", None, "only models with this license"))
+
+    def execute(self, params, args):
+        from pipeline.load.search import format_results, search_models
+        filters = {k: params[k] for k in ("task", "license") if params[k]}
+        try:
+            hits, facets = search_models(load_settings(), " ".join(args), params["limit"], filters)
+        except PipelineError as exc:
+            sys.stderr.write(f"search failed: {exc}\n")
+            return 1
+        sys.stdout.write(format_results(hits, facets) + "\n")
+        return 0
+
+
+class Graph(OptionsAnywhere, Command):
+    name = "graph"
+    doc_purpose = "run a read-only Cypher query on the loaded graph (Neo4j at NEO4J_URI, else the embedded graph)"
+    doc_usage = "CYPHER"
+    cmd_options = ()
+
+    def execute(self, params, args):
+        from pipeline.load.graph import query_graph
+        if not args:
+            raise InvalidCommand('give a Cypher query, e.g. doit graph "MATCH (m:MLModel) RETURN count(m)"')
+        try:
+            rows = query_graph(load_settings(), " ".join(args))
+        except PipelineError as exc:
+            sys.stderr.write(f"graph query failed: {exc}\n")
+            return 1
+        except Exception as exc:  # the engine's own error for a bad query: show it, not a traceback
+            sys.stderr.write(f"graph query failed: {exc.__class__.__name__}: {str(exc).splitlines()[0]}\n")
+            return 1
+        for row in rows:
+            sys.stdout.write("\t".join(json.dumps(v, default=str) if not isinstance(v, str) else v for v in row) + "\n")
+        return 0

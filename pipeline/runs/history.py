@@ -1,0 +1,163 @@
+"""Run history: every doit run and every task in it, in an SQLite file under data/ (WAL mode).
+
+The reporter writes a row as each task starts and finishes, so a killed run still shows what ran,
+and readers (`doit status`, `doit runs`, the UI) can read while a run is writing. A run whose
+process is gone while its rows still say "running" is reported as interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY, argv TEXT NOT NULL, selected TEXT NOT NULL, started REAL NOT NULL,
+    ended REAL, status TEXT NOT NULL, pid INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tasks (
+    run_id TEXT NOT NULL REFERENCES runs(id), name TEXT NOT NULL, status TEXT NOT NULL,
+    started REAL NOT NULL, ended REAL, stdout TEXT, stderr TEXT, error TEXT, metadata TEXT,
+    PRIMARY KEY (run_id, name)
+);
+CREATE INDEX IF NOT EXISTS tasks_by_name ON tasks(name, started);
+"""
+FINAL_TASK_STATES = ("success", "failed", "up-to-date", "skipped", "interrupted")
+
+
+def history_path(data_dir: Path) -> Path:
+    return Path(data_dir) / "runs.sqlite3"
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass
+class TaskRecord:
+    run_id: str
+    name: str
+    status: str
+    started: float
+    ended: float | None
+    stdout: str | None
+    stderr: str | None
+    error: str | None
+    metadata: dict
+
+    @property
+    def duration(self) -> float | None:
+        return None if self.ended is None else self.ended - self.started
+
+
+@dataclass
+class RunRecord:
+    id: str
+    argv: list[str]
+    selected: list[str]
+    started: float
+    ended: float | None
+    status: str
+    pid: int
+
+    @property
+    def duration(self) -> float | None:
+        return None if self.ended is None else self.ended - self.started
+
+
+class History:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # autocommit: rows land as they happen
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- writing (the reporter) ------------------------------------------------------------------
+    def start_run(self, argv: list[str], selected: list[str]) -> str:
+        now = time.time()
+        run_id = time.strftime("%Y%m%d-%H%M%S", time.localtime(now)) + f"-{os.getpid()}"
+        self._db.execute("INSERT INTO runs VALUES (?,?,?,?,?,?,?)",
+                         (run_id, json.dumps(argv), json.dumps(selected), now, None, "running", os.getpid()))
+        return run_id
+
+    def task_started(self, run_id: str, name: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO tasks (run_id, name, status, started) VALUES (?,?,?,?)",
+                         (run_id, name, "running", time.time()))
+
+    def task_finished(self, run_id: str, name: str, status: str, stdout: str = "", stderr: str = "",
+                      error: str | None = None, metadata: dict | None = None) -> None:
+        now = time.time()
+        self._db.execute(
+            "INSERT INTO tasks (run_id, name, status, started, ended, stdout, stderr, error, metadata) "
+            "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(run_id, name) DO UPDATE SET status=excluded.status, "
+            "ended=excluded.ended, stdout=excluded.stdout, stderr=excluded.stderr, error=excluded.error, "
+            "metadata=excluded.metadata",
+            (run_id, name, status, now, now, stdout or None, stderr or None, error,
+             json.dumps(metadata or {}, default=str)))
+
+    def end_run(self, run_id: str, status: str) -> None:
+        now = time.time()
+        self._db.execute("UPDATE tasks SET status='interrupted', ended=? WHERE run_id=? AND status='running'",
+                         (now, run_id))
+        self._db.execute("UPDATE runs SET status=?, ended=? WHERE id=?", (status, now, run_id))
+
+    # -- reading -----------------------------------------------------------------------------------
+    def _run(self, row) -> RunRecord:
+        run = RunRecord(row[0], json.loads(row[1]), json.loads(row[2]), row[3], row[4], row[5], row[6])
+        if run.status == "running" and not pid_alive(run.pid):
+            run.status = "interrupted"
+        return run
+
+    def _task(self, row, run_status: str | None = None) -> TaskRecord:
+        record = TaskRecord(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
+                            json.loads(row[8]) if row[8] else {})
+        if record.status == "running" and run_status == "interrupted":
+            record.status = "interrupted"
+        return record
+
+    def runs(self, limit: int = 20) -> list[RunRecord]:
+        rows = self._db.execute("SELECT * FROM runs ORDER BY started DESC LIMIT ?", (limit,)).fetchall()
+        return [self._run(r) for r in rows]
+
+    def run(self, run_id: str | None = None) -> RunRecord | None:
+        """A run by id or unique id prefix; the latest run when no id is given."""
+        if run_id is None:
+            rows = self._db.execute("SELECT * FROM runs ORDER BY started DESC LIMIT 1").fetchall()
+        else:
+            rows = self._db.execute("SELECT * FROM runs WHERE id LIKE ? ORDER BY started DESC LIMIT 2",
+                                    (run_id + "%",)).fetchall()
+            if len(rows) > 1 and rows[0][0] != run_id:
+                raise LookupError(f"run id {run_id!r} is ambiguous: it starts {rows[0][0]} and {rows[1][0]}")
+        return self._run(rows[0]) if rows else None
+
+    def tasks(self, run_id: str) -> list[TaskRecord]:
+        run = self.run(run_id)
+        rows = self._db.execute("SELECT * FROM tasks WHERE run_id=? ORDER BY started", (run_id,)).fetchall()
+        return [self._task(r, run.status if run else None) for r in rows]
+
+    def latest(self) -> dict[str, dict[str, TaskRecord]]:
+        """Per task name: its latest `attempt` (ran: success/failed/interrupted/running) and latest `success`."""
+        live_runs = {r[0]: self._run(r).status for r in
+                     self._db.execute("SELECT * FROM runs WHERE status='running'").fetchall()}
+        out: dict[str, dict[str, TaskRecord]] = {}
+        query = ("SELECT t.* FROM tasks t JOIN (SELECT name, MAX(started) AS started FROM tasks WHERE status {cond} "
+                 "GROUP BY name) m ON t.name = m.name AND t.started = m.started")
+        for key, cond in (("attempt", "IN ('success','failed','interrupted','running')"), ("success", "= 'success'")):
+            for row in self._db.execute(query.format(cond=cond)).fetchall():
+                out.setdefault(row[1], {})[key] = self._task(row, live_runs.get(row[0]))
+        return out
