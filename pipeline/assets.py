@@ -59,8 +59,13 @@ def build_hf_models_normalized(ctx: BuildContext) -> dict:
                     jsonl.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
             parquet.write_table(pa.Table.from_pylist(good, schema=fair4ml.ARROW_SCHEMA))
             ok += len(good)
-    if ok == 0 and quarantined:
-        raise PipelineError(f"all {quarantined} records failed validation: see {ctx.final_path('quarantine')}")
+    total, where = ok + quarantined, ctx.asset.outputs["quarantine"].path
+    if total and quarantined / total > ctx.settings.max_quarantine_fraction:
+        # the previous good catalog stays; the new quarantine file is kept so the failures can be read
+        raise PipelineError(f"validation failed for {quarantined} of {total} records: see {where} "
+                            f"(fix the mapping or raise MLENTORY_MAX_QUARANTINE_FRACTION)", keep=("quarantine",))
+    if quarantined:
+        print(f"{quarantined} of {total} records quarantined: see {where}")
     return {"models": ok, "quarantined": quarantined}
 
 

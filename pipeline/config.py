@@ -49,6 +49,8 @@ class Settings:
     elasticsearch_password: str | None = field(default=None, repr=False)
     elasticsearch_index: str = "mlentory-models"
     load_batch_size: int = 1000
+    # Above this share of quarantined records, normalization fails instead of publishing a thin catalog.
+    max_quarantine_fraction: float = 0.5
 
     @property
     def data_dir(self) -> Path:

@@ -66,6 +66,7 @@ def materialize(registry_ref: str, name: str) -> dict | TaskFailed:
         metadata = dict(asset.build(BuildContext(registry, asset, settings, staged)) or {})
         changed = staged.commit()
     except PipelineError as exc:
+        staged.commit(only=exc.keep)
         staged.discard()
         return TaskFailed(f"{name}: {exc}")
     except BaseException:

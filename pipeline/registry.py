@@ -21,7 +21,14 @@ from pipeline.config import Settings
 
 
 class PipelineError(Exception):
-    """A failure with a message a user can act on; printed as one line, never as a traceback."""
+    """A failure with a message a user can act on; printed as one line, never as a traceback.
+
+    `keep` names outputs to publish even though the asset failed (e.g. the quarantine that explains why).
+    """
+
+    def __init__(self, message: str, keep: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.keep = keep
 
 
 @dataclass(frozen=True)

@@ -36,14 +36,16 @@ class StagedOutputs:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.unlink(missing_ok=True)
 
-    def commit(self) -> dict[str, bool]:
-        """Move every staged file over its target; returns which targets changed."""
-        missing = [key for key, path in self.staged.items() if not path.exists()]
+    def commit(self, only: tuple[str, ...] | None = None) -> dict[str, bool]:
+        """Move every staged file (or those named in `only`) over its target; returns which changed."""
+        keys = list(self.staged) if only is None else [k for k in only if self.staged[k].exists()]
+        missing = [key for key in keys if not self.staged[key].exists()]
         if missing:
             self.discard()
             raise RuntimeError(f"the build wrote no file for output(s): {', '.join(missing)}")
         changed = {}
-        for key, staged in self.staged.items():
+        for key in keys:
+            staged = self.staged[key]
             target = self.targets[key]
             if target.exists() and filecmp.cmp(staged, target, shallow=False):
                 staged.unlink()

@@ -76,3 +76,20 @@ def test_jsonld_document_has_context_and_one_node_per_record(hf_project, tmp_pat
     assert tuned["citation"] == ["https://arxiv.org/abs/1810.04805"]
     assert nodes["https://huggingface.co/org/base"]["trainedOn"] == ["https://huggingface.co/datasets/org/pile"]
     assert {s["interactionType"]["@type"] for s in tuned["interactionStatistic"]} == {"DownloadAction", "LikeAction"}
+
+
+def test_mostly_invalid_input_fails_in_one_line_keeps_the_catalog_and_publishes_the_quarantine(hf_project, tmp_path):
+    good = [hub_item("good/one"), hub_item("good/two")]
+    write_snapshot(tmp_path / "snap", good)
+    hf_project.env["MLENTORY_HF_SNAPSHOT_DIR"] = str(tmp_path / "snap")
+    assert hf_project.doit("hf_models_normalized").returncode == 0
+    catalog = hf_project.path("data/normalized/hf/models.jsonl").read_text()
+    bad = [hub_item(f"bad/m{i}", downloads=-1) for i in range(3)]
+    write_snapshot(tmp_path / "snap", good + bad)
+    result = hf_project.doit("hf_models_normalized")
+    assert result.returncode != 0 and "Traceback" not in result.stdout + result.stderr
+    assert [l for l in result.stdout.splitlines() if l.startswith("FAILED")] == [
+        "FAILED hf_models_normalized: validation failed for 3 of 5 records: see data/normalized/hf/quarantine.jsonl "
+        "(fix the mapping or raise MLENTORY_MAX_QUARANTINE_FRACTION)"]
+    assert hf_project.path("data/normalized/hf/models.jsonl").read_text() == catalog
+    assert len(read_jsonl(hf_project.path("data/normalized/hf/quarantine.jsonl"))) == 3
