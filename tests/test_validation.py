@@ -27,8 +27,10 @@ def test_bad_records_are_quarantined_with_path_and_reason(hf_project, tmp_path):
     write_snapshot(tmp_path / "snap", [i for i in items if isinstance(i, dict) and "id" in i])
     (tmp_path / "snap" / "api" / "models.json").write_text(json.dumps(items))
     hf_project.env["MLENTORY_HF_SNAPSHOT_DIR"] = str(tmp_path / "snap")
+    hf_project.env["MLENTORY_MAX_QUARANTINE_FRACTION"] = "1"  # this input is mostly bad on purpose
     result = hf_project.doit("hf_models_normalized")
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 of 6 records quarantined: see data/normalized/hf/quarantine.jsonl" in result.stdout
     assert '"quarantined": 2' in result.stdout and '"quarantined": 4' in result.stdout
 
     raw_quarantine = read_jsonl(hf_project.path("data/raw/hf/quarantine.jsonl"))
