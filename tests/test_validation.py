@@ -95,3 +95,25 @@ def test_mostly_invalid_input_fails_in_one_line_keeps_the_catalog_and_publishes_
         "(fix the mapping or raise MLENTORY_MAX_QUARANTINE_FRACTION)"]
     assert hf_project.path("data/normalized/hf/models.jsonl").read_text() == catalog
     assert len(read_jsonl(hf_project.path("data/normalized/hf/quarantine.jsonl"))) == 3
+
+
+def test_fast_check_and_jsonschema_agree():
+    """The compiled fast path must accept exactly what the reference validator accepts."""
+    from jsonschema import Draft202012Validator
+    import json as _json
+
+    reference = Draft202012Validator(_json.loads(validation.schema_path(validation.MODEL_SCHEMA).read_text()))
+    fast = validation.fast_check(validation.MODEL_SCHEMA)
+    base = record("org/model", cardData={"base_model": "org/base", "datasets": ["d"], "license": "mit"})
+    variants = [base, {**base, "downloads": -1}, {**base, "likes": 1.5}, {**base, "identifier": "bad id"},
+                {**base, "mlTask": ["Not A Tag"]}, {**base, "extra": 1}, {**base, "cardStatus": "weird"},
+                {**base, "dateModified": "2024-01-01"}, {**base, "fineTunedFrom": [{"x": 1}]},
+                {**base, "evaluationMetrics": [{"metric": "acc", "value": "high"}]},
+                {**base, "baseModelRelation": "other"}, {k: v for k, v in base.items() if k != "license"}]
+    for variant in variants:
+        try:
+            fast(variant)
+            fast_ok = True
+        except Exception:
+            fast_ok = False
+        assert fast_ok == reference.is_valid(variant), variant

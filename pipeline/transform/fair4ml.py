@@ -116,8 +116,8 @@ def _access_conditions(gated) -> str | None:
 def to_fair4ml(item: dict, readme: str | None) -> dict:
     """One FAIR4ML MLModel record from a Hub API item and its README text."""
     model_id = item["id"]
-    card = modelcard.parse_card(readme)
     api_card = item.get("cardData")
+    card = modelcard.parse_card(readme, api_card if isinstance(api_card, dict) else None)
     card_data = api_card if isinstance(api_card, dict) else (card.metadata or {})
     tags = item.get("tags") or []
     namespace, _, short_name = model_id.rpartition("/")
@@ -157,7 +157,7 @@ def to_fair4ml(item: dict, readme: str | None) -> dict:
         "description": modelcard.description(card),
         "intendedUse": modelcard.section_text(card, modelcard.INTENDED_USE_HEADINGS),
         "modelRisksBiasLimitations": modelcard.section_text(card, modelcard.LIMITATIONS_HEADINGS),
-        "usageInstructions": modelcard.clean_text(usage.text) or None if usage else None,
+        "usageInstructions": usage.clean or None if usage else None,
         "codeSampleSnippet": modelcard.code_snippet(card),
         "hasCO2eEmissions": co2_emissions(card_data),
         "readme": f"{HUB_URL}/{model_id}/blob/main/README.md" if readme is not None else None,

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
+
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)(?:\r?\n)?^---[ \t]*$\r?\n?", re.S | re.M)
 _HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<title>.+?)[ \t#]*$", re.M)
 _FENCE = re.compile(r"^(?P<fence>```|~~~)[ \t]*(?P<lang>[\w+-]*)[^\n]*\n(?P<code>.*?)^(?P=fence)[ \t]*$", re.S | re.M)
@@ -34,6 +36,14 @@ class Section:
     level: int
     title: str
     text: str
+    _clean: str | None = None
+
+    @property
+    def clean(self) -> str:
+        """The section's prose as plain text, computed once."""
+        if self._clean is None:
+            self._clean = clean_text(self.text)
+        return self._clean
 
 
 @dataclass
@@ -49,7 +59,7 @@ class ModelCard:
     def section(self, heading: re.Pattern) -> Section | None:
         """The first section whose heading matches and that has text of its own."""
         for section in self.sections:
-            if heading.search(section.title) and clean_text(section.text):
+            if heading.search(section.title) and section.clean:
                 return section
         return None
 
@@ -80,7 +90,7 @@ def _split_front_matter(text: str) -> tuple[dict | None, str, str | None, str]:
         return None, "none", None, text
     body = text[match.end():]
     try:
-        data = yaml.safe_load(match["yaml"])
+        data = yaml.load(match["yaml"], Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         return None, "malformed", " ".join(str(exc).split())[:300], body
     if data is None:
@@ -90,10 +100,15 @@ def _split_front_matter(text: str) -> tuple[dict | None, str, str | None, str]:
     return data, "ok", None, body
 
 
-def parse_card(text: str | None) -> ModelCard:
+def parse_card(text: str | None, known_metadata: dict | None = None) -> ModelCard:
+    """Parse a card; `known_metadata` (the Hub's own parse, `cardData`) saves parsing the YAML again."""
     if text is None:
         return ModelCard(None, "missing", None, "")
-    metadata, status, error, body = _split_front_matter(text)
+    if known_metadata is not None:
+        match = _FRONT_MATTER.match(text)
+        metadata, status, error, body = known_metadata, "ok", None, text[match.end():] if match else text
+    else:
+        metadata, status, error, body = _split_front_matter(text)
     card = ModelCard(metadata, status, error, body)
     # headings inside code blocks are not headings; blanking keeps offsets equal to the body's
     unfenced = _FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), body)
@@ -112,24 +127,21 @@ def description(card: ModelCard) -> str | None:
     """The card's description section, else the prose under its title, else a details section."""
     section = card.section(DESCRIPTION_HEADINGS)
     if section:
-        return clean_text(section.text) or None
-    intro = [card.preamble] + [s.text for s in card.sections[:1] if s.level == 1]
-    for chunk in intro:
-        text = clean_text(chunk)
-        if text:
-            return text.split("\n\n")[0]
+        return section.clean or None
+    intro = clean_text(card.preamble) or (card.sections[0].clean if card.sections and card.sections[0].level == 1
+                                          else "")
+    if intro:
+        return intro.split("\n\n")[0]
     details = card.section(DETAILS_HEADINGS)
-    texts = [details.text] if details else [s.text for s in card.sections]
-    for chunk in texts:
-        text = clean_text(chunk)
-        if text:
-            return text.split("\n\n")[0]
+    for section in [details] if details else card.sections:
+        if section.clean:
+            return section.clean.split("\n\n")[0]
     return None
 
 
 def section_text(card: ModelCard, heading: re.Pattern) -> str | None:
     section = card.section(heading)
-    return clean_text(section.text) if section else None
+    return section.clean if section else None
 
 
 def code_snippet(card: ModelCard) -> str | None:

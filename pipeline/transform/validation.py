@@ -6,6 +6,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 
 from pipeline.config import SCHEMA_DIR
@@ -23,12 +24,27 @@ def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
+@lru_cache(maxsize=None)
+def fast_check(name: str):
+    """The same schema compiled to Python code: ~30x faster, used to pass valid records quickly."""
+    return fastjsonschema.compile(json.loads(schema_path(name).read_text(encoding="utf-8")))
+
+
 def _pointer(path) -> str:
     return "/" + "/".join(str(p) for p in path)
 
 
 def problems(record: dict, schema: str = MODEL_SCHEMA) -> list[dict]:
-    """Every way the record breaks the schema, as {path, reason}, most specific first."""
+    """Every way the record breaks the schema, as {path, reason}, most specific first.
+
+    Records pass through the compiled check; only a record it rejects is examined by `jsonschema`,
+    the reference implementation, for the paths and reasons of the quarantine file.
+    """
+    try:
+        fast_check(schema)(record)
+        return []
+    except fastjsonschema.JsonSchemaValueException:
+        pass
     errors = sorted(validator(schema).iter_errors(record), key=lambda e: (list(e.absolute_path), e.message))
     return [{"path": _pointer(e.absolute_path), "reason": e.message[:500]} for e in errors]
 
