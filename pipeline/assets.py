@@ -27,11 +27,15 @@ def build_hf_raw_models(ctx: BuildContext) -> dict:
     import pyarrow.parquet as pq
     from pipeline.extract import hf
 
-    records, rejected = hf.harvest(ctx.settings)
-    pq.write_table(hf.to_table(records), ctx.output("models"), compression="zstd")
+    rejected: list[dict] = []
+    models = readme_missing = 0
+    with pq.ParquetWriter(ctx.output("models"), hf.RAW_SCHEMA, compression="zstd") as writer:
+        for table in hf.batches(hf.harvest(ctx.settings, rejected), BATCH_ROWS):
+            writer.write_table(table)
+            models += table.num_rows
+            readme_missing += table.num_rows - table.column("readme_status").to_pylist().count("ok")
     write_jsonl(ctx.output("quarantine"), rejected)
-    readme_missing = sum(1 for r in records if r.readme_status != "ok")
-    return {"models": len(records), "quarantined": len(rejected), "without_readme": readme_missing,
+    return {"models": models, "quarantined": len(rejected), "without_readme": readme_missing,
             "source": "snapshot" if ctx.settings.hf_offline else ctx.settings.hf_endpoint}
 
 

@@ -27,6 +27,12 @@ def no_backoff_sleep(monkeypatch):
     monkeypatch.setattr(http.time, "sleep", lambda seconds: None)
 
 
+def harvest(settings):
+    rejected = []
+    records = list(hf.harvest(settings, rejected))
+    return records, rejected
+
+
 def live_settings(hub, tmp_path, **extra):
     env = {"HF_ENDPOINT": hub.url, "MLENTORY_HF_LIMIT": "0", **extra}
     return load_settings(tmp_path, environ=env)
@@ -37,7 +43,7 @@ def model_pages(hub):
 
 
 def test_full_listing_follows_every_page(hub, tmp_path):
-    records, rejected = hf.harvest(live_settings(hub, tmp_path))
+    records, rejected = harvest(live_settings(hub, tmp_path))
     expected = {m["id"] for m in hub.models()}
     assert {r.id for r in records} == expected
     assert rejected == []
@@ -48,7 +54,7 @@ def test_full_listing_follows_every_page(hub, tmp_path):
 
 
 def test_raw_json_keeps_every_field_the_api_sent(hub, tmp_path):
-    records, _ = hf.harvest(live_settings(hub, tmp_path))
+    records, _ = harvest(live_settings(hub, tmp_path))
     by_id = {m["id"]: m for m in hub.models()}
     for record in records:
         assert json.loads(record.raw_json) == by_id[record.id]
@@ -57,7 +63,7 @@ def test_raw_json_keeps_every_field_the_api_sent(hub, tmp_path):
 def test_retries_429_and_503_then_succeeds(hub, tmp_path):
     hub.fail_next(429, times=2, path_prefix="/api/models")
     hub.fail_next(503, times=1, path_prefix="/api/models")
-    records, _ = hf.harvest(live_settings(hub, tmp_path, MLENTORY_HF_FETCH_README="0"))
+    records, _ = harvest(live_settings(hub, tmp_path, MLENTORY_HF_FETCH_README="0"))
     assert len(records) == len(hub.models())
     assert len(model_pages(hub)) >= 4 + 3  # the three failed attempts were retried
 
@@ -78,7 +84,7 @@ def test_limit_returns_the_most_recently_modified(hub, tmp_path):
 
 
 def test_readmes_are_fetched_and_missing_ones_reported(hub, tmp_path, bundled_snapshot):
-    records, _ = hf.harvest(live_settings(hub, tmp_path))
+    records, _ = harvest(live_settings(hub, tmp_path))
     for record in records:
         path = bundled_snapshot / "readmes" / record.id / "README.md"
         if path.exists():
@@ -88,14 +94,14 @@ def test_readmes_are_fetched_and_missing_ones_reported(hub, tmp_path, bundled_sn
 
 
 def test_token_is_sent_as_bearer(hub, tmp_path):
-    hf.harvest(live_settings(hub, tmp_path, HF_TOKEN="hf_test_token", MLENTORY_HF_FETCH_README="0"))
+    harvest(live_settings(hub, tmp_path, HF_TOKEN="hf_test_token", MLENTORY_HF_FETCH_README="0"))
     assert {r["authorization"] for r in model_pages(hub)} == {"Bearer hf_test_token"}
 
 
 def test_unreachable_hub_is_one_clear_error(tmp_path):
     settings = load_settings(tmp_path, environ={"HF_ENDPOINT": "http://127.0.0.1:9"})
     with pytest.raises(PipelineError) as err:
-        hf.harvest(settings)
+        harvest(settings)
     message = str(err.value)
     assert message.startswith("cannot reach the Hugging Face Hub at http://127.0.0.1:9")
     assert "HF_HUB_OFFLINE=1" in message

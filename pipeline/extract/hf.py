@@ -21,7 +21,7 @@ from huggingface_hub.errors import HfHubHTTPError
 from huggingface_hub.utils import build_hf_headers, http_backoff, httpx, paginate
 
 from pipeline.config import Settings
-from pipeline.extract.snapshot import snapshot_dir
+from pipeline.extract.snapshot import model_pages, readme_bundle, snapshot_dir
 from pipeline.registry import PipelineError
 
 RETRY_STATUS = (408, 429, 500, 502, 503, 504)
@@ -66,25 +66,33 @@ def _raw(item: dict, readme: str | None, status: str) -> RawModel:
     return RawModel(item["id"], item.get("lastModified"), json.dumps(item, ensure_ascii=False), readme, status)
 
 
-def read_snapshot(settings: Settings) -> tuple[list[RawModel], list[dict]]:
-    """The snapshot as raw records, plus quarantine entries for unusable items."""
+def iter_snapshot(settings: Settings, rejected: list[dict]) -> Iterator[RawModel]:
+    """The snapshot's models page by page (memory bounded by one page); bad items go to `rejected`."""
     root = snapshot_dir(settings)
-    models = root / "api" / "models.json"
-    try:
-        items = json.loads(models.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise PipelineError(f"cannot read the snapshot {models}: {exc}") from exc
-    if not isinstance(items, list):
-        raise PipelineError(f"the snapshot {models} is not a JSON array of model items")
-    good, bad = _split_valid(items)
-    records = []
-    for item in good:
-        readme_path = root / "readmes" / item["id"] / "README.md"
-        if readme_path.exists():
-            records.append(_raw(item, readme_path.read_text(encoding="utf-8"), "ok"))
-        else:
-            records.append(_raw(item, None, "missing"))
-    return records, bad
+    pages = model_pages(root)
+    if not pages:
+        raise PipelineError(f"the snapshot {root} has no api/models*.json page")
+    for page in pages:
+        try:
+            items = json.loads(page.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise PipelineError(f"cannot read the snapshot page {page}: {exc}") from exc
+        if not isinstance(items, list):
+            raise PipelineError(f"the snapshot page {page} is not a JSON array of model items")
+        good, bad = _split_valid(items)
+        rejected += [{**entry, "page": page.name} for entry in bad]
+        bundle = readme_bundle(root, page)
+        cards = {}
+        if bundle.exists():
+            with bundle.open(encoding="utf-8") as fh:
+                cards = {entry["id"]: entry["readme"] for entry in map(json.loads, fh)}
+        for item in good:
+            if bundle.exists():
+                text = cards.get(item["id"])
+            else:
+                path = root / "readmes" / item["id"] / "README.md"
+                text = path.read_text(encoding="utf-8") if path.exists() else None
+            yield _raw(item, text, "ok" if text is not None else "missing")
 
 
 def _hub_error(settings: Settings, exc: Exception) -> PipelineError:
@@ -132,24 +140,36 @@ def fetch_readme(settings: Settings, repo_id: str) -> tuple[str | None, str]:
     return response.text, "ok"
 
 
-def harvest_hub(settings: Settings) -> tuple[list[RawModel], list[dict]]:
-    """Live harvest: list models, then fetch their READMEs concurrently."""
+def iter_hub(settings: Settings, rejected: list[dict]) -> Iterator[RawModel]:
+    """Live harvest: list models page by page and fetch their READMEs concurrently, chunk by chunk."""
     try:
-        good, bad = _split_valid(iter_hub_models(settings))
+        items = iter_hub_models(settings)
+        while chunk := list(islice(items, README_WORKERS * 8)):
+            good, bad = _split_valid(chunk)
+            rejected += bad
+            if not settings.hf_fetch_readme:
+                yield from (_raw(item, None, "not fetched") for item in good)
+                continue
+            with ThreadPoolExecutor(README_WORKERS) as pool:
+                readmes = list(pool.map(lambda item: fetch_readme(settings, item["id"]), good))
+            yield from (_raw(item, text, status) for item, (text, status) in zip(good, readmes))
     except (HfHubHTTPError, httpx.HTTPError, OSError) as exc:
         raise _hub_error(settings, exc) from exc
-    if not settings.hf_fetch_readme:
-        return [_raw(item, None, "not fetched") for item in good], bad
-    with ThreadPoolExecutor(README_WORKERS) as pool:
-        readmes = list(pool.map(lambda item: fetch_readme(settings, item["id"]), good))
-    return [_raw(item, text, status) for item, (text, status) in zip(good, readmes)], bad
 
 
-def harvest(settings: Settings) -> tuple[list[RawModel], list[dict]]:
-    """Raw models sorted by id (so an unchanged harvest writes identical bytes) plus quarantine entries."""
-    records, bad = read_snapshot(settings) if settings.hf_offline else harvest_hub(settings)
-    unique = {r.id: r for r in records}  # a model listed twice across pages counts once
-    return [unique[k] for k in sorted(unique)], bad
+def harvest(settings: Settings, rejected: list[dict]) -> Iterator[RawModel]:
+    """Raw models in source order, each id once (the first listing is the newest); bad items to `rejected`."""
+    seen: set[str] = set()
+    source = iter_snapshot(settings, rejected) if settings.hf_offline else iter_hub(settings, rejected)
+    for record in source:
+        if record.id not in seen:
+            seen.add(record.id)
+            yield record
+
+
+def batches(records: Iterator[RawModel], size: int) -> Iterator[pa.Table]:
+    while chunk := list(islice(records, size)):
+        yield to_table(chunk)
 
 
 def to_table(records: list[RawModel]) -> pa.Table:

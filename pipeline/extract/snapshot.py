@@ -1,4 +1,10 @@
-"""Where the offline Hub snapshot lives and which files it has (cheap: no Hub client imported)."""
+"""Where the offline Hub snapshot lives and which files it has (cheap: no Hub client imported).
+
+A snapshot folder holds list-endpoint pages, `api/models.json` or `api/models-<n>.json` (each a
+JSON array of items, in the API's shape), and model cards, either one file per repository
+(`readmes/<repo id>/README.md`, as bundled) or, for large generated snapshots, one JSON Lines
+bundle per page (`readmes/models-<n>.jsonl`, lines of `{"id": ..., "readme": ...}`).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,18 @@ def snapshot_dir(settings: Settings) -> Path:
     return Path(settings.hf_snapshot_dir).resolve() if settings.hf_snapshot_dir else BUNDLED_SNAPSHOT
 
 
+def model_pages(root: Path) -> list[Path]:
+    return sorted((root / "api").glob("models*.json"))
+
+
+def readme_bundle(root: Path, page: Path) -> Path:
+    return root / "readmes" / f"{page.stem}.jsonl"
+
+
 def snapshot_files(settings: Settings) -> list[str]:
-    """Every file of the snapshot: the offline harvest's inputs (`api/models.json`, `readmes/<id>/README.md`)."""
+    """Every file of the snapshot: the offline harvest's inputs."""
     root = snapshot_dir(settings)
-    return [str(root / "api" / "models.json")] + sorted(str(p) for p in (root / "readmes").rglob("README.md"))
+    pages = model_pages(root) or [root / "api" / "models.json"]  # a missing page is reported by the harvest
+    bundles = [readme_bundle(root, p) for p in pages if readme_bundle(root, p).exists()]
+    cards = sorted((root / "readmes").rglob("README.md")) if not bundles else []
+    return [str(p) for p in pages + bundles + cards]
