@@ -9,7 +9,6 @@ command, and it must not pay for pyarrow, the Hub client or the database drivers
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 from pipeline.config import SCHEMA_DIR
@@ -17,128 +16,90 @@ from pipeline.doit_tasks import BuildContext
 from pipeline.extract.snapshot import snapshot_files
 from pipeline.load.targets import graph_target, search_target
 from pipeline.registry import Asset, Job, Output, PipelineError, Registry
-from pipeline.storage import read_jsonl, write_jsonl
+from pipeline.storage import write_jsonl
 
-BATCH_ROWS = 10_000
 HF = "hf_etl"
+NORMALIZED_CODE = ("pipeline.transform.fair4ml", "pipeline.transform.modelcard", "pipeline.transform.validation",
+                   "pipeline.transform.normalized_shards")
 
 
 def build_hf_raw_models(ctx: BuildContext) -> dict:
-    import pyarrow.parquet as pq
-    from pipeline.extract import hf
+    from pipeline.extract import harvest_state, hf, raw_shards
 
+    settings = ctx.settings
+    state = harvest_state.read(ctx.final_path("state"))
+    previous_shards = [ctx.final_path("models", label) for label in ctx.labels]
+    mode, reason = harvest_state.mode(state, settings, all(p.exists() for p in previous_shards))
+    since = state["watermark"] if mode == "incremental" else None
     rejected: list[dict] = []
-    models = readme_missing = 0
-    with pq.ParquetWriter(ctx.output("models"), hf.RAW_SCHEMA, compression="zstd") as writer:
-        for table in hf.batches(hf.harvest(ctx.settings, rejected), BATCH_ROWS):
-            writer.write_table(table)
-            models += table.num_rows
-            readme_missing += table.num_rows - table.column("readme_status").to_pylist().count("ok")
-    write_jsonl(ctx.output("quarantine"), rejected)
-    return {"models": models, "quarantined": len(rejected), "without_readme": readme_missing,
-            "source": "snapshot" if ctx.settings.hf_offline else ctx.settings.hf_endpoint}
+    tracker = harvest_state.Watermark(since)
+    counts = raw_shards.write_shards(
+        tracker.track(hf.harvest(settings, rejected, since)), ctx.labels, ctx.final_path("state").parent,
+        previous=(lambda label: ctx.final_path("models", label)) if mode == "incremental" else None,
+        output=lambda label: ctx.output("models", label), keep=lambda label: ctx.keep("models", label))
+    quarantine = harvest_state.merge_quarantine(ctx.final_path("quarantine"), rejected, tracker.ids, mode)
+    write_jsonl(ctx.output("quarantine"), quarantine)
+    harvest_state.write(ctx.output("state"), harvest_state.next_state(state, settings, mode, tracker.newest))
+    return {**counts, "mode": mode, "why": reason, "quarantined": len(quarantine),
+            "source": "snapshot" if settings.hf_offline else settings.hf_endpoint}
 
 
 def build_hf_models_normalized(ctx: BuildContext) -> dict:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-    from pipeline.transform import fair4ml, validation
+    from pipeline.registry import code_fingerprint
+    from pipeline.storage import file_digest
+    from pipeline.transform import normalized_shards
 
-    raw = pq.ParquetFile(ctx.input("hf_raw_models"))
-    ok = quarantined = 0
-    with pq.ParquetWriter(ctx.output("parquet"), fair4ml.ARROW_SCHEMA, compression="zstd") as parquet, \
-            ctx.output("jsonl").open("w", encoding="utf-8") as jsonl, \
-            ctx.output("quarantine").open("w", encoding="utf-8") as quarantine:
-        for batch in raw.iter_batches(batch_size=BATCH_ROWS):
-            good = []
-            for row in batch.to_pylist():
-                record = fair4ml.to_fair4ml(json.loads(row["raw_json"]), row["readme"])
-                issues = validation.problems(record)
-                if issues:
-                    entry = validation.quarantine_entry(row["id"], "schema", issues)
-                    quarantine.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
-                    quarantined += 1
-                else:
-                    good.append(record)
-                    jsonl.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
-            parquet.write_table(pa.Table.from_pylist(good, schema=fair4ml.ARROW_SCHEMA))
-            ok += len(good)
-    total, where = ok + quarantined, ctx.asset.outputs["quarantine"].path
-    if total and quarantined / total > ctx.settings.max_quarantine_fraction:
-        # the previous good catalog stays; the new quarantine file is kept so the failures can be read
+    schema = SCHEMA_DIR / "fair4ml-mlmodel.schema.json"
+    fingerprint = code_fingerprint(ctx.asset) + ":" + file_digest(schema)[:16]
+    with ctx.output("quarantine").open("w", encoding="utf-8") as quarantine:
+        counts = normalized_shards.build_shard(ctx.input("hf_raw_models"), ctx.final_path("parquet"),
+                                               ctx.output("parquet"), quarantine, fingerprint)
+    ok, quarantined = counts["models"], counts["quarantined"]
+    total, where = ok + quarantined, ctx.asset.outputs["quarantine"].paths(ctx.labels, ctx.shard)[0]
+    if total >= ctx.settings.quarantine_min_records and quarantined / total > ctx.settings.max_quarantine_fraction:
+        # the previous good shard stays; the new quarantine file is kept so the failures can be read
         raise PipelineError(f"validation failed for {quarantined} of {total} records: see {where} "
                             f"(fix the mapping or raise MLENTORY_MAX_QUARANTINE_FRACTION)", keep=("quarantine",))
     if quarantined:
         print(f"{quarantined} of {total} records quarantined: see {where}")
-    return {"models": ok, "quarantined": quarantined}
+    return counts
 
 
 def build_hf_models_jsonld(ctx: BuildContext) -> dict:
     from pipeline.transform import jsonld
+    from pipeline.transform.normalized_shards import iter_records
 
-    count = jsonld.write_file(read_jsonl(ctx.input("hf_models_normalized", "jsonl")), ctx.output("jsonld"))
-    return {"models": count}
+    return {"models": jsonld.write_file(iter_records([ctx.input("hf_models_normalized")]), ctx.output("jsonld"))}
 
 
 def build_hf_load_models_to_neo4j(ctx: BuildContext) -> dict:
-    from pipeline.load import graph, receipts
+    from pipeline.load import graph, shard_load
 
-    source = ctx.input("hf_models_normalized", "jsonl")
-    store = graph.graph_store(ctx.settings).open()
-    try:
-        with ctx.output("rejects").open("w", encoding="utf-8") as rejects:
-            counts = graph.load_records(store, read_jsonl(source), receipts.load_id_for(source),
-                                        ctx.settings.load_batch_size, rejects)
-        receipt = receipts.make_receipt(ctx.asset.name, graph_target(ctx.settings), source, counts)
-        graph.write_receipt(store, ctx.asset.name, receipt)
-    except BaseException:
-        store.close(save=False)
-        raise
-    store.close(save=True)
-    receipts.write_local(ctx.output("receipt"), receipt)
-    return {**counts, "target": store.target}
-
-
-def graph_holds_last_load(settings, asset: Asset) -> bool:
-    from pipeline.load import graph, receipts
-
-    local = receipts.read_local(settings.root / asset.outputs["receipt"].path)
-    if local is None or local.get("target") != graph_target(settings):
-        return False
-    store = graph.graph_store(settings).open()
-    try:
-        return receipts.same_load(local, graph.read_receipt(store, asset.name))
-    finally:
-        store.close(save=False)
+    return shard_load.load_shard(ctx, graph.GraphSink(ctx.settings, ctx.asset.name), graph_target(ctx.settings))
 
 
 def build_hf_index_models_in_elasticsearch(ctx: BuildContext) -> dict:
-    from pipeline.load import receipts, search
+    from pipeline.load import search, shard_load
 
-    source = ctx.input("hf_models_normalized", "jsonl")
-    index = search.search_index(ctx.settings).open()
-    try:
-        with ctx.output("rejects").open("w", encoding="utf-8") as rejects:
-            counts = index.rebuild(search.search_documents(read_jsonl(source)), receipts.load_id_for(source), rejects)
-        receipt = receipts.make_receipt(ctx.asset.name, search_target(ctx.settings), source, counts)
-        index.write_receipt(receipt)
-    finally:
-        index.close()
-    receipts.write_local(ctx.output("receipt"), receipt)
-    return {**counts, "target": index.target}
+    return shard_load.load_shard(ctx, search.SearchSink(ctx.settings, ctx.asset.name), search_target(ctx.settings))
 
 
-def search_holds_last_load(settings, asset: Asset) -> bool:
-    from pipeline.load import receipts, search
+def graph_holds_last_load(settings, asset: Asset, shard: str) -> bool:
+    from pipeline.load import graph, shard_load
 
-    local = receipts.read_local(settings.root / asset.outputs["receipt"].path)
-    if local is None or local.get("target") != search_target(settings):
-        return False
-    index = search.search_index(settings).open()
-    try:
-        return receipts.same_load(local, index.read_receipt())
-    finally:
-        index.close()
+    return shard_load.target_holds(settings, asset, shard, graph.GraphSink, graph_target(settings))
+
+
+def search_holds_last_load(settings, asset: Asset, shard: str) -> bool:
+    from pipeline.load import search, shard_load
+
+    return shard_load.target_holds(settings, asset, shard, search.SearchSink, search_target(settings))
+
+
+def _loader_outputs(name: str) -> dict:
+    return {"receipt": Output(f"data/load/{name}/{{shard}}.json"),
+            "loaded": Output(f"data/load/{name}/{{shard}}.loaded.parquet"),
+            "rejects": Output(f"data/load/{name}/{{shard}}.rejects.jsonl", side=True)}
 
 
 REGISTRY = Registry(
@@ -148,11 +109,12 @@ REGISTRY = Registry(
             description="Model metadata and model cards harvested from the Hugging Face Hub (raw JSON kept)",
             group=HF,
             build=build_hf_raw_models,
-            outputs={"models": Output("data/raw/hf/models.parquet"),
+            outputs={"models": Output("data/raw/hf/models-{shard}.parquet"),
+                     "state": Output("data/raw/hf/harvest.json", side=True),
                      "quarantine": Output("data/raw/hf/quarantine.jsonl", side=True)},
             inputs=lambda s: snapshot_files(s) if s.hf_offline else [],
-            code=("pipeline.extract.hf",),
-            config=lambda s: s.hf_harvest_identity(),
+            code=("pipeline.extract.hf", "pipeline.extract.raw_shards", "pipeline.extract.harvest_state"),
+            config=lambda s: {**s.hf_harvest_identity(), "shards": s.shards},
             max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours),
         ),
         Asset(
@@ -161,11 +123,11 @@ REGISTRY = Registry(
             group=HF,
             build=build_hf_models_normalized,
             upstream=("hf_raw_models",),
-            outputs={"parquet": Output("data/normalized/hf/models.parquet"),
-                     "jsonl": Output("data/normalized/hf/models.jsonl"),
-                     "quarantine": Output("data/normalized/hf/quarantine.jsonl", side=True)},
+            outputs={"parquet": Output("data/normalized/hf/models-{shard}.parquet"),
+                     "quarantine": Output("data/normalized/hf/quarantine-{shard}.jsonl", side=True)},
             inputs=lambda s: [str(SCHEMA_DIR / "fair4ml-mlmodel.schema.json")],
-            code=("pipeline.transform.fair4ml", "pipeline.transform.modelcard", "pipeline.transform.validation"),
+            code=NORMALIZED_CODE,
+            sharded=True,
         ),
         Asset(
             name="hf_models_jsonld",
@@ -173,8 +135,9 @@ REGISTRY = Registry(
             group=HF,
             build=build_hf_models_jsonld,
             upstream=("hf_models_normalized",),
-            outputs={"jsonld": Output("data/rdf/hf/models.jsonld")},
-            code=("pipeline.transform.jsonld",),
+            outputs={"jsonld": Output("data/rdf/hf/models-{shard}.jsonld")},
+            code=("pipeline.transform.jsonld", "pipeline.transform.normalized_shards"),
+            sharded=True,
         ),
         Asset(
             name="hf_load_models_to_neo4j",
@@ -182,10 +145,10 @@ REGISTRY = Registry(
             group=HF,
             build=build_hf_load_models_to_neo4j,
             upstream=("hf_models_normalized",),
-            outputs={"receipt": Output("data/load/hf_load_models_to_neo4j.json"),
-                     "rejects": Output("data/load/hf_load_models_to_neo4j.rejects.jsonl", side=True)},
+            outputs=_loader_outputs("hf_load_models_to_neo4j"),
             code=("pipeline.load.graph", "pipeline.load.graph_model", "pipeline.load.neo4j",
-                  "pipeline.load.falkordb", "pipeline.load.receipts"),
+                  "pipeline.load.falkordb", "pipeline.load.receipts", "pipeline.load.shard_load"),
+            sharded=True,
             config=graph_target,
             verify=graph_holds_last_load,
         ),
@@ -195,10 +158,10 @@ REGISTRY = Registry(
             group=HF,
             build=build_hf_index_models_in_elasticsearch,
             upstream=("hf_models_normalized",),
-            outputs={"receipt": Output("data/load/hf_index_models_in_elasticsearch.json"),
-                     "rejects": Output("data/load/hf_index_models_in_elasticsearch.rejects.jsonl", side=True)},
+            outputs=_loader_outputs("hf_index_models_in_elasticsearch"),
             code=("pipeline.load.search", "pipeline.load.elasticsearch", "pipeline.load.tantivy_index",
-                  "pipeline.load.receipts"),
+                  "pipeline.load.receipts", "pipeline.load.shard_load"),
+            sharded=True,
             config=search_target,
             verify=search_holds_last_load,
         ),

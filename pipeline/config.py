@@ -12,6 +12,7 @@ import os
 import tomllib
 from urllib.parse import urlsplit, urlunsplit
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from pathlib import Path
 
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
@@ -49,12 +50,24 @@ class Settings:
     elasticsearch_password: str | None = field(default=None, repr=False)
     elasticsearch_index: str = "mlentory-models"
     load_batch_size: int = 1000
+    # Per-model assets are split into this many shards (pipeline/shards.py); 256 suits ~2M models.
+    shards: int = 256
+    # An incremental live harvest reads only models modified since the last one; a full listing
+    # (which also notices models deleted upstream) runs when the last one is older than this.
+    hf_full_listing_hours: float = 168.0
     # Above this share of quarantined records, normalization fails instead of publishing a thin catalog.
     max_quarantine_fraction: float = 0.5
+    # ... judged per shard, once a shard has at least this many records.
+    quarantine_min_records: int = 20
 
     @property
     def data_dir(self) -> Path:
         return self.root / "data"
+
+    @cached_property
+    def shard_labels(self) -> list[str]:
+        from pipeline.shards import shard_labels
+        return shard_labels(self.shards)
 
     def hf_harvest_identity(self) -> dict:
         """What decides which models a harvest returns: a change here makes the harvest stale."""
@@ -128,6 +141,8 @@ def load_settings(root: Path | str | None = None, environ: dict | None = None) -
     values["hf_token"] = env.get("HF_TOKEN") or values["hf_token"]
     for name in _TARGET_VARIABLES:  # the names the Neo4j and Elasticsearch ecosystems already use
         values[name] = env.get(name.upper()) or values[name]
+    if not 1 <= values["shards"] <= 100_000:
+        raise SettingsError("setting shards must be between 1 and 100000")
     if values["hf_limit"] < 0:
         raise SettingsError("setting hf_limit must be >= 0 (0 means no limit)")
     return Settings(**values)

@@ -23,66 +23,115 @@ DEP_DIR = "data/.doit"
 
 
 class BuildContext:
-    """What a build function sees: settings, its input files and the staging paths of its outputs."""
+    """What a build function sees: settings, its input files and the staging paths of its outputs.
 
-    def __init__(self, registry: Registry, asset: Asset, settings: Settings, staged: StagedOutputs):
+    A sub-task of a sharded asset has `shard` set (e.g. "017") and sees that shard of its inputs and
+    outputs; an unsharded asset with sharded outputs names the shard it writes.
+    """
+
+    def __init__(self, registry: Registry, asset: Asset, settings: Settings, staged: StagedOutputs,
+                 shard: str | None = None):
         self.registry = registry
         self.asset = asset
         self.settings = settings
+        self.shard = shard
         self._staged = staged
 
-    def input(self, upstream: str, key: str | None = None) -> Path:
-        """Path of an upstream asset's output (its only non-side output when `key` is omitted)."""
+    @property
+    def labels(self) -> list[str]:
+        return self.settings.shard_labels
+
+    def _output_of(self, upstream: str, key: str | None):
         outputs = self.registry[upstream].outputs
         if key is None:
             keys = [k for k, o in outputs.items() if not o.side]
             if len(keys) != 1:
                 raise ValueError(f"{upstream} has outputs {keys}: name one")
             key = keys[0]
-        return self.settings.root / outputs[key].path
+        return outputs[key]
 
-    def output(self, key: str) -> Path:
+    def input(self, upstream: str, key: str | None = None) -> Path:
+        """Path of an upstream asset's output (its only non-side output when `key` is omitted)."""
+        output = self._output_of(upstream, key)
+        if output.sharded and self.shard is None:
+            raise ValueError(f"{upstream}'s output is sharded: use ctx.inputs()")
+        return self.settings.root / output.paths(self.labels, self.shard)[0]
+
+    def inputs(self, upstream: str, key: str | None = None) -> list[tuple[str, Path]]:
+        """(shard, path) of every shard of a sharded upstream output."""
+        output = self._output_of(upstream, key)
+        return [(label, self.settings.root / path) for label, path in zip(self.labels, output.paths(self.labels))]
+
+    def _key(self, key: str, shard: str | None) -> str:
+        if self.asset.outputs[key].sharded and self.shard is None:
+            if shard is None:
+                raise ValueError(f"output {key} is sharded: name the shard")
+            return f"{key}:{shard}"
+        return key
+
+    def output(self, key: str, shard: str | None = None) -> Path:
         """Staging path to write output `key` to; it replaces the real file when the build succeeds."""
-        return self._staged[key]
+        return self._staged[self._key(key, shard)]
 
-    def final_path(self, key: str) -> Path:
-        """Where output `key` lives once committed (for messages and references, never for writing)."""
-        return self.settings.root / self.asset.outputs[key].path
+    def keep(self, key: str, shard: str | None = None) -> None:
+        """Declare output `key` unchanged: the committed file stays as it is (and keeps its mtime)."""
+        self._staged.keep(self._key(key, shard))
+
+    def final_path(self, key: str, shard: str | None = None) -> Path:
+        """Where output `key` lives once committed: for reading the previous output, never for writing."""
+        return self._staged.targets[self._key(key, shard)]
 
 
-def materialize(registry_ref: str, name: str) -> dict | TaskFailed:
-    """doit action: build one asset with staged outputs; returns its metadata (kept by doit)."""
+def output_targets(asset: Asset, settings: Settings, shard: str | None) -> dict[str, Path]:
+    """Staging keys and final paths of every file one run of the asset (or of one shard) writes."""
+    targets = {}
+    for key, output in asset.outputs.items():
+        if output.sharded and shard is None:
+            labels = settings.shard_labels
+            targets.update((f"{key}:{label}", settings.root / path) for label, path in zip(labels, output.paths(labels)))
+        else:
+            targets[key] = settings.root / output.paths(settings.shard_labels, shard)[0]
+    return targets
+
+
+def task_name(name: str, shard: str | None) -> str:
+    return f"{name}:{shard}" if shard is not None else name
+
+
+def materialize(registry_ref: str, name: str, shard: str | None = None) -> dict | TaskFailed:
+    """doit action: build one asset (or one shard of it) with staged outputs; returns its metadata."""
     registry = load_registry(registry_ref)
     asset = registry[name]
     settings = load_settings()
-    for path in registry.input_paths(asset, settings):
+    label = task_name(name, shard)
+    for path in registry.input_paths(asset, settings, shard):
         if not (settings.root / path).exists():
             # doit skips its own missing-file check when another check already says "run"
-            return TaskFailed(missing_input_message(name, path, registry.producer_of(path)))
-    staged = StagedOutputs({k: settings.root / o.path for k, o in asset.outputs.items()})
+            return TaskFailed(missing_input_message(label, path, registry.producer_of(path)))
+    staged = StagedOutputs(output_targets(asset, settings, shard))
     staged.prepare()
     started = time.perf_counter()
     try:
-        metadata = dict(asset.build(BuildContext(registry, asset, settings, staged)) or {})
+        metadata = dict(asset.build(BuildContext(registry, asset, settings, staged, shard)) or {})
         changed = staged.commit()
     except PipelineError as exc:
         staged.commit(only=exc.keep)
         staged.discard()
-        return TaskFailed(f"{name}: {exc}")
+        return TaskFailed(f"{label}: {exc}")
     except BaseException:
         staged.discard()
         raise
     metadata["seconds"] = round(time.perf_counter() - started, 3)
-    metadata["changed_outputs"] = sorted(k for k, v in changed.items() if v)
-    print(f"{name}: " + json.dumps(metadata, sort_keys=True, default=str))
+    metadata["changed_outputs"] = len([k for k, v in changed.items() if v])
+    print(f"{label}: " + json.dumps(metadata, sort_keys=True, default=str))
     return json.loads(json.dumps(metadata, default=str))
 
 
-def verify_in_target(registry_ref: str, name: str) -> bool:
-    """doit uptodate check: the asset's target still holds its last materialization."""
+def verify_in_target(registry_ref: str, name: str, shard: str | None = None) -> bool:
+    """doit uptodate check: the asset's target still holds its last materialization (of this shard)."""
     asset = load_registry(registry_ref)[name]
     try:
-        return bool(asset.verify(load_settings(), asset))
+        return bool(asset.verify(load_settings(), asset, shard))
     except PipelineError:
         return False  # target unreachable: stale, and the run will report the connection error
 
@@ -95,27 +144,23 @@ def ensure_state_dir(root: Path | None = None) -> Path:
 
 
 def asset_tasks(registry_ref: str, settings: Settings | None = None) -> Iterator[dict]:
-    """doit task dicts: one per asset, then one group task per job."""
+    """doit task dicts: one per asset (a group of one sub-task per shard if sharded), then one per job."""
     registry = load_registry(registry_ref)
     settings = settings or load_settings()
     for asset in registry:
-        uptodate = [config_changed({"code": code_fingerprint(asset), "config": asset.config(settings)})]
+        checks = [config_changed({"code": code_fingerprint(asset), "config": asset.config(settings)})]
         max_age = asset.max_age(settings)
         if max_age is not None:
-            uptodate.append(timeout(max_age))
-        if asset.verify is not None:
-            uptodate.append((verify_in_target, [registry_ref, asset.name], {}))
-        yield {
-            "basename": asset.name,
-            "doc": asset.description,
-            "actions": [(materialize, [registry_ref, asset.name])],
-            "file_dep": registry.input_paths(asset, settings),
-            "targets": asset.output_paths(),
-            "uptodate": uptodate,
-            "clean": True,
-            "verbosity": 2,
-            "meta": {"asset": asset.name, "group": asset.group, "upstream": list(asset.upstream)},
-        }
+            checks.append(timeout(max_age))
+        meta = {"asset": asset.name, "group": asset.group, "upstream": list(asset.upstream)}
+        if not asset.sharded:
+            yield _task(registry_ref, registry, asset, settings, None, checks, asset.description, meta)
+            continue
+        yield {"basename": asset.name, "name": None, "doc": asset.description,
+               "meta": {**meta, "shards": len(settings.shard_labels)}}
+        for label in settings.shard_labels:
+            yield _task(registry_ref, registry, asset, settings, label, checks,
+                        f"shard {label} of {asset.name}", {**meta, "shard": label})
     for job in registry.jobs:
         yield {
             "basename": job.name,
@@ -124,3 +169,23 @@ def asset_tasks(registry_ref: str, settings: Settings | None = None) -> Iterator
             "task_dep": registry.job_assets(job),
             "meta": {"job": job.name, "groups": list(job.groups)},
         }
+
+
+def _task(registry_ref, registry, asset, settings, shard, checks, doc, meta) -> dict:
+    uptodate = list(checks)
+    if asset.verify is not None:
+        uptodate.append((verify_in_target, [registry_ref, asset.name, shard], {}))
+    task = {
+        "basename": asset.name,
+        "doc": doc,
+        "actions": [(materialize, [registry_ref, asset.name, shard])],
+        "file_dep": registry.input_paths(asset, settings, shard),
+        "targets": asset.output_paths(settings.shard_labels, shard),
+        "uptodate": uptodate,
+        "clean": True,
+        "verbosity": 2 if shard is None else 1,
+        "meta": meta,
+    }
+    if shard is not None:
+        task["name"] = shard
+    return task

@@ -11,6 +11,7 @@ import hashlib
 import importlib
 import importlib.util
 import inspect
+import re
 import textwrap
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from pipeline.config import Settings
+from pipeline.shards import SHARD_PLACEHOLDER, shard_path
 
 
 class PipelineError(Exception):
@@ -33,10 +35,22 @@ class PipelineError(Exception):
 
 @dataclass(frozen=True)
 class Output:
-    """One file an asset writes. `side` outputs (quarantine, rejects, receipts) feed no downstream asset."""
+    """One file an asset writes. `side` outputs (quarantine, rejects, receipts) feed no downstream asset.
+
+    A path holding `{shard}` is a sharded output: one file per shard (see pipeline/shards.py).
+    """
 
     path: str
     side: bool = False
+
+    @property
+    def sharded(self) -> bool:
+        return SHARD_PLACEHOLDER in self.path
+
+    def paths(self, labels: list[str], shard: str | None = None) -> list[str]:
+        if not self.sharded:
+            return [self.path]
+        return [shard_path(self.path, label) for label in ([shard] if shard is not None else labels)]
 
 
 @dataclass(frozen=True)
@@ -58,10 +72,17 @@ class Asset:
     # How long an output stays fresh when it depends on the outside world (e.g. a live harvest).
     max_age: Callable[[Settings], timedelta | None] = lambda settings: None
     # For loaders: does the target still hold what the local outputs say was loaded? (receipt check)
-    verify: Callable[[Settings, "Asset"], bool] | None = None
+    verify: Callable[[Settings, "Asset", str | None], bool] | None = None
+    # One doit sub-task per shard (`name:017`), each reading the same shard of its sharded inputs.
+    sharded: bool = False
 
-    def output_paths(self, include_side: bool = True) -> list[str]:
-        return [o.path for o in self.outputs.values() if include_side or not o.side]
+    def __post_init__(self) -> None:
+        if self.sharded and not all(o.sharded for o in self.outputs.values()):
+            raise ValueError(f"sharded asset {self.name}: every output path needs {SHARD_PLACEHOLDER}")
+
+    def output_paths(self, labels: list[str], shard: str | None = None, include_side: bool = True) -> list[str]:
+        """Output files (of one shard when `shard` is given, else of all shards)."""
+        return [p for o in self.outputs.values() if include_side or not o.side for p in o.paths(labels, shard)]
 
 
 @dataclass(frozen=True)
@@ -87,11 +108,12 @@ class Registry:
             for up in asset.upstream:
                 if up not in self._by_name:
                     raise ValueError(f"asset {asset.name} names unknown upstream asset {up}")
-            for path in asset.output_paths():
-                if path in producers:
-                    raise ValueError(f"{path} is written by both {producers[path]} and {asset.name}")
-                producers[path] = asset.name
-        self._producers = producers
+            for output in asset.outputs.values():
+                if output.path in producers:
+                    raise ValueError(f"{output.path} is written by both {producers[output.path]} and {asset.name}")
+                producers[output.path] = asset.name
+        self._producers = [(re.compile(re.escape(path).replace(re.escape(SHARD_PLACEHOLDER), r"\d+") + "$"), name)
+                           for path, name in producers.items()]
 
     def __iter__(self) -> Iterator[Asset]:
         return iter(self.assets)
@@ -104,14 +126,20 @@ class Registry:
 
     def producer_of(self, path: str) -> str | None:
         """The asset that writes `path` (relative to the project root), if any."""
-        return self._producers.get(Path(path).as_posix())
+        path = Path(path).as_posix()
+        return next((name for pattern, name in self._producers if pattern.match(path)), None)
 
     def downstream(self, name: str) -> list[str]:
         return [a.name for a in self.assets if name in a.upstream]
 
-    def input_paths(self, asset: Asset, settings: Settings) -> list[str]:
-        """Every file the asset reads: upstream outputs (not side outputs) and declared inputs."""
-        paths = [p for up in asset.upstream for p in self[up].output_paths(include_side=False)]
+    def input_paths(self, asset: Asset, settings: Settings, shard: str | None = None) -> list[str]:
+        """Every file the asset (or one shard of it) reads: upstream outputs, not side ones, and declared inputs.
+
+        A shard of a sharded asset reads the same shard of sharded upstream outputs; anything else reads
+        all their shards.
+        """
+        labels = settings.shard_labels
+        paths = [p for up in asset.upstream for p in self[up].output_paths(labels, shard, include_side=False)]
         return paths + list(asset.inputs(settings))
 
     def job_assets(self, job: Job) -> list[str]:
@@ -148,8 +176,17 @@ def normalized_code(source: str) -> str:
     return ast.dump(tree, annotate_fields=False, include_attributes=False)
 
 
+_FINGERPRINTS: dict[str, str] = {}
+
+
 def code_fingerprint(asset: Asset) -> str:
     """Digest of the asset's build function and declared code modules; changes only when behaviour may."""
+    if asset.name not in _FINGERPRINTS:
+        _FINGERPRINTS[asset.name] = _code_fingerprint(asset)
+    return _FINGERPRINTS[asset.name]
+
+
+def _code_fingerprint(asset: Asset) -> str:
     digest = hashlib.sha256(normalized_code(inspect.getsource(asset.build)).encode())
     for module_name in asset.code:
         # read the source without importing: loading the registry must not pay for heavy libraries

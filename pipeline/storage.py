@@ -23,6 +23,7 @@ class StagedOutputs:
     def __init__(self, targets: Mapping[str, Path]):
         self.targets = dict(targets)
         self.staged = {key: self._staging_path(path) for key, path in self.targets.items()}
+        self.kept: set[str] = set()
 
     @staticmethod
     def _staging_path(target: Path) -> Path:
@@ -32,13 +33,22 @@ class StagedOutputs:
         return self.staged[key]
 
     def prepare(self) -> None:
+        for path in {p.parent for p in self.staged.values()}:
+            path.mkdir(parents=True, exist_ok=True)
         for path in self.staged.values():
-            path.parent.mkdir(parents=True, exist_ok=True)
             path.unlink(missing_ok=True)
+
+    def keep(self, key: str) -> None:
+        """The build knows output `key` is unchanged: the existing file stays, nothing is staged for it."""
+        if not self.targets[key].exists():
+            raise RuntimeError(f"cannot keep {self.targets[key]}: it does not exist")
+        self.staged[key].unlink(missing_ok=True)
+        self.kept.add(key)
 
     def commit(self, only: tuple[str, ...] | None = None) -> dict[str, bool]:
         """Move every staged file (or those named in `only`) over its target; returns which changed."""
-        keys = list(self.staged) if only is None else [k for k in only if self.staged[k].exists()]
+        keys = [k for k in self.staged if k not in self.kept] if only is None \
+            else [k for k in only if self.staged[k].exists()]
         missing = [key for key in keys if not self.staged[key].exists()]
         if missing:
             self.discard()
@@ -53,6 +63,7 @@ class StagedOutputs:
             else:
                 os.replace(staged, target)
                 changed[key] = True
+        changed.update((key, False) for key in self.kept if only is None)
         return changed
 
     def discard(self) -> None:

@@ -8,6 +8,7 @@ shape. Each record keeps the item's raw JSON, so no field the Hub sends is lost.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -34,7 +35,10 @@ RAW_SCHEMA = pa.schema([
     pa.field("raw_json", pa.string(), nullable=False),
     pa.field("readme", pa.large_string()),
     pa.field("readme_status", pa.string(), nullable=False),
+    # digest of everything above: downstream shards rebuild only the rows whose digest changed
+    pa.field("digest", pa.string(), nullable=False),
 ])
+_ISO_SECONDS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 
 
 @dataclass
@@ -44,6 +48,28 @@ class RawModel:
     raw_json: str
     readme: str | None
     readme_status: str  # ok | missing | forbidden | error: <reason> | not fetched
+
+    @property
+    def digest(self) -> str:
+        content = "\0".join((self.id, self.last_modified or "", self.raw_json, self.readme or "", self.readme_status))
+        return hashlib.blake2b(content.encode("utf-8"), digest_size=16).hexdigest()
+
+    def row(self) -> dict:
+        return {**self.__dict__, "digest": self.digest}
+
+
+def older_than(item: dict, since: str | None) -> bool:
+    """Was the item last modified before the watermark? (Items without a usable date never are.)"""
+    value = item.get("lastModified") if isinstance(item, dict) else None
+    return bool(since and isinstance(value, str) and _ISO_SECONDS.match(value) and value[:19] < since[:19])
+
+
+def newer_items(items: Iterable, since: str | None) -> Iterator:
+    """The listing (newest first) up to the first item older than the watermark `since`."""
+    for item in items:
+        if older_than(item, since):
+            return
+        yield item
 
 
 def _split_valid(items: Iterable) -> tuple[list[dict], list[dict]]:
@@ -66,8 +92,12 @@ def _raw(item: dict, readme: str | None, status: str) -> RawModel:
     return RawModel(item["id"], item.get("lastModified"), json.dumps(item, ensure_ascii=False), readme, status)
 
 
-def iter_snapshot(settings: Settings, rejected: list[dict]) -> Iterator[RawModel]:
-    """The snapshot's models page by page (memory bounded by one page); bad items go to `rejected`."""
+def iter_snapshot(settings: Settings, rejected: list[dict], since: str | None = None) -> Iterator[RawModel]:
+    """The snapshot's models page by page (memory bounded by one page); bad items go to `rejected`.
+
+    Like the API's listing, a snapshot lists the most recently modified models first, so reading
+    stops at the first item older than `since`.
+    """
     root = snapshot_dir(settings)
     pages = model_pages(root)
     if not pages:
@@ -79,7 +109,8 @@ def iter_snapshot(settings: Settings, rejected: list[dict]) -> Iterator[RawModel
             raise PipelineError(f"cannot read the snapshot page {page}: {exc}") from exc
         if not isinstance(items, list):
             raise PipelineError(f"the snapshot page {page} is not a JSON array of model items")
-        good, bad = _split_valid(items)
+        newer = list(newer_items(items, since))
+        good, bad = _split_valid(newer)
         rejected += [{**entry, "page": page.name} for entry in bad]
         bundle = readme_bundle(root, page)
         cards = {}
@@ -93,6 +124,8 @@ def iter_snapshot(settings: Settings, rejected: list[dict]) -> Iterator[RawModel
                 path = root / "readmes" / item["id"] / "README.md"
                 text = path.read_text(encoding="utf-8") if path.exists() else None
             yield _raw(item, text, "ok" if text is not None else "missing")
+        if len(newer) < len(items):
+            return
 
 
 def _hub_error(settings: Settings, exc: Exception) -> PipelineError:
@@ -107,7 +140,7 @@ def _hub_error(settings: Settings, exc: Exception) -> PipelineError:
 
 def iter_hub_models(settings: Settings) -> Iterator[dict]:
     """Raw model items from the list endpoint, most recently modified first, all pages."""
-    params: dict = {"full": True, "cardData": True, "sort": "lastModified"}
+    params: dict = {"full": True, "cardData": True, "sort": "lastModified", "direction": -1}
     if settings.hf_filter:
         params["filter"] = list(settings.hf_filter)
     if settings.hf_author:
@@ -140,10 +173,13 @@ def fetch_readme(settings: Settings, repo_id: str) -> tuple[str | None, str]:
     return response.text, "ok"
 
 
-def iter_hub(settings: Settings, rejected: list[dict]) -> Iterator[RawModel]:
-    """Live harvest: list models page by page and fetch their READMEs concurrently, chunk by chunk."""
+def iter_hub(settings: Settings, rejected: list[dict], since: str | None = None) -> Iterator[RawModel]:
+    """Live harvest: list models page by page and fetch their READMEs concurrently, chunk by chunk.
+
+    With a watermark `since`, the listing stops at the first model modified before it.
+    """
     try:
-        items = iter_hub_models(settings)
+        items = newer_items(iter_hub_models(settings), since)
         while chunk := list(islice(items, README_WORKERS * 8)):
             good, bad = _split_valid(chunk)
             rejected += bad
@@ -157,21 +193,14 @@ def iter_hub(settings: Settings, rejected: list[dict]) -> Iterator[RawModel]:
         raise _hub_error(settings, exc) from exc
 
 
-def harvest(settings: Settings, rejected: list[dict]) -> Iterator[RawModel]:
-    """Raw models in source order, each id once (the first listing is the newest); bad items to `rejected`."""
-    seen: set[str] = set()
-    source = iter_snapshot(settings, rejected) if settings.hf_offline else iter_hub(settings, rejected)
-    for record in source:
-        if record.id not in seen:
-            seen.add(record.id)
-            yield record
-
-
-def batches(records: Iterator[RawModel], size: int) -> Iterator[pa.Table]:
-    while chunk := list(islice(records, size)):
-        yield to_table(chunk)
+def harvest(settings: Settings, rejected: list[dict], since: str | None = None) -> Iterator[RawModel]:
+    """Raw models in listing order, newest first (an id may repeat if the listing shifted while paged:
+    its first, newest copy counts); bad items go to `rejected`. `since` makes it incremental."""
+    if settings.hf_offline:
+        return iter_snapshot(settings, rejected, since)
+    return iter_hub(settings, rejected, since)
 
 
 def to_table(records: list[RawModel]) -> pa.Table:
-    return pa.Table.from_pylist([r.__dict__ for r in records], schema=RAW_SCHEMA)
+    return pa.Table.from_pylist([r.row() for r in records], schema=RAW_SCHEMA)
 

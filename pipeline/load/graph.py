@@ -2,7 +2,7 @@
 
 A GraphStore has: `target` (a description without secrets), `dialect`, `rejection_errors` (the
 exceptions meaning "the target refused this data"), `open()`, `ensure_schema(labels)`,
-`write([(cypher, params), ...])`, `read(cypher, params)` and `close(save=True)`. Neo4j
+`write([(cypher, params), ...])`, `read(cypher, params)` and `close()`. Neo4j
 (`load/neo4j.py`) is used when NEO4J_URI is set, the embedded FalkorDB (`load/falkordb.py`)
 otherwise.
 """
@@ -17,13 +17,15 @@ from pipeline.config import Settings
 from pipeline.load import graph_model as gm
 
 
-def graph_store(settings: Settings):
+def graph_store(settings: Settings, keep_running: bool = False):
+    """The configured graph store; an embedded one started here keeps running when `keep_running`
+    (for the other loader shards of the run; the run's end stops it, see pipeline/runs/reporter.py)."""
     if settings.neo4j_uri:
         from pipeline.load.neo4j import Neo4jStore
         return Neo4jStore(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password,
                           settings.neo4j_database)
     from pipeline.load.falkordb import FalkorStore
-    return FalkorStore(settings.data_dir / "graph")
+    return FalkorStore(settings.data_dir / "graph", keep_running=keep_running)
 
 
 def _batches(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
@@ -41,44 +43,86 @@ def _statements(rows: gm.ModelRows) -> list[tuple[str, dict]]:
     return statements
 
 
-def load_records(store, records: Iterable[dict], load_id: str, batch_size: int, rejects: TextIO) -> dict:
-    """Upsert every record, retire models absent from this load, drop orphans; returns counts.
+def _neighbours(store, ids: list[str], batch_size: int) -> dict[str, set[str]]:
+    """label -> ids of the nodes these models point to (candidates for orphan removal)."""
+    found: dict[str, set[str]] = {}
+    for batch in _batches(ids, batch_size):
+        for label, node_id in store.read(gm.NEIGHBOURS, {"ids": batch}):
+            found.setdefault(label, set()).add(node_id)
+    return found
 
-    A batch the target refuses is retried record by record, so one bad record costs only itself:
-    it goes to `rejects` with the target's reason and the rest are loaded.
+
+def load_shard(store, shard: str, records: list[dict], vanished: list[str] | None, all_ids: list[str],
+               batch_size: int, rejects: TextIO) -> dict:
+    """Upsert `records`, retire the shard's models that left the source, remove what they orphaned.
+
+    `vanished` None means the graph is asked which of the shard's models are no longer in `all_ids`.
+    A batch the target refuses is retried record by record, so one bad record costs only itself: it
+    goes to `rejects` with the target's reason and the rest are loaded.
     """
     store.ensure_schema([label for label in gm.LABELS if label != "LoadReceipt"])
-    loaded = rejected = 0
+    if vanished is None:
+        present = set(all_ids)
+        vanished = sorted(row[0] for row in store.read(gm.SHARD_MODELS, {"shard": shard}) if row[0] not in present)
+    touched = [r["identifier"] for r in records] + vanished
+    candidates = _neighbours(store, touched, batch_size)
+    refused: list[str] = []
     for batch in _batches(records, batch_size):
         try:
-            store.write(_statements(gm.rows_for(batch, load_id)))
-            loaded += len(batch)
+            store.write(_statements(gm.rows_for(batch, shard)))
             continue
         except store.rejection_errors:
             pass  # isolate the offending records below
         for record in batch:
             try:
-                store.write(_statements(gm.rows_for([record], load_id)))
-                loaded += 1
+                store.write(_statements(gm.rows_for([record], shard)))
             except store.rejection_errors as exc:
-                rejected += 1
+                refused.append(record.get("identifier"))
                 reason = " ".join(str(exc).split())[:500]
                 rejects.write(json.dumps({"id": record.get("identifier"), "reason": reason}) + "\n")
-    retired = store.read("MATCH (m:MLModel) WHERE m.harvested = true AND m.load_id <> $load_id RETURN count(m)",
-                         {"load_id": load_id})[0][0]
-    store.write([(gm.RETIRE_VANISHED, {"load_id": load_id}), (gm.DELETE_ORPHAN_MODELS, {})]
-                + [(statement, {}) for statement in gm.ORPHAN_STATEMENTS])
-    return {"models_loaded": loaded, "rejected": rejected, "models_retired": retired,
-            "nodes": store.read(gm.COUNT_NODES)[0][0], "relationships": store.read(gm.COUNT_RELATIONSHIPS)[0][0]}
+    for batch in _batches(vanished, batch_size):
+        store.write([(gm.RETIRE_MODELS, {"ids": batch})])
+    candidates.setdefault("MLModel", set()).update(vanished)
+    for label, ids in sorted(candidates.items()):
+        statement = gm.DELETE_ORPHAN_STUBS if label == "MLModel" else gm.delete_orphans(label)
+        for batch in _batches(sorted(ids), batch_size):
+            store.write([(statement, {"ids": batch})])
+    return {"models_retired": len(vanished), "rejected_ids": refused}
 
 
-def write_receipt(store, loader: str, receipt: dict) -> None:
-    store.write([(gm.WRITE_RECEIPT, {"loader": loader, "props": {"receipt": json.dumps(receipt, sort_keys=True)}})])
+class GraphSink:
+    """The graph as a shard-load sink (see pipeline/load/shard_load.py); connects on first use."""
 
+    def __init__(self, settings: Settings, loader: str):
+        self.settings = settings
+        self.loader = loader
+        self._store = None
 
-def read_receipt(store, loader: str) -> dict | None:
-    rows = store.read(gm.READ_RECEIPT, {"loader": loader})
-    return json.loads(rows[0][0]) if rows and rows[0][0] else None
+    def _open(self):
+        if self._store is None:
+            self._store = graph_store(self.settings, keep_running=True).open()
+        return self._store
+
+    def read_receipts(self) -> dict[str, dict]:
+        if not self.settings.neo4j_uri and self._store is None:
+            from pipeline.load.falkordb import cached_receipts
+            cached = cached_receipts(self.settings.data_dir / "graph")
+            if cached is not None:  # the embedded graph is not running and its file is unchanged
+                return cached.get(self.loader, {})
+        rows = self._open().read(gm.READ_RECEIPTS, {"loader": self.loader})
+        return {shard: json.loads(text) for shard, text in rows if text}
+
+    def load(self, shard, records, vanished, all_ids, rejects) -> dict:
+        return load_shard(self._open(), shard, records, vanished, all_ids, self.settings.load_batch_size, rejects)
+
+    def write_receipt(self, shard: str, receipt: dict) -> None:
+        self._open().write([(gm.WRITE_RECEIPT, {"loader": self.loader, "shard": shard,
+                                                "receipt": json.dumps(receipt, sort_keys=True)})])
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
 
 def query_graph(settings: Settings, cypher: str, params: dict | None = None) -> list[list]:
@@ -87,4 +131,4 @@ def query_graph(settings: Settings, cypher: str, params: dict | None = None) -> 
     try:
         return store.read(cypher, params)
     finally:
-        store.close(save=False)
+        store.close()

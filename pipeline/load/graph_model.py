@@ -30,9 +30,9 @@ _EDGE_FIELDS = {field for field, _, _ in RELATIONSHIPS}
 _REL_TYPES = "|".join(rel for _, rel, _ in RELATIONSHIPS)
 
 
-def model_properties(record: dict, load_id: str) -> dict:
+def model_properties(record: dict, shard: str) -> dict:
     """Node properties: scalars and lists of strings; nested values as JSON text; no nulls."""
-    props = {"harvested": True, "load_id": load_id}
+    props = {"harvested": True, "shard": shard}
     for key, value in record.items():
         if key in _EDGE_FIELDS or key == "identifier" or value is None or value == []:
             continue
@@ -60,12 +60,12 @@ class ModelRows:
     edges: dict[str, list[dict]]  # relationship type -> [{src, dst, props}]
 
 
-def rows_for(records: list[dict], load_id: str) -> ModelRows:
+def rows_for(records: list[dict], shard: str) -> ModelRows:
     edges: dict[str, list[dict]] = {rel: [] for _, rel, _ in RELATIONSHIPS}
     models = []
     for record in records:
         model_id = record["identifier"]
-        models.append({"id": model_id, "props": model_properties(record, load_id)})
+        models.append({"id": model_id, "props": model_properties(record, shard)})
         for field, rel, _ in RELATIONSHIPS:
             for target in _targets(record, field):
                 props = {"relation": record.get("baseModelRelation") or "finetune"} if rel == "FINE_TUNED_FROM" else {}
@@ -88,23 +88,25 @@ def upsert_edges(rel: str, label: str) -> str:
 
 EDGE_STATEMENTS = tuple((rel, upsert_edges(rel, label)) for _, rel, label in RELATIONSHIPS)
 
-# Models harvested before but absent from this load: drop their properties and relationships. A model
-# another model still names as its base stays as a stub (id only); every other one is deleted.
-RETIRE_VANISHED = (
-    f"MATCH (m:MLModel) WHERE m.harvested = true AND m.load_id <> $load_id "
+# Models that left the source: drop their properties and relationships. One another model still
+# names as its base stays as a stub (id only); every other one is deleted with the orphans below.
+RETIRE_MODELS = (
+    f"UNWIND $ids AS id MATCH (m:MLModel {{id: id}}) WHERE m.harvested = true "
     f"OPTIONAL MATCH (m)-[r:{_REL_TYPES}]->() DELETE r "
-    "WITH DISTINCT m SET m = {id: m.id} RETURN count(m)"
+    "WITH DISTINCT m SET m = {id: m.id}"
 )
-DELETE_ORPHAN_MODELS = "MATCH (m:MLModel) WHERE m.harvested IS NULL AND NOT ()-[:FINE_TUNED_FROM]->(m) DETACH DELETE m"
+SHARD_MODELS = "MATCH (m:MLModel) WHERE m.harvested = true AND m.shard = $shard RETURN m.id"
+NEIGHBOURS = f"UNWIND $ids AS id MATCH (m:MLModel {{id: id}})-[:{_REL_TYPES}]->(t) RETURN DISTINCT labels(t)[0], t.id"
+DELETE_ORPHAN_STUBS = ("UNWIND $ids AS id MATCH (m:MLModel {id: id}) "
+                       "WHERE m.harvested IS NULL AND NOT ()-[:FINE_TUNED_FROM]->(m) DETACH DELETE m")
 
 
 def delete_orphans(label: str) -> str:
-    return f"MATCH (n:{label}) WHERE NOT (n)--() DELETE n"
+    """Among the given ids, delete the nodes nothing points to any more."""
+    return f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) WHERE NOT (n)--() DELETE n"
 
 
-ORPHAN_STATEMENTS = tuple(delete_orphans(label) for label in ("Dataset", "Agent", "License", "Task",
-                                                               "Language", "Paper"))
 COUNT_NODES = "MATCH (n) WHERE NOT n:LoadReceipt RETURN count(n)"
 COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r)"
-WRITE_RECEIPT = "MERGE (r:LoadReceipt {loader: $loader}) SET r = $props, r.loader = $loader"
-READ_RECEIPT = "MATCH (r:LoadReceipt {loader: $loader}) RETURN r.receipt"
+WRITE_RECEIPT = "MERGE (r:LoadReceipt {loader: $loader, shard: $shard}) SET r.receipt = $receipt"
+READ_RECEIPTS = "MATCH (r:LoadReceipt {loader: $loader}) RETURN r.shard, r.receipt"

@@ -1,9 +1,9 @@
 """Search documents for FAIR4ML records, and the choice of search target.
 
-A SearchIndex has: `target` (description without secrets), `open()`, `rebuild(docs, load_id,
-rejects) -> counts` (build a new index version and switch readers to it atomically),
-`write_receipt(receipt)`, `read_receipt()`, `search(query, limit, filters) -> (hits, facets)`
-and `close()`. Elasticsearch (`load/elasticsearch.py`) is used when ELASTICSEARCH_URL is set, the
+A SearchIndex has: `target` (description without secrets), `open()`, `read_receipts(loader)`,
+`load(shard, docs, vanished, rejects) -> counts` (update one shard in place),
+`write_receipt(loader, shard, receipt)` (readers switch to a new index version once every shard is
+in it), `search(query, limit, filters) -> (hits, facets)` and `close()`. Elasticsearch (`load/elasticsearch.py`) is used when ELASTICSEARCH_URL is set, the
 embedded tantivy index (`load/tantivy_index.py`) otherwise.
 """
 
@@ -48,7 +48,35 @@ def search_index(settings: Settings):
         from pipeline.load.elasticsearch import ElasticsearchIndex
         return ElasticsearchIndex(settings)
     from pipeline.load.tantivy_index import TantivyIndex
-    return TantivyIndex(settings.data_dir / "search" / "hf_models")
+    return TantivyIndex(settings.data_dir / "search" / "hf_models", settings.shard_labels)
+
+
+class SearchSink:
+    """The search index as a shard-load sink (see pipeline/load/shard_load.py); connects on first use."""
+
+    def __init__(self, settings: Settings, loader: str):
+        self.settings = settings
+        self.loader = loader
+        self._index = None
+
+    def _open(self):
+        if self._index is None:
+            self._index = search_index(self.settings).open()
+        return self._index
+
+    def read_receipts(self) -> dict[str, dict]:
+        return self._open().read_receipts(self.loader)
+
+    def load(self, shard, records, vanished, all_ids, rejects) -> dict:
+        return self._open().load(shard, [search_document(r) for r in records], vanished, rejects)
+
+    def write_receipt(self, shard: str, receipt: dict) -> None:
+        self._open().write_receipt(self.loader, shard, receipt)
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+            self._index = None
 
 
 def search_models(settings: Settings, query: str, limit: int = 10, filters: dict | None = None):

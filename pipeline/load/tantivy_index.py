@@ -1,17 +1,19 @@
 """Embedded search target: a tantivy (BM25) index under data/search/, with facets by aggregation.
 
-Each rebuild writes a new version folder, then atomically replaces the `CURRENT` pointer file and
-deletes older versions: readers always open a complete index (the embedded analogue of an alias
-swap). The load receipt is stored inside the version folder, so deleting the index makes the
-loader's receipt check fail.
+The index lives in a version folder named after its schema. Loader shards update it in place
+(delete by id, add, commit; one writer at a time under a file lock), and each shard's receipt is a
+file in the version folder, so deleting the index makes the receipt check fail. Readers open the
+version the `CURRENT` pointer names; a new schema version is built beside the old one and the
+pointer moves, atomically, only once every shard is in it (the embedded analogue of an alias swap).
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import os
 import shutil
-import time
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable, TextIO
@@ -22,8 +24,10 @@ from pipeline.load.search import FACETS
 from pipeline.registry import PipelineError
 
 _TEXT = ("name", "description", "keywords")
-_KEYWORDS = ("id", "task", "library", "license", "language", "author", "shared_by", "datasets", "base_models")
+_KEYWORDS = ("id", "task", "library", "license", "language", "author", "shared_by", "datasets", "base_models",
+             "shard")
 WRITER_HEAP = 128 * 1024 * 1024
+SCHEMA_VERSION = hashlib.sha256(json.dumps([_TEXT, _KEYWORDS, "downloads", "likes", "dates", 1]).encode()).hexdigest()[:12]
 
 
 def _schema() -> tantivy.Schema:
@@ -62,10 +66,11 @@ def _document(doc: dict) -> tantivy.Document:
 
 
 class TantivyIndex:
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, labels: list[str] | None = None):
         self.directory = Path(directory)
+        self.labels = set(labels or ["000"])
         self.target = f"embedded tantivy index at {self.directory}"
-        self._version: Path | None = None
+        self.version = self.directory / f"s-{SCHEMA_VERSION}"
 
     # -- versions ------------------------------------------------------------------------------
     def _current(self) -> Path | None:
@@ -84,40 +89,51 @@ class TantivyIndex:
             if old.is_dir() and old != version:
                 shutil.rmtree(old, ignore_errors=True)
 
-    # -- interface -----------------------------------------------------------------------------
+    # -- shard loads ---------------------------------------------------------------------------
     def open(self) -> "TantivyIndex":
         self.directory.mkdir(parents=True, exist_ok=True)
         return self
 
-    def rebuild(self, docs: Iterable[dict], load_id: str, rejects: TextIO) -> dict:
-        version = self.directory / f"v-{load_id}-{time.time_ns()}"
-        version.mkdir(parents=True)
-        index = tantivy.Index(_schema(), path=str(version))
-        writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
-        indexed = rejected = 0
-        for doc in docs:
+    def read_receipts(self, loader: str) -> dict[str, dict]:
+        receipts = {}
+        for path in (self.version / "receipts" / loader).glob("*.json"):
             try:
-                writer.add_document(_document(doc))
-                indexed += 1
-            except (ValueError, TypeError, OverflowError) as exc:
-                rejected += 1
-                rejects.write(json.dumps({"id": doc.get("id"), "reason": str(exc)[:500]}) + "\n")
-        writer.commit()
-        writer.wait_merging_threads()
-        self._version = version
-        return {"documents_indexed": indexed, "rejected": rejected}
+                receipts[path.stem] = json.loads(path.read_text())
+            except (OSError, ValueError):
+                continue
+        return receipts
 
-    def write_receipt(self, receipt: dict) -> None:
-        """Store the receipt in the new version, then make that version the one readers see."""
-        (self._version / "receipt.json").write_text(json.dumps(receipt, sort_keys=True))
-        self._switch_to(self._version)
+    def load(self, shard: str, docs: list[dict], vanished: list[str] | None, rejects: TextIO) -> dict:
+        """Replace the shard's changed documents (all of them when `vanished` is None) and drop vanished ids."""
+        self.version.mkdir(parents=True, exist_ok=True)
+        with (self.directory / ".writer.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            index = tantivy.Index(_schema(), path=str(self.version), reuse=True)
+            writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+            if vanished is None:
+                writer.delete_documents_by_term("shard", shard)
+            for model_id in (vanished or []) + ([d["id"] for d in docs] if vanished is not None else []):
+                writer.delete_documents_by_term("id", model_id)
+            refused = []
+            for doc in docs:
+                try:
+                    writer.add_document(_document({**doc, "shard": shard}))
+                except (ValueError, TypeError, OverflowError) as exc:
+                    refused.append(doc.get("id"))
+                    rejects.write(json.dumps({"id": doc.get("id"), "reason": str(exc)[:500]}) + "\n")
+            writer.commit()
+            writer.wait_merging_threads()
+        return {"models_retired": len(vanished or []), "rejected_ids": refused}
 
-    def read_receipt(self) -> dict | None:
-        current = self._current()
-        try:
-            return json.loads((current / "receipt.json").read_text()) if current else None
-        except (OSError, ValueError):
-            return None
+    def write_receipt(self, loader: str, shard: str, receipt: dict) -> None:
+        """Store the shard's receipt; once every shard is in this version, readers switch to it."""
+        folder = self.version / "receipts" / loader
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = folder / f".{shard}.{os.getpid()}.tmp"
+        staging.write_text(json.dumps(receipt, sort_keys=True))
+        os.replace(staging, folder / f"{shard}.json")
+        if self._current() != self.version and self.labels <= {p.stem for p in folder.glob("*.json")}:
+            self._switch_to(self.version)
 
     def search(self, query: str, limit: int = 10, filters: dict | None = None) -> tuple[list[dict], dict]:
         current = self._current()

@@ -72,6 +72,7 @@ class PipelineReporter(ConsoleReporter):
         self._previous_hook(kind, value, tb)
 
     def complete_run(self):
+        self._stop_embedded_servers()
         explained = [f for f in self.failures if f.get("explained")]
         self.failures = [f for f in self.failures if not f.get("explained")]
         super().complete_run()
@@ -86,6 +87,17 @@ class PipelineReporter(ConsoleReporter):
             self.history.end_run(self.run_id, "interrupted" if interrupted else "failed" if failed else "success")
             self.history.close()
             self.history = None
+
+    @staticmethod
+    def _stop_embedded_servers() -> None:
+        """The embedded graph server lives for one run (its loader shards share it): stop and save it."""
+        graph_dir = load_settings().data_dir / "graph"
+        if (graph_dir / "server.json").exists():
+            from pipeline.load.falkordb import stop_server
+            try:
+                stop_server(graph_dir)
+            except Exception as exc:  # the run's own outcome matters more; say what went wrong
+                sys.stderr.write(f"warning: could not stop the embedded graph server in {graph_dir}: {exc}\n")
 
     # -- tasks ------------------------------------------------------------------------------------
     def execute_task(self, task):
