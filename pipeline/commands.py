@@ -62,11 +62,14 @@ class Status(OptionsAnywhere, DoitCmdBase):
     name = "status"
     doc_purpose = "one row per asset: state (fresh/stale/failed/running/never), last materialization, metadata"
     doc_usage = "[PATTERN]"
-    doc_description = "Staleness propagates downstream. Colors on a terminal; plain when piped or NO_COLOR is set."
+    doc_description = ("Staleness propagates downstream, shard by shard. A sharded asset is one row summing its "
+                       "shards; --shards (or a PATTERN with ':', e.g. 'hf_models_normalized:00*') lists the shards "
+                       "too. Colors on a terminal; plain when piped or NO_COLOR is set.")
     cmd_options = (_opt("group", None, "only assets of this group or job"),
-                   _opt("state", None, "only assets in this state", choices=tuple((s, "") for s in status.STATES)))
+                   _opt("state", None, "only assets in this state", choices=tuple((s, "") for s in status.STATES)),
+                   _opt("shards", False, "also one row per shard of sharded assets", kind=bool))
 
-    def _execute(self, pos_args=None, group=None, state=None):
+    def _execute(self, pos_args=None, group=None, state=None, shards=False):
         tasks = {t.name: t for t in self.task_list}
         history = _history()
         try:
@@ -75,7 +78,7 @@ class Status(OptionsAnywhere, DoitCmdBase):
             history.close()
             self.dep_manager.close()
         jobs = status.job_states(tasks, states)
-        chosen = status.select(states, jobs, pos_args[0] if pos_args else None, group, state)
+        chosen = status.select(states, jobs, pos_args[0] if pos_args else None, group, state, shards)
         shown_jobs = [j for j in jobs if not group or j.name == group or group in tasks[j.name].meta["groups"]]
         self.outstream.write(status.render(chosen, shown_jobs, use_color(self.outstream)) + "\n")
         return 0

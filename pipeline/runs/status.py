@@ -4,6 +4,21 @@ doit decides whether each task would run (code fingerprint, settings, input dige
 outputs, receipts in the targets); the run history says what failed, what is running and when each
 asset last materialized. Staleness propagates: an asset whose upstream is stale or was never
 built is stale too, which `doit list -s` does not show.
+
+A sharded asset is a doit group task with one sub-task per shard (`hf_models_normalized:017`).
+States are computed per sub-task ("leaf"), with staleness propagated shard by shard (shard 017 of
+an asset reads shard 017 of a sharded upstream, all of an unsharded one), then folded into one
+aggregate row per sharded asset, named like the asset:
+
+* running if any shard is running, else failed if any shard's last attempt failed or was
+  interrupted, else never if no shard was ever materialized, else stale if any shard is stale or
+  never materialized, else fresh;
+* last materialized: the latest shard materialization;
+* duration: the summed build time of the shards materialized by the latest run that materialized
+  any shard (an incremental run that rebuilt 3 shards shows those 3 shards' time; build time, not
+  wall time, when shards ran in parallel);
+* metadata: numbers summed over every shard's latest successful materialization, other values
+  kept only when all those shards agree.
 """
 
 from __future__ import annotations
@@ -11,9 +26,10 @@ from __future__ import annotations
 import fnmatch
 import os
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
-from pipeline.runs.history import History
+from pipeline.runs.history import History, TaskRecord
 
 STATES = ("fresh", "stale", "failed", "running", "never")
 COLORS = {"fresh": "32", "stale": "38;5;208", "failed": "31", "running": "33", "never": "90"}
@@ -30,6 +46,18 @@ class AssetState:
     last_duration: float | None = None
     metadata: dict = field(default_factory=dict)
     upstream: list[str] = field(default_factory=list)
+    # The asset this row belongs to: its own name, or for a shard row the sharded asset's name.
+    asset: str = ""
+    # Shard rows: the shard label ("017"). Aggregate rows of sharded assets: how many shards, and
+    # how many shards are in each state.
+    shard: str | None = None
+    shards: int | None = None
+    shard_counts: dict[str, int] = field(default_factory=dict)
+    # The reason without the shard label, so the reasons of many shards can be counted together.
+    cause: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        self.asset = self.asset or self.name
 
 
 @dataclass
@@ -40,8 +68,21 @@ class JobState:
 
 
 def asset_tasks(tasks: dict) -> list:
-    """The tasks that are assets (doit tasks carrying `meta.asset`), in definition order."""
-    return [t for t in tasks.values() if (t.meta or {}).get("asset")]
+    """One task per asset, in definition order: unsharded assets and the group tasks of sharded ones.
+
+    Shard sub-tasks (`meta.shard`) are left out; `shard_tasks` lists them.
+    """
+    return [t for t in tasks.values() if (t.meta or {}).get("asset") and "shard" not in t.meta]
+
+
+def shard_tasks(tasks: dict) -> dict[str, list]:
+    """Per sharded asset: its shard sub-tasks, in definition (shard) order."""
+    out: dict[str, list] = {}
+    for task in tasks.values():
+        meta = task.meta or {}
+        if meta.get("asset") and "shard" in meta:
+            out.setdefault(meta["asset"], []).append(task)
+    return out
 
 
 def _targets_mtime(task) -> float | None:
@@ -49,38 +90,184 @@ def _targets_mtime(task) -> float | None:
     return max(times) if times else None
 
 
+def _saved_task_ids(backend) -> set[str] | None:
+    """Every task doit has saved state for, read in one query, and put in the backend's cache.
+
+    doit's sqlite3 backend otherwise runs two queries per task; with a thousand shard sub-tasks
+    that is most of the time `doit status` takes. None when the backend is not that one.
+    """
+    conn, cache = getattr(backend, "_conn", None), getattr(backend, "_cache", None)
+    if conn is None or not isinstance(cache, dict):
+        return None
+    try:
+        rows = conn.execute("select task_id, task_data from doit").fetchall()
+    except Exception:  # another backend, or a layout this doit version does not use: ask per task
+        return None
+    saved = set()
+    for row in rows:
+        task_id, data = (row["task_id"], row["task_data"]) if isinstance(row, dict) else tuple(row)
+        if isinstance(data, (str, bytes)):
+            data = backend.codec.decode(data.decode() if isinstance(data, bytes) else data)
+        cache.setdefault(task_id, data or {})
+        saved.add(task_id)
+    return saved
+
+
 def compute_states(tasks: dict, dep_manager, history: History) -> list[AssetState]:
+    """One row per asset (aggregates for sharded ones), each aggregate followed by its shard rows."""
     latest = history.latest()
-    states: dict[str, AssetState] = {}
+    saved_ids = _saved_task_ids(dep_manager.backend)
+    by_asset = shard_tasks(tasks)
+    states: dict[str, AssetState] = {}  # assets (unsharded and aggregates) by name
+    shard_states: dict[str, dict[str, AssetState]] = {}  # sharded asset -> shard label -> shard row
+    rows: list[AssetState] = []
     for task in asset_tasks(tasks):
         meta = task.meta
-        seen = latest.get(task.name, {})
-        attempt, success = seen.get("attempt"), seen.get("success")
-        state = AssetState(task.name, meta["group"], "fresh", upstream=list(meta["upstream"]))
-        saved = dep_manager.backend.in_(task.name)  # before get_status, which caches an empty entry
-        if success:
-            state.last_materialized, state.last_duration = success.ended, success.duration
-            state.metadata = {k: v for k, v in success.metadata.items() if k not in HIDDEN_METADATA}
-        else:
-            state.last_materialized = _targets_mtime(task) if saved else None
-        if attempt and attempt.status == "running":
-            state.state, state.reason = "running", f"run {attempt.run_id}"
-        elif attempt and attempt.status in ("failed", "interrupted") and (
-                success is None or attempt.started > success.started):
-            state.state, state.reason = "failed", f"{attempt.status} in run {attempt.run_id}"
-        else:
-            result = dep_manager.get_status(task, tasks, get_log=True)
-            if not (saved or success):
-                state.state, state.reason = "never", "never materialized"
-            elif result.status != "up-to-date":
-                state.state, state.reason = "stale", _reason(result)
-        if state.state == "fresh":
-            for up in state.upstream:
-                if up in states and states[up].state in ("stale", "never"):
-                    state.state, state.reason = "stale", f"upstream {up} is {states[up].state}"
-                    break
-        states[task.name] = state
-    return list(states.values())
+        if "shards" not in meta:
+            state = _leaf_state(task, tasks, dep_manager, latest, saved_ids)
+            _propagate(state, states, shard_states, None)
+            states[task.name] = state
+            rows.append(state)
+            continue
+        leaves = {}
+        for sub in by_asset.get(meta["asset"], []):
+            leaf = _leaf_state(sub, tasks, dep_manager, latest, saved_ids)
+            _propagate(leaf, states, shard_states, sub.meta["shard"])
+            leaves[sub.meta["shard"]] = leaf
+        aggregate = _aggregate(task, list(leaves.values()), latest)
+        states[task.name], shard_states[task.name] = aggregate, leaves
+        rows.append(aggregate)
+        rows.extend(leaves.values())
+    return rows
+
+
+def _leaf_state(task, tasks: dict, dep_manager, latest: dict, saved_ids: set[str] | None) -> AssetState:
+    """The state of one task that does something: an unsharded asset or one shard of a sharded one."""
+    meta = task.meta
+    seen = latest.get(task.name, {})
+    attempt, success = seen.get("attempt"), seen.get("success")
+    state = AssetState(task.name, meta["group"], "fresh", upstream=list(meta["upstream"]), asset=meta["asset"],
+                       shard=meta.get("shard"))
+    # before get_status, which caches an empty entry
+    saved = task.name in saved_ids if saved_ids is not None else dep_manager.backend.in_(task.name)
+    if success:
+        state.last_materialized, state.last_duration = success.ended, success.duration
+        state.metadata = {k: v for k, v in success.metadata.items() if k not in HIDDEN_METADATA}
+    else:
+        state.last_materialized = _targets_mtime(task) if saved else None
+    if attempt and attempt.status == "running":
+        state.state, state.reason = "running", f"run {attempt.run_id}"
+    elif attempt and attempt.status in ("failed", "interrupted") and (
+            success is None or attempt.started > success.started):
+        state.state, state.reason = "failed", f"{attempt.status} in run {attempt.run_id}"
+        state.cause = attempt.status
+    else:
+        result = dep_manager.get_status(task, tasks, get_log=True)
+        if not (saved or success):
+            state.state, state.reason = "never", "never materialized"
+        elif result.status != "up-to-date":
+            state.state, state.reason = "stale", _reason(result)
+    state.cause = state.cause or state.reason
+    return state
+
+
+def _propagate(state: AssetState, states: dict, shard_states: dict, shard: str | None) -> None:
+    """A fresh leaf is stale when what it reads of an upstream asset is stale or never materialized."""
+    if state.state != "fresh":
+        return
+    for up in state.upstream:
+        if up in shard_states:
+            if shard is not None and shard in shard_states[up]:  # a shard reads the same shard
+                upstream = shard_states[up][shard]
+                if upstream.state in ("stale", "never"):
+                    state.state, state.reason = "stale", f"upstream {upstream.name} is {upstream.state}"
+                    state.cause = f"upstream {up} is {upstream.state}"
+                    return
+                continue
+            # an unsharded asset (or a shard of another layout) reads every shard
+            bad = [s for s in shard_states[up].values() if s.state in ("stale", "never")]
+            if bad:
+                never = all(s.state == "never" for s in bad)
+                if len(bad) == len(shard_states[up]):
+                    reason = f"upstream {up} is {'never' if never else 'stale'}"
+                else:
+                    reason = (f"upstream {up} has {len(bad)} of {len(shard_states[up])} shards "
+                              f"{'never materialized' if never else 'stale'}")
+                state.state, state.reason, state.cause = "stale", reason, reason
+                return
+        elif up in states and states[up].state in ("stale", "never"):
+            state.state, state.reason = "stale", f"upstream {up} is {states[up].state}"
+            state.cause = state.reason
+            return
+
+
+def _aggregate(task, leaves: list[AssetState], latest: dict) -> AssetState:
+    """Fold the shard rows of a sharded asset into one row (see the module docstring)."""
+    meta = task.meta
+    total = len(leaves)
+    counts = Counter(leaf.state for leaf in leaves)
+    state = AssetState(task.name, meta["group"], "fresh", upstream=list(meta["upstream"]), asset=meta["asset"],
+                       shards=total, shard_counts=dict(counts))
+    times = [leaf.last_materialized for leaf in leaves if leaf.last_materialized is not None]
+    state.last_materialized = max(times) if times else None
+    materialized = [(leaf, latest[leaf.name]["success"]) for leaf in leaves
+                    if latest.get(leaf.name, {}).get("success") is not None]
+    state.last_duration = _latest_run_duration([success for _, success in materialized])
+    state.metadata = _summed_metadata([leaf.metadata for leaf, _ in materialized])
+    if counts["running"]:
+        runs = _runs_of(latest, [leaf for leaf in leaves if leaf.state == "running"])
+        state.state, state.reason = "running", f"{counts['running']} of {total} shards running in run {runs}"
+    elif counts["failed"]:
+        failed = [leaf for leaf in leaves if leaf.state == "failed"]
+        kinds = {leaf.cause for leaf in failed}
+        word = kinds.pop() if len(kinds) == 1 else "failed or interrupted"
+        state.state = "failed"
+        state.reason = f"{len(failed)} of {total} shards {word} in run {_runs_of(latest, failed)}"
+    elif total and counts["never"] == total:
+        state.state, state.reason = "never", "never materialized"
+    elif counts["stale"] or counts["never"]:
+        stale = [leaf for leaf in leaves if leaf.state in ("stale", "never")]
+        causes = Counter(leaf.cause for leaf in stale).most_common()
+        state.state = "stale"
+        state.reason = f"{len(stale)} of {total} shards stale: {causes[0][0]}"
+        if len(causes) > 1:
+            state.reason += f" (and {len(causes) - 1} other reason{'s' if len(causes) > 2 else ''})"
+    state.cause = state.reason
+    return state
+
+
+def _runs_of(latest: dict, leaves: list[AssetState]) -> str:
+    """The run of the latest attempt among these shards (and how many other runs, if several)."""
+    attempts = [a for a in (latest.get(leaf.name, {}).get("attempt") for leaf in leaves) if a is not None]
+    if not attempts:
+        return "-"
+    newest = max(attempts, key=lambda a: a.started).run_id
+    others = len({a.run_id for a in attempts}) - 1
+    return newest + (f" (and {others} earlier run{'s' if others > 1 else ''})" if others else "")
+
+
+def _latest_run_duration(successes: list[TaskRecord]) -> float | None:
+    """Summed duration of the shards materialized by the latest run that materialized any shard."""
+    if not successes:
+        return None
+    run_id = max(successes, key=lambda s: s.ended or s.started).run_id
+    durations = [s.duration for s in successes if s.run_id == run_id and s.duration is not None]
+    return sum(durations) if durations else None
+
+
+def _summed_metadata(shards: list[dict]) -> dict:
+    """Numbers summed over the shards; any other value kept only when every shard has the same one."""
+    out: dict = {}
+    keys = list(dict.fromkeys(k for metadata in shards for k in metadata))
+    for key in keys:
+        values = [metadata.get(key) for metadata in shards]
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values if v is not None) \
+                and any(v is not None for v in values):
+            total = sum(v for v in values if v is not None)
+            out[key] = round(total, 6) if isinstance(total, float) else total
+        elif all(v == values[0] for v in values):
+            out[key] = values[0]
+    return out
 
 
 def _reason(result) -> str:
@@ -96,7 +283,8 @@ def _reason(result) -> str:
 
 
 def job_states(tasks: dict, states: list[AssetState]) -> list[JobState]:
-    by_name = {s.name: s for s in states}
+    """Per job: how many of its assets (aggregates for sharded ones, never shards) are in each state."""
+    by_name = {s.name: s for s in states if s.shard is None}
     jobs = []
     for task in tasks.values():
         if (task.meta or {}).get("job"):
@@ -109,10 +297,13 @@ def job_states(tasks: dict, states: list[AssetState]) -> list[JobState]:
 
 
 def select(states: list[AssetState], jobs: list[JobState], pattern: str | None, group: str | None,
-           state: str | None) -> list[AssetState]:
+           state: str | None, shards: bool = False) -> list[AssetState]:
+    """The rows to show: one per asset, plus shard rows with `shards` or a PATTERN naming a shard (`:`)."""
+    if not (shards or (pattern and ":" in pattern)):
+        states = [s for s in states if s.shard is None]
     if group:
         members = {n for j in jobs if j.name == group for n in j.assets}
-        states = [s for s in states if s.group == group or s.name in members]
+        states = [s for s in states if s.group == group or s.asset in members]
     if pattern:
         states = [s for s in states if fnmatch.fnmatch(s.name, pattern) or pattern in s.name]
     if state:
@@ -139,6 +330,8 @@ def render(states: list[AssetState], jobs: list[JobState], color: bool, now: flo
     for s in states:
         label = s.state + ("*" if s.state == "stale" else "")
         details = " ".join(f"{k}={v}" for k, v in s.metadata.items()) if s.state == "fresh" else s.reason
+        if s.shards is not None and s.state == "fresh":
+            details = f"{s.shards} shards: {details}".rstrip(": ")
         duration = f"{s.last_duration:.1f}s" if s.last_duration is not None else "-"
         rows.append((s.name, s.group, label, ago(s.last_materialized, now), duration, details))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
