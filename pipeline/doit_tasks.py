@@ -7,6 +7,7 @@ so `doit -n N -P process` can pickle them.
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 from typing import Iterator
@@ -123,15 +124,22 @@ def materialize(registry_ref: str, name: str, shard: str | None = None) -> dict 
         raise
     metadata["seconds"] = round(time.perf_counter() - started, 3)
     metadata["changed_outputs"] = len([k for k, v in changed.items() if v])
-    print(f"{label}: " + json.dumps(metadata, sort_keys=True, default=str))
+    if shard is None:  # a shard's metadata goes to the run history only: hundreds of lines help nobody
+        print(f"{label}: " + json.dumps(metadata, sort_keys=True, default=str))
     return json.loads(json.dumps(metadata, default=str))
+
+
+_CHECK_SETTINGS: dict[str, Settings] = {}
 
 
 def verify_in_target(registry_ref: str, name: str, shard: str | None = None) -> bool:
     """doit uptodate check: the asset's target still holds its last materialization (of this shard)."""
     asset = load_registry(registry_ref)[name]
+    root = os.getcwd()
+    if root not in _CHECK_SETTINGS:  # hundreds of shard checks in one doit process share one reading
+        _CHECK_SETTINGS[root] = load_settings(root)
     try:
-        return bool(asset.verify(load_settings(), asset, shard))
+        return bool(asset.verify(_CHECK_SETTINGS[root], asset, shard))
     except PipelineError:
         return False  # target unreachable: stale, and the run will report the connection error
 
@@ -183,7 +191,7 @@ def _task(registry_ref, registry, asset, settings, shard, checks, doc, meta) -> 
         "targets": asset.output_paths(settings.shard_labels, shard),
         "uptodate": uptodate,
         "clean": True,
-        "verbosity": 2 if shard is None else 1,
+        "verbosity": 2,
         "meta": meta,
     }
     if shard is not None:

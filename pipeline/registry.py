@@ -176,14 +176,15 @@ def normalized_code(source: str) -> str:
     return ast.dump(tree, annotate_fields=False, include_attributes=False)
 
 
-_FINGERPRINTS: dict[str, str] = {}
+_FINGERPRINTS: dict[tuple, str] = {}  # per process: shard sub-tasks of an asset share one
 
 
 def code_fingerprint(asset: Asset) -> str:
     """Digest of the asset's build function and declared code modules; changes only when behaviour may."""
-    if asset.name not in _FINGERPRINTS:
-        _FINGERPRINTS[asset.name] = _code_fingerprint(asset)
-    return _FINGERPRINTS[asset.name]
+    key = (asset.build.__module__, asset.build.__qualname__, asset.code)
+    if key not in _FINGERPRINTS:
+        _FINGERPRINTS[key] = _code_fingerprint(asset)
+    return _FINGERPRINTS[key]
 
 
 def _code_fingerprint(asset: Asset) -> str:

@@ -52,12 +52,12 @@ def _clean_env(**extra) -> dict:
 
 @pytest.fixture
 def hf_project(tmp_path) -> Project:
-    """A copy of the real project (dodo.py, pyproject.toml) in a temporary folder, offline by default."""
+    """A copy of the real project (dodo.py, pyproject.toml) in a temporary folder, offline, with 4 shards."""
     root = tmp_path / "project"
     root.mkdir()
     for name in ("dodo.py", "pyproject.toml"):
         shutil.copy(REPO / name, root / name)
-    return Project(root, _clean_env(HF_HUB_OFFLINE="1"))
+    return Project(root, _clean_env(HF_HUB_OFFLINE="1", MLENTORY_SHARDS="4"))
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The live harvest path against the bundled snapshot served over local HTTP in the Hub API's shape."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -9,6 +10,7 @@ import pytest
 from pipeline.config import load_settings
 from pipeline.extract import hf
 from pipeline.registry import PipelineError
+from pipeline.shards import shard_of
 from tests.hub_server import HubSnapshotServer
 
 
@@ -114,9 +116,45 @@ def test_doit_live_harvest_through_local_hub(hub, hf_project):
     hf_project.env = env
     result = hf_project.doit("hf_raw_models")
     assert result.returncode == 0, result.stdout + result.stderr
-    table = pq.read_table(hf_project.path("data/raw/hf/models.parquet"))
-    assert sorted(table.column("id").to_pylist()) == sorted(m["id"] for m in hub.models())
+    ids = [i for path in sorted(hf_project.root.glob("data/raw/hf/models-*.parquet"))
+           for i in pq.read_table(path).column("id").to_pylist()]
+    assert sorted(ids) == sorted(m["id"] for m in hub.models())
     # live harvests are fresh for hf_max_age_hours: an immediate rerun does not hit the Hub again
     before = len(hub.requests)
     assert "-- hf_raw_models" in hf_project.doit("hf_raw_models").stdout
     assert len(hub.requests) == before
+
+
+def test_live_harvest_is_incremental_and_rewrites_only_the_touched_shard(bundled_snapshot, hf_project, tmp_path):
+    snapshot = tmp_path / "hub"
+    shutil.copytree(bundled_snapshot, snapshot)
+    with HubSnapshotServer(snapshot, page_size=25) as hub:
+        env = {k: v for k, v in hf_project.env.items() if k != "HF_HUB_OFFLINE"}
+        env.update(HF_ENDPOINT=hub.url, MLENTORY_HF_LIMIT="0", MLENTORY_HF_MAX_AGE_HOURS="0", MLENTORY_SHARDS="8")
+        hf_project.env = env
+        assert hf_project.doit("hf_raw_models").returncode == 0
+        shards = sorted(hf_project.root.glob("data/raw/hf/models-*.parquet"))
+        before = {p.name: p.read_bytes() for p in shards}
+        # one model changes upstream: the listing, newest first, now starts with it
+        items = hub.models()
+        changed = items[len(items) // 2]
+        changed.update(lastModified="2030-01-01T00:00:00.000Z", downloads=changed.get("downloads", 0) + 1)
+        (snapshot / "api" / "models.json").write_text(json.dumps(items))
+        hub.requests.clear()
+        result = hf_project.doit("hf_raw_models")
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert '"mode": "incremental"' in result.stdout
+        # the listing stopped at the watermark (inclusive: models stamped with the newest time of the last
+        # harvest are read again): one page, and only those models' cards fetched
+        watermark = max(m["lastModified"] for m in items if m is not changed)
+        again = {m["id"] for m in items if m["lastModified"] >= watermark}
+        assert len(model_pages(hub)) == 1 and len(again) < 25
+        fetched = [r["path"].split("/resolve/")[0][1:] for r in hub.requests if r["path"].endswith("README.md")]
+        assert changed["id"] in again and sorted(fetched) == sorted(again)  # cards are fetched concurrently
+        after = {p.name: p.read_bytes() for p in shards}
+        touched = [name for name in before if before[name] != after[name]]
+        assert touched == [f"models-{shard_of(changed['id'], 8):03d}.parquet"]
+        table = pq.read_table(hf_project.path(f"data/raw/hf/{touched[0]}"))
+        row = [r for r in table.to_pylist() if r["id"] == changed["id"]][0]
+        assert json.loads(row["raw_json"])["downloads"] == changed["downloads"]
+        assert sum(pq.read_table(p).num_rows for p in shards) == len(items)

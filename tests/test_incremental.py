@@ -6,6 +6,12 @@ RAN = re.compile(r"^\.  (\S+)$", re.M)
 
 
 def ran(result) -> set[str]:
+    """The assets that ran (a sharded asset counts once, whichever of its shards ran)."""
+    return {name.split(":")[0] for name in RAN.findall(result.stdout)}
+
+
+def ran_tasks(result) -> set[str]:
+    """The doit tasks that ran, shard sub-tasks by their own name (`asset:017`)."""
     return set(RAN.findall(result.stdout))
 
 

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from pipeline.load import graph
+from pipeline.load import graph_model as gm
 from pipeline.load.falkordb import FalkorStore
 from pipeline.load.neo4j import Neo4jStore
 from pipeline.registry import PipelineError
@@ -21,12 +22,18 @@ def store(request, tmp_path):
         opened = Neo4jStore(uri, user, password, None).open()
         opened.write([("MATCH (n) DETACH DELETE n", {})])
     yield opened
-    opened.close(save=False)
+    opened.close()
 
 
-def load(store, records, load_id="L1"):
+def load(store, records, shard="000"):
+    """A full load of one shard: the graph itself finds the shard's models that are gone."""
     rejects = io.StringIO()
-    counts = graph.load_records(store, records, load_id, batch_size=2, rejects=rejects)
+    counts = graph.load_shard(store, shard, records, None, [r["identifier"] for r in records],
+                              batch_size=2, rejects=rejects)
+    counts["rejected"] = len(counts["rejected_ids"])
+    counts["models_loaded"] = len(records) - counts["rejected"]
+    counts["nodes"] = store.read(gm.COUNT_NODES)[0][0]
+    counts["relationships"] = store.read(gm.COUNT_RELATIONSHIPS)[0][0]
     return counts, [json.loads(line) for line in rejects.getvalue().splitlines()]
 
 
@@ -64,7 +71,7 @@ def test_changed_model_is_updated_and_removed_properties_disappear(store):
     load(store, records)
     changed = record("other/bert-tiny", pipeline_tag="fill-mask", cardData={"datasets": ["org/new-data"]},
                      downloads=999)
-    load(store, records[:4] + [changed], load_id="L2")
+    load(store, records[:4] + [changed])
     props = store.read("MATCH (m:MLModel {id: 'other/bert-tiny'}) RETURN properties(m)")[0][0]
     assert props["downloads"] == 999
     assert "description" not in props and "libraryName" not in props
@@ -75,8 +82,7 @@ def test_changed_model_is_updated_and_removed_properties_disappear(store):
 def test_vanished_model_is_removed_and_a_still_referenced_base_becomes_a_stub(store):
     records = family()
     load(store, records)
-    counts, _ = load(store, [r for r in records if r["identifier"] not in ("other/bert-tiny", "org/base")],
-                     load_id="L2")
+    counts, _ = load(store, [r for r in records if r["identifier"] not in ("other/bert-tiny", "org/base")])
     assert counts["models_retired"] == 2
     assert ids(store, "MATCH (m:MLModel {id: 'other/bert-tiny'}) RETURN m.id") == []
     # org/instruct still names org/base as its base: the node stays, with nothing but its id
@@ -96,10 +102,28 @@ def test_record_the_target_rejects_goes_to_rejects_and_the_rest_load(store):
         ["org/base", "other/bert-tiny", "someone/tuned", "someone/tuned-GGUF"]
 
 
-def test_receipt_round_trip(store):
-    assert graph.read_receipt(store, "loader") is None
-    graph.write_receipt(store, "loader", {"load_id": "x", "counts": {"nodes": 3}})
-    assert graph.read_receipt(store, "loader") == {"load_id": "x", "counts": {"nodes": 3}}
+def test_incremental_load_touches_only_what_it_is_given(store):
+    records = family()
+    load(store, records)
+    changed = record("someone/tuned-GGUF", library_name="gguf", downloads=5,
+                     cardData={"base_model": "someone/tuned"}, tags=["gguf", "base_model:quantized:someone/tuned"])
+    counts = graph.load_shard(store, "000", [changed], ["other/bert-tiny"], [], batch_size=2, rejects=io.StringIO())
+    assert counts["models_retired"] == 1
+    assert ids(store, "MATCH (m:MLModel) WHERE m.harvested = true RETURN m.id") == \
+        ["org/base", "org/instruct", "someone/tuned", "someone/tuned-GGUF"]
+    assert store.read("MATCH (m:MLModel {id: 'someone/tuned-GGUF'}) RETURN m.downloads") == [[5]]
+    # the other shard's models are never retired by a load of shard 000
+    load(store, [record("x/elsewhere")], shard="001")
+    assert "org/base" in ids(store, "MATCH (m:MLModel) WHERE m.harvested = true RETURN m.id")
+
+
+def test_receipts_per_shard_round_trip(store):
+    assert store.read(gm.READ_RECEIPTS, {"loader": "loader"}) == []
+    for shard in ("000", "001"):
+        store.write([(gm.WRITE_RECEIPT, {"loader": "loader", "shard": shard, "receipt": json.dumps({"load_id": shard})})])
+    store.write([(gm.WRITE_RECEIPT, {"loader": "loader", "shard": "001", "receipt": json.dumps({"load_id": "x"})})])
+    rows = sorted(store.read(gm.READ_RECEIPTS, {"loader": "loader"}))
+    assert rows == [["000", '{"load_id": "000"}'], ["001", '{"load_id": "x"}']]
 
 
 def test_unreachable_neo4j_is_one_clear_line():

@@ -17,28 +17,29 @@ from tests.records import family, record
 @pytest.fixture(params=["tantivy", "elasticsearch"])
 def index(request, tmp_path):
     if request.param == "tantivy":
-        opened = TantivyIndex(tmp_path / "search").open()
+        opened = TantivyIndex(tmp_path / "search", ["000"]).open()
     else:
         url = os.environ.get("ELASTICSEARCH_URL")
         if not url:
             pytest.skip("ELASTICSEARCH_URL is not set: no Elasticsearch server to test against")
         alias = f"mlentory-test-{os.getpid()}-{request.node.name.split('[')[0][-20:]}".lower()
-        opened = ElasticsearchIndex(load_settings(tmp_path, environ={"ELASTICSEARCH_URL": url,
+        opened = ElasticsearchIndex(load_settings(tmp_path, environ={"ELASTICSEARCH_URL": url, "MLENTORY_SHARDS": "1",
                                                                      "MLENTORY_ELASTICSEARCH_INDEX": alias})).open()
     yield opened
     opened.close()
 
 
-def rebuild(index, records, load_id="L1"):
+def load(index, records, shard="000", vanished=None, load_id="L1"):
+    """Load one shard (all of it when `vanished` is None) and store its receipt."""
     rejects = io.StringIO()
-    counts = index.rebuild(search_documents(records), load_id, rejects)
-    index.write_receipt({"load_id": load_id, "counts": counts})
+    counts = index.load(shard, list(search_documents(records)), vanished, rejects)
+    index.write_receipt("loader", shard, {"load_id": load_id})
     return counts, [json.loads(line) for line in rejects.getvalue().splitlines()]
 
 
 def test_search_ranks_by_bm25_and_returns_facets(index):
-    counts, rejects = rebuild(index, family())
-    assert counts == {"documents_indexed": 5, "rejected": 0} and rejects == []
+    counts, rejects = load(index, family())
+    assert counts == {"models_retired": 0, "rejected_ids": []} and rejects == []
     hits, facets = index.search("bert", limit=5)
     assert hits[0]["id"] == "other/bert-tiny"
     assert hits[0]["task"] == ["fill-mask"] and hits[0]["license"] == ["mit"]
@@ -50,39 +51,51 @@ def test_search_ranks_by_bm25_and_returns_facets(index):
 
 
 def test_filters_narrow_by_facet(index):
-    rebuild(index, family())
+    load(index, family())
     hits, _ = index.search("", limit=10, filters={"license": "apache-2.0"})
     assert sorted(h["id"] for h in hits) == ["org/base", "org/instruct"]
 
 
-def test_rebuild_replaces_the_index_atomically(index):
-    rebuild(index, family())
+def test_full_shard_load_replaces_the_shard_and_incremental_touches_only_what_it_is_given(index):
+    load(index, family())
     changed = record("other/bert-tiny", pipeline_tag="fill-mask", downloads=12345)
-    counts, _ = rebuild(index, family()[:2] + [changed], load_id="L2")
-    assert counts["documents_indexed"] == 3
+    counts, _ = load(index, family()[:2] + [changed], load_id="L2")
+    assert counts["models_retired"] == 2  # the full load of the shard dropped the two models not in it
     hits, _ = index.search("", limit=10)
     assert sorted(h["id"] for h in hits) == ["org/base", "org/instruct", "other/bert-tiny"]
     assert [h["downloads"] for h in hits if h["id"] == "other/bert-tiny"] == [12345]
-    assert index.read_receipt()["load_id"] == "L2"
+    assert index.read_receipts("loader")["000"] == {"load_id": "L2"}
+    counts, _ = load(index, [record("org/instruct", downloads=7)], vanished=["org/base"], load_id="L3")
+    hits, _ = index.search("", limit=10)
+    assert sorted((h["id"], h["downloads"]) for h in hits) == [("org/instruct", 7), ("other/bert-tiny", 12345)]
 
 
 def test_documents_the_index_rejects_go_to_rejects(index):
-    records = family()
-    docs = list(search_documents(records))
+    docs = list(search_documents(family()))
     docs[2]["downloads"] = "very many"
     rejects = io.StringIO()
-    counts = index.rebuild(iter(docs), "L1", rejects)
-    index.write_receipt({"load_id": "L1"})
-    assert counts == {"documents_indexed": 4, "rejected": 1}
+    counts = index.load("000", docs, None, rejects)
+    index.write_receipt("loader", "000", {"load_id": "L1"})
+    assert counts["rejected_ids"] == ["someone/tuned"]
     assert json.loads(rejects.getvalue())["id"] == "someone/tuned"
+    hits, _ = index.search("", limit=10)
+    assert len(hits) == 4
 
 
-def test_tantivy_keeps_only_the_current_version(tmp_path):
-    index = TantivyIndex(tmp_path / "search").open()
-    rebuild(index, family())
-    rebuild(index, family(), load_id="L2")
-    versions = [p for p in (tmp_path / "search").iterdir() if p.is_dir()]
-    assert len(versions) == 1 and (tmp_path / "search" / "CURRENT").read_text().strip() == versions[0].name
+def test_tantivy_readers_switch_only_when_every_shard_is_in(tmp_path):
+    old = tmp_path / "search" / "s-older-schema"
+    index = TantivyIndex(tmp_path / "search", ["000", "001"]).open()
+    first = TantivyIndex(tmp_path / "search", ["000"]).open()
+    first.version = old  # an index of an earlier schema version that readers use meanwhile
+    load(first, [record("org/old")])
+    assert [h["id"] for h in index.search("", limit=10)[0]] == ["org/old"]
+    records = family()
+    load(index, records[:2], shard="000")
+    assert [h["id"] for h in index.search("", limit=10)[0]] == ["org/old"]  # not complete yet
+    load(index, records[2:], shard="001")
+    assert sorted(h["id"] for h in index.search("", limit=10)[0]) == sorted(r["identifier"] for r in records)
+    versions = [p.name for p in (tmp_path / "search").iterdir() if p.is_dir()]
+    assert versions == [index.version.name] and not old.exists()
 
 
 def test_unreachable_elasticsearch_is_one_clear_line(tmp_path):

@@ -17,19 +17,30 @@ def test_doit_list_shows_every_asset_and_job_with_its_description(hf_project):
     assert "hf_etl_job" in listed
 
 
+def _by_name(tasks):
+    return {t["basename"] + (f":{t['name']}" if t.get("name") else ""): t for t in tasks}
+
+
 def test_tasks_take_file_dep_and_targets_from_the_registry(tmp_path):
-    settings = load_settings(tmp_path, environ={"HF_HUB_OFFLINE": "1"})
-    tasks = {t["basename"]: t for t in asset_tasks("pipeline.assets:REGISTRY", settings)}
-    normalized = tasks["hf_models_normalized"]
-    assert normalized["targets"] == REGISTRY["hf_models_normalized"].output_paths()
+    settings = load_settings(tmp_path, environ={"HF_HUB_OFFLINE": "1", "MLENTORY_SHARDS": "4"})
+    tasks = _by_name(asset_tasks("pipeline.assets:REGISTRY", settings))
+    # a sharded asset is a group of one sub-task per shard, each reading the same shard upstream
+    assert [n for n in tasks if n.startswith("hf_models_normalized:")] == \
+        [f"hf_models_normalized:{s}" for s in ("000", "001", "002", "003")]
+    normalized = tasks["hf_models_normalized:002"]
+    assert normalized["targets"] == REGISTRY["hf_models_normalized"].output_paths(settings.shard_labels, "002")
+    assert normalized["targets"] == ["data/normalized/hf/models-002.parquet", "data/normalized/hf/quarantine-002.jsonl"]
     # upstream's primary output is a dependency, its quarantine side output is not
-    assert "data/raw/hf/models.parquet" in normalized["file_dep"]
-    assert "data/raw/hf/quarantine.jsonl" not in normalized["file_dep"]
+    assert "data/raw/hf/models-002.parquet" in normalized["file_dep"]
+    assert not any("models-001" in p or "quarantine" in p for p in normalized["file_dep"])
     assert any(p.endswith("fair4ml-mlmodel.schema.json") for p in normalized["file_dep"])
+    # the harvest is one task writing every raw shard
+    assert [p for p in tasks["hf_raw_models"]["targets"] if "models-" in p] == \
+        [f"data/raw/hf/models-{s}.parquet" for s in ("000", "001", "002", "003")]
     assert tasks["hf_etl_job"]["task_dep"] == [a.name for a in REGISTRY]
     # offline, the harvest depends on the snapshot files; live, it expires instead
     assert any(p.endswith("models.json") for p in tasks["hf_raw_models"]["file_dep"])
-    live = {t["basename"]: t for t in asset_tasks("pipeline.assets:REGISTRY", load_settings(tmp_path, environ={}))}
+    live = _by_name(asset_tasks("pipeline.assets:REGISTRY", load_settings(tmp_path, environ={})))
     assert live["hf_raw_models"]["file_dep"] == []
     assert len(live["hf_raw_models"]["uptodate"]) == 2
 

@@ -28,16 +28,17 @@ def test_bad_records_are_quarantined_with_path_and_reason(hf_project, tmp_path):
     (tmp_path / "snap" / "api" / "models.json").write_text(json.dumps(items))
     hf_project.env["MLENTORY_HF_SNAPSHOT_DIR"] = str(tmp_path / "snap")
     hf_project.env["MLENTORY_MAX_QUARANTINE_FRACTION"] = "1"  # this input is mostly bad on purpose
+    hf_project.env["MLENTORY_SHARDS"] = "1"
     result = hf_project.doit("hf_models_normalized")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "4 of 6 records quarantined: see data/normalized/hf/quarantine.jsonl" in result.stdout
-    assert '"quarantined": 2' in result.stdout and '"quarantined": 4' in result.stdout
+    assert "4 of 6 records quarantined: see data/normalized/hf/quarantine-000.jsonl" in result.stdout
+    assert '"quarantined": 2' in result.stdout  # the harvest's metadata line
 
     raw_quarantine = read_jsonl(hf_project.path("data/raw/hf/quarantine.jsonl"))
     assert [(q["path"], q["reason"].split(" (")[0]) for q in raw_quarantine] == [
         ("/5/id", "item has no valid repo 'id'"), ("/6", "item is a str, not an object")]
 
-    quarantine = {q["id"]: q for q in read_jsonl(hf_project.path("data/normalized/hf/quarantine.jsonl"))}
+    quarantine = {q["id"]: q for q in read_jsonl(hf_project.path("data/normalized/hf/quarantine-000.jsonl"))}
     assert sorted(quarantine) == ["bad/base-model-map", "bad/date", "bad/model-index-text", "bad/negative-downloads"]
     assert quarantine["bad/negative-downloads"]["path"] == "/downloads"
     assert "minimum" in quarantine["bad/negative-downloads"]["reason"]
@@ -45,10 +46,10 @@ def test_bad_records_are_quarantined_with_path_and_reason(hf_project, tmp_path):
     assert quarantine["bad/model-index-text"]["path"] == "/evaluationMetrics/0"
     assert quarantine["bad/date"]["path"] == "/dateModified"
 
-    good = pq.read_table(hf_project.path("data/normalized/hf/models.parquet")).to_pylist()
+    good = pq.read_table(hf_project.path("data/normalized/hf/models-000.parquet")).to_pylist()
     assert sorted(r["identifier"] for r in good) == ["good/one", "good/two"]
     assert [r["trainedOn"] for r in good if r["identifier"] == "good/two"] == [["squad"]]
-    assert len(read_jsonl(hf_project.path("data/normalized/hf/models.jsonl"))) == 2
+    assert [json.loads(r["record"])["identifier"] for r in good] == ["good/one", "good/two"]
 
 
 def test_every_problem_of_a_record_is_listed():
@@ -67,8 +68,9 @@ def test_jsonld_document_has_context_and_one_node_per_record(hf_project, tmp_pat
                                        hub_item("org/tuned", cardData={"base_model": "org/base"},
                                                 tags=["arxiv:1810.04805"])])
     hf_project.env["MLENTORY_HF_SNAPSHOT_DIR"] = str(tmp_path / "snap")
+    hf_project.env["MLENTORY_SHARDS"] = "1"
     assert hf_project.doit("hf_models_jsonld").returncode == 0
-    document = json.loads(hf_project.path("data/rdf/hf/models.jsonld").read_text())
+    document = json.loads(hf_project.path("data/rdf/hf/models-000.jsonld").read_text())
     context = document["@context"]
     assert context["@vocab"] == "https://schema.org/" and context["fair4ml"] == "https://w3id.org/fair4ml#"
     nodes = {n["@id"]: n for n in document["@graph"]}
@@ -84,17 +86,18 @@ def test_mostly_invalid_input_fails_in_one_line_keeps_the_catalog_and_publishes_
     good = [hub_item("good/one"), hub_item("good/two")]
     write_snapshot(tmp_path / "snap", good)
     hf_project.env["MLENTORY_HF_SNAPSHOT_DIR"] = str(tmp_path / "snap")
+    hf_project.env.update(MLENTORY_SHARDS="1", MLENTORY_QUARANTINE_MIN_RECORDS="1")
     assert hf_project.doit("hf_models_normalized").returncode == 0
-    catalog = hf_project.path("data/normalized/hf/models.jsonl").read_text()
+    catalog = hf_project.path("data/normalized/hf/models-000.parquet").read_bytes()
     bad = [hub_item(f"bad/m{i}", downloads=-1) for i in range(3)]
     write_snapshot(tmp_path / "snap", good + bad)
     result = hf_project.doit("hf_models_normalized")
     assert result.returncode != 0 and "Traceback" not in result.stdout + result.stderr
     assert [l for l in result.stdout.splitlines() if l.startswith("FAILED")] == [
-        "FAILED hf_models_normalized: validation failed for 3 of 5 records: see data/normalized/hf/quarantine.jsonl "
-        "(fix the mapping or raise MLENTORY_MAX_QUARANTINE_FRACTION)"]
-    assert hf_project.path("data/normalized/hf/models.jsonl").read_text() == catalog
-    assert len(read_jsonl(hf_project.path("data/normalized/hf/quarantine.jsonl"))) == 3
+        "FAILED hf_models_normalized:000: validation failed for 3 of 5 records: see "
+        "data/normalized/hf/quarantine-000.jsonl (fix the mapping or raise MLENTORY_MAX_QUARANTINE_FRACTION)"]
+    assert hf_project.path("data/normalized/hf/models-000.parquet").read_bytes() == catalog
+    assert len(read_jsonl(hf_project.path("data/normalized/hf/quarantine-000.jsonl"))) == 3
 
 
 def test_fast_check_and_jsonschema_agree():

@@ -110,9 +110,13 @@ class TantivyIndex:
             fcntl.flock(lock, fcntl.LOCK_EX)
             index = tantivy.Index(_schema(), path=str(self.version), reuse=True)
             writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
-            if vanished is None:
+            if vanished is None:  # a full shard load: what the index holds for the shard and is not in docs has left
+                vanished = sorted(self._shard_ids(index, shard) - {d["id"] for d in docs})
                 writer.delete_documents_by_term("shard", shard)
-            for model_id in (vanished or []) + ([d["id"] for d in docs] if vanished is not None else []):
+                docs_to_replace = []
+            else:
+                docs_to_replace = [d["id"] for d in docs]
+            for model_id in vanished + docs_to_replace:
                 writer.delete_documents_by_term("id", model_id)
             refused = []
             for doc in docs:
@@ -123,7 +127,15 @@ class TantivyIndex:
                     rejects.write(json.dumps({"id": doc.get("id"), "reason": str(exc)[:500]}) + "\n")
             writer.commit()
             writer.wait_merging_threads()
-        return {"models_retired": len(vanished or []), "rejected_ids": refused}
+        return {"models_retired": len(vanished), "rejected_ids": refused}
+
+    @staticmethod
+    def _shard_ids(index: tantivy.Index, shard: str) -> set[str]:
+        index.reload()
+        searcher = index.searcher()
+        query = tantivy.Query.term_query(index.schema, "shard", shard)
+        total = searcher.search(query, 1).count
+        return {searcher.doc(address)["id"][0] for _, address in searcher.search(query, max(total, 1)).hits}
 
     def write_receipt(self, loader: str, shard: str, receipt: dict) -> None:
         """Store the shard's receipt; once every shard is in this version, readers switch to it."""

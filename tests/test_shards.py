@@ -1,0 +1,84 @@
+"""Reruns in proportion to change: k changed models rerun exactly their shards, in every downstream asset."""
+
+import json
+import shutil
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.load.falkordb import FalkorStore
+from pipeline.load.tantivy_index import TantivyIndex
+from pipeline.shards import shard_of
+from tests.test_incremental import ran_tasks
+
+SHARDS = 8
+DOWNSTREAM = ("hf_models_normalized", "hf_models_jsonld", "hf_load_models_to_neo4j", "hf_index_models_in_elasticsearch")
+
+
+@pytest.fixture
+def sharded_project(hf_project, bundled_snapshot, tmp_path):
+    shutil.copytree(bundled_snapshot, tmp_path / "snap")
+    hf_project.env.update(MLENTORY_HF_SNAPSHOT_DIR=str(tmp_path / "snap"), MLENTORY_SHARDS=str(SHARDS))
+    return hf_project
+
+
+def change_upstream(snapshot, ids, stamp="2030-01-01T00:00:00.000Z"):
+    """What the Hub's listing shows after the models changed: them first, newest, with new counters."""
+    page = snapshot / "api" / "models.json"
+    items = json.loads(page.read_text())
+    changed = [dict(item, lastModified=stamp, downloads=item.get("downloads", 0) + 1000)
+               for item in items if item["id"] in ids]
+    page.write_text(json.dumps(changed + [item for item in items if item["id"] not in ids]))
+    return {item["id"]: item["downloads"] for item in changed}
+
+
+def graph_downloads(project, model_id):
+    store = FalkorStore(project.path("data/graph")).open()
+    try:
+        return store.read("MATCH (m:MLModel {id: $id}) RETURN m.downloads", {"id": model_id})
+    finally:
+        store.close()
+
+
+def test_changing_k_models_reruns_exactly_their_shards_downstream(sharded_project, tmp_path):
+    first = sharded_project.doit()
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert len(ran_tasks(first)) == 1 + len(DOWNSTREAM) * SHARDS
+
+    items = json.loads((tmp_path / "snap" / "api" / "models.json").read_text())
+    picked = [items[40]["id"], items[200]["id"]]
+    downloads = change_upstream(tmp_path / "snap", picked)
+    shards = {f"{shard_of(model, SHARDS):03d}" for model in picked}
+    result = sharded_project.doit()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ran_tasks(result) == {"hf_raw_models"} | {f"{asset}:{s}" for asset in DOWNSTREAM for s in shards}
+
+    # inside a shard, only the changed rows were mapped again and sent to the targets
+    for shard in shards:
+        receipt = json.loads(sharded_project.path(f"data/load/hf_load_models_to_neo4j/{shard}.json").read_text())
+        assert receipt["counts"]["mode"] == "incremental"
+        assert receipt["counts"]["sent"] == sum(f"{shard_of(m, SHARDS):03d}" == shard for m in picked)
+    for model in picked:
+        assert graph_downloads(sharded_project, model) == [[downloads[model]]]
+    settings_dir = sharded_project.path("data/search/hf_models")
+    hits, _ = TantivyIndex(settings_dir).search(f'id:"{picked[0]}"', limit=5)
+    assert [h["downloads"] for h in hits if h["id"] == picked[0]] == [downloads[picked[0]]]
+    assert ran_tasks(sharded_project.doit()) == set()
+
+
+def test_normalization_reuses_unchanged_rows_of_a_touched_shard(sharded_project, tmp_path):
+    assert sharded_project.doit("hf_models_normalized").returncode == 0
+    items = json.loads((tmp_path / "snap" / "api" / "models.json").read_text())
+    model = items[10]["id"]
+    shard = f"{shard_of(model, SHARDS):03d}"
+    before = pq.read_table(sharded_project.path(f"data/normalized/hf/models-{shard}.parquet"))
+    change_upstream(tmp_path / "snap", [model])
+    assert sharded_project.doit("hf_models_normalized").returncode == 0
+    after = pq.read_table(sharded_project.path(f"data/normalized/hf/models-{shard}.parquet"))
+    assert after.num_rows == before.num_rows
+    old = {r["identifier"]: r["record"] for r in before.select(["identifier", "record"]).to_pylist()}
+    new = {r["identifier"]: r["record"] for r in after.select(["identifier", "record"]).to_pylist()}
+    assert [m for m in new if new[m] != old[m]] == [model]
+    status = sharded_project.doit("status", "hf_models_normalized:*").stdout
+    line = [l for l in status.splitlines() if l.startswith(f"hf_models_normalized:{shard}")][0]
+    assert "mapped=1" in line and f"reused={before.num_rows - 1}" in line
