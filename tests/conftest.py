@@ -99,3 +99,12 @@ def neo4j_target():
         yield server.uri, None, None
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_graph_server_outlives_the_tests(tmp_path_factory):
+    """A test that fails midway may leave an embedded graph server running: stop every one at the end."""
+    yield
+    from pipeline.load.falkordb import SERVER_FILE, stop_server
+    for marker in tmp_path_factory.getbasetemp().rglob(SERVER_FILE):
+        stop_server(marker.parent)

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.load import receipts
+from pipeline.registry import code_fingerprint
 
 LOADED_SCHEMA = pa.schema([("id", pa.string()), ("digest", pa.string())])
 _REMOTE: dict[tuple, dict] = {}  # receipts read from a target, once per process (see target_holds)
@@ -44,9 +45,12 @@ def load_shard(ctx, sink, target: dict) -> dict:
     texts = table.column("record").to_pylist()
     digests = [_digest(text) for text in texts]
     local = receipts.read_local(ctx.final_path("receipt"))
+    code = code_fingerprint(ctx.asset)
     try:
         remote = sink.read_receipts().get(ctx.shard)
-        incremental = local is not None and local.get("target") == target and receipts.same_load(local, remote)
+        # only what changed is sent if the target holds the last load and the loader's code is the same
+        incremental = (local is not None and local.get("target") == target and local.get("code") == code
+                       and receipts.same_load(local, remote))
         before = _previously_loaded(ctx.final_path("loaded")) if incremental else None
         if before is None:
             changed = list(range(len(ids)))
@@ -61,7 +65,7 @@ def load_shard(ctx, sink, target: dict) -> dict:
         counts = {"models": len(loaded), "sent": len(changed), "unchanged": len(ids) - len(changed),
                   "rejected": len(refused), "mode": "incremental" if incremental else "full", **result}
         load_id = hashlib.blake2b("\n".join(f"{m} {d}" for m, d in loaded).encode(), digest_size=8).hexdigest()
-        receipt = {"loader": ctx.asset.name, "target": target, "shard": ctx.shard, "load_id": load_id,
+        receipt = {"loader": ctx.asset.name, "target": target, "shard": ctx.shard, "load_id": load_id, "code": code,
                    "counts": counts, "loaded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         sink.write_receipt(ctx.shard, receipt)
     finally:

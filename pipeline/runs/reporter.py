@@ -37,7 +37,7 @@ class PipelineReporter(ConsoleReporter):
         super().__init__(outstream, options)
         self._producer_of: dict[str, str] = {}
         self._executed = 0
-        self._uptodate = 0
+        self._uptodate: set[str] = set()
         self.history: History | None = None
         self.run_id: str | None = None
 
@@ -78,7 +78,9 @@ class PipelineReporter(ConsoleReporter):
         super().complete_run()
         interrupted = isinstance(sys.exc_info()[1], KeyboardInterrupt)
         if not (self._executed or explained or self.failures or self.runtime_errors or interrupted):
-            self.write(f"Nothing to do: all {self._uptodate} selected assets are up to date.\n")
+            assets = {name.split(":")[0] for name in self._uptodate}
+            shards = f" ({len(self._uptodate)} tasks with their shards)" if len(assets) < len(self._uptodate) else ""
+            self.write(f"Nothing to do: all {len(assets)} selected assets{shards} are up to date.\n")
         if self.history is not None:
             for name in self._planned:
                 if name not in self._reported:  # doit stopped before reaching it
@@ -118,7 +120,7 @@ class PipelineReporter(ConsoleReporter):
         super().skip_uptodate(task)
         self._reported.add(task.name)
         if task.actions:
-            self._uptodate += 1
+            self._uptodate.add(task.name)
             self.history.task_finished(self.run_id, task.name, "up-to-date")
 
     def skip_ignore(self, task):
