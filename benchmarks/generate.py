@@ -8,7 +8,20 @@ point at the same copy, so fine-tune / quantization chains keep their depth. Tag
 model cards are the bundled ones (the card text with the id replaced), so their distributions
 follow the snapshot's. One item in 200 is made malformed (negative downloads, a base model that is
 a map, a date that is not a date, or no id) to exercise the quarantine. Pages of 10,000 items are
-written as `api/models-<n>.json` with their cards in `readmes/models-<n>.jsonl`.
+written as `api/models-<n>.json` with their cards in `readmes/models-<n>.jsonl`, newest first
+(lastModified falls by 15 s per item), like the Hub's listing sorted by lastModified descending.
+
+`--mutate` makes the snapshot look like that listing a day later. Each model (its newest copy)
+changes with probability `--fraction`: downloads + 1, an extra tag `benchmark-change-<seed>`, and
+a lastModified strictly newer than every lastModified already in the snapshot (earlier change
+pages included), newest first. The changed models are written as a NEW page,
+`api/models-00000.change-<99999 - seed>.json`, with their cards (copied from the bundles, or the
+`readmes/<id>/README.md` files, of the pages they came from) in `readmes/<same stem>.jsonl`. Its
+name sorts before every existing page, so a reader going through the pages in file-name order (as
+the offline harvest does) meets the changes first and can stop at the first item older than its
+watermark. Old pages are not rewritten: a changed model's older copy stays on its page, and a
+harvest keeps the first, newest copy of an id, as with a listing that shifted while it was paged.
+Use a higher seed for each later round, so its page sorts earlier still (checked).
 """
 
 from __future__ import annotations
@@ -16,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -24,6 +38,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.extract.snapshot import BUNDLED_SNAPSHOT, model_pages, readme_bundle  # noqa: E402
+
+_ISO_SECONDS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 
 PAGE = 10_000
 NEWEST = datetime(2025, 6, 30, tzinfo=timezone.utc)
@@ -95,24 +111,67 @@ def generate(count: int, out: Path) -> int:
     return count
 
 
+def _stamp(value) -> datetime | None:
+    if isinstance(value, str) and _ISO_SECONDS.match(value):
+        return datetime.fromisoformat(value[:19]).replace(tzinfo=timezone.utc)
+    return None
+
+
+def _cards(root: Path, page: Path, ids: set[str]) -> dict[str, str]:
+    """The model cards of `ids` listed on `page`, from its bundle or the per-repository files."""
+    bundle = readme_bundle(root, page)
+    if bundle.exists():
+        with bundle.open(encoding="utf-8") as fh:
+            entries = (json.loads(line) for line in fh)
+            return {e["id"]: e["readme"] for e in entries if e.get("id") in ids}
+    found = {}
+    for model_id in ids:
+        path = root / "readmes" / model_id / "README.md"
+        if path.exists():
+            found[model_id] = path.read_text(encoding="utf-8")
+    return found
+
+
 def mutate(snapshot: Path, fraction: float, seed: int) -> int:
-    """Change `fraction` of the models (counters, a tag, lastModified), rewriting the pages they are on."""
+    """Change `fraction` of the models, written as a new first page (see the module docstring)."""
     rng = random.Random(seed)
-    changed = 0
-    stamp = (NEWEST + timedelta(days=seed)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    for page in model_pages(snapshot):
-        items = json.loads(page.read_text(encoding="utf-8"))
-        touched = False
+    pages = model_pages(snapshot)
+    page = snapshot / "api" / f"models-00000.change-{99999 - seed:05d}.json"
+    if page.exists():
+        raise SystemExit(f"{page} exists already: mutate with another seed")
+    seen: set[str] = set()
+    newest: datetime | None = None
+    changed: list[dict] = []
+    cards: dict[str, str] = {}
+    for source in pages:  # newest page first: an id's first copy is its newest
+        items = json.loads(source.read_text(encoding="utf-8"))
+        picked = set()
         for item in items:
-            if "id" in item and rng.random() < fraction:
-                item["downloads"] = item.get("downloads", 0) + 1
-                item["lastModified"] = stamp
-                item["tags"] = item.get("tags", []) + [f"benchmark-change-{seed}"]
-                changed += 1
-                touched = True
-        if touched:
-            page.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
-    return changed
+            stamp = _stamp(item.get("lastModified")) if isinstance(item, dict) else None
+            if stamp and (newest is None or stamp > newest):
+                newest = stamp
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str) or item["id"] in seen:
+                continue
+            seen.add(item["id"])
+            if rng.random() < fraction:
+                changed.append(item)
+                picked.add(item["id"])
+        if picked:
+            cards.update(_cards(snapshot, source, picked))
+    base = (newest or NEWEST) + timedelta(seconds=1)
+    for rank, item in enumerate(changed):  # the listing's order: most recently modified first
+        item["downloads"] = (item.get("downloads") or 0) + 1
+        item["lastModified"] = (base + timedelta(seconds=len(changed) - 1 - rank)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        item["tags"] = list(item.get("tags") or []) + [f"benchmark-change-{seed}"]
+    page.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
+    with readme_bundle(snapshot, page).open("w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps({"id": item["id"], "readme": cards[item["id"]]}, ensure_ascii=False) + "\n"
+                      for item in changed if item["id"] in cards)
+    if model_pages(snapshot)[0] != page:
+        page.unlink()
+        readme_bundle(snapshot, page).unlink()
+        raise SystemExit(f"{page.name} would not be the first page: use a higher seed than earlier rounds")
+    return len(changed)
 
 
 def main() -> None:

@@ -1,10 +1,29 @@
-"""Measure the pipeline at scale: full offline build, no-op, a 1% change, peak memory, status commands.
+"""Measure the sharded pipeline at scale: full build, no-op, a 1% change, peak memory, status commands.
 
     python benchmarks/run.py --models 100000 --repeat 3
+    python benchmarks/run.py --models 5000 --repeat 1 --shards 16 --jobs 2
 
 For each size it generates a synthetic snapshot (benchmarks/generate.py), builds it from scratch in
-a temporary project with the real dodo.py, and times `doit` subprocesses. Prints a table of medians
-and writes every measurement, with the machine's description, to benchmarks/results/.
+a temporary project with the real dodo.py (`doit run -n JOBS -P process`, MLENTORY_SHARDS=SHARDS),
+and times `doit` subprocesses:
+
+- full build: wall time of the first `doit run`;
+- per stage (asset): read from the project's run history (data/runs.sqlite3), which has one row
+  per task or shard sub-task ("hf_models_normalized:017") with its metadata and duration. A stage's
+  figures are its sub-tasks' metadata summed; "task s" is the sum of its sub-task durations (about
+  the CPU time it took), "wall s" is max(end) - min(start) over its sub-tasks, and models/s is its
+  models over task s (per worker) and over wall s;
+- no-op: median of 3 (or --repeat, if more) runs of `doit run` with nothing to do;
+- 1% rebuild: `generate.py --mutate` writes 1% of the models as a new first listing page, then
+  `doit run` again; the harvest must be incremental and the normalized shards reuse their rows;
+- peak RSS: the largest resident set of any process of a build (doit and its worker processes,
+  from wait4's rusage), plus the embedded graph server's high-water mark (VmHWM), sampled;
+- `doit list --all` and `doit status` times (median of 3), and the number of tasks.
+
+Prints a table per run and per size (median run by full build time) and writes every
+measurement, with the machine's description and the code's git commit, to benchmarks/results/.
+With --at-commit REV the pipeline code is taken from that commit (`git archive`), not from the
+working tree, so concurrent edits do not leak into a long run.
 """
 
 from __future__ import annotations
@@ -13,14 +32,16 @@ import argparse
 import json
 import os
 import platform
-import re
-import resource
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
+import threading
 import time
+from collections import Counter, defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -29,76 +50,222 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
-METADATA = re.compile(r"^(?P<asset>[a-z_0-9:]+): (?P<json>\{.*\})$", re.M)
-STAGE_COUNTS = {"hf_raw_models": "models", "hf_models_normalized": "models", "hf_models_jsonld": "models",
-                "hf_load_models_to_neo4j": "entities", "hf_index_models_in_elasticsearch": "documents_indexed"}
+STAGES = ("hf_raw_models", "hf_models_normalized", "hf_models_jsonld", "hf_load_models_to_neo4j",
+          "hf_index_models_in_elasticsearch")
+SHORT = {"hf_raw_models": "harvest", "hf_models_normalized": "normalize", "hf_models_jsonld": "jsonld",
+         "hf_load_models_to_neo4j": "graph load", "hf_index_models_in_elasticsearch": "search index"}
 
 
-def doit(project: Path, *args: str, env: dict) -> tuple[float, str]:
-    started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "doit", *args], cwd=project, env=env, capture_output=True,
-                            text=True)
-    elapsed = time.perf_counter() - started
-    if result.returncode != 0:
-        raise RuntimeError(f"doit {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    return elapsed, result.stdout
+class Project:
+    """A temporary project directory with the real dodo.py, run through `doit` subprocesses."""
+
+    def __init__(self, path: Path, code: Path, env: dict, jobs: int):
+        self.path = path
+        self.env = env
+        self.jobs = jobs
+        path.mkdir()
+        for name in ("dodo.py", "pyproject.toml"):
+            shutil.copy(code / name, path / name)
+
+    def doit(self, *args: str) -> dict:
+        """Run `python -m doit ARGS`; wall seconds, stdout and the peak RSS of its process tree."""
+        out, err = self.path / ".bench-stdout", self.path / ".bench-stderr"
+        sampler = GraphServerSampler(self.path / "data" / "graph" / "server.json")
+        with out.open("w") as stdout, err.open("w") as stderr:
+            started = time.perf_counter()
+            process = subprocess.Popen([sys.executable, "-m", "doit", *args], cwd=self.path, env=self.env,
+                                       stdout=stdout, stderr=stderr, text=True)
+            sampler.start()
+            _, status, usage = os.wait4(process.pid, 0)
+            elapsed = time.perf_counter() - started
+            process.returncode = os.waitstatus_to_exitcode(status)
+        sampler.stop()
+        stdout_text, stderr_text = out.read_text(), err.read_text()
+        if process.returncode != 0:
+            raise RuntimeError(f"`doit {' '.join(args)}` in {self.path} failed ({process.returncode}):\n"
+                               f"{stdout_text[-3000:]}\n{stderr_text[-3000:]}")
+        return {"seconds": elapsed, "stdout": stdout_text, "peak_rss_mib": usage.ru_maxrss / 1024,
+                "graph_server_rss_mib": sampler.peak_mib}
+
+    def build(self) -> dict:
+        return self.doit("run", "-n", str(self.jobs), "-P", "process")
+
+    def last_run_tasks(self) -> list[dict]:
+        """The latest run's task rows from data/runs.sqlite3."""
+        db = sqlite3.connect(self.path / "data" / "runs.sqlite3")
+        try:
+            run_id = db.execute("SELECT id FROM runs ORDER BY started DESC LIMIT 1").fetchone()[0]
+            rows = db.execute("SELECT name, status, started, ended, metadata FROM tasks WHERE run_id=?",
+                              (run_id,)).fetchall()
+        finally:
+            db.close()
+        return [{"name": n, "status": s, "started": a, "ended": b, "metadata": json.loads(m) if m else {}}
+                for n, s, a, b, m in rows]
 
 
-def stage_rates(output: str) -> dict:
-    rates = {}
-    for match in METADATA.finditer(output):
-        meta = json.loads(match["json"])
-        key = STAGE_COUNTS.get(match["asset"])
-        count = meta.get("nodes", 0) + meta.get("relationships", 0) if key == "entities" else meta.get(key)
-        if key and count and meta.get("seconds"):
-            rates[match["asset"]] = {"count": count, "seconds": meta["seconds"], "per_second": round(count / meta["seconds"])}
-    return rates
+class GraphServerSampler(threading.Thread):
+    """Samples the embedded graph server's peak RSS (VmHWM): it is no child we wait for."""
+
+    def __init__(self, server_file: Path):
+        super().__init__(daemon=True)
+        self.server_file = server_file
+        self.peak_mib = 0.0
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.wait(0.25):
+            try:
+                pid = json.loads(self.server_file.read_text())["pid"]
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        self.peak_mib = max(self.peak_mib, int(line.split()[1]) / 1024)
+            except (OSError, ValueError, KeyError):
+                pass
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
 
 
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+def stage_figures(tasks: list[dict]) -> dict:
+    """Per asset: sub-tasks run, summed metadata, summed task seconds, wall seconds, models/s."""
+    by_asset: dict[str, list[dict]] = defaultdict(list)
+    for task in tasks:
+        if task["status"] == "success" and task["ended"] is not None:
+            by_asset[task["name"].split(":")[0]].append(task)
+    figures = {}
+    for asset, rows in by_asset.items():
+        totals: dict = {}
+        modes: dict[str, Counter] = defaultdict(Counter)
+        for row in rows:
+            for key, value in row["metadata"].items():
+                if isinstance(value, bool) or key in ("seconds", "changed_outputs"):
+                    continue
+                if isinstance(value, (int, float)):
+                    totals[key] = totals.get(key, 0) + value
+                elif isinstance(value, str) and key in ("mode", "why", "source"):
+                    modes[key][value] += 1
+        task_s = sum(r["ended"] - r["started"] for r in rows)
+        wall_s = max(r["ended"] for r in rows) - min(r["started"] for r in rows)
+        build_s = sum(r["metadata"].get("seconds", 0) for r in rows)
+        entry = {"tasks": len(rows), "task_s": round(task_s, 3), "wall_s": round(wall_s, 3),
+                 "build_s": round(build_s, 3), **totals, **{k: dict(v) for k, v in modes.items()}}
+        models = totals.get("models")
+        if models and task_s > 0:
+            entry["models_per_task_s"] = round(models / task_s)
+            entry["models_per_wall_s"] = round(models / wall_s) if wall_s > 0 else None
+        figures[asset] = entry
+    return figures
 
 
-def one_round(models: int, workdir: Path, seed: int) -> dict:
+def task_count(listing: str) -> dict:
+    names = [line.split()[0] for line in listing.splitlines() if line.strip()]
+    return {"listed": len(names), "sub_tasks": sum(":" in n for n in names)}
+
+
+def median_of(project: Project, runs: int, *args: str, build: bool = False) -> float:
+    return statistics.median((project.build() if build else project.doit(*args))["seconds"] for _ in range(runs))
+
+
+def one_round(models: int, workdir: Path, seed: int, code: Path, shards: int, jobs: int, runs: int) -> dict:
     snapshot = workdir / "snapshot"
+    started = time.perf_counter()
     generate.generate(models, snapshot)
-    project = workdir / "project"
-    project.mkdir()
-    for name in ("dodo.py", "pyproject.toml"):
-        shutil.copy(ROOT / name, project / name)
+    generated_s = time.perf_counter() - started
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "MLENTORY_HF_SNAPSHOT_DIR": str(snapshot), "NO_COLOR": "1",
-           "PYTHONPATH": str(ROOT), "MLENTORY_MAX_QUARANTINE_FRACTION": "1"}
+           "PYTHONPATH": str(code), "MLENTORY_MAX_QUARANTINE_FRACTION": "1", "MLENTORY_SHARDS": str(shards)}
     env = {k: v for k, v in env.items() if not k.startswith(("NEO4J_", "ELASTICSEARCH_"))}
-    full, output = doit(project, env=env)
-    rss = peak_rss_mib()
-    noop = statistics.median(doit(project, env=env)[0] for _ in range(3))
+    project = Project(workdir / "project", code, env, jobs)
+
+    full = project.build()
+    stages = stage_figures(project.last_run_tasks())
+    noop = median_of(project, runs, build=True)
+    noop_tasks = [t for t in project.last_run_tasks() if t["status"] == "success"]
+
     changed = generate.mutate(snapshot, 0.01, seed)
-    rebuild, rebuild_output = doit(project, env=env)
-    listing = statistics.median(doit(project, "list", env=env)[0] for _ in range(3))
-    status = statistics.median(doit(project, "status", env=env)[0] for _ in range(3))
-    return {"models": models, "full_build_s": round(full, 2), "stages": stage_rates(output),
-            "noop_s": round(noop, 3), "changed_models": changed, "rebuild_1pct_s": round(rebuild, 2),
-            "rebuild_ratio": round(rebuild / full, 3), "rebuild_stages": stage_rates(rebuild_output),
-            "peak_rss_mib": round(rss, 1), "list_s": round(listing, 3), "status_s": round(status, 3)}
+    rebuild = project.build()
+    rebuild_stages = stage_figures(project.last_run_tasks())
+    after = project.build()  # the rebuild must leave nothing to do
+    after_tasks = [t["name"] for t in project.last_run_tasks() if t["status"] == "success"]
+
+    listing = project.doit("list", "--all")
+    list_s = median_of(project, runs, "list", "--all")
+    status_s = median_of(project, runs, "status")
+    harvest = rebuild_stages.get("hf_raw_models", {})
+    return {
+        "models": models, "seed": seed, "shards": shards, "jobs": jobs, "generate_s": round(generated_s, 2),
+        "full_build_s": round(full["seconds"], 2), "stages": stages,
+        "noop_s": round(noop, 3), "noop_ran_tasks": len(noop_tasks),
+        "changed_models": changed, "rebuild_1pct_s": round(rebuild["seconds"], 2),
+        "rebuild_ratio": round(rebuild["seconds"] / full["seconds"], 3), "rebuild_stages": rebuild_stages,
+        "rebuild_harvest_mode": next(iter(harvest.get("mode", {"?": 1}))),
+        "after_rebuild_s": round(after["seconds"], 3), "after_rebuild_ran_tasks": after_tasks,
+        "peak_rss_mib": round(max(full["peak_rss_mib"], rebuild["peak_rss_mib"]), 1),
+        "graph_server_rss_mib": round(max(full["graph_server_rss_mib"], rebuild["graph_server_rss_mib"]), 1),
+        "list_s": round(list_s, 3), "status_s": round(status_s, 3), "tasks": task_count(listing["stdout"]),
+    }
 
 
 def machine() -> dict:
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    model = platform.processor() or platform.machine()
+    try:
+        model = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                     if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
     return {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count(),
-            "memory_gib": round(mem, 1), "processor": platform.processor() or platform.machine()}
+            "memory_gib": round(mem, 1), "processor": model}
 
 
-def table(results: list[dict]) -> str:
-    rows = [("models", "full build", "normalize /s", "graph load entities/s", "index docs/s", "no-op",
-             "1% rebuild", "ratio", "peak RSS", "doit list", "doit status")]
+def code_tree(rev: str | None, workdir: Path) -> tuple[Path, dict]:
+    """Where the pipeline code comes from: the working tree, or `git archive REV` extracted."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+    if rev is None:
+        dirty = [line[3:] for line in git("status", "--porcelain", "--untracked-files=no").splitlines()]
+        return ROOT, {"commit": git("rev-parse", "HEAD").strip(), "source": "working tree", "modified": dirty}
+    commit = git("rev-parse", rev).strip()
+    target = workdir / f"code-{commit[:12]}"
+    target.mkdir()
+    archive = subprocess.run(["git", "archive", commit], cwd=ROOT, capture_output=True, check=True).stdout
+    archive_path = workdir / "code.tar"
+    archive_path.write_bytes(archive)
+    with tarfile.open(archive_path) as tar:
+        tar.extractall(target, filter="data")
+    archive_path.unlink()
+    return target, {"commit": commit, "source": "git archive"}
+
+
+def summary_table(results: list[dict]) -> str:
+    rows = [("models", "shards", "jobs", "tasks", "full build", "no-op", "changed", "1% rebuild", "ratio", "harvest",
+             "peak RSS", "graph RSS", "doit list", "doit status")]
     for r in results:
-        st = r["stages"]
-        rows.append((f"{r['models']:,}", f"{r['full_build_s']:.1f}s",
-                     f"{st.get('hf_models_normalized', {}).get('per_second', 0):,}",
-                     f"{st.get('hf_load_models_to_neo4j', {}).get('per_second', 0):,}",
-                     f"{st.get('hf_index_models_in_elasticsearch', {}).get('per_second', 0):,}",
-                     f"{r['noop_s']:.2f}s", f"{r['rebuild_1pct_s']:.1f}s", f"{r['rebuild_ratio']:.0%}",
-                     f"{r['peak_rss_mib']:.0f} MiB", f"{r['list_s']:.2f}s", f"{r['status_s']:.2f}s"))
+        rows.append((f"{r['models']:,}", str(r["shards"]), str(r["jobs"]), f"{r['tasks']['listed']:,}",
+                     f"{r['full_build_s']:.1f}s", f"{r['noop_s']:.2f}s", f"{r['changed_models']:,}",
+                     f"{r['rebuild_1pct_s']:.1f}s",
+                     f"{r['rebuild_ratio']:.0%}", r["rebuild_harvest_mode"], f"{r['peak_rss_mib']:.0f} MiB",
+                     f"{r['graph_server_rss_mib']:.0f} MiB", f"{r['list_s']:.2f}s", f"{r['status_s']:.2f}s"))
+    return _format(rows)
+
+
+def stage_table(result: dict) -> str:
+    rows = [("stage", "sub-tasks", "models", "task s", "wall s", "models/task s", "models/wall s",
+             "1% rebuild: sub-tasks", "task s", "wall s", "reused", "sent")]
+    for asset in STAGES:
+        full, rebuild = result["stages"].get(asset, {}), result["rebuild_stages"].get(asset, {})
+        rows.append((SHORT[asset], str(full.get("tasks", 0)), f"{full.get('models', 0):,}",
+                     f"{full.get('task_s', 0):.1f}", f"{full.get('wall_s', 0):.1f}",
+                     f"{full.get('models_per_task_s', 0) or 0:,}", f"{full.get('models_per_wall_s', 0) or 0:,}",
+                     str(rebuild.get("tasks", 0)), f"{rebuild.get('task_s', 0):.1f}", f"{rebuild.get('wall_s', 0):.1f}",
+                     f"{rebuild['reused']:,}" if "reused" in rebuild else "-",
+                     f"{rebuild['sent']:,}" if "sent" in rebuild else
+                     f"{rebuild['received']:,} read" if "received" in rebuild else "-"))
+    return _format(rows)
+
+
+def _format(rows: list[tuple]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in rows)
 
@@ -106,23 +273,36 @@ def table(results: list[dict]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=int, nargs="+", default=[100_000])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds per size (each from scratch)")
+    parser.add_argument("--shards", type=int, default=256, help="MLENTORY_SHARDS for the builds")
+    parser.add_argument("--jobs", type=int, default=2, help="doit run -n JOBS -P process")
+    parser.add_argument("--at-commit", metavar="REV", help="take the pipeline code from this git commit")
     args = parser.parse_args()
+    runs = max(3, args.repeat)  # timings of no-op, list and status: median of this many
     results = []
-    for models in args.models:
-        for attempt in range(args.repeat):
-            with tempfile.TemporaryDirectory(prefix=f"mlentory-bench-{models}-") as tmp:
-                result = one_round(models, Path(tmp), seed=attempt + 1)
-            results.append(result)
-            print(table([result]).splitlines()[-1], flush=True)
+    with tempfile.TemporaryDirectory(prefix="mlentory-bench-code-") as code_dir:
+        code, provenance = code_tree(args.at_commit, Path(code_dir))
+        print(f"code: {provenance}", flush=True)
+        for models in args.models:
+            for attempt in range(args.repeat):
+                with tempfile.TemporaryDirectory(prefix=f"mlentory-bench-{models}-") as tmp:
+                    result = one_round(models, Path(tmp), attempt + 1, code, args.shards, args.jobs, runs)
+                results.append(result)
+                print(f"\nround {attempt + 1} of {args.repeat}, {models:,} models:\n"
+                      + summary_table([result]) + "\n\n" + stage_table(result), flush=True)
+                if result["after_rebuild_ran_tasks"]:
+                    print(f"warning: a run after the rebuild still ran {result['after_rebuild_ran_tasks']}")
     medians = []
     for models in args.models:
-        runs = [r for r in results if r["models"] == models]
-        median_run = sorted(runs, key=lambda r: r["full_build_s"])[len(runs) // 2]
-        medians.append(median_run)
-    print("\nmedian run per size:\n" + table(medians))
+        rounds = sorted((r for r in results if r["models"] == models), key=lambda r: r["full_build_s"])
+        medians.append(rounds[len(rounds) // 2])
+    print("\nmedian run per size (by full build time):\n" + summary_table(medians))
+    for result in medians:
+        print(f"\n{result['models']:,} models, per stage:\n" + stage_table(result))
     out = HERE / "results" / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps({"machine": machine(), "runs": results}, indent=1) + "\n")
+    out.parent.mkdir(exist_ok=True)
+    record = {"machine": machine(), "code": provenance, "argv": sys.argv[1:], "runs": results}
+    out.write_text(json.dumps(record, indent=1) + "\n")
     print(f"\nwrote {out.relative_to(ROOT)}")
 
 
