@@ -66,10 +66,11 @@ def build_hf_models_normalized(ctx: BuildContext) -> dict:
 
 
 def build_hf_models_jsonld(ctx: BuildContext) -> dict:
+    from pipeline.registry import code_fingerprint
     from pipeline.transform import jsonld
-    from pipeline.transform.normalized_shards import iter_records
 
-    return {"models": jsonld.write_file(iter_records([ctx.input("hf_models_normalized")]), ctx.output("jsonld"))}
+    return jsonld.write_shard(ctx.input("hf_models_normalized"), ctx.final_path("jsonld"), ctx.final_path("digests"),
+                              ctx.output("jsonld"), ctx.output("digests"), code_fingerprint(ctx.asset))
 
 
 def build_hf_load_models_to_neo4j(ctx: BuildContext) -> dict:
@@ -135,7 +136,8 @@ REGISTRY = Registry(
             group=HF,
             build=build_hf_models_jsonld,
             upstream=("hf_models_normalized",),
-            outputs={"jsonld": Output("data/rdf/hf/models-{shard}.jsonld")},
+            outputs={"jsonld": Output("data/rdf/hf/models-{shard}.jsonld"),
+                     "digests": Output("data/rdf/hf/models-{shard}.digests.parquet", side=True)},
             code=("pipeline.transform.jsonld", "pipeline.transform.normalized_shards"),
             sharded=True,
         ),

@@ -31,6 +31,7 @@ RDB_NAME = "graph.rdb"
 SERVER_FILE = "server.json"
 RECEIPTS_CACHE = "receipts-cache.json"
 START_TIMEOUT_S = 60.0
+_SCHEMA_READY: set[tuple] = set()
 AUTOSAVE = "300 1"  # besides the SAVE at stop: at most every 5 minutes while something changed
 
 
@@ -219,12 +220,17 @@ class FalkorStore:
         return self
 
     def ensure_schema(self, labels) -> None:
-        for label in labels:
+        """Indexes on every label's id and on MLModel.shard (once per server and process)."""
+        key = (str(self.directory), self._client.connection_pool.connection_kwargs.get("port"))
+        if key in _SCHEMA_READY:
+            return
+        for label, prop in [(label, "id") for label in labels] + [("MLModel", "shard"), ("LoadReceipt", "loader")]:
             try:
-                self._graph.query(f"CREATE INDEX FOR (n:{label}) ON (n.id)")
+                self._graph.query(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
             except redis.exceptions.ResponseError as exc:
                 if "already indexed" not in str(exc):
                     raise
+        _SCHEMA_READY.add(key)
 
     def write(self, statements: list[tuple[str, dict]]) -> None:
         for statement, params in statements:

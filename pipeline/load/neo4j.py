@@ -8,6 +8,7 @@ from neo4j.exceptions import AuthError, ClientError, ConfigurationError, Service
 from pipeline.config import redact_url
 from pipeline.registry import PipelineError
 
+_SCHEMA_READY: set[tuple] = set()
 COMPOSE_HINT = "start it with `docker compose up -d neo4j` or unset NEO4J_URI to use the embedded graph"
 
 
@@ -45,9 +46,16 @@ class Neo4jStore:
         return self
 
     def ensure_schema(self, labels) -> None:
+        """Uniqueness of every label's id, an index on MLModel.shard (once per database and process)."""
+        key = (self.uri, self.database)
+        if key in _SCHEMA_READY:
+            return
         for label in labels:
             self._run_write([(f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS "
                               f"FOR (n:{label}) REQUIRE n.id IS UNIQUE", {})])
+        self._run_write([("CREATE INDEX mlmodel_shard IF NOT EXISTS FOR (n:MLModel) ON (n.shard)", {}),
+                         ("CREATE INDEX loadreceipt_loader IF NOT EXISTS FOR (n:LoadReceipt) ON (n.loader)", {})])
+        _SCHEMA_READY.add(key)
 
     def _run_write(self, statements):
         def work(tx):

@@ -22,13 +22,10 @@ import pyarrow.parquet as pq
 
 from pipeline.load import receipts
 from pipeline.registry import code_fingerprint
+from pipeline.transform.normalized_shards import changed_records
 
 LOADED_SCHEMA = pa.schema([("id", pa.string()), ("digest", pa.string())])
 _REMOTE: dict[tuple, dict] = {}  # receipts read from a target, once per process (see target_holds)
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
 def _previously_loaded(path) -> dict[str, str]:
@@ -40,10 +37,6 @@ def _previously_loaded(path) -> dict[str, str]:
 
 def load_shard(ctx, sink, target: dict) -> dict:
     """Bring the target's copy of this shard up to date; returns the counts (also in the receipt)."""
-    table = pq.read_table(ctx.input("hf_models_normalized"), columns=["identifier", "record"])
-    ids = table.column("identifier").to_pylist()
-    texts = table.column("record").to_pylist()
-    digests = [_digest(text) for text in texts]
     local = receipts.read_local(ctx.final_path("receipt"))
     code = code_fingerprint(ctx.asset)
     try:
@@ -52,14 +45,11 @@ def load_shard(ctx, sink, target: dict) -> dict:
         incremental = (local is not None and local.get("target") == target and local.get("code") == code
                        and receipts.same_load(local, remote))
         before = _previously_loaded(ctx.final_path("loaded")) if incremental else None
-        if before is None:
-            changed = list(range(len(ids)))
-            vanished = None
-        else:
-            changed = [i for i, (model, digest) in enumerate(zip(ids, digests)) if before.get(model) != digest]
-            vanished = sorted(set(before) - set(ids))
+        ids, digests, changed = changed_records(ctx.input("hf_models_normalized"), before)
+        vanished = sorted(set(before) - set(ids)) if before is not None else None
         with ctx.output("rejects").open("w", encoding="utf-8") as rejects:
-            result = sink.load(ctx.shard, [json.loads(texts[i]) for i in changed], vanished, ids, rejects)
+            nothing_to_do = before is not None and not changed and not vanished
+            result = {"models_retired": 0} if nothing_to_do else sink.load(ctx.shard, changed, vanished, ids, rejects)
         refused = set(result.pop("rejected_ids", []))
         loaded = [(model, digest) for model, digest in zip(ids, digests) if model not in refused]
         counts = {"models": len(loaded), "sent": len(changed), "unchanged": len(ids) - len(changed),
@@ -70,8 +60,8 @@ def load_shard(ctx, sink, target: dict) -> dict:
         sink.write_receipt(ctx.shard, receipt)
     finally:
         sink.close()
-    pq.write_table(pa.Table.from_pylist([{"id": m, "digest": d} for m, d in loaded], schema=LOADED_SCHEMA),
-                   ctx.output("loaded"), compression="zstd")
+    columns = [pa.array([m for m, _ in loaded], pa.string()), pa.array([d for _, d in loaded], pa.string())]
+    pq.write_table(pa.Table.from_arrays(columns, schema=LOADED_SCHEMA), ctx.output("loaded"), compression="zstd")
     receipts.write_local(ctx.output("receipt"), receipt)
     return counts
 

@@ -83,3 +83,45 @@ def write_document(records: Iterable[dict], out: TextIO) -> int:
 def write_file(records: Iterable[dict], path: Path) -> int:
     with path.open("w", encoding="utf-8") as fh:
         return write_document(records, fh)
+
+
+def _node_lines(path: Path) -> list[str]:
+    """The node lines of a document written by `write_document` (one node per line, in order)."""
+    with path.open(encoding="utf-8") as fh:
+        lines = fh.read().split("\n")
+    start = lines.index('"@graph": [') + 1
+    return [line.rstrip(",") for line in lines[start:] if line and line != "]}"]
+
+
+def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: Path, out_digests: Path,
+                fingerprint: str) -> dict:
+    """One shard's document; nodes of records whose digest is unchanged are copied from the previous one.
+
+    `*_digests` list (id, record digest) in node order, with the code fingerprint in their metadata, so
+    a node is reused only if it was made from the same record by the same code.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipeline.transform.normalized_shards import changed_records
+
+    old: dict[str, str] = {}
+    if previous.exists() and previous_digests.exists():
+        table = pq.read_table(previous_digests)
+        if (table.schema.metadata or {}).get(b"mlentory.fingerprint") == fingerprint.encode():
+            lines = _node_lines(previous)
+            ids = table.column("id").to_pylist()
+            digests = table.column("digest").to_pylist()
+            if len(lines) == len(ids):
+                old = {i: (d, line) for i, d, line in zip(ids, digests, lines)}
+    before = {i: d for i, (d, _) in old.items()}
+    ids, digests, changed = changed_records(normalized, before)
+    fresh = {r["identifier"]: json.dumps(to_node(r), ensure_ascii=False, sort_keys=True) for r in changed}
+    with out.open("w", encoding="utf-8") as fh:
+        fh.write('{"@context": ' + json.dumps(CONTEXT, indent=1) + ',\n"@graph": [\n')
+        fh.write(",\n".join(fresh[i] if i in fresh else old[i][1] for i in ids))
+        fh.write("\n]}\n")
+    table = pa.Table.from_arrays([pa.array(ids, pa.string()), pa.array(digests, pa.string())], names=["id", "digest"])
+    pq.write_table(table.replace_schema_metadata({b"mlentory.fingerprint": fingerprint.encode()}), out_digests,
+                   compression="zstd")
+    return {"models": len(ids), "written": len(fresh), "reused": len(ids) - len(fresh)}

@@ -9,6 +9,7 @@ validated again, so a daily refresh costs what changed, not the shard's size.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Iterable, Iterator, TextIO
@@ -23,8 +24,38 @@ FINGERPRINT_KEY = b"mlentory.fingerprint"
 SHARD_SCHEMA = pa.schema(list(fair4ml.ARROW_SCHEMA) + [
     pa.field("raw_digest", pa.string()),
     pa.field("record", pa.large_string()),
+    pa.field("record_digest", pa.string()),  # downstream shards compare this instead of the records
 ])
-ROW_GROUP_ROWS = 2048
+ROW_GROUP_ROWS = 512
+
+
+def text_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def changed_records(path: Path, before: dict[str, str] | None) -> tuple[list[str], list[str], list[dict]]:
+    """(ids, record digests, records whose digest differs from `before`; all when `before` is None).
+
+    Reads the record column only for the rows that changed (row groups of other rows are skipped)."""
+    meta = pq.read_table(path, columns=["identifier", "record_digest"])
+    ids = meta.column("identifier").to_pylist()
+    digests = meta.column("record_digest").to_pylist()
+    if before is None:
+        wanted = None
+    else:
+        wanted = [i for i, d in zip(ids, digests) if before.get(i) != d]
+        if not wanted:
+            return ids, digests, []
+    file = pq.ParquetFile(path)
+    records = []
+    wanted_set = set(wanted) if wanted is not None else None
+    for group in range(file.num_row_groups):
+        group_ids = file.read_row_group(group, columns=["identifier"]).column(0).to_pylist()
+        if wanted_set is not None and wanted_set.isdisjoint(group_ids):
+            continue
+        texts = file.read_row_group(group, columns=["record"]).column(0).to_pylist()
+        records += [json.loads(t) for i, t in zip(group_ids, texts) if wanted_set is None or i in wanted_set]
+    return ids, digests, records
 
 
 def _keys(ids: pa.ChunkedArray, digests: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -64,8 +95,8 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
                 quarantine.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
                 quarantined += 1
                 continue
-            good.append({**record, "raw_digest": row["digest"],
-                         "record": json.dumps(record, ensure_ascii=False, sort_keys=True)})
+            text = json.dumps(record, ensure_ascii=False, sort_keys=True)
+            good.append({**record, "raw_digest": row["digest"], "record": text, "record_digest": text_digest(text)})
     fresh = pa.Table.from_pylist(good, schema=SHARD_SCHEMA)
     table = pa.concat_tables([reused, fresh]).sort_by("identifier")
     table = table.replace_schema_metadata({FINGERPRINT_KEY: fingerprint.encode()})
