@@ -21,7 +21,9 @@ and times `doit` subprocesses:
 - `doit list --all` and `doit status` times (median of 3), and the number of tasks.
 
 Prints a table per run and per size (median run by full build time) and writes every
-measurement, with the machine's description and the code's git commit, to benchmarks/results/.
+measurement, with the machine's description and the code's git commit, to benchmarks/results/;
+a round whose build fails is recorded with its error and the end of the embedded graph server's
+log, and the other rounds still run.
 With --at-commit REV the pipeline code is taken from that commit (`git archive`), not from the
 working tree, so concurrent edits do not leak into a long run.
 """
@@ -82,10 +84,21 @@ class Project:
         sampler.stop()
         stdout_text, stderr_text = out.read_text(), err.read_text()
         if process.returncode != 0:
-            raise RuntimeError(f"`doit {' '.join(args)}` in {self.path} failed ({process.returncode}):\n"
-                               f"{stdout_text[-3000:]}\n{stderr_text[-3000:]}")
+            failed = "\n".join(line for line in stdout_text.splitlines() if line.startswith("FAILED"))
+            raise BuildFailed(f"`doit {' '.join(args)}` failed ({process.returncode}):\n"
+                              f"{failed or stdout_text[-3000:]}\n{stderr_text[-3000:]}" + self._server_log())
         return {"seconds": elapsed, "stdout": stdout_text, "peak_rss_mib": usage.ru_maxrss / 1024,
                 "graph_server_rss_mib": sampler.peak_mib}
+
+    def _server_log(self) -> str:
+        """The end of the embedded graph server's log (a crash leaves its report there)."""
+        log = self.path / "data" / "graph" / "server.log"
+        if not log.exists():
+            return ""
+        lines = log.read_text(errors="replace").splitlines()
+        crash = next((i for i, line in enumerate(lines) if "crashed by signal" in line or "BUG REPORT" in line), None)
+        shown = lines[max(0, crash - 5):crash + 40] if crash is not None else lines[-20:]
+        return "\ngraph server log (data/graph/server.log):\n" + "\n".join(shown)
 
     def build(self) -> dict:
         return self.doit("run", "-n", str(self.jobs), "-P", "process")
@@ -101,6 +114,10 @@ class Project:
             db.close()
         return [{"name": n, "status": s, "started": a, "ended": b, "metadata": json.loads(m) if m else {}}
                 for n, s, a, b, m in rows]
+
+
+class BuildFailed(RuntimeError):
+    pass
 
 
 class GraphServerSampler(threading.Thread):
@@ -279,14 +296,19 @@ def main() -> None:
     parser.add_argument("--at-commit", metavar="REV", help="take the pipeline code from this git commit")
     args = parser.parse_args()
     runs = max(3, args.repeat)  # timings of no-op, list and status: median of this many
-    results = []
+    results, failures = [], []
     with tempfile.TemporaryDirectory(prefix="mlentory-bench-code-") as code_dir:
         code, provenance = code_tree(args.at_commit, Path(code_dir))
         print(f"code: {provenance}", flush=True)
         for models in args.models:
             for attempt in range(args.repeat):
                 with tempfile.TemporaryDirectory(prefix=f"mlentory-bench-{models}-") as tmp:
-                    result = one_round(models, Path(tmp), attempt + 1, code, args.shards, args.jobs, runs)
+                    try:
+                        result = one_round(models, Path(tmp), attempt + 1, code, args.shards, args.jobs, runs)
+                    except BuildFailed as exc:  # recorded; the other rounds still run
+                        print(f"\nround {attempt + 1} of {args.repeat}, {models:,} models: {exc}", flush=True)
+                        failures.append({"models": models, "seed": attempt + 1, "error": str(exc)})
+                        continue
                 results.append(result)
                 print(f"\nround {attempt + 1} of {args.repeat}, {models:,} models:\n"
                       + summary_table([result]) + "\n\n" + stage_table(result), flush=True)
@@ -295,15 +317,19 @@ def main() -> None:
     medians = []
     for models in args.models:
         rounds = sorted((r for r in results if r["models"] == models), key=lambda r: r["full_build_s"])
-        medians.append(rounds[len(rounds) // 2])
+        if rounds:
+            medians.append(rounds[len(rounds) // 2])
     print("\nmedian run per size (by full build time):\n" + summary_table(medians))
     for result in medians:
         print(f"\n{result['models']:,} models, per stage:\n" + stage_table(result))
     out = HERE / "results" / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.parent.mkdir(exist_ok=True)
-    record = {"machine": machine(), "code": provenance, "argv": sys.argv[1:], "runs": results}
+    record = {"machine": machine(), "code": provenance, "argv": sys.argv[1:], "runs": results, "failed": failures}
     out.write_text(json.dumps(record, indent=1) + "\n")
     print(f"\nwrote {out.relative_to(ROOT)}")
+    if failures:
+        print(f"{len(failures)} round(s) failed: see 'failed' in the file")
+        sys.exit(1)
 
 
 if __name__ == "__main__":
