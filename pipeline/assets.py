@@ -51,9 +51,10 @@ def build_hf_models_normalized(ctx: BuildContext) -> dict:
 
     schema = SCHEMA_DIR / "fair4ml-mlmodel.schema.json"
     fingerprint = code_fingerprint(ctx.asset) + ":" + file_digest(schema)[:16]
-    with ctx.output("quarantine").open("w", encoding="utf-8") as quarantine:
+    with ctx.output("quarantine").open("w", encoding="utf-8") as quarantine, \
+            ctx.output("jsonl").open("w", encoding="utf-8") as jsonl:
         counts = normalized_shards.build_shard(ctx.input("hf_raw_models"), ctx.final_path("parquet"),
-                                               ctx.output("parquet"), quarantine, fingerprint)
+                                               ctx.output("parquet"), quarantine, fingerprint, jsonl)
     ok, quarantined = counts["models"], counts["quarantined"]
     total, where = ok + quarantined, ctx.asset.outputs["quarantine"].paths(ctx.labels, ctx.shard)[0]
     if total >= ctx.settings.quarantine_min_records and quarantined / total > ctx.settings.max_quarantine_fraction:
@@ -125,6 +126,8 @@ REGISTRY = Registry(
             build=build_hf_models_normalized,
             upstream=("hf_raw_models",),
             outputs={"parquet": Output("data/normalized/hf/models-{shard}.parquet"),
+                     # the same records as JSON Lines, for tools that do not read Parquet
+                     "jsonl": Output("data/normalized/hf/models-{shard}.jsonl", side=True),
                      "quarantine": Output("data/normalized/hf/quarantine-{shard}.jsonl", side=True)},
             inputs=lambda s: [str(SCHEMA_DIR / "fair4ml-mlmodel.schema.json")],
             code=NORMALIZED_CODE,

@@ -82,3 +82,18 @@ def test_normalization_reuses_unchanged_rows_of_a_touched_shard(sharded_project,
     status = sharded_project.doit("status", "hf_models_normalized:*").stdout
     line = [l for l in status.splitlines() if l.startswith(f"hf_models_normalized:{shard}")][0]
     assert "mapped=1" in line and f"reused={before.num_rows - 1}" in line
+
+
+def test_a_loader_shard_whose_code_changed_sends_the_whole_shard_again(sharded_project):
+    assert sharded_project.doit().returncode == 0
+    receipt_path = sharded_project.path("data/load/hf_index_models_in_elasticsearch/003.json")
+    receipt = json.loads(receipt_path.read_text())
+    models = receipt["counts"]["models"]
+    again = sharded_project.doit("-a", "hf_index_models_in_elasticsearch:003")
+    assert again.returncode == 0, again.stdout + again.stderr
+    counts = json.loads(receipt_path.read_text())["counts"]
+    assert (counts["mode"], counts["sent"]) == ("incremental", 0)  # same code, same records: nothing to send
+    receipt_path.write_text(json.dumps({**json.loads(receipt_path.read_text()), "code": "an older loader"}))
+    assert sharded_project.doit("-a", "hf_index_models_in_elasticsearch:003").returncode == 0
+    counts = json.loads(receipt_path.read_text())["counts"]
+    assert (counts["mode"], counts["sent"]) == ("full", models)

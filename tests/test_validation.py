@@ -50,6 +50,8 @@ def test_bad_records_are_quarantined_with_path_and_reason(hf_project, tmp_path):
     assert sorted(r["identifier"] for r in good) == ["good/one", "good/two"]
     assert [r["trainedOn"] for r in good if r["identifier"] == "good/two"] == [["squad"]]
     assert [json.loads(r["record"])["identifier"] for r in good] == ["good/one", "good/two"]
+    lines = read_jsonl(hf_project.path("data/normalized/hf/models-000.jsonl"))
+    assert lines == [json.loads(r["record"]) for r in good]
 
 
 def test_every_problem_of_a_record_is_listed():

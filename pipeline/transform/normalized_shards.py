@@ -72,8 +72,10 @@ def _reusable(previous: Path, fingerprint: str) -> pa.Table | None:
     return file.read()
 
 
-def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, fingerprint: str) -> dict:
-    """Write the normalized shard for `raw` to `out`; quarantine entries go to `quarantine`."""
+def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, fingerprint: str,
+                jsonl: TextIO | None = None) -> dict:
+    """Write the normalized shard for `raw` to `out` (and its records as JSON Lines to `jsonl`);
+    quarantine entries go to `quarantine`."""
     current = pq.read_table(raw, columns=["id", "digest"])
     old = _reusable(previous, fingerprint)
     reused = SHARD_SCHEMA.empty_table()
@@ -101,6 +103,9 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
     table = pa.concat_tables([reused, fresh]).sort_by("identifier")
     table = table.replace_schema_metadata({FINGERPRINT_KEY: fingerprint.encode()})
     pq.write_table(table, out, compression="zstd", row_group_size=ROW_GROUP_ROWS)
+    if jsonl is not None:
+        for text in table.column("record").to_pylist():
+            jsonl.write(text + "\n")
     return {"models": table.num_rows, "quarantined": quarantined, "mapped": todo, "reused": reused.num_rows}
 
 
