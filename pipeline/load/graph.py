@@ -113,7 +113,9 @@ class GraphSink:
         return {shard: json.loads(text) for shard, text in rows if text}
 
     def load(self, shard, records, vanished, all_ids, rejects) -> dict:
-        return load_shard(self._open(), shard, records, vanished, all_ids, self.settings.load_batch_size, rejects)
+        store = self._open()
+        with store.exclusive():  # one shard load at a time, whichever doit worker runs it
+            return load_shard(store, shard, records, vanished, all_ids, self.settings.load_batch_size, rejects)
 
     def write_receipt(self, shard: str, receipt: dict) -> None:
         self._open().write([(gm.WRITE_RECEIPT, {"loader": self.loader, "shard": shard,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ClientError, ConfigurationError, ServiceUnavailable, SessionExpired
 
@@ -44,6 +46,11 @@ class Neo4jStore:
             reason = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
             raise PipelineError(f"cannot connect to Neo4j at {self.shown_uri}: {reason} - {COMPOSE_HINT}") from exc
         return self
+
+    @contextmanager
+    def exclusive(self):
+        """Neo4j takes concurrent loads itself: its transactions isolate them."""
+        yield
 
     def ensure_schema(self, labels) -> None:
         """Uniqueness of every label's id, an index on MLModel.shard (once per database and process)."""
