@@ -25,11 +25,12 @@ NORMALIZED_CODE = ("pipeline.transform.fair4ml", "pipeline.transform.modelcard",
 
 def build_hf_raw_models(ctx: BuildContext) -> dict:
     from pipeline.extract import harvest_state, hf, raw_shards
+    from pipeline.registry import code_fingerprint
 
-    settings = ctx.settings
+    settings, code = ctx.settings, code_fingerprint(ctx.asset)
     state = harvest_state.read(ctx.final_path("state"))
     previous_shards = [ctx.final_path("models", label) for label in ctx.labels]
-    mode, reason = harvest_state.mode(state, settings, all(p.exists() for p in previous_shards))
+    mode, reason = harvest_state.mode(state, settings, all(p.exists() for p in previous_shards), code)
     since = state["watermark"] if mode == "incremental" else None
     rejected: list[dict] = []
     tracker = harvest_state.Watermark(since)
@@ -39,7 +40,7 @@ def build_hf_raw_models(ctx: BuildContext) -> dict:
         output=lambda label: ctx.output("models", label), keep=lambda label: ctx.keep("models", label))
     quarantine = harvest_state.merge_quarantine(ctx.final_path("quarantine"), rejected, tracker.ids, mode)
     write_jsonl(ctx.output("quarantine"), quarantine)
-    harvest_state.write(ctx.output("state"), harvest_state.next_state(state, settings, mode, tracker.newest))
+    harvest_state.write(ctx.output("state"), harvest_state.next_state(state, settings, mode, tracker.newest, code))
     return {**counts, "mode": mode, "why": reason, "quarantined": len(quarantine),
             "source": "snapshot" if settings.hf_offline else settings.hf_endpoint}
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from pipeline.config import Settings
-from pipeline.extract.hf import RawModel, _ISO_SECONDS
+from pipeline.extract.hf import RawModel, ISO_SECONDS
 from pipeline.storage import read_jsonl
 
 
@@ -29,11 +29,15 @@ def write(path: Path, state: dict) -> None:
     path.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def mode(state: dict, settings: Settings, shards_present: bool, now: datetime | None = None) -> tuple[str, str]:
-    """("full" or "incremental", why)."""
+def mode(state: dict, settings: Settings, shards_present: bool, code: str,
+         now: datetime | None = None) -> tuple[str, str]:
+    """("full" or "incremental", why). `code` is the harvest's code fingerprint: rows written by
+    other code are not merged with, they are listed again."""
     now = now or datetime.now(timezone.utc)
     if not state.get("full_listing_at"):
         return "full", "first harvest"
+    if state.get("code") != code:
+        return "full", "the harvest's code changed"
     if state.get("identity") != settings.hf_harvest_identity() or state.get("shards") != settings.shards:
         return "full", "source or shard count changed"
     if not shards_present:
@@ -46,11 +50,11 @@ def mode(state: dict, settings: Settings, shards_present: bool, now: datetime | 
     return "incremental", f"models modified since {state['watermark']}"
 
 
-def next_state(state: dict, settings: Settings, harvest_mode: str, newest: str | None,
+def next_state(state: dict, settings: Settings, harvest_mode: str, newest: str | None, code: str,
                now: datetime | None = None) -> dict:
     now = now or datetime.now(timezone.utc)
     full = harvest_mode == "full"
-    return {"identity": settings.hf_harvest_identity(), "shards": settings.shards,
+    return {"identity": settings.hf_harvest_identity(), "shards": settings.shards, "code": code,
             "watermark": newest or (None if full else state.get("watermark")),
             "full_listing_at": now.isoformat(timespec="seconds") if full else state["full_listing_at"],
             "last_harvest": {"mode": harvest_mode, "at": now.isoformat(timespec="seconds")}}
@@ -67,7 +71,7 @@ class Watermark:
     def track(self, records: Iterable[RawModel]) -> Iterator[RawModel]:
         for record in records:
             stamp = record.last_modified
-            if isinstance(stamp, str) and _ISO_SECONDS.match(stamp) and (
+            if isinstance(stamp, str) and ISO_SECONDS.match(stamp) and (
                     self.newest is None or stamp[:19] > self.newest[:19]):
                 self.newest = stamp
             if self._track_ids:

@@ -38,7 +38,7 @@ RAW_SCHEMA = pa.schema([
     # digest of everything above: downstream shards rebuild only the rows whose digest changed
     pa.field("digest", pa.string(), nullable=False),
 ])
-_ISO_SECONDS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+ISO_SECONDS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 
 
 @dataclass
@@ -61,7 +61,7 @@ class RawModel:
 def older_than(item: dict, since: str | None) -> bool:
     """Was the item last modified before the watermark? (Items without a usable date never are.)"""
     value = item.get("lastModified") if isinstance(item, dict) else None
-    return bool(since and isinstance(value, str) and _ISO_SECONDS.match(value) and value[:19] < since[:19])
+    return bool(since and isinstance(value, str) and ISO_SECONDS.match(value) and value[:19] < since[:19])
 
 
 def newer_items(items: Iterable, since: str | None) -> Iterator:

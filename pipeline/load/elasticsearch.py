@@ -56,7 +56,6 @@ class ElasticsearchIndex:
         elif settings.elasticsearch_user:
             self._auth["basic_auth"] = (settings.elasticsearch_user, settings.elasticsearch_password or "")
         self._es: Elasticsearch | None = None
-        self._new_index: str | None = None
 
     def open(self) -> "ElasticsearchIndex":
         self._es = Elasticsearch(self.url, request_timeout=60, retry_on_timeout=True, max_retries=3, **self._auth)

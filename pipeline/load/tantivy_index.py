@@ -172,4 +172,4 @@ class TantivyIndex:
         return hits, facets
 
     def close(self) -> None:
-        self._version = None
+        """Nothing stays open between calls: each load opens its writer under the lock and commits."""
