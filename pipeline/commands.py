@@ -1,7 +1,7 @@
 """doit command plugins: thin wrappers over `pipeline.runs` and `pipeline.load` functions.
 
 Declared in `pyproject.toml` `[tool.doit.plugins.command]`: `doit status`, `doit runs`,
-`doit logs`, `doit lineage`, `doit search`, `doit graph` and `doit schedule`.
+`doit logs`, `doit lineage`, `doit search`, `doit graph`, `doit schedule` and `doit ui`.
 """
 
 from __future__ import annotations
@@ -67,9 +67,11 @@ class Status(OptionsAnywhere, DoitCmdBase):
                        "too. Colors on a terminal; plain when piped or NO_COLOR is set.")
     cmd_options = (_opt("group", None, "only assets of this group or job"),
                    _opt("state", None, "only assets in this state", choices=tuple((s, "") for s in status.STATES)),
-                   _opt("shards", False, "also one row per shard of sharded assets", kind=bool))
+                   _opt("shards", False, "also one row per shard of sharded assets", kind=bool),
+                   _opt("format", "text", "text (a table) or json (the rows, jobs and lineage, for the UI)",
+                        choices=(("text", ""), ("json", ""))))
 
-    def _execute(self, pos_args=None, group=None, state=None, shards=False):
+    def _execute(self, pos_args=None, group=None, state=None, shards=False, format="text"):
         tasks = {t.name: t for t in self.task_list}
         history = _history()
         try:
@@ -80,8 +82,35 @@ class Status(OptionsAnywhere, DoitCmdBase):
         jobs = status.job_states(tasks, states)
         chosen = status.select(states, jobs, pos_args[0] if pos_args else None, group, state, shards)
         shown_jobs = [j for j in jobs if not group or j.name == group or group in tasks[j.name].meta["groups"]]
+        if format == "json":
+            self.outstream.write(json.dumps(status_document(tasks, chosen, shown_jobs), default=str) + "\n")
+            return 0
         self.outstream.write(status.render(chosen, shown_jobs, use_color(self.outstream)) + "\n")
         return 0
+
+
+def status_document(tasks: dict, rows: list, jobs: list) -> dict:
+    """`doit status --format json`: the AssetState rows (with description and files), the jobs."""
+    from dataclasses import asdict
+
+    files: dict[str, list[str]] = {}
+    for task in tasks.values():
+        meta = task.meta or {}
+        if meta.get("asset"):
+            files.setdefault(meta["asset"], []).extend(task.targets)
+    assets = []
+    for row in rows:
+        item = asdict(row)
+        item.pop("cause", None)
+        if row.shard is None:
+            item["description"] = tasks[row.name].doc if row.name in tasks else ""
+            item["files"] = files.get(row.asset, [])
+        else:
+            item["description"], item["files"] = "", list(tasks[row.name].targets) if row.name in tasks else []
+        assets.append(item)
+    return {"assets": assets,
+            "jobs": [{"name": j.name, "assets": j.assets, "counts": j.counts,
+                      "description": tasks[j.name].doc or ""} for j in jobs]}
 
 
 class Lineage(OptionsAnywhere, DoitCmdBase):
@@ -301,3 +330,29 @@ def _launcher(root):
         return child.pid
 
     return launch
+
+
+class Ui(OptionsAnywhere, Command):
+    name = "ui"
+    doc_purpose = "serve the web UI (assets graph, jobs, runs, schedules) on http://127.0.0.1:3000"
+    doc_usage = ""
+    doc_description = ("Binds the loopback address unless --host says otherwise. Runs started from the UI are "
+                       "separate `doit` processes, one at a time, recorded in the run history; stopping the UI "
+                       "interrupts the run it started.")
+    cmd_options = (_opt("host", "127.0.0.1", "address to bind (0.0.0.0: every interface)"),
+                   _opt("port", 3000, "port to listen on", kind=int, short="p"))
+
+    def execute(self, params, args):
+        import uvicorn
+
+        from pipeline.ui.server import VENDOR_HINT, create_app, missing_vendor_files
+
+        root = load_settings().root
+        host, port = params["host"], params["port"]
+        hosts = ["*"] if host in ("0.0.0.0", "::") else ["127.0.0.1", "localhost", host]
+        if missing_vendor_files():
+            sys.stderr.write(f"warning: {VENDOR_HINT}\n")
+        sys.stderr.write(f"mlentory UI for {root} on http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}\n")
+        sys.stderr.flush()
+        uvicorn.run(create_app(root, allowed_hosts=hosts), host=host, port=port, log_level="warning")
+        return 0

@@ -1,0 +1,434 @@
+"""The web UI (`doit ui`): a Starlette app over the same sources the CLI reads.
+
+Nothing here loads dodo.py or runs doit in this process (doit swaps sys.stdout and changes the
+working directory): asset states come from `doit status --format json` run as a subprocess and
+cached briefly; runs, logs and schedules are read from `data/runs.sqlite3`; a run started from the
+UI is its own `doit` process, one at a time per project, recorded by the run history like any CLI
+run and cancellable (SIGINT, recorded as interrupted).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from contextlib import asynccontextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from pipeline.runs.history import History, history_path, pid_alive
+
+UI_DIR = Path(__file__).resolve().parent
+STATIC_DIR = UI_DIR / "static"
+VENDOR_FILES = {"cytoscape.min.js": "cytoscape"}
+VENDOR_HINT = "the graph library is missing: run `npm ci` in pipeline/ui (it copies it to pipeline/ui/static/vendor/)"
+STATUS_TTL = 2.0  # seconds a `doit status --format json` answer is reused
+
+
+def missing_vendor_files() -> list[str]:
+    return [name for name in VENDOR_FILES if not (STATIC_DIR / "vendor" / name).exists()]
+
+
+class RunInProgress(Exception):
+    pass
+
+
+class Project:
+    """One project root: its status (via a doit subprocess), its history, and the run it is running."""
+
+    def __init__(self, root: Path, env: dict | None = None, doit: list[str] | None = None):
+        self.root = Path(root).resolve()
+        self.env = dict(env if env is not None else os.environ)
+        self.doit = doit or [sys.executable, "-m", "doit"]
+        self._status_lock = threading.Lock()
+        self._status: tuple[float, dict] | None = None
+        self._run_lock = threading.Lock()
+        self.child: subprocess.Popen | None = None
+        self.child_args: list[str] = []
+
+    # -- reading ----------------------------------------------------------------------------------
+    @property
+    def history_file(self) -> Path:
+        return history_path(self.root / "data")  # Settings.data_dir is always ROOT/data
+
+    def history(self) -> History:
+        return History(self.history_file)
+
+    def status(self) -> dict:
+        """`doit status --shards --format json`, at most STATUS_TTL seconds old; one subprocess at a time."""
+        with self._status_lock:
+            if self._status and time.monotonic() - self._status[0] < STATUS_TTL:
+                return self._status[1]
+            result = subprocess.run([*self.doit, "status", "--shards", "--format", "json"], cwd=self.root,
+                                    env=self.env, capture_output=True, text=True, timeout=300)
+            if result.returncode != 0:
+                raise RuntimeError("doit status failed: " + (result.stderr or result.stdout).strip()[-2000:])
+            document = json.loads(result.stdout)
+            self._status = (time.monotonic(), document)
+            return document
+
+    def forget_status(self) -> None:
+        with self._status_lock:
+            self._status = None
+
+    # -- running ----------------------------------------------------------------------------------
+    def active_run(self) -> dict | None:
+        """The run in progress: the one this server started, else any run the history says is running."""
+        if self.child is not None and self.child.poll() is None:
+            return {"pid": self.child.pid, "args": self.child_args, "started_here": True}
+        history = self.history()
+        try:
+            for run in history.runs(5):
+                if run.status == "running":
+                    return {"pid": run.pid, "args": run.argv[1:], "run_id": run.id, "started_here": False}
+        finally:
+            history.close()
+        return None
+
+    def start(self, args: list[str]) -> subprocess.Popen:
+        """Start `doit ARGS` in the project as its own process, unless a run is in progress."""
+        with self._run_lock:
+            active = self.active_run()
+            if active:
+                raise RunInProgress(f"a run is in progress (pid {active['pid']}: doit {' '.join(active['args'])}); "
+                                    "wait for it to end or cancel it")
+            logs = self.root / "data" / "ui"
+            logs.mkdir(parents=True, exist_ok=True)
+            log = (logs / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log").open("a")
+            try:
+                self.child = subprocess.Popen([*self.doit, *args], cwd=self.root, env=self.env, stdout=log,
+                                              stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                              start_new_session=True)
+            finally:
+                log.close()
+            self.child_args = list(args)
+            # reap it when it ends (a zombie would look alive to the history's pid check)
+            threading.Thread(target=self._reap, args=(self.child,), daemon=True).start()
+            self.forget_status()
+            return self.child
+
+    def _reap(self, child: subprocess.Popen) -> None:
+        child.wait()
+        self.forget_status()
+
+    def run_of_pid(self, pid: int) -> str | None:
+        history = self.history()
+        try:
+            for run in history.runs(20):
+                if run.pid == pid:
+                    return run.id
+        finally:
+            history.close()
+        return None
+
+    def cancel(self, run_id: str) -> dict:
+        """SIGINT to the run's process (doit saves its state; the run is recorded as interrupted)."""
+        history = self.history()
+        try:
+            run = history.run(run_id)
+        finally:
+            history.close()
+        if run is None:
+            raise LookupError(f"no run {run_id}")
+        if run.status != "running" or not pid_alive(run.pid):
+            return {"run_id": run.id, "status": run.status, "cancelled": False, "message": f"run {run.id} is {run.status}"}
+        os.kill(run.pid, signal.SIGINT)
+        return {"run_id": run.id, "status": "cancelling", "cancelled": True, "message": f"sent SIGINT to pid {run.pid}"}
+
+    def shutdown(self, timeout: float = 30) -> None:
+        """The server is stopping: interrupt the run it started (recorded as interrupted), wait for it."""
+        child = self.child
+        if child is not None and child.poll() is None:
+            child.send_signal(signal.SIGINT)
+            try:
+                child.wait(timeout)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+
+
+# -- JSON shapes -----------------------------------------------------------------------------------
+def _run_json(run, tasks=None) -> dict:
+    out = {"id": run.id, "status": run.status, "started": run.started, "ended": run.ended,
+           "duration": run.duration, "pid": run.pid, "argv": run.argv, "selected": run.selected}
+    if tasks is not None:
+        counts: dict[str, int] = {}
+        for task in tasks:
+            counts[task.status] = counts.get(task.status, 0) + 1
+        out["counts"] = counts
+        out["ran"] = [t.name for t in tasks if t.status in ("success", "failed", "interrupted", "running")]
+        out["failed"] = [t.name for t in tasks if t.status in ("failed", "interrupted")]
+    return out
+
+
+def _task_json(task, logs: bool = True) -> dict:
+    out = {"name": task.name, "run_id": task.run_id, "status": task.status, "started": task.started,
+           "ended": task.ended, "duration": task.duration, "metadata": task.metadata}
+    if logs:
+        out.update(stdout=task.stdout or "", stderr=task.stderr or "", error=task.error or "")
+    return out
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def _json_body(request: Request) -> dict:
+    """POST bodies must be JSON: a cross-site form cannot send that without a CORS preflight we never grant."""
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        raise ValueError("send a JSON body (Content-Type: application/json)")
+    try:
+        body = await request.json()
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"invalid JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise ValueError("the JSON body must be an object")
+    return body
+
+
+# -- the app ------------------------------------------------------------------------------------------
+def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | None = None) -> Starlette:
+    project = Project(root, env)
+
+    async def status_document() -> dict:
+        return await asyncio.to_thread(project.status)
+
+    async def index(request: Request):
+        return FileResponse(STATIC_DIR / "index.html")
+
+    async def health(request: Request):
+        missing = missing_vendor_files()
+        return JSONResponse({"root": str(project.root), "missing": missing,
+                             "message": VENDOR_HINT if missing else ""})
+
+    async def assets(request: Request):
+        try:
+            document = await status_document()
+        except RuntimeError as exc:
+            return _error(500, str(exc))
+        rows = [a for a in document["assets"] if a["shard"] is None]
+        edges = [[up, row["name"]] for row in rows for up in row["upstream"]]
+        return JSONResponse({"assets": rows, "jobs": document["jobs"], "edges": edges,
+                             "active": await asyncio.to_thread(project.active_run)})
+
+    def _asset_detail(name: str) -> dict | None:
+        document = project.status()
+        rows = [a for a in document["assets"] if a["asset"] == name]
+        if not rows:
+            return None
+        asset = next(a for a in rows if a["shard"] is None)
+        asset["shard_rows"] = [a for a in rows if a["shard"] is not None]
+        asset["downstream"] = [a["name"] for a in document["assets"] if a["shard"] is None and name in a["upstream"]]
+        asset["jobs"] = [j["name"] for j in document["jobs"] if name in j["assets"]]
+        history = project.history()
+        try:
+            recent = []
+            for run in history.runs(50):
+                mine = [t for t in history.tasks(run.id) if t.name == name or t.name.startswith(name + ":")]
+                mine = [t for t in mine if t.status not in ("up-to-date", "skipped")] or []
+                if mine:
+                    own = next((t for t in mine if t.name == name), None)
+                    statuses = {t.status for t in mine}
+                    worst = next((s for s in ("running", "failed", "interrupted", "success") if s in statuses), own and own.status)
+                    recent.append({"run": _run_json(run), "status": worst, "tasks": len(mine),
+                                   "logs": [_task_json(t) for t in mine if t.name == name or t.status != "success"][:20]})
+                if len(recent) >= 10:
+                    break
+        finally:
+            history.close()
+        asset["recent_runs"] = recent
+        return asset
+
+    async def asset_detail(request: Request):
+        try:
+            detail = await asyncio.to_thread(_asset_detail, request.path_params["name"])
+        except RuntimeError as exc:
+            return _error(500, str(exc))
+        if detail is None:
+            return _error(404, f"no asset named {request.path_params['name']!r}")
+        return JSONResponse(detail)
+
+    def _runs(limit: int) -> list[dict]:
+        history = project.history()
+        try:
+            return [_run_json(run, history.tasks(run.id)) for run in history.runs(limit)]
+        finally:
+            history.close()
+
+    async def runs(request: Request):
+        try:
+            limit = max(1, min(500, int(request.query_params.get("limit", 50))))
+        except ValueError:
+            return _error(400, "limit must be a number")
+        return JSONResponse({"runs": await asyncio.to_thread(_runs, limit),
+                             "active": await asyncio.to_thread(project.active_run)})
+
+    def _run(run_id: str) -> dict | None:
+        history = project.history()
+        try:
+            run = history.run(run_id)
+            if run is None:
+                return None
+            tasks = history.tasks(run.id)
+            return {**_run_json(run, tasks), "tasks": [_task_json(t) for t in tasks]}
+        finally:
+            history.close()
+
+    async def run_detail(request: Request):
+        try:
+            detail = await asyncio.to_thread(_run, request.path_params["run_id"])
+        except LookupError as exc:
+            return _error(400, str(exc))
+        if detail is None:
+            return _error(404, f"no run {request.path_params['run_id']}")
+        return JSONResponse(detail)
+
+    async def run_logs(request: Request):
+        try:
+            detail = await asyncio.to_thread(_run, request.path_params["run_id"])
+        except LookupError as exc:
+            return _error(400, str(exc))
+        if detail is None:
+            return _error(404, f"no run {request.path_params['run_id']}")
+        asset = request.query_params.get("asset")
+        tasks = [t for t in detail["tasks"] if not asset or t["name"] == asset or t["name"].startswith(asset + ":")]
+        if asset and not tasks:
+            return _error(404, f"asset {asset!r} did not run in run {detail['id']}")
+        lines = []
+        for task in tasks:
+            duration = f"{task['duration']:.2f}s" if task["duration"] is not None else "-"
+            lines.append(f"== {task['name']} ({task['status']}, {duration}) in run {detail['id']}")
+            if task["metadata"]:
+                lines.append("metadata: " + json.dumps(task["metadata"], sort_keys=True))
+            for title in ("stdout", "stderr", "error"):
+                if task[title]:
+                    lines.append(f"-- {title}\n{task[title].rstrip()}")
+        return PlainTextResponse("\n".join(lines) + "\n")
+
+    async def start_run(request: Request):
+        try:
+            body = await _json_body(request)
+        except ValueError as exc:
+            return _error(415 if "Content-Type" in str(exc) else 400, str(exc))
+        try:
+            document = await status_document()
+        except RuntimeError as exc:
+            return _error(500, str(exc))
+        names = {a["name"] for a in document["assets"]}
+        jobs = {j["name"] for j in document["jobs"]}
+        if body.get("job"):
+            if body["job"] not in jobs:
+                return _error(404, f"no job named {body['job']!r}")
+            args = [body["job"]]
+        elif body.get("asset"):
+            if body["asset"] not in names:
+                return _error(404, f"no asset named {body['asset']!r}")
+            mode = body.get("mode", "upstream")
+            if mode not in ("only", "upstream"):
+                return _error(400, "mode is 'only' (doit -s ASSET) or 'upstream' (doit ASSET)")
+            args = ["-s", body["asset"]] if mode == "only" else [body["asset"]]
+        else:
+            return _error(400, "give an asset (with mode 'only' or 'upstream') or a job")
+        try:
+            child = await asyncio.to_thread(project.start, args)
+        except RunInProgress as exc:
+            return _error(409, str(exc))
+        run_id = None
+        for _ in range(150):  # the child records its run as soon as doit has loaded the tasks
+            run_id = await asyncio.to_thread(project.run_of_pid, child.pid)
+            if run_id or child.poll() is not None:
+                break
+            await asyncio.sleep(0.1)
+        run_id = run_id or await asyncio.to_thread(project.run_of_pid, child.pid)
+        return JSONResponse({"pid": child.pid, "args": args, "command": "doit " + " ".join(args), "run_id": run_id},
+                            status_code=202)
+
+    async def cancel_run(request: Request):
+        try:
+            await _json_body(request)
+        except ValueError as exc:
+            return _error(415 if "Content-Type" in str(exc) else 400, str(exc))
+        try:
+            result = await asyncio.to_thread(project.cancel, request.path_params["run_id"])
+        except LookupError as exc:
+            return _error(404, str(exc))
+        return JSONResponse(result, status_code=202 if result["cancelled"] else 409)
+
+    def _schedules() -> dict:
+        from pipeline.runs import schedules as sched
+        document = project.status()
+        jobs = {j["name"] for j in document["jobs"]}
+        defined = sched.load_schedules(project.root, jobs)
+        book = sched.ScheduleBook(project.history_file)
+        try:
+            scheduler = sched.Scheduler(defined, book, lambda s: None)
+            now = datetime.now(timezone.utc)
+            return {"schedules": [
+                {"name": s.name, "cron": s.cron, "job": s.job, "timezone": s.timezone,
+                 "enabled": scheduler.enabled(s), "next": s.next_time(now).isoformat(),
+                 "history": [{"due": f.due.isoformat(), "outcome": f.outcome, "pid": f.pid}
+                             for f in book.history(s.name, 20)]} for s in defined]}
+        finally:
+            book.close()
+
+    async def schedules(request: Request):
+        from pipeline.config import SettingsError
+        try:
+            return JSONResponse(await asyncio.to_thread(_schedules))
+        except SettingsError as exc:
+            return _error(500, str(exc))
+
+    async def set_schedule(request: Request):
+        from pipeline.runs import schedules as sched
+        try:
+            body = await _json_body(request)
+        except ValueError as exc:
+            return _error(415 if "Content-Type" in str(exc) else 400, str(exc))
+        if not isinstance(body.get("enabled"), bool):
+            return _error(400, 'send {"enabled": true} or {"enabled": false}')
+        name = request.path_params["name"]
+        if name not in {s.name for s in sched.load_schedules(project.root)}:
+            return _error(404, f"no schedule {name}")
+        book = sched.ScheduleBook(project.history_file)
+        try:
+            book.set_enabled(name, body["enabled"])
+        finally:
+            book.close()
+        return JSONResponse({"name": name, "enabled": body["enabled"]})
+
+    @asynccontextmanager
+    async def lifespan(app):
+        yield
+        await asyncio.to_thread(project.shutdown)
+
+    routes = [
+        Route("/", index),
+        Route("/api/health", health),
+        Route("/api/assets", assets),
+        Route("/api/assets/{name:path}", asset_detail),
+        Route("/api/runs", runs),
+        Route("/api/runs", start_run, methods=["POST"]),
+        Route("/api/runs/{run_id}", run_detail),
+        Route("/api/runs/{run_id}/logs", run_logs),
+        Route("/api/runs/{run_id}/cancel", cancel_run, methods=["POST"]),
+        Route("/api/schedules", schedules),
+        Route("/api/schedules/{name}", set_schedule, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
+    ]
+    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or ["127.0.0.1", "localhost", "testserver"])]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.project = project
+    return app
