@@ -96,7 +96,8 @@ def test_run_lock_and_cancel(client):
     assert wait_for(lambda: states(client)["doubled"] == "running")
     second = start(client, asset="numbers", mode="only")
     assert second.status_code == 409 and "a run is in progress" in second.json()["error"]
-    assert client.get("/api/assets").json()["active"]["pid"] == first.json()["pid"]
+    active = client.get("/api/assets").json()["active"]
+    assert active["pid"] == first.json()["pid"] and active["run_id"] == run_id
     cancel = client.post(f"/api/runs/{run_id}/cancel", json={})
     assert cancel.status_code == 202 and cancel.json()["cancelled"]
     run = wait_run_end(client, run_id, timeout=60)

@@ -116,3 +116,42 @@ def test_assets_graph_materialize_plus_and_run_logs(toy_project, ui, page):
     page.wait_for_function("window.cy && window.cy.nodes().length === 3")
     wait_for(lambda: node_color(page, "total") == GREEN, 10)
     assert [node_color(page, n) for n in ("numbers", "doubled", "total")] == [GREEN] * 3
+
+
+YELLOW, RED = "rgb(249,168,37)", "rgb(198,40,40)"
+
+
+def test_running_run_is_live_and_cancellable_jobs_and_schedules(toy_project, ui, page):
+    pyproject = toy_project.path("pyproject.toml")
+    pyproject.write_text(pyproject.read_text().replace('job = "hf_etl_job"', 'job = "toy_job"'))
+    toy_project.path("SLOW_doubled").write_text("60")
+
+    page.goto(ui + "/#/jobs")
+    page.click('tr[data-job="toy_job"] button[data-run]')
+    page.wait_for_selector("#run-link")
+    page.click('header a[data-tab="assets"]')
+    page.wait_for_function("window.cy && window.cy.nodes().length === 3")
+    assert wait_for(lambda: node_color(page, "doubled") == YELLOW, 30)  # running, live
+    assert "running: doit toy_job" in page.inner_text("#active")
+
+    page.click("#active a")  # the run in progress
+    page.wait_for_selector('tr[data-task="doubled"] .state[data-state="running"]')
+    assert page.locator('tr[data-task="numbers"] .state').inner_text() == "success"
+    page.click("#cancel")
+    page.wait_for_selector('#run h2 .state[data-state="interrupted"]', timeout=60_000)
+    assert page.locator('tr[data-task="doubled"] .state').inner_text() == "interrupted"
+
+    page.click('header a[data-tab="runs"]')
+    page.wait_for_selector("#runs tbody tr[data-run]")
+    assert page.locator("#runs tbody tr .state").first.inner_text() == "interrupted"
+    page.click('header a[data-tab="assets"]')
+    page.wait_for_function("window.cy && window.cy.nodes().length === 3")
+    assert wait_for(lambda: node_color(page, "doubled") == RED, 10)
+
+    page.click('header a[data-tab="schedules"]')
+    page.wait_for_selector('tr[data-schedule="nightly_hf_etl"]')
+    assert "0 2 * * *" in page.inner_text('tr[data-schedule="nightly_hf_etl"]')
+    page.uncheck('input[data-toggle="nightly_hf_etl"]')
+    page.wait_for_selector('tr[data-schedule="nightly_hf_etl"] >> text=off')
+    assert "disabled" in toy_project.doit("schedule", "--list").stdout
+    toy_project.path("SLOW_doubled").unlink()

@@ -88,7 +88,8 @@ class Project:
     def active_run(self) -> dict | None:
         """The run in progress: the one this server started, else any run the history says is running."""
         if self.child is not None and self.child.poll() is None:
-            return {"pid": self.child.pid, "args": self.child_args, "started_here": True}
+            return {"pid": self.child.pid, "args": self.child_args, "run_id": self.run_of_pid(self.child.pid),
+                    "started_here": True}
         history = self.history()
         try:
             for run in history.runs(5):
