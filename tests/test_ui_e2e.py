@@ -84,6 +84,8 @@ def test_assets_graph_materialize_plus_and_run_logs(toy_project, ui, page):
     assert node_color(page, "numbers") == GREEN
     assert node_color(page, "doubled") == GREY and node_color(page, "total") == GREY
     assert page.evaluate("window.cy.edges().length") == 2
+    xs = [page.evaluate(f"window.cy.getElementById({n!r}).position('x')") for n in ("numbers", "doubled", "total")]
+    assert xs == sorted(xs) and len(set(xs)) == 3  # laid out left to right along the arrows
     assert page.locator('tr[data-asset="numbers"] .state').inner_text() == "fresh"
     assert page.locator('tr[data-asset="total"] .state').inner_text() == "never"
     page.fill("#q", "tot")

@@ -85,6 +85,28 @@ function details(a) {
   return a.shards != null ? `${a.shards} shards: ${meta}` : meta;
 }
 
+// Left to right like Dagster's asset graph: an asset's column is its longest path from a root.
+function layered(data) {
+  const upstream = Object.fromEntries(data.assets.map(a => [a.name, a.upstream.filter(u => data.assets.some(b => b.name === u))]));
+  const depth = {};
+  const depthOf = (name, seen = new Set()) => {
+    if (depth[name] != null) return depth[name];
+    if (seen.has(name)) return 0;  // a cycle cannot happen in doit, but never loop
+    seen.add(name);
+    depth[name] = Math.max(-1, ...upstream[name].map(u => depthOf(u, seen))) + 1;
+    return depth[name];
+  };
+  const rows = {};
+  const positions = {};
+  data.assets.forEach(a => {
+    const column = depthOf(a.name);
+    rows[column] = (rows[column] || 0) + 1;
+    positions[a.name] = {x: column * 280, y: (rows[column] - 1) * 80};
+  });
+  Object.entries(positions).forEach(([name, p]) => { p.y -= (rows[depth[name]] - 1) * 40; });  // center columns
+  return positions;
+}
+
 function drawGraph(data) {
   const box = document.getElementById("graph");
   if (!box) return;
@@ -106,8 +128,7 @@ function drawGraph(data) {
       ...data.assets.map(a => ({data: {id: a.name, state: a.state, color: COLORS[a.state], label: label(a)}})),
       ...data.edges.map(([up, down]) => ({data: {id: `${up}->${down}`, source: up, target: down}})),
     ],
-    layout: {name: "breadthfirst", directed: true, spacingFactor: 1.1,
-             roots: data.assets.filter(a => !a.upstream.length).map(a => "#" + CSS.escape(a.name))},
+    layout: {name: "preset", positions: layered(data), fit: true, padding: 24},
     style: [
       {selector: "node", style: {"shape": "round-rectangle", "background-color": "data(color)", "label": "data(label)",
         "color": "#fff", "text-valign": "center", "text-halign": "center", "text-wrap": "wrap", "font-size": 11,
