@@ -209,3 +209,17 @@ def test_doit_ui_command_serves_on_loopback(toy_project):
         process.terminate()
         out, err = process.communicate(timeout=30)
     assert f"on http://127.0.0.1:{port}" in err
+
+
+def test_two_servers_racing_start_one_run(client):
+    from concurrent.futures import ThreadPoolExecutor
+    client.project.path("SLOW_numbers").write_text("60")
+    with TestClient(create_app(client.project.root, client.project.env)) as other:
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(lambda c: start(c, asset="numbers", mode="only"), [client, other]))
+        assert sorted(a.status_code for a in answers) == [202, 409]
+        started = next(a for a in answers if a.status_code == 202).json()
+        refused = next(a for a in answers if a.status_code == 409).json()
+        assert started["run_id"] and "a run is in progress" in refused["error"]
+        assert client.post(f"/api/runs/{started['run_id']}/cancel", json={}).status_code == 202
+        assert wait_run_end(client, started["run_id"], 60)["status"] == "interrupted"

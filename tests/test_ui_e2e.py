@@ -21,7 +21,7 @@ from tests.test_history import wait_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "build" / "test-artifacts"
-GREEN, GREY = "rgb(46,125,50)", "rgb(158,158,158)"
+GREEN, GREY, ORANGE = "rgb(46,125,50)", "rgb(158,158,158)", "rgb(239,108,0)"
 
 if not CHROMIUM.exists() and not os.environ.get("CI"):
     pytest.skip("no /usr/bin/chromium (apt-get install chromium); required when CI is set", allow_module_level=True)
@@ -118,6 +118,11 @@ def test_assets_graph_materialize_plus_and_run_logs(toy_project, ui, page):
     page.wait_for_function("window.cy && window.cy.nodes().length === 3")
     wait_for(lambda: node_color(page, "total") == GREEN, 10)
     assert [node_color(page, n) for n in ("numbers", "doubled", "total")] == [GREEN] * 3
+
+    toy_project.path("input.txt").write_text("7 8\n")  # everything downstream of the input is stale
+    assert wait_for(lambda: node_color(page, "total") == ORANGE, 15)
+    assert "stale" in page.evaluate("window.cy.getElementById('total').data('label')")
+    assert page.locator('tr[data-asset="total"] .state').inner_text() == "stale*"
 
 
 YELLOW, RED = "rgb(249,168,37)", "rgb(198,40,40)"

@@ -10,6 +10,7 @@ run and cancellable (SIGINT, recorded as interrupted).
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import os
 import signal
@@ -99,27 +100,36 @@ class Project:
             history.close()
         return None
 
-    def start(self, args: list[str]) -> subprocess.Popen:
-        """Start `doit ARGS` in the project as its own process, unless a run is in progress."""
-        with self._run_lock:
+    def start(self, args: list[str], wait: float = 15.0) -> tuple[subprocess.Popen, str | None]:
+        """Start `doit ARGS` in the project as its own process, unless a run is in progress.
+
+        Returns the process and its run id. The check, the start and the wait until the run is in the
+        history (or the process ended) hold a thread lock and an flock on data/ui/run.lock, so two
+        requests, or two UI servers on the same project, cannot both start a run.
+        """
+        logs = self.root / "data" / "ui"
+        logs.mkdir(parents=True, exist_ok=True)
+        with self._run_lock, (logs / "run.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
             active = self.active_run()
             if active:
                 raise RunInProgress(f"a run is in progress (pid {active['pid']}: doit {' '.join(active['args'])}); "
                                     "wait for it to end or cancel it")
-            logs = self.root / "data" / "ui"
-            logs.mkdir(parents=True, exist_ok=True)
-            log = (logs / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log").open("a")
-            try:
-                self.child = subprocess.Popen([*self.doit, *args], cwd=self.root, env=self.env, stdout=log,
-                                              stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                              start_new_session=True)
-            finally:
-                log.close()
-            self.child_args = list(args)
+            with (logs / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log").open("a") as log:
+                child = subprocess.Popen([*self.doit, *args], cwd=self.root, env=self.env, stdout=log,
+                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+            self.child, self.child_args = child, list(args)
             # reap it when it ends (a zombie would look alive to the history's pid check)
-            threading.Thread(target=self._reap, args=(self.child,), daemon=True).start()
+            threading.Thread(target=self._reap, args=(child,), daemon=True).start()
             self.forget_status()
-            return self.child
+            deadline = time.monotonic() + wait
+            run_id = None
+            while time.monotonic() < deadline:  # the child records its run once doit has loaded the tasks
+                run_id = self.run_of_pid(child.pid)
+                if run_id or child.poll() is not None:
+                    break
+                time.sleep(0.1)
+            return child, run_id or self.run_of_pid(child.pid)
 
     def _reap(self, child: subprocess.Popen) -> None:
         child.wait()
@@ -344,16 +354,9 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
         else:
             return _error(400, "give an asset (with mode 'only' or 'upstream') or a job")
         try:
-            child = await asyncio.to_thread(project.start, args)
+            child, run_id = await asyncio.to_thread(project.start, args)
         except RunInProgress as exc:
             return _error(409, str(exc))
-        run_id = None
-        for _ in range(150):  # the child records its run as soon as doit has loaded the tasks
-            run_id = await asyncio.to_thread(project.run_of_pid, child.pid)
-            if run_id or child.poll() is not None:
-                break
-            await asyncio.sleep(0.1)
-        run_id = run_id or await asyncio.to_thread(project.run_of_pid, child.pid)
         return JSONResponse({"pid": child.pid, "args": args, "command": "doit " + " ".join(args), "run_id": run_id},
                             status_code=202)
 
