@@ -14,6 +14,7 @@ import fcntl
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -21,6 +22,7 @@ import time
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from types import SimpleNamespace
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -135,6 +137,19 @@ class Project:
         child.wait()
         self.forget_status()
 
+    def runs_that_built(self, asset: str, limit: int) -> list[str]:
+        """Latest runs in which the asset (or a shard of it) did something, via the tasks_by_name index."""
+        if not self.history_file.exists():
+            return []
+        db = sqlite3.connect(f"file:{self.history_file}?mode=ro", uri=True, timeout=30)
+        try:
+            rows = db.execute("SELECT run_id FROM tasks WHERE (name = ? OR (name >= ? AND name < ?)) "
+                              "AND status NOT IN ('up-to-date', 'skipped') GROUP BY run_id "
+                              "ORDER BY MAX(started) DESC LIMIT ?", (asset, asset + ":", asset + ";", limit)).fetchall()
+        finally:
+            db.close()
+        return [row[0] for row in rows]
+
     def run_of_pid(self, pid: int) -> str | None:
         history = self.history()
         try:
@@ -247,7 +262,10 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
         history = project.history()
         try:
             recent = []
-            for run in history.runs(50):
+            for run_id in project.runs_that_built(name, 10):
+                run = history.run(run_id)
+                if run is None:
+                    continue
                 mine = [t for t in history.tasks(run.id) if t.name == name or t.name.startswith(name + ":")]
                 mine = [t for t in mine if t.status not in ("up-to-date", "skipped")] or []
                 if mine:
@@ -256,8 +274,6 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
                     worst = next((s for s in ("running", "failed", "interrupted", "success") if s in statuses), own and own.status)
                     recent.append({"run": _run_json(run), "status": worst, "tasks": len(mine),
                                    "logs": [_task_json(t) for t in mine if t.name == name or t.status != "success"][:20]})
-                if len(recent) >= 10:
-                    break
         finally:
             history.close()
         asset["recent_runs"] = recent
@@ -273,11 +289,23 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
         return JSONResponse(detail)
 
     def _runs(limit: int) -> list[dict]:
+        """The run list: counts and names read without the tasks' logs (a sharded run has a thousand tasks)."""
         history = project.history()
         try:
-            return [_run_json(run, history.tasks(run.id)) for run in history.runs(limit)]
+            runs = history.runs(limit)
         finally:
             history.close()
+        db = sqlite3.connect(f"file:{project.history_file}?mode=ro", uri=True, timeout=30)
+        try:
+            out = []
+            for run in runs:
+                rows = db.execute("SELECT name, status FROM tasks WHERE run_id = ? ORDER BY started", (run.id,)).fetchall()
+                tasks = [SimpleNamespace(name=n, status="interrupted" if st == "running" and run.status == "interrupted"
+                                         else st) for n, st in rows]
+                out.append(_run_json(run, tasks))
+            return out
+        finally:
+            db.close()
 
     async def runs(request: Request):
         try:
