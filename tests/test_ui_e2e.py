@@ -62,6 +62,8 @@ def ui(toy_project):
 @pytest.fixture
 def page():
     assert CHROMIUM.exists(), "CI is set but /usr/bin/chromium is missing: .ci/run installs it with apt"
+    from pipeline.ui.server import VENDOR_HINT, missing_vendor_files
+    assert not missing_vendor_files(), VENDOR_HINT
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
