@@ -67,6 +67,8 @@ def test_start_a_run_materialize_and_materialize_plus(client):
     assert only.status_code == 202 and only.json()["args"] == ["-s", "doubled"]
     run = wait_run_end(client, only.json()["run_id"])
     assert run["status"] == "failed"  # its input was never built: the one-line failure, recorded
+    console = client.project.path(only.json()["console"]).read_text()
+    assert "FAILED" in console and "numbers" in console  # doit's console output, kept beside the history
     plus = start(client, asset="total", mode="upstream")
     assert plus.status_code == 202 and plus.json()["command"] == "doit total"
     run = wait_run_end(client, plus.json()["run_id"])

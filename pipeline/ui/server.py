@@ -61,6 +61,7 @@ class Project:
         self._run_lock = threading.Lock()
         self.child: subprocess.Popen | None = None
         self.child_args: list[str] = []
+        self.child_log: Path | None = None  # the console output of the run this server started
 
     # -- reading ----------------------------------------------------------------------------------
     @property
@@ -117,7 +118,8 @@ class Project:
             if active:
                 raise RunInProgress(f"a run is in progress (pid {active['pid']}: doit {' '.join(active['args'])}); "
                                     "wait for it to end or cancel it")
-            with (logs / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log").open("a") as log:
+            self.child_log = logs / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log"
+            with self.child_log.open("a") as log:
                 child = subprocess.Popen([*self.doit, *args], cwd=self.root, env=self.env, stdout=log,
                                          stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
             self.child, self.child_args = child, list(args)
@@ -385,7 +387,8 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
             child, run_id = await asyncio.to_thread(project.start, args)
         except RunInProgress as exc:
             return _error(409, str(exc))
-        return JSONResponse({"pid": child.pid, "args": args, "command": "doit " + " ".join(args), "run_id": run_id},
+        return JSONResponse({"pid": child.pid, "args": args, "command": "doit " + " ".join(args), "run_id": run_id,
+                             "console": str(project.child_log.relative_to(project.root))},
                             status_code=202)
 
     async def cancel_run(request: Request):

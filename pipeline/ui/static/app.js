@@ -189,7 +189,8 @@ function logText(t) {
 async function launch(body) {
   try {
     const started = await post("/api/runs", body);
-    const link = started.run_id ? ` <a href="#/runs/${esc(started.run_id)}" id="run-link">open run ${esc(started.run_id)}</a>` : "";
+    const link = started.run_id ? ` <a href="#/runs/${esc(started.run_id)}" id="run-link">open run ${esc(started.run_id)}</a>`
+      : ` (not in the run history yet; its console output is in <code>${esc(started.console)}</code>)`;
     const box = document.getElementById("notice");
     box.hidden = false; box.className = "";
     box.innerHTML = `started <code>${esc(started.command)}</code>${link}`;
