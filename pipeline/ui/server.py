@@ -247,7 +247,7 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
             document = await status_document()
         except RuntimeError as exc:
             return _error(500, str(exc))
-        rows = [a for a in document["assets"] if a["shard"] is None]
+        rows = [{k: v for k, v in a.items() if k != "files"} for a in document["assets"] if a["shard"] is None]
         edges = [[up, row["name"]] for row in rows for up in row["upstream"]]
         return JSONResponse({"assets": rows, "jobs": document["jobs"], "edges": edges,
                              "active": await asyncio.to_thread(project.active_run)})
