@@ -173,7 +173,10 @@ class Project:
             raise LookupError(f"no run {run_id}")
         if run.status != "running" or not pid_alive(run.pid):
             return {"run_id": run.id, "status": run.status, "cancelled": False, "message": f"run {run.id} is {run.status}"}
-        os.kill(run.pid, signal.SIGINT)
+        if self.child is not None and self.child.pid == run.pid and self.child.poll() is None:
+            os.killpg(run.pid, signal.SIGINT)  # its own process group: like Ctrl-C, workers of -P process too
+        else:
+            os.kill(run.pid, signal.SIGINT)
         return {"run_id": run.id, "status": "cancelling", "cancelled": True, "message": f"sent SIGINT to pid {run.pid}"}
 
     def shutdown(self, timeout: float = 30) -> None:
