@@ -175,6 +175,9 @@ def test_schedules_list_and_toggle(client):
     client.app.state.project.forget_status()
     [schedule] = client.get("/api/schedules").json()["schedules"]
     assert schedule["name"] == "nightly_hf_etl" and schedule["enabled"] and schedule["next"].endswith("02:00:00+00:00")
+    assert client.get("/api/schedules").json()["daemon"] == {"last_tick": None, "running": False}
+    assert client.project.doit("schedule", "--once").returncode == 0  # one tick of the daemon
+    assert client.get("/api/schedules").json()["daemon"]["running"] is True
     off = client.post("/api/schedules/nightly_hf_etl", json={"enabled": False})
     assert off.status_code == 200 and client.get("/api/schedules").json()["schedules"][0]["enabled"] is False
     assert "disabled" in client.project.doit("schedule", "--list").stdout  # the same book as the CLI

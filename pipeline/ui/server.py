@@ -40,6 +40,8 @@ VENDOR_FILES = {"cytoscape.min.js": "cytoscape"}
 VENDOR_HINT = "the graph library is missing: run `npm ci` in pipeline/ui (it copies it to pipeline/ui/static/vendor/)"
 STATUS_TTL = 2.0  # seconds a `doit status --format json` answer is reused
 
+DAEMON_SILENCE_S = 90
+
 
 def missing_vendor_files() -> list[str]:
     return [name for name in VENDOR_FILES if not (STATIC_DIR / "vendor" / name).exists()]
@@ -406,6 +408,7 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
         return JSONResponse(result, status_code=202 if result["cancelled"] else 409)
 
     def _schedules() -> dict:
+        """Each schedule with its next fire and history, and whether the daemon is looking."""
         from pipeline.runs import schedules as sched
         document = project.status()
         jobs = {j["name"] for j in document["jobs"]}
@@ -414,7 +417,12 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
         try:
             scheduler = sched.Scheduler(defined, book, lambda s: None)
             now = datetime.now(timezone.utc)
-            return {"schedules": [
+            looked = [t for t in (book.checked(s.name) for s in defined) if t is not None]
+            last = max(looked) if looked else None
+            # the daemon looks every 30 s by default: silent for 3 ticks means it is not running
+            daemon = {"last_tick": last.isoformat() if last else None,
+                      "running": bool(last and (now - last).total_seconds() < DAEMON_SILENCE_S)}
+            return {"daemon": daemon, "schedules": [
                 {"name": s.name, "cron": s.cron, "job": s.job, "timezone": s.timezone,
                  "enabled": scheduler.enabled(s), "next": s.next_time(now).isoformat(),
                  "history": [{"due": f.due.isoformat(), "outcome": f.outcome, "pid": f.pid}

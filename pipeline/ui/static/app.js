@@ -257,11 +257,15 @@ async function runView(id) {
 
 // -- Schedules --------------------------------------------------------------------------------------
 async function schedulesView() {
-  view.innerHTML = `<h2>Schedules</h2><p class="muted">Fired by the daemon <code>doit schedule</code>.</p>
+  view.innerHTML = `<h2>Schedules</h2><p class="muted" id="daemon">Fired by the daemon <code>doit schedule</code>.</p>
     <table id="schedules"><thead><tr><th>schedule</th><th>cron</th><th>job</th><th>next fire</th><th>enabled</th><th>recent fires</th></tr></thead><tbody></tbody></table>`;
   const load = async () => {
     let data;
     try { data = await api("/api/schedules"); } catch (error) { notice(error.message, true); return; }
+    const daemon = data.daemon || {};
+    document.querySelector("#daemon").innerHTML = daemon.running
+      ? `Daemon <code>doit schedule</code>: running, last looked ${new Date(daemon.last_tick).toLocaleString()}.`
+      : `Daemon <code>doit schedule</code>: not running${daemon.last_tick ? ` (last looked ${new Date(daemon.last_tick).toLocaleString()})` : ""}: start it to fire these schedules.`;
     document.querySelector("#schedules tbody").innerHTML = data.schedules.map(s => `<tr data-schedule="${esc(s.name)}">
       <td>${esc(s.name)}</td><td><code>${esc(s.cron)}</code> ${esc(s.timezone)}</td><td>${esc(s.job)}</td>
       <td>${new Date(s.next).toLocaleString()}</td>
