@@ -82,6 +82,13 @@ def load_shard(store, shard: str, records: list[dict], vanished: list[str] | Non
                 rejects.write(json.dumps({"id": record.get("identifier"), "reason": reason}) + "\n")
     for batch in _batches(vanished, batch_size):
         store.write([(gm.RETIRE_MODELS, {"ids": batch})])
+    # a node the loaded records point to again is no orphan: only check what they stopped pointing to
+    # (checking a hub such as a popular task or license costs a scan of its relationships)
+    still_linked: dict[str, set[str]] = {}
+    for field, rel, label in gm.RELATIONSHIPS:
+        for record in records:
+            still_linked.setdefault(label, set()).update(gm.edge_targets(record, field))
+    candidates = {label: ids - still_linked.get(label, set()) for label, ids in candidates.items()}
     candidates.setdefault("MLModel", set()).update(vanished)
     for label, ids in sorted(candidates.items()):
         statement = gm.DELETE_ORPHAN_STUBS if label == "MLModel" else gm.delete_orphans(label)

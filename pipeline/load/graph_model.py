@@ -42,7 +42,7 @@ def model_properties(record: dict, shard: str) -> dict:
     return props
 
 
-def _targets(record: dict, field: str) -> list[str]:
+def edge_targets(record: dict, field: str) -> list[str]:
     if field == "citation":
         return arxiv_ids(record)
     value = record.get(field)
@@ -67,7 +67,7 @@ def rows_for(records: list[dict], shard: str) -> ModelRows:
         model_id = record["identifier"]
         models.append({"id": model_id, "props": model_properties(record, shard)})
         for field, rel, _ in RELATIONSHIPS:
-            for target in _targets(record, field):
+            for target in edge_targets(record, field):
                 props = {"relation": record.get("baseModelRelation") or "finetune"} if rel == "FINE_TUNED_FROM" else {}
                 edges[rel].append({"src": model_id, "dst": target, "props": props})
     return ModelRows(models, edges)
