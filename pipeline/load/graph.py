@@ -121,7 +121,9 @@ class GraphSink:
 
     def load(self, shard, records, vanished, all_ids, rejects) -> dict:
         store = self._open()
-        with store.exclusive():  # one shard load at a time, whichever doit worker runs it
+        # one shard load at a time, whichever doit worker runs it: two concurrent loaders crashed the
+        # embedded server (a segfault in its index reader, seen twice at 100k and 2M models)
+        with store.exclusive():
             return load_shard(store, shard, records, vanished, all_ids, self.settings.load_batch_size, rejects)
 
     def write_receipt(self, shard: str, receipt: dict) -> None:
