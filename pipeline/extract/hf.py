@@ -199,8 +199,3 @@ def harvest(settings: Settings, rejected: list[dict], since: str | None = None) 
     if settings.hf_offline:
         return iter_snapshot(settings, rejected, since)
     return iter_hub(settings, rejected, since)
-
-
-def to_table(records: list[RawModel]) -> pa.Table:
-    return pa.Table.from_pylist([r.row() for r in records], schema=RAW_SCHEMA)
-

@@ -16,7 +16,7 @@ import os
 import shutil
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, TextIO
+from typing import TextIO
 
 import tantivy
 

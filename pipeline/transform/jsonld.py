@@ -1,10 +1,9 @@
-"""FAIR4ML records as one JSON-LD document: schema.org and FAIR4ML terms, typed links to related things."""
+"""FAIR4ML records as JSON-LD documents (one per shard): schema.org and FAIR4ML terms, typed links to related things."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterable, TextIO
 
 FAIR4ML = "https://w3id.org/fair4ml#"
 CONTEXT = {
@@ -68,25 +67,16 @@ def to_node(record: dict) -> dict:
     return node
 
 
-def write_document(records: Iterable[dict], out: TextIO) -> int:
-    """Stream `{"@context": ..., "@graph": [...]}` node by node (no full list in memory)."""
-    out.write('{"@context": ' + json.dumps(CONTEXT, indent=1) + ',\n"@graph": [\n')
-    count = 0
-    for record in records:
-        out.write(",\n" if count else "")
-        out.write(json.dumps(to_node(record), ensure_ascii=False, sort_keys=True))
-        count += 1
-    out.write("\n]}\n")
-    return count
+def _header() -> str:
+    """Start of a document: the context, then one node per line (so a shard can reuse lines)."""
+    return '{"@context": ' + json.dumps(CONTEXT, indent=1) + ',\n"@graph": [\n'
 
 
-def write_file(records: Iterable[dict], path: Path) -> int:
-    with path.open("w", encoding="utf-8") as fh:
-        return write_document(records, fh)
+FOOTER = "\n]}\n"
 
 
 def _node_lines(path: Path) -> list[str]:
-    """The node lines of a document written by `write_document` (one node per line, in order)."""
+    """The node lines of a document written by `write_shard` (one node per line, in order)."""
     with path.open(encoding="utf-8") as fh:
         lines = fh.read().split("\n")
     start = lines.index('"@graph": [') + 1
@@ -118,9 +108,9 @@ def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: P
     ids, digests, changed = changed_records(normalized, before)
     fresh = {r["identifier"]: json.dumps(to_node(r), ensure_ascii=False, sort_keys=True) for r in changed}
     with out.open("w", encoding="utf-8") as fh:
-        fh.write('{"@context": ' + json.dumps(CONTEXT, indent=1) + ',\n"@graph": [\n')
+        fh.write(_header())
         fh.write(",\n".join(fresh[i] if i in fresh else old[i][1] for i in ids))
-        fh.write("\n]}\n")
+        fh.write(FOOTER)
     table = pa.Table.from_arrays([pa.array(ids, pa.string()), pa.array(digests, pa.string())], names=["id", "digest"])
     pq.write_table(table.replace_schema_metadata({b"mlentory.fingerprint": fingerprint.encode()}), out_digests,
                    compression="zstd")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Iterable, Iterator, TextIO
+from typing import TextIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -107,10 +107,3 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
         for text in table.column("record").to_pylist():
             jsonl.write(text + "\n")
     return {"models": table.num_rows, "quarantined": quarantined, "mapped": todo, "reused": reused.num_rows}
-
-
-def iter_records(paths: Iterable[Path]) -> Iterator[dict]:
-    """The validated FAIR4ML records of normalized shards, one at a time."""
-    for path in paths:
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=4096, columns=["record"]):
-            yield from (json.loads(text) for text in batch.column(0).to_pylist())
