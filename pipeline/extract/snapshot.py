@@ -34,3 +34,20 @@ def snapshot_files(settings: Settings) -> list[str]:
     bundles = [readme_bundle(root, p) for p in pages if readme_bundle(root, p).exists()]
     cards = sorted((root / "readmes").rglob("README.md")) if not bundles else []
     return [str(p) for p in pages + bundles + cards]
+
+
+def dataset_files(settings: Settings) -> list[str]:
+    """The snapshot's dataset bodies (`api/datasets/<id>.json`): inputs of the offline dataset fetch."""
+    return [str(p) for p in sorted((snapshot_dir(settings) / "api" / "datasets").rglob("*.json"))]
+
+
+BUNDLED_ARXIV_SNAPSHOT = BUNDLED_SNAPSHOT.parent / "arxiv"
+
+
+def arxiv_dir(settings: Settings) -> Path:
+    """Recorded arXiv API responses, one `<id>.xml` per paper (the bundled ones unless configured)."""
+    return Path(settings.arxiv_snapshot_dir).resolve() if settings.arxiv_snapshot_dir else BUNDLED_ARXIV_SNAPSHOT
+
+
+def arxiv_files(settings: Settings) -> list[str]:
+    return [str(p) for p in sorted(arxiv_dir(settings).glob("*.xml"))]

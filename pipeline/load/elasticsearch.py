@@ -30,6 +30,8 @@ MAPPINGS = {
         "name": {"type": "text", "analyzer": "english", "fields": {"raw": KEYWORD}},
         "description": {"type": "text", "analyzer": "english"},
         "keywords": {"type": "text", "analyzer": "standard", "fields": {"raw": KEYWORD}},
+        "dataset_titles": {"type": "text", "analyzer": "english"},
+        "paper_titles": {"type": "text", "analyzer": "english"},
         "task": KEYWORD, "library": KEYWORD, "license": KEYWORD, "language": KEYWORD, "author": KEYWORD,
         "shared_by": KEYWORD, "datasets": KEYWORD, "base_models": KEYWORD,
         "downloads": {"type": "long"}, "likes": {"type": "long"},
@@ -134,7 +136,8 @@ class ElasticsearchIndex:
                 self._es.indices.delete(index=index)
 
     def search(self, query: str, limit: int = 10, filters: dict | None = None) -> tuple[list[dict], dict]:
-        must = [{"multi_match": {"query": query, "fields": ["name^3", "keywords^2", "description"]}}] if query \
+        must = [{"multi_match": {"query": query, "fields": ["name^3", "keywords^2", "description", "dataset_titles",
+                                                              "paper_titles"]}}] if query \
             else [{"match_all": {}}]
         body_filter = [{"term": {field: value}} for field, value in (filters or {}).items()]
         try:

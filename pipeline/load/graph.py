@@ -97,12 +97,79 @@ def load_shard(store, shard: str, records: list[dict], vanished: list[str] | Non
     return {"models_retired": len(vanished), "rejected_ids": refused}
 
 
-class GraphSink:
-    """The graph as a shard-load sink (see pipeline/load/shard_load.py); connects on first use."""
+def _entity_statements(rows: gm.EntityRows) -> list[tuple[str, dict]]:
+    statements = []
+    for kind, nodes in rows.nodes.items():
+        if nodes:
+            statements.append((gm.upsert_entities(kind), {"rows": nodes}))
+            delete = gm.delete_entity_links(kind)
+            if delete:
+                statements.append((delete, {"ids": [n["id"] for n in nodes]}))
+    for (kind, rel, label), edges in rows.edges.items():
+        if edges:
+            statements.append((gm.entity_link(kind, rel, label), {"rows": edges}))
+    return statements
 
-    def __init__(self, settings: Settings, loader: str):
+
+def _by_kind(keys: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key in keys:
+        kind, _, identifier = key.partition(" ")
+        out.setdefault(kind, []).append(identifier)
+    return out
+
+
+def load_entities(store, records: list[dict], vanished: list[str] | None, all_keys: list[str], batch_size: int,
+                  rejects: TextIO) -> dict:
+    """Upsert entity records, retire the entities that left the catalog and
+    remove the nodes only they pointed to. A refused batch is retried record by record, as for models."""
+    store.ensure_schema([label for label in gm.LABELS if label != "LoadReceipt"])
+    if vanished is None:
+        present = set(all_keys)
+        vanished = sorted(row[0] for row in store.read(gm.ENRICHED_KEYS) if row[0] and row[0] not in present)
+    touched = _by_kind([gm.entity_key(r) for r in records] + vanished)
+    candidates: dict[str, set[str]] = {}
+    for kind, ids in touched.items():
+        statement = gm.entity_neighbours(kind) if kind in gm.ENTITY_KINDS else None
+        for batch in _batches(ids, batch_size) if statement else ():
+            for label, node_id in store.read(statement, {"ids": batch}):
+                candidates.setdefault(label, set()).add(node_id)
+    refused: list[str] = []
+    for batch in _batches(records, batch_size):
+        try:
+            store.write(_entity_statements(gm.entity_rows(batch)))
+            continue
+        except store.rejection_errors:
+            pass
+        for record in batch:
+            try:
+                store.write(_entity_statements(gm.entity_rows([record])))
+            except store.rejection_errors as exc:
+                refused.append(gm.entity_key(record))
+                rejects.write(json.dumps({"id": gm.entity_key(record), "reason": " ".join(str(exc).split())[:500]}) + "\n")
+    for kind, ids in _by_kind(vanished).items():
+        if kind not in gm.ENTITY_KINDS:
+            continue
+        for batch in _batches(ids, batch_size):
+            delete = gm.delete_entity_links(kind)
+            store.write(([(delete, {"ids": batch})] if delete else []) + [(gm.retire_entities(kind), {"ids": batch})])
+        candidates.setdefault(kind, set()).update(ids)
+    for label, ids in sorted(candidates.items()):
+        statement = gm.DELETE_ORPHAN_STUBS if label == "MLModel" else gm.delete_orphans(label)
+        for batch in _batches(sorted(ids), batch_size):
+            store.write([(statement, {"ids": batch})])
+    return {"entities_retired": len(vanished), "rejected_ids": refused}
+
+
+class GraphSink:
+    """The graph as a shard-load sink (see pipeline/load/shard_load.py); connects on first use.
+
+    `entities` makes it load entity records (hf_entities_normalized) instead of models."""
+
+    def __init__(self, settings: Settings, loader: str, entities: bool = False):
         self.settings = settings
         self.loader = loader
+        self.entities = entities
         self._store = None
 
     def _open(self):
@@ -123,8 +190,11 @@ class GraphSink:
         store = self._open()
         # one shard load at a time, whichever doit worker runs it: two concurrent loaders crashed the
         # embedded server (a segfault in its index reader, seen twice at 100k and 2M models)
+        batch_size = self.settings.load_batch_size
         with store.exclusive():
-            return load_shard(store, shard, records, vanished, all_ids, self.settings.load_batch_size, rejects)
+            if self.entities:
+                return load_entities(store, records, vanished, all_ids, batch_size, rejects)
+            return load_shard(store, shard, records, vanished, all_ids, batch_size, rejects)
 
     def write_receipt(self, shard: str, receipt: dict) -> None:
         self._open().write([(gm.WRITE_RECEIPT, {"loader": self.loader, "shard": shard,

@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass
 
 from pipeline.transform.fair4ml import arxiv_ids
+from pipeline.transform.entities import KIND_OF_TYPE
+from pipeline.transform.licenses import license_key
 
 # (record field, relationship type, label of the node it points to)
 RELATIONSHIPS = (
@@ -25,7 +27,7 @@ RELATIONSHIPS = (
     ("inLanguage", "IN_LANGUAGE", "Language"),
     ("citation", "CITES", "Paper"),
 )
-LABELS = ("MLModel", "Dataset", "Agent", "License", "Task", "Language", "Paper", "LoadReceipt")
+LABELS = ("MLModel", "Dataset", "Agent", "Person", "License", "Task", "Language", "Paper", "LoadReceipt")
 _EDGE_FIELDS = {field for field, _, _ in RELATIONSHIPS}
 _REL_TYPES = "|".join(rel for _, rel, _ in RELATIONSHIPS)
 
@@ -45,6 +47,8 @@ def model_properties(record: dict, shard: str) -> dict:
 def edge_targets(record: dict, field: str) -> list[str]:
     if field == "citation":
         return arxiv_ids(record)
+    if field == "license":  # `other` licenses are told apart by name, as in the licenses asset
+        return [license_key(v, record.get("licenseName")) for v in record.get("license") or [] if isinstance(v, str) and v]
     value = record.get(field)
     if field == "author" and value == record.get("sharedBy"):
         return []  # the namespace is already linked by SHARED_BY
@@ -110,3 +114,90 @@ COUNT_NODES = "MATCH (n) WHERE NOT n:LoadReceipt RETURN count(n)"
 COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r)"
 WRITE_RECEIPT = "MERGE (r:LoadReceipt {loader: $loader, shard: $shard}) SET r.receipt = $receipt"
 READ_RECEIPTS = "MATCH (r:LoadReceipt {loader: $loader}) RETURN r.shard, r.receipt"
+
+
+# --- entities (datasets, papers, people, licenses, tasks, stub base models) ---------------------
+# Links an entity record makes to other entities: (kind, record field, relationship, target label).
+ENTITY_LINKS = (
+    ("Dataset", "license", "HAS_LICENSE", "License"),
+    ("Dataset", "mlTask", "HAS_TASK", "Task"),
+    ("Dataset", "sharedBy", "SHARED_BY", "Agent"),
+    ("Paper", "author", "AUTHORED_BY", "Person"),
+)
+ENTITY_KINDS = tuple(KIND_OF_TYPE.values())
+
+
+@dataclass
+class EntityRows:
+    nodes: dict[str, list[dict]]  # kind -> [{id, props}]
+    edges: dict[tuple[str, str, str], list[dict]]  # (kind, rel, target label) -> [{src, dst}]
+
+
+def entity_properties(record: dict, key: str) -> dict:
+    props = {"enriched": True, "key": key, "type": record["@type"]}
+    for name, value in record.items():
+        if name in ("@type", "identifier", "harvested") or value is None or value == []:
+            continue
+        if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+            value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        props[name] = value
+    return props
+
+
+def entity_key(record: dict) -> str:
+    return f"{KIND_OF_TYPE[record['@type']]} {record['identifier']}"
+
+
+def entity_rows(records: list[dict]) -> EntityRows:
+    """The rows entity records (see pipeline/transform/entities.py) become."""
+    nodes: dict[str, list[dict]] = {kind: [] for kind in ENTITY_KINDS}
+    edges: dict[tuple, list[dict]] = {(k, rel, label): [] for k, _, rel, label in ENTITY_LINKS}
+    for record in records:
+        kind, key = KIND_OF_TYPE[record["@type"]], entity_key(record)
+        nodes[kind].append({"id": record["identifier"], "props": entity_properties(record, key)})
+        for link_kind, field, rel, label in ENTITY_LINKS:
+            if link_kind != kind:
+                continue
+            values = record.get(field)
+            for target in values if isinstance(values, list) else [values] if values else []:
+                if field == "license":
+                    target = license_key(target, record.get("licenseName"))
+                edges[(kind, rel, label)].append({"src": record["identifier"], "dst": target})
+    return EntityRows(nodes, edges)
+
+
+def entity_rel_types(kind: str) -> str:
+    return "|".join(rel for k, _, rel, _ in ENTITY_LINKS if k == kind)
+
+
+def upsert_entities(kind: str) -> str:
+    if kind == "MLModel":  # a stub only: once harvested, the model's own loader owns the node
+        return ("UNWIND $rows AS row MERGE (n:MLModel {id: row.id}) WITH n, row "
+                "WHERE n.harvested IS NULL SET n += row.props")
+    return f"UNWIND $rows AS row MERGE (n:{kind} {{id: row.id}}) SET n = row.props, n.id = row.id"
+
+
+def delete_entity_links(kind: str) -> str | None:
+    rels = entity_rel_types(kind)
+    return f"UNWIND $ids AS id MATCH (n:{kind} {{id: id}})-[r:{rels}]->() DELETE r" if rels else None
+
+
+def entity_link(kind: str, rel: str, label: str) -> str:
+    return (f"UNWIND $rows AS row MATCH (n:{kind} {{id: row.src}}) MERGE (t:{label} {{id: row.dst}}) "
+            f"MERGE (n)-[:{rel}]->(t)")
+
+
+def entity_neighbours(kind: str) -> str | None:
+    rels = entity_rel_types(kind)
+    return (f"UNWIND $ids AS id MATCH (n:{kind} {{id: id}})-[:{rels}]->(t) RETURN DISTINCT labels(t)[0], t.id"
+            if rels else None)
+
+
+def retire_entities(kind: str) -> str:
+    """Entities no longer in the catalog lose what the enrichment gave them (stubs of now-harvested
+    models are left to the model loader)."""
+    guard = " AND n.harvested IS NULL" if kind == "MLModel" else ""
+    return f"UNWIND $ids AS id MATCH (n:{kind} {{id: id}}) WHERE n.enriched = true{guard} SET n = {{id: n.id}}"
+
+
+ENRICHED_KEYS = "MATCH (n) WHERE n.enriched = true RETURN n.key"

@@ -17,8 +17,58 @@ FACETS = ("task", "library", "license", "language", "author")
 DESCRIPTION_CHARS = 2000
 
 
-def search_document(record: dict) -> dict:
+class LinkedTitles:
+    """Titles of the datasets and papers models point at, from the entities (hf_entities_normalized),
+    so a search for a dataset's or paper's name finds the models that use it."""
+
+    def __init__(self, entities_path):
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+        table = pq.read_table(entities_path, columns=["kind", "identifier", "name"])
+        self.titles: dict[str, dict[str, str]] = {}
+        for kind in ("Dataset", "Paper"):
+            part = table.filter(pc.equal(table.column("kind"), kind))
+            self.titles[kind] = dict(zip(part.column("identifier").to_pylist(), part.column("name").to_pylist()))
+
+    def _of(self, kind: str, ids) -> list[str]:
+        titles = self.titles[kind]
+        return list(dict.fromkeys(titles[i] for i in ids or [] if titles.get(i) and titles[i] != i))
+
+    def for_links(self, datasets, papers) -> tuple[list[str], list[str]]:
+        return self._of("Dataset", datasets), self._of("Paper", papers)
+
+    def digests(self, shard_path) -> dict[str, str]:
+        """Per model of a normalized shard, a digest of the titles its document gets (joins its record digest)."""
+        import hashlib
+        import pyarrow.parquet as pq
+        from pipeline.transform.fair4ml import arxiv_ids
+        out = {}
+        for row in pq.read_table(shard_path, columns=["identifier", "trainedOn", "citation"]).to_pylist():
+            datasets, papers = self.for_links(row["trainedOn"], arxiv_ids(row))
+            if datasets or papers:
+                text = "\n".join(datasets) + "\0" + "\n".join(papers)
+                out[row["identifier"]] = hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+        return out
+
+
+_TITLES: dict[tuple, LinkedTitles] = {}
+
+
+def linked_titles(entities_path) -> LinkedTitles:
+    """The titles of one entities file, read once per process (shard tasks of a worker share them)."""
+    import os
+    stat = os.stat(entities_path)
+    key = (str(entities_path), stat.st_mtime_ns, stat.st_size)
+    if key not in _TITLES:
+        _TITLES.clear()
+        _TITLES[key] = LinkedTitles(entities_path)
+    return _TITLES[key]
+
+
+def search_document(record: dict, titles: LinkedTitles | None = None) -> dict:
     """The searchable and facetable view of one model (same shape for every search target)."""
+    from pipeline.transform.fair4ml import arxiv_ids
+    dataset_titles, paper_titles = titles.for_links(record.get("trainedOn"), arxiv_ids(record)) if titles else ([], [])
     return {
         "id": record["identifier"],
         "name": record["name"],
@@ -31,6 +81,8 @@ def search_document(record: dict) -> dict:
         "author": record.get("author") or "",
         "shared_by": record.get("sharedBy") or "",
         "datasets": record.get("trainedOn", []),
+        "dataset_titles": dataset_titles,
+        "paper_titles": paper_titles,
         "base_models": record.get("fineTunedFrom", []),
         "downloads": record.get("downloads", 0),
         "likes": record.get("likes", 0),
@@ -54,9 +106,10 @@ def search_index(settings: Settings):
 class SearchSink:
     """The search index as a shard-load sink (see pipeline/load/shard_load.py); connects on first use."""
 
-    def __init__(self, settings: Settings, loader: str):
+    def __init__(self, settings: Settings, loader: str, titles: LinkedTitles | None = None):
         self.settings = settings
         self.loader = loader
+        self.titles = titles
         self._index = None
 
     def _open(self):
@@ -68,7 +121,7 @@ class SearchSink:
         return self._open().read_receipts(self.loader)
 
     def load(self, shard, records, vanished, all_ids, rejects) -> dict:
-        return self._open().load(shard, [search_document(r) for r in records], vanished, rejects)
+        return self._open().load(shard, [search_document(r, self.titles) for r in records], vanished, rejects)
 
     def write_receipt(self, shard: str, receipt: dict) -> None:
         self._open().write_receipt(self.loader, shard, receipt)

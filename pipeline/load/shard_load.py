@@ -35,29 +35,37 @@ def _previously_loaded(path) -> dict[str, str]:
     return dict(zip(table.column("id").to_pylist(), table.column("digest").to_pylist()))
 
 
-def load_shard(ctx, sink, target: dict) -> dict:
-    """Bring the target's copy of this shard up to date; returns the counts (also in the receipt)."""
+WHOLE = "all"  # the receipt label of an unsharded loader
+
+
+def load_shard(ctx, sink, target: dict, source: str = "hf_models_normalized", id_column: str = "identifier",
+               extra=None, noun: str = "models") -> dict:
+    """Bring the target's copy of this shard (or of the whole `source` when the loader is unsharded) up
+    to date; returns the counts (also in the receipt). `extra(path)` gives, per id, what else the
+    loaded form depends on (it joins the record digest)."""
+    shard = ctx.shard or WHOLE
     local = receipts.read_local(ctx.final_path("receipt"))
     code = code_fingerprint(ctx.asset)
+    path = ctx.input(source)
     try:
-        remote = sink.read_receipts().get(ctx.shard)
+        remote = sink.read_receipts().get(shard)
         # only what changed is sent if the target holds the last load and the loader's code is the same
         incremental = (local is not None and local.get("target") == target and local.get("code") == code
                        and receipts.same_load(local, remote))
         before = _previously_loaded(ctx.final_path("loaded")) if incremental else None
-        ids, digests, changed = changed_records(ctx.input("hf_models_normalized"), before)
+        ids, digests, changed = changed_records(path, before, id_column, extra(path) if extra else None)
         vanished = sorted(set(before) - set(ids)) if before is not None else None
         with ctx.output("rejects").open("w", encoding="utf-8") as rejects:
             nothing_to_do = before is not None and not changed and not vanished
-            result = {"models_retired": 0} if nothing_to_do else sink.load(ctx.shard, changed, vanished, ids, rejects)
+            result = {} if nothing_to_do else sink.load(shard, changed, vanished, ids, rejects)
         refused = set(result.pop("rejected_ids", []))
         loaded = [(model, digest) for model, digest in zip(ids, digests) if model not in refused]
-        counts = {"models": len(loaded), "sent": len(changed), "unchanged": len(ids) - len(changed),
+        counts = {noun: len(loaded), "sent": len(changed), "unchanged": len(ids) - len(changed),
                   "rejected": len(refused), "mode": "incremental" if incremental else "full", **result}
         load_id = hashlib.blake2b("\n".join(f"{m} {d}" for m, d in loaded).encode(), digest_size=8).hexdigest()
-        receipt = {"loader": ctx.asset.name, "target": target, "shard": ctx.shard, "load_id": load_id, "code": code,
+        receipt = {"loader": ctx.asset.name, "target": target, "shard": shard, "load_id": load_id, "code": code,
                    "counts": counts, "loaded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-        sink.write_receipt(ctx.shard, receipt)
+        sink.write_receipt(shard, receipt)
     finally:
         sink.close()
     columns = [pa.array([m for m, _ in loaded], pa.string()), pa.array([d for _, d in loaded], pa.string())]
@@ -79,4 +87,4 @@ def target_holds(settings, asset, shard: str, sink_factory, target: dict) -> boo
             _REMOTE[key] = sink.read_receipts()
         finally:
             sink.close()
-    return receipts.same_load(local, _REMOTE[key].get(shard))
+    return receipts.same_load(local, _REMOTE[key].get(shard or WHOLE))

@@ -23,9 +23,10 @@ import tantivy
 from pipeline.load.search import FACETS
 from pipeline.registry import PipelineError
 
-_TEXT = ("name", "description", "keywords")
+_TEXT = ("name", "description", "keywords", "dataset_titles", "paper_titles")
 _KEYWORDS = ("id", "task", "library", "license", "language", "author", "shared_by", "datasets", "base_models",
              "shard")
+_LISTS = ("keywords", "task", "license", "language", "datasets", "base_models", "dataset_titles", "paper_titles")
 WRITER_HEAP = 128 * 1024 * 1024
 SCHEMA_VERSION = hashlib.sha256(json.dumps([_TEXT, _KEYWORDS, "downloads", "likes", "dates", 1]).encode()).hexdigest()[:12]
 
@@ -35,6 +36,9 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("name", stored=True, tokenizer_name="en_stem")
     builder.add_text_field("description", stored=True, tokenizer_name="en_stem")
     builder.add_text_field("keywords", stored=True, tokenizer_name="default")
+    # titles of the datasets the model was trained on and of the papers it cites (from the entities)
+    builder.add_text_field("dataset_titles", stored=True, tokenizer_name="en_stem")
+    builder.add_text_field("paper_titles", stored=True, tokenizer_name="en_stem")
     for field in _KEYWORDS:
         builder.add_text_field(field, stored=True, tokenizer_name="raw", fast=True)
     builder.add_integer_field("downloads", stored=True, indexed=True, fast=True)
@@ -152,7 +156,7 @@ class TantivyIndex:
         if current is None:
             raise PipelineError(f"no search index at {self.directory}: run `doit hf_index_models_in_elasticsearch`")
         index = tantivy.Index.open(str(current))
-        parsed, _errors = index.parse_query_lenient(query or "*", ["name", "description", "keywords"],
+        parsed, _errors = index.parse_query_lenient(query or "*", list(_TEXT),
                                                     field_boosts={"name": 3.0, "keywords": 2.0})
         if filters:
             clauses = [(tantivy.Occur.Must, parsed)]
@@ -163,7 +167,7 @@ class TantivyIndex:
         hits = []
         for score, address in searcher.search(parsed, limit).hits:
             stored = searcher.doc(address).to_dict()
-            hit = {k: (v if k in ("keywords", "task", "license", "language", "datasets", "base_models") else v[0])
+            hit = {k: (v if k in _LISTS else v[0])
                    for k, v in stored.items() if v}
             hit["score"] = round(score, 3)
             hits.append(hit)

@@ -18,6 +18,7 @@ from pipeline.transform import modelcard
 
 HUB_URL = "https://huggingface.co"
 _ARXIV_ID = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$|^[a-z-]+(\.[A-Z]{2})?/\d{7}$")
+_ARXIV_LINK = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})(?:v\d+)?")
 # Tags that carry structured facts mapped to their own fields, not keywords.
 _STRUCTURED_TAG_PREFIXES = ("dataset:", "arxiv:", "base_model:", "license:", "region:", "doi:")
 BASE_MODEL_RELATIONS = ("finetune", "quantized", "adapter", "merge")
@@ -153,7 +154,7 @@ def to_fair4ml(item: dict, readme: str | None) -> dict:
         "trainedOn": _unique(_as_list(card_data.get("datasets")) + _tag_values(tags, "dataset:")),
         "evaluatedOn": _unique(e["dataset"] for e in evals if isinstance(e, dict) and e.get("dataset")),
         "evaluationMetrics": evals,
-        "citation": _unique(f"https://arxiv.org/abs/{a}" for a in _tag_values(tags, "arxiv:")),
+        "citation": _unique(f"https://arxiv.org/abs/{a}" for a in _tag_values(tags, "arxiv:") + cited_in_card(readme)),
         "description": modelcard.description(card),
         "intendedUse": modelcard.section_text(card, modelcard.INTENDED_USE_HEADINGS),
         "modelRisksBiasLimitations": modelcard.section_text(card, modelcard.LIMITATIONS_HEADINGS),
@@ -169,7 +170,14 @@ def to_fair4ml(item: dict, readme: str | None) -> dict:
 
 
 def arxiv_ids(record: dict) -> list[str]:
-    return [c.rsplit("/", 1)[1] for c in record.get("citation", []) if _ARXIV_ID.match(c.rsplit("/", 1)[1])]
+    """The arXiv ids, without version, among a record's citations (`https://arxiv.org/abs/<id>`)."""
+    ids = (c.split("/abs/", 1)[1] for c in record.get("citation", []) if isinstance(c, str) and "/abs/" in c)
+    return list(dict.fromkeys(re.sub(r"v\d+$", "", i) for i in ids if _ARXIV_ID.match(i)))
+
+
+def cited_in_card(readme: str | None) -> list[str]:
+    """arXiv ids the card links to (the Hub derives its `arxiv:` tags the same way; tags may lag)."""
+    return [m.group(1) for m in _ARXIV_LINK.finditer(readme)] if readme else []
 
 
 _EVALUATION = pa.struct([

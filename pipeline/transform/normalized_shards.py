@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import TextIO
+from typing import Iterator, TextIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -33,13 +33,18 @@ def text_digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
-def changed_records(path: Path, before: dict[str, str] | None) -> tuple[list[str], list[str], list[dict]]:
+def changed_records(path: Path, before: dict[str, str] | None, id_column: str = "identifier",
+                    extra: dict[str, str] | None = None) -> tuple[list[str], list[str], list[dict]]:
     """(ids, record digests, records whose digest differs from `before`; all when `before` is None).
 
-    Reads the record column only for the rows that changed (row groups of other rows are skipped)."""
-    meta = pq.read_table(path, columns=["identifier", "record_digest"])
-    ids = meta.column("identifier").to_pylist()
+    `extra` adds to a row's digest what else the loaded form depends on (e.g. titles of linked
+    entities). Reads the record column only for the rows that changed (row groups of other rows are
+    skipped)."""
+    meta = pq.read_table(path, columns=[id_column, "record_digest"])
+    ids = meta.column(id_column).to_pylist()
     digests = meta.column("record_digest").to_pylist()
+    if extra:
+        digests = [f"{d}+{extra[i]}" if extra.get(i) else d for i, d in zip(ids, digests)]
     if before is None:
         wanted = None
     else:
@@ -50,12 +55,18 @@ def changed_records(path: Path, before: dict[str, str] | None) -> tuple[list[str
     records = []
     wanted_set = set(wanted) if wanted is not None else None
     for group in range(file.num_row_groups):
-        group_ids = file.read_row_group(group, columns=["identifier"]).column(0).to_pylist()
+        group_ids = file.read_row_group(group, columns=[id_column]).column(0).to_pylist()
         if wanted_set is not None and wanted_set.isdisjoint(group_ids):
             continue
         texts = file.read_row_group(group, columns=["record"]).column(0).to_pylist()
         records += [json.loads(t) for i, t in zip(group_ids, texts) if wanted_set is None or i in wanted_set]
     return ids, digests, records
+
+
+def column_values(paths: list[Path], columns: list[str]) -> Iterator[dict]:
+    """Rows of a few columns across normalized shards (cheap: list columns, no records parsed)."""
+    for path in paths:
+        yield from pq.read_table(path, columns=columns).to_pylist()
 
 
 def _keys(ids: pa.ChunkedArray, digests: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -1,0 +1,155 @@
+"""FAIR4ML / schema.org records for what models point at: datasets, papers, people and Hub accounts,
+licenses, tasks, and base models that were not harvested themselves.
+
+Each record has a `kind` (the graph label it becomes) and a `key` (`<kind> <identifier>`, unique
+across kinds). Records are validated against `schemas/entities.schema.json`; a record that fails is
+quarantined with its path and reason, like a model. A dataset or paper the source could not give
+(missing, forbidden, error) still becomes a record with that status, so nothing a model names is
+lost from the catalog.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+
+from pipeline.transform import validation
+
+SCHEMA = "entities.schema.json"
+HUB = "https://huggingface.co"
+ENTITIES_SCHEMA = pa.schema([
+    pa.field("key", pa.string(), nullable=False),
+    pa.field("kind", pa.string(), nullable=False),  # Dataset | Paper | Person | Agent | License | Task | MLModel
+    pa.field("identifier", pa.string(), nullable=False),
+    pa.field("name", pa.string()),  # what search shows for models that use the entity
+    pa.field("record", pa.large_string(), nullable=False),
+    pa.field("record_digest", pa.string(), nullable=False),
+])
+TASK_SET = "https://huggingface.co/tasks"
+_STRUCTURED = ("task_categories:", "task_ids:", "language:", "license:", "size_categories:", "region:", "arxiv:",
+               "doi:")
+
+
+def _list(value) -> list:
+    if value is None or value == "":
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _strings(values) -> list[str]:
+    return list(dict.fromkeys(v for v in values if isinstance(v, str) and v.strip()))
+
+
+def dataset_record(row: dict) -> dict:
+    """A schema:Dataset from a raw dataset row (the Hub's `/api/datasets/<id>` body when status is ok)."""
+    record = {"@type": "Dataset", "identifier": row["id"], "name": row["id"].rsplit("/", 1)[-1],
+              "status": row["status"]}
+    if row["status"] != "ok":
+        return record
+    item = json.loads(row["raw_json"])
+    card = item.get("cardData") if isinstance(item.get("cardData"), dict) else {}
+    tags = item.get("tags") or []
+    hub_id = item["id"]
+    tag_values = lambda prefix: [t[len(prefix):] for t in tags if isinstance(t, str) and t.startswith(prefix)]
+    record.update({
+        "name": card.get("pretty_name") or hub_id.rsplit("/", 1)[-1],
+        "url": f"{HUB}/datasets/{hub_id}",
+        "hubId": hub_id,
+        "sharedBy": item.get("author") or (hub_id.split("/")[0] if "/" in hub_id else None),
+        "description": item.get("description") or None,
+        "license": _strings(_list(card.get("license")) or tag_values("license:")),
+        "licenseName": card.get("license_name"),
+        "inLanguage": _strings(_list(card.get("language")) or tag_values("language:")),
+        "mlTask": _strings(_list(card.get("task_categories")) or tag_values("task_categories:")),
+        "size": (_strings(_list(card.get("size_categories")) or tag_values("size_categories:")) or [None])[0],
+        "keywords": _strings(t for t in tags if isinstance(t, str) and not t.startswith(_STRUCTURED)),
+        "conditionsOfAccess": "Gated on the Hugging Face Hub" if item.get("gated") not in (None, False) else None,
+        "dateCreated": item.get("createdAt"),
+        "dateModified": item.get("lastModified"),
+        "downloads": item.get("downloads"),
+        "likes": item.get("likes"),
+    })
+    if hub_id != row["id"]:
+        record["sameAs"] = f"{HUB}/datasets/{hub_id}"
+    return {k: v for k, v in record.items() if v not in (None, [])}
+
+
+def paper_record(row: dict) -> dict:
+    """A schema:ScholarlyArticle from an arXiv row."""
+    record = {"@type": "ScholarlyArticle", "identifier": row["id"], "name": row.get("title") or f"arXiv:{row['id']}",
+              "url": f"https://arxiv.org/abs/{row['id']}", "status": row["status"]}
+    if row["status"] == "ok":
+        record.update({
+            "abstract": row.get("summary"),
+            "author": row.get("authors") or [],
+            "datePublished": row.get("published"),
+            "dateModified": row.get("updated"),
+            "articleSection": row.get("primary_category"),
+            "keywords": row.get("categories") or [],
+            "version": row.get("version"),
+            "sameAs": f"https://doi.org/{row['doi']}" if row.get("doi") else None,
+        })
+    return {k: v for k, v in record.items() if v not in (None, [])}
+
+
+def license_record(entry: dict) -> dict:
+    record = {"@type": "CreativeWork", "additionalType": "License", "identifier": entry["key"],
+              "name": entry.get("name") or entry["declared"], "declared": entry["declared"],
+              "status": entry["status"], "spdxId": entry.get("spdx_id"),
+              "url": f"https://spdx.org/licenses/{entry['spdx_id']}.html" if entry.get("spdx_id") else None,
+              "osiApproved": entry.get("osi_approved"), "fsfLibre": entry.get("fsf_libre"),
+              "isDeprecated": entry.get("deprecated"), "licenseName": entry.get("license_name"),
+              "licenseLink": entry.get("license_link"), "flag": entry.get("flag")}
+    link = entry.get("license_link") or ""
+    if record.get("url") is None and link.startswith(("https://", "http://")):
+        record["url"] = link  # a relative link (`LICENSE.md`) points into the model's own repository
+    return {k: v for k, v in record.items() if v is not None}
+
+
+def task_record(task: str) -> dict:
+    return {"@type": "DefinedTerm", "identifier": task, "name": task.replace("-", " ").capitalize(),
+            "inDefinedTermSet": TASK_SET, "url": f"{TASK_SET}/{task}"}
+
+
+def agent_record(namespace: str) -> dict:
+    """A Hub account (user or organisation: the listing does not say which)."""
+    return {"@type": "Agent", "identifier": namespace, "name": namespace, "url": f"{HUB}/{namespace}"}
+
+
+def person_record(name: str) -> dict:
+    return {"@type": "Person", "identifier": name, "name": name}
+
+
+def stub_model_record(model_id: str) -> dict:
+    """A base model known only because a harvested model names it."""
+    return {"@type": "MLModel", "identifier": model_id, "name": model_id.rsplit("/", 1)[-1],
+            "url": f"{HUB}/{model_id}", "harvested": False}
+
+
+KIND_OF_TYPE = {"Dataset": "Dataset", "ScholarlyArticle": "Paper", "Person": "Person", "Agent": "Agent",
+                "CreativeWork": "License", "DefinedTerm": "Task", "MLModel": "MLModel"}
+
+
+def row(record: dict) -> dict:
+    from pipeline.transform.normalized_shards import text_digest
+    kind = KIND_OF_TYPE[record["@type"]]
+    text = json.dumps(record, ensure_ascii=False, sort_keys=True)
+    return {"key": f"{kind} {record['identifier']}", "kind": kind, "identifier": record["identifier"],
+            "name": record.get("name"), "record": text, "record_digest": text_digest(text)}
+
+
+def validated(records, quarantine: list[dict]) -> list[dict]:
+    """Rows of the records that pass the schema; the others go to `quarantine` with their reasons."""
+    rows, seen = [], set()
+    for record in records:
+        issues = validation.problems(record, SCHEMA)
+        if issues:
+            entry = validation.quarantine_entry(record.get("identifier"), "schema", issues)
+            quarantine.append({**entry, "type": record.get("@type")})
+            continue
+        out = row(record)
+        if out["key"] not in seen:
+            seen.add(out["key"])
+            rows.append(out)
+    return rows

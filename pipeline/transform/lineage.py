@@ -1,0 +1,64 @@
+"""Base-model lineage: the `base_model` links of harvested models resolved into chains.
+
+A model names its bases (card `base_model`, or the Hub's `base_model:<relation>:<id>` tags) with
+one relation: fine-tune, quantization, adapter or merge. Following those links from every model
+gives its ancestors with their depth (1 = its direct base), through models that were themselves
+harvested and ending at bases that were not (stubs known only by id). A model naming itself, or a
+loop of models naming each other, cannot be a lineage: those links are quarantined with the loop.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import pyarrow as pa
+
+LINEAGE_SCHEMA = pa.schema([
+    pa.field("model", pa.string(), nullable=False),
+    pa.field("ancestor", pa.string(), nullable=False),
+    pa.field("depth", pa.int32(), nullable=False),  # 1 = a direct base
+    pa.field("relation", pa.string()),  # of the link into `ancestor`
+    pa.field("path", pa.list_(pa.string())),  # model ... ancestor
+    pa.field("ancestor_harvested", pa.bool_(), nullable=False),
+])
+MAX_DEPTH = 64
+
+
+def direct_links(rows: Iterable[dict]) -> dict[str, list[tuple[str, str]]]:
+    """model -> [(base, relation)] from normalized rows (identifier, fineTunedFrom, baseModelRelation)."""
+    links: dict[str, list[tuple[str, str]]] = {}
+    for row in rows:
+        bases = [b for b in row.get("fineTunedFrom") or [] if isinstance(b, str) and b]
+        if bases:
+            relation = row.get("baseModelRelation") or "finetune"
+            links[row["identifier"]] = [(base, relation) for base in dict.fromkeys(bases)]
+    return links
+
+
+def resolve(links: dict[str, list[tuple[str, str]]], harvested: set[str]) -> tuple[pa.Table, list[dict]]:
+    """(closure table, quarantine entries): every model's ancestors, by breadth-first search."""
+    rows, problems, reported = [], [], set()
+    for model in sorted(links):
+        seen = {model: 0}
+        frontier = [(model, [model])]
+        while frontier:
+            nxt = []
+            for node, path in frontier:
+                for base, relation in links.get(node, []):
+                    if base in path:
+                        loop = tuple(path[path.index(base):] + [base])
+                        key = frozenset(loop)
+                        if key not in reported:
+                            reported.add(key)
+                            kind = "names itself as its base model" if len(loop) == 2 else "base models form a loop"
+                            problems.append({"id": node, "path": "/fineTunedFrom",
+                                             "reason": f"{kind}: {' -> '.join(loop)}"})
+                        continue
+                    if base in seen or len(path) > MAX_DEPTH:
+                        continue  # reached on a shorter path already (diamonds from merges)
+                    seen[base] = len(path)
+                    rows.append({"model": model, "ancestor": base, "depth": len(path), "relation": relation,
+                                 "path": path + [base], "ancestor_harvested": base in harvested})
+                    nxt.append((base, path + [base]))
+            frontier = nxt
+    return pa.Table.from_pylist(rows, schema=LINEAGE_SCHEMA), problems
