@@ -93,6 +93,8 @@ def _fetch_enrichment(ctx: BuildContext, source, schema, referenced: dict[str, i
     fetch, reuse = (list(referenced), []) if settings.hf_offline else fetch_cache.plan(list(referenced), previous, refresh)
     problems: list[dict] = []
     rows = source.fetch(settings, fetch, problems) + [previous[i] for i in reuse]
+    if settings.hf_offline:  # an unchanged snapshot entry keeps its row, so the file stays byte for byte
+        rows = [previous[r["id"]] if previous.get(r["id"], {}).get("digest") == r["digest"] else r for r in rows]
     fetch_cache.write(ctx.output(noun), rows, schema)
     write_jsonl(ctx.output("quarantine"), problems)
     statuses: dict[str, int] = {}
@@ -185,13 +187,29 @@ def build_hf_entities_normalized(ctx: BuildContext) -> dict:
     pq.write_table(table, ctx.output("entities"), compression="zstd")
     write_jsonl(ctx.output("jsonl"), (json.loads(r["record"]) for r in rows))
     write_jsonl(ctx.output("quarantine"), quarantine)
-    if quarantine:
-        where = ctx.asset.outputs["quarantine"].path
-        print(f"{len(quarantine)} of {len(records)} entity records quarantined: see {where}")
     kinds: dict[str, int] = {}
     for row in rows:
         kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
+    if quarantine:
+        where = ctx.asset.outputs["quarantine"].path
+        _fail_if_mostly_quarantined(ctx, kinds, quarantine, where)
+        print(f"{len(quarantine)} of {len(records)} entity records quarantined: see {where}")
     return {"entities": len(rows), **kinds, "quarantined": len(quarantine)}
+
+
+def _fail_if_mostly_quarantined(ctx: BuildContext, kept: dict[str, int], quarantine: list[dict], where: str) -> None:
+    """Like a model shard: a kind of entity mostly failing its schema is a mapping bug, not bad data."""
+    from pipeline.transform.entities import KIND_OF_TYPE
+
+    failed: dict[str, int] = {}
+    for entry in quarantine:
+        kind = KIND_OF_TYPE.get(entry.get("type"), str(entry.get("type")))
+        failed[kind] = failed.get(kind, 0) + 1
+    for kind, count in sorted(failed.items()):
+        total = count + kept.get(kind, 0)
+        if total >= ctx.settings.quarantine_min_records and count / total > ctx.settings.max_quarantine_fraction:
+            raise PipelineError(f"validation failed for {count} of {total} {kind} records: see {where} "
+                                f"(fix the mapping or raise MLENTORY_MAX_QUARANTINE_FRACTION)", keep=("quarantine",))
 
 
 def build_hf_load_entities_to_neo4j(ctx: BuildContext) -> dict:

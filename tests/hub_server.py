@@ -1,8 +1,11 @@
 """A local HTTP server that serves a snapshot folder the way the Hugging Face Hub API does.
 
 It answers `GET /api/models` (sorting, `author`/`search`/`filter`, `limit` as page size, cursor
-pagination through a `Link: <...>; rel="next"` header) and `GET /<repo>/resolve/<rev>/README.md`,
-so `huggingface_hub`'s real client code runs against it. Faults (429, 503...) can be queued to
+pagination through a `Link: <...>; rel="next"` header), `GET /<repo>/resolve/<rev>/README.md` and
+`GET /api/datasets/<id>` (a dataset that moved answers with a redirect to its new id, as the Hub
+does), so `huggingface_hub`'s real client code runs against it. With an arXiv folder it also
+answers the arXiv API's `GET /arxiv/api/query?id_list=...` with one Atom feed of the recorded
+entries. Faults (429, 503...) can be queued to
 exercise the client's retries. Loopback only.
 """
 
@@ -17,8 +20,9 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 
 class HubSnapshotServer:
-    def __init__(self, snapshot_dir: Path, page_size: int = 50):
+    def __init__(self, snapshot_dir: Path, page_size: int = 50, arxiv_dir: Path | None = None):
         self.snapshot_dir = Path(snapshot_dir)
+        self.arxiv_dir = Path(arxiv_dir) if arxiv_dir else None
         self.page_size = page_size
         self.requests: list[dict] = []
         self._faults: deque[tuple[str, int]] = deque()
@@ -55,7 +59,44 @@ class HubSnapshotServer:
     def __exit__(self, *exc):
         self.stop()
 
+    @property
+    def arxiv_endpoint(self) -> str:
+        return f"{self.url}/arxiv/api/query"
+
+    def paths(self, prefix: str) -> list[str]:
+        """Paths of the requests received so far that start with `prefix`."""
+        return [r["path"] for r in self.requests if r["path"].startswith(prefix)]
+
     # -- behaviour -----------------------------------------------------------------------------
+    def dataset(self, dataset_id: str) -> tuple[int, bytes, dict]:
+        """(status, body, headers) for `GET /api/datasets/<id>`."""
+        folder = self.snapshot_dir / "api" / "datasets"
+        path = folder / f"{dataset_id}.json"
+        if path.is_file():
+            body = path.read_bytes()
+            moved_to = json.loads(body).get("id")
+            if moved_to and moved_to != dataset_id:
+                return 307, b"", {"Location": f"/api/datasets/{moved_to}"}
+            return 200, body, {}
+        for other in folder.rglob("*.json"):  # the new id of a dataset that moved
+            body = other.read_bytes()
+            if json.loads(body).get("id") == dataset_id:
+                return 200, body, {}
+        return 404, b'{"error": "Repository not found"}', {"X-Error-Code": "RepoNotFound"}
+
+    def arxiv_feed(self, query: dict[str, list[str]]) -> bytes:
+        import xml.etree.ElementTree as ET
+        atom = "http://www.w3.org/2005/Atom"
+        ET.register_namespace("", atom)
+        ids = [i for i in query.get("id_list", [""])[0].split(",") if i]
+        feed = ET.Element(f"{{{atom}}}feed")
+        ET.SubElement(feed, f"{{{atom}}}title").text = f"ArXiv Query: id_list={','.join(ids)}"
+        for paper_id in ids:
+            path = self.arxiv_dir / f"{paper_id.replace('/', '_')}.xml"
+            if path.is_file():
+                feed.extend(ET.parse(path).getroot().findall(f"{{{atom}}}entry"))
+        return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
     def _take_fault(self, path: str) -> int | None:
         with self._lock:
             if self._faults and path.startswith(self._faults[0][0]):
@@ -111,6 +152,13 @@ def _handler_for(server: HubSnapshotServer):
                 page, next_url = server.list_models(parse_qs(parts.query))
                 headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
                 self._send(200, json.dumps(page).encode(), "application/json", headers)
+                return
+            if parts.path.startswith("/api/datasets/"):
+                status, body, headers = server.dataset(parts.path[len("/api/datasets/"):])
+                self._send(status, body, "application/json", headers)
+                return
+            if parts.path == "/arxiv/api/query" and server.arxiv_dir is not None:
+                self._send(200, server.arxiv_feed(parse_qs(parts.query)), "application/atom+xml; charset=utf-8")
                 return
             if "/resolve/" in parts.path and parts.path.endswith("/README.md"):
                 repo_id = parts.path.strip("/").split("/resolve/")[0]

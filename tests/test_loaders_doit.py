@@ -51,7 +51,7 @@ def test_wiped_targets_are_reloaded_and_nothing_else_runs(small_project):
     assert graph_ids(small_project) == ["lab/vision", "org/base", "org/tuned"]
     assert ran(small_project.doit()) == set()
     small_project.path("data/graph/graph.rdb").unlink()
-    assert ran(small_project.doit()) == {"hf_load_models_to_neo4j"}
+    assert ran(small_project.doit()) == {"hf_load_models_to_neo4j", "hf_load_entities_to_neo4j"}
     assert graph_ids(small_project) == ["lab/vision", "org/base", "org/tuned"]
     shutil.rmtree(small_project.path("data/search"))
     assert ran(small_project.doit()) == {"hf_index_models_in_elasticsearch"}

@@ -27,7 +27,7 @@ RETRY_STATUS = (429, 500, 502, 503, 504)
 PAPERS_SCHEMA = pa.schema([
     pa.field("id", pa.string(), nullable=False),  # without version
     pa.field("status", pa.string(), nullable=False),  # ok | missing | error: ...
-    pa.field("version", pa.string()),
+    pa.field("version", pa.string()),  # v1, v2, ...
     pa.field("title", pa.string()),
     pa.field("summary", pa.large_string()),
     pa.field("authors", pa.list_(pa.string())),
@@ -86,7 +86,7 @@ def parse_feed(text: str, asked: list[str]) -> list[dict]:
             return [found.get(i) or _row(i, f"error: {reason}") for i in asked]
         match = _ABS_URL.search(entry_id)
         if match:
-            found[match.group(1)] = _row(match.group(1), "ok", entry, (match.group(2) or "")[1:] or None)
+            found[match.group(1)] = _row(match.group(1), "ok", entry, match.group(2))
     return [found.get(i) or _row(i, "missing") for i in asked]
 
 

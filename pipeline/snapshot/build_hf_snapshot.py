@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -303,8 +302,9 @@ def build(out: Path = OUT) -> int:
         if path.parent.relative_to(out / "readmes").as_posix() not in keep:
             path.unlink()  # a model that left the snapshot takes its card with it
     items.sort(key=lambda i: (i["lastModified"], i["id"]), reverse=True)  # the order sort=lastModified returns
-    shutil.rmtree(out / "api", ignore_errors=True)
-    (out / "api").mkdir(parents=True)
+    (out / "api").mkdir(parents=True, exist_ok=True)
+    for page in (out / "api").glob("models*.json"):  # api/datasets/ is build_hf_dataset_snapshot's
+        page.unlink()
     (out / "api" / "models.json").write_text(json.dumps(items, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     for repo, text in readmes.items():
         path = out / "readmes" / repo / "README.md"
