@@ -70,6 +70,29 @@ def test_model_deleted_upstream_disappears_from_both_targets(small_project, tmp_
     assert sorted(h["id"] for h in hits) == ["lab/vision", "org/tuned"]
 
 
+def test_entities_only_a_removed_model_named_leave_the_graph(small_project, tmp_path):
+    assert small_project.doit().returncode == 0
+    store = FalkorStore(small_project.path("data/graph")).open()
+    try:
+        assert store.read("MATCH (d:Dataset {id: 'org/pile'}) RETURN d.status") == [["missing"]]
+    finally:
+        store.close()
+    write_snapshot(tmp_path / "snap", ITEMS[1:])  # org/base, the only model trained on org/pile, leaves
+    result = small_project.doit(env={"MLENTORY_HF_FULL_LISTING_HOURS": "0"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    store = FalkorStore(small_project.path("data/graph")).open()
+    try:
+        assert store.read("MATCH (d:Dataset {id: 'org/pile'}) RETURN d") == []
+        # org/tuned still names org/base: a stub now, described by the entity loader
+        assert store.read("MATCH (m:MLModel {id: 'org/base'}) RETURN m.harvested, m.url, m.enriched") == \
+            [[None, "https://huggingface.co/org/base", True]]
+        assert store.read("MATCH (:MLModel {id: 'org/tuned'})-[:FINE_TUNED_FROM]->(b) RETURN b.id") == [["org/base"]]
+        assert store.read("MATCH (l:License {id: 'mit'}) RETURN l.spdxId, l.osiApproved") == [["MIT", True]]
+    finally:
+        store.close()
+    assert ran(small_project.doit()) == set()
+
+
 def test_unreachable_neo4j_fails_in_one_line_writes_no_receipt_and_retries(small_project):
     env = {"NEO4J_URI": "bolt://127.0.0.1:9"}
     result = small_project.doit("hf_load_models_to_neo4j", env=env)

@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import time
 
 import pyarrow.parquet as pq
 import pytest
@@ -48,15 +49,20 @@ def test_changing_k_models_reruns_exactly_their_shards_downstream(sharded_projec
     assert first.returncode == 0, first.stdout + first.stderr
     assert len(ran_tasks(first)) == 1 + len(DOWNSTREAM) * SHARDS + len(READ_ALL_SHARDS) + len(ENTITIES)
 
+    entities_written = time.time()
     items = json.loads((tmp_path / "snap" / "api" / "models.json").read_text())
     picked = [items[40]["id"], items[200]["id"]]
     downloads = change_upstream(tmp_path / "snap", picked)
     shards = {f"{shard_of(model, SHARDS):03d}" for model in picked}
     result = sharded_project.doit()
     assert result.returncode == 0, result.stdout + result.stderr
-    # new download counts change no dataset, paper, lineage or license: the entities stay as they are
-    assert ran_tasks(result) == {"hf_raw_models", *READ_ALL_SHARDS} | {f"{asset}:{s}" for asset in DOWNSTREAM
-                                                                       for s in shards}
+    assert ran_tasks(result) == {"hf_raw_models", *READ_ALL_SHARDS, *ENTITIES} | {f"{asset}:{s}" for asset in DOWNSTREAM
+                                                                                  for s in shards}
+    # new download counts change no dataset, paper, lineage or license: the entities keep their bytes
+    # (so no search shard reruns for them) and the entity loader sends nothing
+    assert sharded_project.path("data/normalized/entities/entities.parquet").stat().st_mtime < entities_written
+    receipt = json.loads(sharded_project.path("data/load/hf_load_entities_to_neo4j/entities.json").read_text())
+    assert (receipt["counts"]["mode"], receipt["counts"]["sent"]) == ("incremental", 0)
 
     # inside a shard, only the changed rows were mapped again and sent to the targets
     for shard in shards:

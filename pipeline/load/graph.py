@@ -15,6 +15,7 @@ from typing import Iterable, Iterator, TextIO
 
 from pipeline.config import Settings
 from pipeline.load import graph_model as gm
+from pipeline.transform.entities import stub_model_record
 
 
 def graph_store(settings: Settings, keep_running: bool = False):
@@ -158,7 +159,13 @@ def load_entities(store, records: list[dict], vanished: list[str] | None, all_ke
         statement = gm.DELETE_ORPHAN_STUBS if label == "MLModel" else gm.delete_orphans(label)
         for batch in _batches(sorted(ids), batch_size):
             store.write([(statement, {"ids": batch})])
-    return {"entities_retired": len(vanished), "rejected_ids": refused}
+    # a model retired by the model loader since this stub was loaded was reset to its bare id: give
+    # every catalogued stub that lost its properties its record again
+    stubs = [key.partition(" ")[2] for key in all_keys if key.startswith("MLModel ")]
+    bare = [row[0] for batch in _batches(stubs, batch_size) for row in store.read(gm.BARE_STUBS, {"ids": batch})]
+    for batch in _batches(bare, batch_size):
+        store.write(_entity_statements(gm.entity_rows([stub_model_record(model_id) for model_id in batch])))
+    return {"entities_retired": len(vanished), "stubs_restored": len(bare), "rejected_ids": refused}
 
 
 class GraphSink:

@@ -201,3 +201,5 @@ def retire_entities(kind: str) -> str:
 
 
 ENRICHED_KEYS = "MATCH (n) WHERE n.enriched = true RETURN n.key"
+BARE_STUBS = ("UNWIND $ids AS id MATCH (n:MLModel {id: id}) WHERE n.harvested IS NULL AND n.enriched IS NULL "
+              "RETURN n.id")
