@@ -30,6 +30,7 @@ import argparse
 import json
 import random
 import re
+import shutil
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -95,6 +96,8 @@ def generate(count: int, out: Path) -> int:
     cards = {k: p.read_text(encoding="utf-8") for k, p in cards.items() if p.exists()}
     (out / "api").mkdir(parents=True, exist_ok=True)
     (out / "readmes").mkdir(parents=True, exist_ok=True)
+    # the copies name the bundled datasets: the snapshot serves them as the bundled one does
+    shutil.copytree(BUNDLED_SNAPSHOT / "api" / "datasets", out / "api" / "datasets", dirs_exist_ok=True)
     for page_start in range(0, count, PAGE):
         page = out / "api" / f"models-{page_start // PAGE + 1:05d}.json"
         items, bundle = [], []

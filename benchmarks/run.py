@@ -52,10 +52,16 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
-STAGES = ("hf_raw_models", "hf_models_normalized", "hf_models_jsonld", "hf_load_models_to_neo4j",
-          "hf_index_models_in_elasticsearch")
+STAGES = ("hf_raw_models", "hf_models_normalized", "hf_models_jsonld", "hf_raw_datasets", "arxiv_papers",
+          "base_model_lineage", "licenses", "hf_entities_normalized", "hf_load_models_to_neo4j",
+          "hf_load_entities_to_neo4j", "hf_index_models_in_elasticsearch")
 SHORT = {"hf_raw_models": "harvest", "hf_models_normalized": "normalize", "hf_models_jsonld": "jsonld",
-         "hf_load_models_to_neo4j": "graph load", "hf_index_models_in_elasticsearch": "search index"}
+         "hf_raw_datasets": "datasets", "arxiv_papers": "papers", "base_model_lineage": "lineage",
+         "licenses": "licenses", "hf_entities_normalized": "entities", "hf_load_models_to_neo4j": "graph load",
+         "hf_load_entities_to_neo4j": "graph entities", "hf_index_models_in_elasticsearch": "search index"}
+# what a stage's records are called in its metadata (models, unless it counts something else)
+COUNTED = {"hf_raw_datasets": "datasets", "arxiv_papers": "papers", "base_model_lineage": "chains",
+           "licenses": "licenses", "hf_entities_normalized": "entities", "hf_load_entities_to_neo4j": "entities"}
 
 
 class Project:
@@ -167,7 +173,7 @@ def stage_figures(tasks: list[dict]) -> dict:
         build_s = sum(r["metadata"].get("seconds", 0) for r in rows)
         entry = {"tasks": len(rows), "task_s": round(task_s, 3), "wall_s": round(wall_s, 3),
                  "build_s": round(build_s, 3), **totals, **{k: dict(v) for k, v in modes.items()}}
-        models = totals.get("models")
+        models = totals.get(COUNTED.get(asset, "models"))
         if models and task_s > 0:
             entry["models_per_task_s"] = round(models / task_s)
             entry["models_per_wall_s"] = round(models / wall_s) if wall_s > 0 else None
@@ -268,11 +274,11 @@ def summary_table(results: list[dict]) -> str:
 
 
 def stage_table(result: dict) -> str:
-    rows = [("stage", "sub-tasks", "models", "task s", "wall s", "models/task s", "models/wall s",
+    rows = [("stage", "sub-tasks", "records", "task s", "wall s", "records/task s", "records/wall s",
              "1% rebuild: sub-tasks", "task s", "wall s", "reused", "sent")]
     for asset in STAGES:
         full, rebuild = result["stages"].get(asset, {}), result["rebuild_stages"].get(asset, {})
-        rows.append((SHORT[asset], str(full.get("tasks", 0)), f"{full.get('models', 0):,}",
+        rows.append((SHORT[asset], str(full.get("tasks", 0)), f"{full.get(COUNTED.get(asset, 'models'), 0):,}",
                      f"{full.get('task_s', 0):.1f}", f"{full.get('wall_s', 0):.1f}",
                      f"{full.get('models_per_task_s', 0) or 0:,}", f"{full.get('models_per_wall_s', 0) or 0:,}",
                      str(rebuild.get("tasks", 0)), f"{rebuild.get('task_s', 0):.1f}", f"{rebuild.get('wall_s', 0):.1f}",
