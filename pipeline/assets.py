@@ -165,7 +165,7 @@ def build_hf_entities_normalized(ctx: BuildContext) -> dict:
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
-    from pipeline.transform import entities
+    from pipeline.transform import entities, jsonld
 
     datasets = [entities.dataset_record(row) for row in pq.read_table(ctx.input("hf_raw_datasets")).to_pylist()]
     papers = [entities.paper_record(row) for row in pq.read_table(ctx.input("arxiv_papers")).to_pylist()]
@@ -186,6 +186,7 @@ def build_hf_entities_normalized(ctx: BuildContext) -> dict:
     table = pa.Table.from_pylist(rows, schema=entities.ENTITIES_SCHEMA)
     pq.write_table(table, ctx.output("entities"), compression="zstd")
     write_jsonl(ctx.output("jsonl"), (json.loads(r["record"]) for r in rows))
+    jsonld.write_entities((json.loads(r["record"]) for r in rows), ctx.output("jsonld"))
     write_jsonl(ctx.output("quarantine"), quarantine)
     kinds: dict[str, int] = {}
     for row in rows:
@@ -353,9 +354,10 @@ REGISTRY = Registry(
             upstream=("hf_models_normalized", "hf_raw_datasets", "arxiv_papers", "licenses", "base_model_lineage"),
             outputs={"entities": Output("data/normalized/entities/entities.parquet"),
                      "jsonl": Output("data/normalized/entities/entities.jsonl", side=True),
+                     "jsonld": Output("data/rdf/entities.jsonld", side=True),
                      "quarantine": Output("data/normalized/entities/quarantine.jsonl", side=True)},
             inputs=lambda s: [str(SCHEMA_DIR / "entities.schema.json")],
-            code=("pipeline.transform.entities", "pipeline.transform.validation"),
+            code=("pipeline.transform.entities", "pipeline.transform.validation", "pipeline.transform.jsonld"),
         ),
         Asset(
             name="hf_load_models_to_neo4j",

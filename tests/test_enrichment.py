@@ -224,3 +224,17 @@ def test_arxiv_requests_are_paced(monkeypatch, tmp_path, live_hub):
     assert [r["status"] for r in found] == ["ok"] * 4 + ["missing"]
     assert len(live_hub.paths("/arxiv/")) == 3  # 5 ids, 2 a request
     assert len(slept) == 2 and all(2.5 < s <= 3 for s in slept)  # no pause before the first request
+
+
+def test_entities_json_ld_has_a_node_for_every_dataset_and_paper_models_link_to(built):
+    entities = json.loads(built.path("data/rdf/entities.jsonld").read_text())
+    assert entities["@context"]["@vocab"] == "https://schema.org/"
+    nodes = {node["@id"]: node for node in entities["@graph"] if "@id" in node}
+    squad = nodes["https://huggingface.co/datasets/squad"]
+    assert squad["sameAs"] == "https://huggingface.co/datasets/rajpurkar/squad"
+    linked = set()
+    for path in built.root.glob("data/rdf/hf/models-*.jsonld"):
+        for model in json.loads(path.read_text())["@graph"]:
+            linked.update(model.get("trainedOn", []) + model.get("citation", []) + model.get("fineTunedFrom", []))
+    datasets_and_papers = {iri for iri in linked if "/datasets/" in iri or "arxiv.org/abs/" in iri}
+    assert datasets_and_papers and datasets_and_papers <= set(nodes)

@@ -139,3 +139,59 @@ def test_credentials_in_the_uri_are_refused_without_being_repeated():
     with pytest.raises(PipelineError) as err:
         Neo4jStore("bolt://user:secret@127.0.0.1:9", None, None, None).open()
     assert "secret" not in str(err.value) and "NEO4J_USER" in str(err.value)
+
+
+def entity_records(with_pile: bool = True) -> list[dict]:
+    """Entities for the family: datasets (one the Hub moved), a paper with authors, licenses, a stub."""
+    from pipeline.transform import entities, licenses
+    pile = {"id": "org/pile", "status": "ok", "hub_id": "org/pile", "raw_json": json.dumps(
+        {"id": "org/pile", "author": "org", "tags": ["license:mit", "task_categories:text-generation"],
+         "cardData": {"license": "mit", "task_categories": ["text-generation"], "pretty_name": "The Pile"}})}
+    chat = {"id": "org/chat", "status": "missing", "hub_id": None, "raw_json": None}
+    paper = {"id": "2001.08361", "status": "ok", "title": "Scaling Laws for Neural Language Models",
+             "authors": ["Jared Kaplan", "Sam McCandlish"], "summary": "Written for the test.",
+             "published": "2020-01-23T00:00:00Z", "updated": "2020-01-23T00:00:00Z", "primary_category": "cs.LG",
+             "categories": ["cs.LG"], "version": "v1", "doi": None}
+    records = [entities.dataset_record(chat), entities.paper_record(paper),
+               entities.license_record(licenses.classify("apache-2.0")), entities.license_record(licenses.classify("mit")),
+               entities.task_record("text-generation"), entities.person_record("Jared Kaplan"),
+               entities.person_record("Sam McCandlish"), entities.stub_model_record("org/never-harvested")]
+    if with_pile:
+        records.append(entities.dataset_record(pile))
+    return records
+
+
+def load_entities(store, records):
+    from pipeline.load.graph_model import entity_key
+    rejects = io.StringIO()
+    counts = graph.load_entities(store, records, None, [entity_key(r) for r in records], 3, rejects)
+    assert rejects.getvalue() == ""
+    return counts
+
+
+def test_entities_give_linked_nodes_their_properties_and_links(store):
+    load(store, family())
+    load_entities(store, entity_records())
+    assert ids(store, "MATCH (m:MLModel)-[:TRAINED_ON]->(d:Dataset) WHERE d.name = 'The Pile' RETURN m.id") == \
+        ["org/base", "other/bert-tiny"]
+    assert store.read("MATCH (:Dataset {id: 'org/pile'})-[:HAS_LICENSE]->(l:License) RETURN l.spdxId, l.osiApproved") \
+        == [["MIT", True]]
+    assert store.read("MATCH (d:Dataset {id: 'org/chat'}) RETURN d.status") == [["missing"]]
+    assert ids(store, "MATCH (:MLModel {id: 'org/base'})-[:CITES]->(p:Paper)-[:AUTHORED_BY]->(a:Person) RETURN a.id") \
+        == ["Jared Kaplan", "Sam McCandlish"]
+    # the harvested base keeps what the model loader wrote; the stub gets the entity's properties
+    assert store.read("MATCH (m:MLModel {id: 'org/base'}) RETURN m.harvested, m.enriched") == [[True, None]]
+    assert store.read("MATCH (m:MLModel {id: 'org/never-harvested'}) RETURN m.url") == \
+        [["https://huggingface.co/org/never-harvested"]]
+
+
+def test_an_entity_that_left_the_catalog_loses_its_properties_and_orphans(store):
+    load(store, family())
+    load_entities(store, entity_records())
+    counts = load_entities(store, entity_records(with_pile=False))
+    assert counts["entities_retired"] == 1
+    # models still point to org/pile: the node stays, as a bare id, and its own links are gone
+    assert store.read("MATCH (d:Dataset {id: 'org/pile'}) RETURN d.name, d.enriched") == [[None, None]]
+    assert store.read("MATCH (:Dataset {id: 'org/pile'})-[r]->() RETURN count(r)") == [[0]]
+    assert ids(store, "MATCH (m:MLModel)-[:TRAINED_ON]->(:Dataset {id: 'org/pile'}) RETURN m.id") == \
+        ["org/base", "other/bert-tiny"]

@@ -115,3 +115,48 @@ def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: P
     pq.write_table(table.replace_schema_metadata({b"mlentory.fingerprint": fingerprint.encode()}), out_digests,
                    compression="zstd")
     return {"models": len(ids), "written": len(fresh), "reused": len(ids) - len(fresh)}
+
+
+ENTITY_CONTEXT = {
+    **CONTEXT,
+    "prov": "http://www.w3.org/ns/prov#",
+    "Agent": "prov:Agent",
+    "hubId": "mlentory:hubId",
+    "status": "mlentory:status",
+    "declared": "mlentory:declaredLicense",
+    "spdxId": "mlentory:spdxId",
+    "osiApproved": "mlentory:osiApproved",
+    "fsfLibre": "mlentory:fsfLibre",
+    "isDeprecated": "mlentory:isDeprecated",
+    "licenseName": "mlentory:licenseName",
+    "licenseLink": "mlentory:licenseLink",
+    "flag": "mlentory:flag",
+    "harvested": "mlentory:harvested",
+    "size": "schema:size",
+    "inDefinedTermSet": {"@id": "schema:inDefinedTermSet", "@type": "@id"},
+    "sameAs": {"@id": "schema:sameAs", "@type": "@id"},
+}
+
+
+def entity_node(record: dict) -> dict:
+    """An entity record as a JSON-LD node with the @id model nodes link to (people have none: blank nodes)."""
+    node = {k: v for k, v in record.items() if v not in (None, [], "")}
+    if record["@type"] == "Dataset":  # the IRI models link to (trainedOn), even where the dataset moved
+        node["@id"] = f"{HUB}/datasets/{record['identifier']}"
+    elif record.get("url"):
+        node["@id"] = record["url"]
+    if record["@type"] == "ScholarlyArticle" and record.get("author"):
+        node["author"] = [{"@type": "Person", "name": name} for name in record["author"]]
+    return node
+
+
+def write_entities(records, out: Path) -> int:
+    """All entity records as one JSON-LD document (one node per line)."""
+    count = 0
+    with out.open("w", encoding="utf-8") as fh:
+        fh.write('{"@context": ' + json.dumps(ENTITY_CONTEXT, indent=1) + ',\n"@graph": [\n')
+        for record in records:
+            fh.write((",\n" if count else "") + json.dumps(entity_node(record), ensure_ascii=False, sort_keys=True))
+            count += 1
+        fh.write(FOOTER)
+    return count
