@@ -74,13 +74,15 @@ class HubSnapshotServer:
         path = folder / f"{dataset_id}.json"
         if path.is_file():
             body = path.read_bytes()
-            moved_to = json.loads(body).get("id")
+            item = json.loads(body)
+            moved_to = item.get("id") if isinstance(item, dict) else None
             if moved_to and moved_to != dataset_id:
                 return 307, b"", {"Location": f"/api/datasets/{moved_to}"}
             return 200, body, {}
         for other in folder.rglob("*.json"):  # the new id of a dataset that moved
             body = other.read_bytes()
-            if json.loads(body).get("id") == dataset_id:
+            item = json.loads(body)
+            if isinstance(item, dict) and item.get("id") == dataset_id:
                 return 200, body, {}
         return 404, b'{"error": "Repository not found"}', {"X-Error-Code": "RepoNotFound"}
 

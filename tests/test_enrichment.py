@@ -238,3 +238,35 @@ def test_entities_json_ld_has_a_node_for_every_dataset_and_paper_models_link_to(
             linked.update(model.get("trainedOn", []) + model.get("citation", []) + model.get("fineTunedFrom", []))
     datasets_and_papers = {iri for iri in linked if "/datasets/" in iri or "arxiv.org/abs/" in iri}
     assert datasets_and_papers and datasets_and_papers <= set(nodes)
+
+
+def test_fetch_plan_refetches_new_failed_and_stale_entries_only():
+    from datetime import datetime, timedelta, timezone
+    from pipeline.extract import fetch_cache
+    now = datetime.now(timezone.utc)
+    at = lambda days: (now - timedelta(days=days)).isoformat(timespec="seconds")
+    previous = {"fresh": {"status": "ok", "fetched_at": at(1)}, "old": {"status": "ok", "fetched_at": at(40)},
+                "gone": {"status": "missing", "fetched_at": at(2)}, "failed": {"status": "error: HTTP 502",
+                                                                               "fetched_at": at(1)}}
+    fetch, reuse = fetch_cache.plan(["new", "fresh", "old", "gone", "failed"], previous, timedelta(days=30))
+    assert fetch == ["new", "old", "failed"] and reuse == ["fresh", "gone"]
+
+
+def test_a_dataset_body_that_is_not_a_dataset_is_quarantined(live_hub, live_snapshot, tmp_path, monkeypatch):
+    import huggingface_hub.utils._http as http
+    from pipeline.extract import hf_datasets
+    monkeypatch.setattr(http.time, "sleep", lambda seconds: None)  # the retries happen, without the waits
+    broken = live_snapshot / "api" / "datasets" / "example-org" / "broken.json"
+    broken.parent.mkdir(parents=True)
+    broken.write_text('["not", "an", "object"]')
+    live_hub.fail_next(503, times=2, path_prefix="/api/datasets/EleutherAI/pile")
+    settings = load_settings(tmp_path, environ={"HF_ENDPOINT": live_hub.url})
+    problems = []
+    found = {r["id"]: r for r in hf_datasets.fetch(settings, ["example-org/broken", "EleutherAI/pile", "no such id",
+                                                              "example-org/absent"], problems)}
+    assert found["example-org/broken"]["status"].startswith("error: response is not a dataset object")
+    assert [p["id"] for p in problems] == ["example-org/broken"] and problems[0]["raw"].startswith('["not"')
+    assert found["EleutherAI/pile"]["status"] == "ok"  # after two 503s, retried
+    assert found["no such id"]["status"] == "not a repo id"  # free text in a card: kept, never requested
+    assert found["example-org/absent"]["status"] == "missing"
+    assert "/api/datasets/no such id" not in live_hub.paths("/api/datasets/")
