@@ -11,6 +11,7 @@ lost from the catalog.
 from __future__ import annotations
 
 import json
+import re
 
 import pyarrow as pa
 
@@ -27,6 +28,7 @@ ENTITIES_SCHEMA = pa.schema([
     pa.field("record_digest", pa.string(), nullable=False),
 ])
 TASK_SET = "https://huggingface.co/tasks"
+_NAMESPACE = re.compile(r"^[A-Za-z0-9][\w.-]*$")
 _STRUCTURED = ("task_categories:", "task_ids:", "language:", "license:", "size_categories:", "region:", "arxiv:",
                "doi:")
 
@@ -112,9 +114,13 @@ def task_record(task: str) -> dict:
             "inDefinedTermSet": TASK_SET, "url": f"{TASK_SET}/{task}"}
 
 
-def agent_record(namespace: str) -> dict:
-    """A Hub account (user or organisation: the listing does not say which)."""
-    return {"@type": "Agent", "identifier": namespace, "name": namespace, "url": f"{HUB}/{namespace}"}
+def agent_record(name: str) -> dict:
+    """A Hub account (user or organisation: the listing does not say which), or a creator a card names
+    in free text (`model_creator: Mistral AI`), which has no Hub page."""
+    record = {"@type": "Agent", "identifier": name, "name": name}
+    if _NAMESPACE.match(name):
+        record["url"] = f"{HUB}/{name}"
+    return record
 
 
 def person_record(name: str) -> dict:
