@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.snapshot.build_hf_snapshot import LAST_DATE, MIGRATED
+from pipeline.snapshot.build_hf_snapshot import created_at, modified_after
 from pipeline.snapshot.hf_dataset_facts import ROWS
 
 OUT = Path(__file__).resolve().parent / "hf" / "api" / "datasets"
@@ -34,17 +34,9 @@ def _h(text: str) -> int:
 def _dates(row: dict) -> tuple[str, str]:
     """createdAt from the row's month (the Hub's migration date for older repos); lastModified after it
     (after the start of 2024 for a repository that moved, since moving it touched it)."""
-    h = _h(final_id(row))
-    if row["created"] == "2022-03":
-        created = datetime(2022, 3, 2, 23, 29, 4, tzinfo=timezone.utc)
-        created_text = MIGRATED
-    else:
-        year, month = map(int, row["created"].split("-"))
-        created = datetime(year, month, 1 + h % 27, (h >> 8) % 24, (h >> 16) % 60, (h >> 24) % 60, tzinfo=timezone.utc)
-        created_text = created.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    created, created_text = created_at(final_id(row), row["created"])
     start = max(created, MOVES_BEGAN) if row["moved_to"] else created
-    modified = min(start + timedelta(days=5 + (h >> 32) % 400, seconds=(h >> 40) % 86400), LAST_DATE)
-    return created_text, modified.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return created_text, modified_after(final_id(row), start)
 
 
 def _counters(row: dict) -> tuple[int, int]:
@@ -58,24 +50,10 @@ def _counters(row: dict) -> tuple[int, int]:
 def card_data(row: dict) -> dict:
     if row["no_card"]:
         return {}
-    data: dict = {}
-    if row["license"]:
-        data["license"] = row["license"]
-    if row["languages"]:
-        data["language"] = row["languages"]
-    if row["task_categories"]:
-        data["task_categories"] = row["task_categories"]
-    if row["task_ids"]:
-        data["task_ids"] = row["task_ids"]
-    if row["size_category"]:
-        data["size_categories"] = [row["size_category"]]
-    if row["tags"]:
-        data["tags"] = row["tags"]
-    if row["pretty_name"]:
-        data["pretty_name"] = row["pretty_name"]
-    if row["paperswithcode_id"]:
-        data["paperswithcode_id"] = row["paperswithcode_id"]
-    return data
+    pairs = (("license", row["license"]), ("language", row["languages"]), ("task_categories", row["task_categories"]),
+             ("task_ids", row["task_ids"]), ("size_categories", [row["size_category"]] if row["size_category"] else None),
+             ("tags", row["tags"]), ("pretty_name", row["pretty_name"]), ("paperswithcode_id", row["paperswithcode_id"]))
+    return {key: value for key, value in pairs if value}
 
 
 def tags_for(row: dict) -> list[str]:

@@ -55,17 +55,25 @@ def _h(text: str) -> int:
     return int(hashlib.sha1(text.encode()).hexdigest(), 16)
 
 
+def created_at(repo_id: str, month: str) -> tuple[datetime, str]:
+    """A placeholder creation time within the known month (the migration date for "2022-03")."""
+    h = _h(repo_id)
+    if month == "2022-03":
+        return datetime(2022, 3, 2, 23, 29, 4, tzinfo=timezone.utc), MIGRATED
+    year, number = map(int, month.split("-"))
+    created = datetime(year, number, 1 + h % 27, (h >> 8) % 24, (h >> 16) % 60, (h >> 24) % 60, tzinfo=timezone.utc)
+    return created, created.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def modified_after(repo_id: str, start: datetime) -> str:
+    h = _h(repo_id)
+    modified = min(start + timedelta(days=5 + (h >> 32) % 400, seconds=(h >> 40) % 86400), LAST_DATE)
+    return modified.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
 def _dates(row: dict) -> tuple[str, str]:
-    h = _h(row["id"])
-    if row["created"] == "2022-03":
-        created = datetime(2022, 3, 2, 23, 29, 4, tzinfo=timezone.utc)
-        created_text = MIGRATED
-    else:
-        year, month = map(int, row["created"].split("-"))
-        created = datetime(year, month, 1 + h % 27, (h >> 8) % 24, (h >> 16) % 60, (h >> 24) % 60, tzinfo=timezone.utc)
-        created_text = created.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    modified = min(created + timedelta(days=5 + (h >> 32) % 400, seconds=(h >> 40) % 86400), LAST_DATE)
-    return created_text, modified.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    created, created_text = created_at(row["id"], row["created"])
+    return created_text, modified_after(row["id"], created)
 
 
 def _counters(row: dict) -> tuple[int, int]:
