@@ -130,9 +130,8 @@ def build_base_model_lineage(ctx: BuildContext) -> dict:
     import pyarrow.parquet as pq
     from pipeline.transform import lineage
 
-    rows = list(_normalized_columns(ctx, ["identifier", "fineTunedFrom", "baseModelRelation"]))
-    harvested = {row["identifier"] for row in rows}
-    table, problems = lineage.resolve(lineage.direct_links(rows), harvested)
+    links, harvested = lineage.read_links([path for _, path in ctx.inputs("hf_models_normalized")])
+    table, problems = lineage.resolve(links, harvested)
     pq.write_table(table, ctx.output("lineage"), compression="zstd")
     write_jsonl(ctx.output("quarantine"), problems)
     depth = table.column("depth")

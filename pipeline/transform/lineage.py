@@ -24,6 +24,26 @@ LINEAGE_SCHEMA = pa.schema([
 MAX_DEPTH = 64
 
 
+def read_links(paths) -> tuple[dict[str, list[tuple[str, str]]], set[str]]:
+    """(direct links, which of the linked ids were harvested) from normalized shards, holding only the
+    rows that name a base (a full catalog's ids stay in Arrow, not in Python objects)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    links: dict[str, list[tuple[str, str]]] = {}
+    ids = []
+    for path in paths:
+        table = pq.read_table(path, columns=["identifier", "fineTunedFrom", "baseModelRelation"])
+        ids.append(table.column("identifier"))
+        named = pc.fill_null(pc.greater(pc.list_value_length(table.column("fineTunedFrom")), 0), False)
+        links.update(direct_links(table.filter(named).to_pylist()))
+    bases = pa.array(sorted({base for pairs in links.values() for base, _ in pairs}), pa.string())
+    harvested = set(links)
+    for chunk in ids:
+        harvested.update(pc.filter(chunk, pc.is_in(chunk, value_set=bases)).to_pylist())
+    return links, harvested
+
+
 def direct_links(rows: Iterable[dict]) -> dict[str, list[tuple[str, str]]]:
     """model -> [(base, relation)] from normalized rows (identifier, fineTunedFrom, baseModelRelation)."""
     links: dict[str, list[tuple[str, str]]] = {}
