@@ -187,12 +187,22 @@ def code_fingerprint(asset: Asset) -> str:
     return _FINGERPRINTS[key]
 
 
-def _code_fingerprint(asset: Asset) -> str:
-    digest = hashlib.sha256(normalized_code(inspect.getsource(asset.build)).encode())
-    for module_name in asset.code:
+_MODULE_CODE: dict[str, str] = {}  # per process: modules shared by several assets are parsed once
+
+
+def _module_code(asset: Asset, module_name: str) -> str:
+    if module_name not in _MODULE_CODE:
         # read the source without importing: loading the registry must not pay for heavy libraries
         spec = importlib.util.find_spec(module_name)
         if spec is None or not spec.origin:
             raise ValueError(f"asset {asset.name} declares unknown code module {module_name}")
-        digest.update(normalized_code(Path(spec.origin).read_text(encoding="utf-8")).encode())
+        code = normalized_code(Path(spec.origin).read_text(encoding="utf-8"))
+        _MODULE_CODE[module_name] = hashlib.sha256(code.encode()).hexdigest()
+    return _MODULE_CODE[module_name]
+
+
+def _code_fingerprint(asset: Asset) -> str:
+    digest = hashlib.sha256(normalized_code(inspect.getsource(asset.build)).encode())
+    for module_name in asset.code:
+        digest.update(_module_code(asset, module_name).encode())
     return digest.hexdigest()

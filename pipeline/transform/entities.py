@@ -15,8 +15,6 @@ import re
 
 import pyarrow as pa
 
-from pipeline.transform import validation
-
 SCHEMA = "entities.schema.json"
 HUB = "https://huggingface.co"
 ENTITIES_SCHEMA = pa.schema([
@@ -147,6 +145,7 @@ def row(record: dict) -> dict:
 
 def validated(records, quarantine: list[dict]) -> list[dict]:
     """Rows of the records that pass the schema; the others go to `quarantine` with their reasons."""
+    from pipeline.transform import validation
     rows, seen = [], set()
     for record in records:
         issues = validation.problems(record, SCHEMA)
