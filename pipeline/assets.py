@@ -10,6 +10,7 @@ command, and it must not pay for pyarrow, the Hub client or the database drivers
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import timedelta
 
 from pipeline.config import SCHEMA_DIR
@@ -82,7 +83,7 @@ def _normalized_columns(ctx: BuildContext, columns: list[str]):
     return column_values([path for _, path in ctx.inputs("hf_models_normalized")], columns)
 
 
-def _fetch_enrichment(ctx: BuildContext, source, schema, referenced: dict[str, int], noun: str) -> dict:
+def _fetch_enrichment(ctx: BuildContext, source, schema, referenced: Counter, noun: str) -> dict:
     """Shared shape of the dataset and paper assets: reuse what was fetched, fetch the rest, keep problems."""
     from pipeline.extract import fetch_cache
 
@@ -97,20 +98,14 @@ def _fetch_enrichment(ctx: BuildContext, source, schema, referenced: dict[str, i
         rows = [previous[r["id"]] if previous.get(r["id"], {}).get("digest") == r["digest"] else r for r in rows]
     fetch_cache.write(ctx.output(noun), rows, schema)
     write_jsonl(ctx.output("quarantine"), problems)
-    statuses: dict[str, int] = {}
-    for row in rows:
-        status = row["status"] if not row["status"].startswith("error") else "error"
-        statuses[status] = statuses.get(status, 0) + 1
+    statuses = Counter("error" if row["status"].startswith("error") else row["status"] for row in rows)
     return {noun: len(rows), "fetched": len(fetch), "reused": len(reuse), "quarantined": len(problems), **statuses}
 
 
 def build_hf_raw_datasets(ctx: BuildContext) -> dict:
     from pipeline.extract import hf_datasets
 
-    referenced: dict[str, int] = {}
-    for row in _normalized_columns(ctx, ["trainedOn"]):
-        for dataset in row["trainedOn"] or []:
-            referenced[dataset] = referenced.get(dataset, 0) + 1
+    referenced = Counter(d for row in _normalized_columns(ctx, ["trainedOn"]) for d in row["trainedOn"] or [])
     return _fetch_enrichment(ctx, hf_datasets, hf_datasets.RAW_DATASETS_SCHEMA, referenced, "datasets")
 
 
@@ -118,10 +113,7 @@ def build_arxiv_papers(ctx: BuildContext) -> dict:
     from pipeline.extract import arxiv
     from pipeline.transform.fair4ml import arxiv_ids
 
-    referenced: dict[str, int] = {}
-    for row in _normalized_columns(ctx, ["citation"]):
-        for paper in arxiv_ids(row):
-            referenced[paper] = referenced.get(paper, 0) + 1
+    referenced = Counter(p for row in _normalized_columns(ctx, ["citation"]) for p in arxiv_ids(row))
     return _fetch_enrichment(ctx, arxiv, arxiv.PAPERS_SCHEMA, referenced, "papers")
 
 
@@ -150,9 +142,7 @@ def build_licenses(ctx: BuildContext) -> dict:
     dataset_licenses = [entities.dataset_record(row).get("license", []) for row in datasets]
     found = licenses.collect(_normalized_columns(ctx, ["license", "licenseName", "licenseLink"]), dataset_licenses)
     pq.write_table(pa.Table.from_pylist(found, schema=licenses.LICENSES_SCHEMA), ctx.output("licenses"))
-    by_status: dict[str, int] = {}
-    for entry in found:
-        by_status[entry["status"]] = by_status.get(entry["status"], 0) + 1
+    by_status = Counter(entry["status"] for entry in found)
     flagged = [e["key"] for e in found if e["flag"]]
     if flagged:
         print(f"{len(flagged)} licenses flagged (kept as declared): {', '.join(flagged[:12])}"
@@ -166,20 +156,13 @@ def build_hf_entities_normalized(ctx: BuildContext) -> dict:
     import pyarrow.parquet as pq
     from pipeline.transform import entities, jsonld
 
-    datasets = [entities.dataset_record(row) for row in pq.read_table(ctx.input("hf_raw_datasets")).to_pylist()]
-    papers = [entities.paper_record(row) for row in pq.read_table(ctx.input("arxiv_papers")).to_pylist()]
-    licenses = [entities.license_record(e) for e in pq.read_table(ctx.input("licenses")).to_pylist()]
     lineage = pq.read_table(ctx.input("base_model_lineage"), columns=["ancestor", "ancestor_harvested"])
-    stubs = sorted(set(pc.filter(lineage.column("ancestor"), pc.invert(lineage.column("ancestor_harvested"))).to_pylist()))
-    tasks: set[str] = {t for d in datasets for t in d.get("mlTask", [])}
-    agents: set[str] = {d["sharedBy"] for d in datasets if d.get("sharedBy")}
-    for row in _normalized_columns(ctx, ["mlTask", "sharedBy", "author"]):
-        tasks.update(row["mlTask"] or [])
-        agents.update(a for a in (row["sharedBy"], row["author"]) if a)
-    people = sorted({name for paper in papers for name in paper.get("author", [])})
-    records = (datasets + papers + licenses + [entities.task_record(t) for t in sorted(tasks)]
-               + [entities.agent_record(a) for a in sorted(agents)] + [entities.person_record(p) for p in people]
-               + [entities.stub_model_record(m) for m in stubs])
+    records = entities.catalog(
+        datasets=pq.read_table(ctx.input("hf_raw_datasets")).to_pylist(),
+        papers=pq.read_table(ctx.input("arxiv_papers")).to_pylist(),
+        licenses=pq.read_table(ctx.input("licenses")).to_pylist(),
+        stubs=pc.filter(lineage.column("ancestor"), pc.invert(lineage.column("ancestor_harvested"))).to_pylist(),
+        models=_normalized_columns(ctx, ["mlTask", "sharedBy", "author"]))
     quarantine: list[dict] = []
     rows = sorted(entities.validated(records, quarantine), key=lambda r: r["key"])
     table = pa.Table.from_pylist(rows, schema=entities.ENTITIES_SCHEMA)
@@ -187,9 +170,7 @@ def build_hf_entities_normalized(ctx: BuildContext) -> dict:
     write_jsonl(ctx.output("jsonl"), (json.loads(r["record"]) for r in rows))
     jsonld.write_entities((json.loads(r["record"]) for r in rows), ctx.output("jsonld"))
     write_jsonl(ctx.output("quarantine"), quarantine)
-    kinds: dict[str, int] = {}
-    for row in rows:
-        kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
+    kinds = Counter(row["kind"] for row in rows)
     if quarantine:
         where = ctx.asset.outputs["quarantine"].path
         _fail_if_mostly_quarantined(ctx, kinds, quarantine, where)
@@ -197,14 +178,11 @@ def build_hf_entities_normalized(ctx: BuildContext) -> dict:
     return {"entities": len(rows), **kinds, "quarantined": len(quarantine)}
 
 
-def _fail_if_mostly_quarantined(ctx: BuildContext, kept: dict[str, int], quarantine: list[dict], where: str) -> None:
+def _fail_if_mostly_quarantined(ctx: BuildContext, kept: Counter, quarantine: list[dict], where: str) -> None:
     """Like a model shard: a kind of entity mostly failing its schema is a mapping bug, not bad data."""
     from pipeline.transform.entities import KIND_OF_TYPE
 
-    failed: dict[str, int] = {}
-    for entry in quarantine:
-        kind = KIND_OF_TYPE.get(entry.get("type"), str(entry.get("type")))
-        failed[kind] = failed.get(kind, 0) + 1
+    failed = Counter(KIND_OF_TYPE.get(entry.get("type"), str(entry.get("type"))) for entry in quarantine)
     for kind, count in sorted(failed.items()):
         total = count + kept.get(kind, 0)
         if total >= ctx.settings.quarantine_min_records and count / total > ctx.settings.max_quarantine_fraction:

@@ -131,6 +131,22 @@ def stub_model_record(model_id: str) -> dict:
             "url": f"{HUB}/{model_id}", "harvested": False}
 
 
+def catalog(datasets: list[dict], papers: list[dict], licenses: list[dict], stubs: list[str], models) -> list[dict]:
+    """Every entity record: from the raw dataset and paper rows, the license entries, the lineage's
+    not-harvested bases, and the tasks and accounts the models (rows of mlTask, sharedBy, author) name."""
+    dataset_records = [dataset_record(row) for row in datasets]
+    paper_records = [paper_record(row) for row in papers]
+    tasks = {t for d in dataset_records for t in d.get("mlTask", [])}
+    agents = {d["sharedBy"] for d in dataset_records if d.get("sharedBy")}
+    for row in models:
+        tasks.update(row["mlTask"] or [])
+        agents.update(a for a in (row["sharedBy"], row["author"]) if a)
+    people = {name for paper in paper_records for name in paper.get("author", [])}
+    return (dataset_records + paper_records + [license_record(e) for e in licenses]
+            + [task_record(t) for t in sorted(tasks)] + [agent_record(a) for a in sorted(agents)]
+            + [person_record(p) for p in sorted(people)] + [stub_model_record(m) for m in sorted(set(stubs))])
+
+
 KIND_OF_TYPE = {"Dataset": "Dataset", "ScholarlyArticle": "Paper", "Person": "Person", "Agent": "Agent",
                 "CreativeWork": "License", "DefinedTerm": "Task", "MLModel": "MLModel"}
 
