@@ -83,30 +83,22 @@ def _normalized_columns(ctx: BuildContext, columns: list[str]):
     return column_values([path for _, path in ctx.inputs("hf_models_normalized")], columns)
 
 
-def _fetch_enrichment(ctx: BuildContext, source, schema, referenced: Counter, noun: str) -> dict:
-    """Shared shape of the dataset and paper assets: reuse what was fetched, fetch the rest, keep problems."""
+def _fetch_enrichment(ctx: BuildContext, source, schema, referenced: Counter, noun: str, origin: str) -> dict:
+    """Shared shape of the dataset and paper assets: fetch what is new or stale, keep what the source gave."""
     from pipeline.extract import fetch_cache
 
-    settings = ctx.settings
-    previous = fetch_cache.read_previous(ctx.final_path(noun), schema)
-    refresh = None if settings.hf_offline else timedelta(hours=settings.enrichment_refresh_hours)
-    # offline, the snapshot is the source and reading it costs nothing: every id is read again
-    fetch, reuse = (list(referenced), []) if settings.hf_offline else fetch_cache.plan(list(referenced), previous, refresh)
-    problems: list[dict] = []
-    rows = source.fetch(settings, fetch, problems) + [previous[i] for i in reuse]
-    if settings.hf_offline:  # an unchanged snapshot entry keeps its row, so the file stays byte for byte
-        rows = [previous[r["id"]] if previous.get(r["id"], {}).get("digest") == r["digest"] else r for r in rows]
-    fetch_cache.write(ctx.output(noun), rows, schema)
-    write_jsonl(ctx.output("quarantine"), problems)
-    statuses = Counter("error" if row["status"].startswith("error") else row["status"] for row in rows)
-    return {noun: len(rows), "fetched": len(fetch), "reused": len(reuse), "quarantined": len(problems), **statuses}
+    update = fetch_cache.update(ctx.settings, source, schema, list(referenced), ctx.final_path(noun), origin)
+    fetch_cache.write(ctx.output(noun), update.rows, schema, update.state)
+    write_jsonl(ctx.output("quarantine"), update.problems)
+    return {noun: len(update.rows), **update.counts}
 
 
 def build_hf_raw_datasets(ctx: BuildContext) -> dict:
     from pipeline.extract import hf_datasets
 
     referenced = Counter(d for row in _normalized_columns(ctx, ["trainedOn"]) for d in row["trainedOn"] or [])
-    return _fetch_enrichment(ctx, hf_datasets, hf_datasets.RAW_DATASETS_SCHEMA, referenced, "datasets")
+    origin = f"snapshot:{ctx.settings.hf_snapshot_dir or 'bundled'}" if ctx.settings.hf_offline else ctx.settings.hf_endpoint
+    return _fetch_enrichment(ctx, hf_datasets, hf_datasets.RAW_DATASETS_SCHEMA, referenced, "datasets", origin)
 
 
 def build_arxiv_papers(ctx: BuildContext) -> dict:
@@ -114,7 +106,9 @@ def build_arxiv_papers(ctx: BuildContext) -> dict:
     from pipeline.transform.fair4ml import arxiv_ids
 
     referenced = Counter(p for row in _normalized_columns(ctx, ["citation"]) for p in arxiv_ids(row))
-    return _fetch_enrichment(ctx, arxiv, arxiv.PAPERS_SCHEMA, referenced, "papers")
+    origin = f"snapshot:{ctx.settings.arxiv_snapshot_dir or 'bundled'}" if ctx.settings.hf_offline \
+        else ctx.settings.arxiv_endpoint
+    return _fetch_enrichment(ctx, arxiv, arxiv.PAPERS_SCHEMA, referenced, "papers", origin)
 
 
 def build_base_model_lineage(ctx: BuildContext) -> dict:

@@ -3,7 +3,7 @@
 It answers `GET /api/models` (sorting, `author`/`search`/`filter`, `limit` as page size, cursor
 pagination through a `Link: <...>; rel="next"` header), `GET /<repo>/resolve/<rev>/README.md` and
 `GET /api/datasets/<id>` (a dataset that moved answers with a redirect to its new id, as the Hub
-does), so `huggingface_hub`'s real client code runs against it. With an arXiv folder it also
+does) and the dataset listing `GET /api/datasets` (sorted, paged like the models), so `huggingface_hub`'s real client code runs against it. With an arXiv folder it also
 answers the arXiv API's `GET /arxiv/api/query?id_list=...` with one Atom feed of the recorded
 entries. Faults (429, 503...) can be queued to
 exercise the client's retries. Loopback only.
@@ -68,6 +68,22 @@ class HubSnapshotServer:
         return [r["path"] for r in self.requests if r["path"].startswith(prefix)]
 
     # -- behaviour -----------------------------------------------------------------------------
+    def list_datasets(self, query: dict[str, list[str]]) -> tuple[list[dict], str | None]:
+        """The listing of every dataset body (each once, under its current id), newest first when asked."""
+        items = {}
+        for path in (self.snapshot_dir / "api" / "datasets").rglob("*.json"):
+            item = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                items[item["id"]] = {"_id": item.get("_id"), "id": item["id"], "lastModified": item.get("lastModified")}
+        ordered = sorted(items.values(), key=lambda i: (i["lastModified"] or "", i["id"]),
+                         reverse=query.get("sort", [None])[0] == "lastModified")
+        size = min(int(query.get("limit", [self.page_size])[0]), self.page_size)
+        start = int(query.get("cursor", ["0"])[0])
+        if start + size >= len(ordered):
+            return ordered[start:start + size], None
+        params = {**{k: v for k, v in query.items() if k != "cursor"}, "cursor": [str(start + size)]}
+        return ordered[start:start + size], f"{self.url}/api/datasets?{urlencode(params, doseq=True)}"
+
     def dataset(self, dataset_id: str) -> tuple[int, bytes, dict]:
         """(status, body, headers) for `GET /api/datasets/<id>`."""
         folder = self.snapshot_dir / "api" / "datasets"
@@ -152,6 +168,11 @@ def _handler_for(server: HubSnapshotServer):
                 return
             if parts.path == "/api/models":
                 page, next_url = server.list_models(parse_qs(parts.query))
+                headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
+                self._send(200, json.dumps(page).encode(), "application/json", headers)
+                return
+            if parts.path == "/api/datasets":
+                page, next_url = server.list_datasets(parse_qs(parts.query))
                 headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
                 self._send(200, json.dumps(page).encode(), "application/json", headers)
                 return

@@ -192,6 +192,20 @@ def test_enrichment_fetches_only_what_is_new(hf_project, live_hub, live_snapshot
     assert live_hub.paths("/api/datasets/") == [] and live_hub.paths("/arxiv/") == []
     assert '"fetched": 0' in second.stdout
 
+    # a dataset modified upstream since the last run (the listing shows it first): only it is fetched again
+    pile_file = live_snapshot / "api" / "datasets" / "EleutherAI" / "pile.json"
+    pile = json.loads(pile_file.read_text())
+    pile_file.write_text(json.dumps({**pile, "lastModified": "2031-01-01T00:00:00.000Z",
+                                     "cardData": {**pile["cardData"], "pretty_name": "The Pile (edited)"}}))
+    live_hub.requests.clear()
+    assert project.doit("forget", "hf_raw_datasets").returncode == 0
+    fourth = project.doit("hf_raw_datasets")
+    assert fourth.returncode == 0, fourth.stdout + fourth.stderr
+    assert live_hub.paths("/api/datasets/") == ["/api/datasets/EleutherAI/pile"]
+    assert len(live_hub.paths("/api/datasets")) == 2  # one listing page (it stopped at the watermark) + the body
+    pile_row = [r for r in rows(project, "data/raw/hf/datasets.parquet") if r["id"] == "EleutherAI/pile"][0]
+    assert "The Pile (edited)" in pile_row["raw_json"]
+
     # a new model naming a new dataset: only that dataset is fetched
     items = json.loads((live_snapshot / "api" / "models.json").read_text())
     new = {**items[0], "id": "example-org/new-model", "modelId": "example-org/new-model", "author": "example-org",

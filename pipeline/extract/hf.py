@@ -128,7 +128,7 @@ def iter_snapshot(settings: Settings, rejected: list[dict], since: str | None = 
             return
 
 
-def _hub_error(settings: Settings, exc: Exception) -> PipelineError:
+def hub_error(settings: Settings, exc: Exception) -> PipelineError:
     if isinstance(exc, HfHubHTTPError) and exc.response is not None and exc.response.status_code in (401, 403):
         return PipelineError(
             f"the Hugging Face Hub at {settings.hf_endpoint} refused the request "
@@ -190,7 +190,7 @@ def iter_hub(settings: Settings, rejected: list[dict], since: str | None = None)
                 readmes = list(pool.map(lambda item: fetch_readme(settings, item["id"]), good))
             yield from (_raw(item, text, status) for item, (text, status) in zip(good, readmes))
     except (HfHubHTTPError, httpx.HTTPError, OSError) as exc:
-        raise _hub_error(settings, exc) from exc
+        raise hub_error(settings, exc) from exc
 
 
 def harvest(settings: Settings, rejected: list[dict], since: str | None = None) -> Iterator[RawModel]:

@@ -2,7 +2,9 @@
 
 Live, each id is one `GET /api/datasets/<id>` (huggingface_hub's retrying HTTP helper, redirects
 followed: the Hub answers a dataset that moved to an organisation with a redirect, so the body's
-`id` is where it lives now). Offline, the bundled snapshot holds the same bodies under
+`id` is where it lives now). Which held datasets changed since the last run is read from the
+listing `GET /api/datasets?sort=lastModified&direction=-1`, newest first, down to the watermark
+(the newest `lastModified` the previous listing showed). Offline, the bundled snapshot holds the same bodies under
 `api/datasets/<id>.json`; an id without a file is one the Hub does not know (404). Rows keep the
 raw JSON, so no field the Hub sends is lost.
 """
@@ -12,17 +14,22 @@ from __future__ import annotations
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from itertools import islice
 from pathlib import Path
 
 import pyarrow as pa
-from huggingface_hub.utils import build_hf_headers, http_backoff, httpx
+from huggingface_hub.errors import HfHubHTTPError
+from huggingface_hub.utils import build_hf_headers, http_backoff, httpx, paginate
 
 from pipeline.config import Settings
 from pipeline.extract.fetch_cache import now, row_digest
-from pipeline.extract.hf import RETRY_STATUS
+from pipeline.extract.hf import RETRY_STATUS, hub_error
 from pipeline.extract.snapshot import snapshot_dir
 
 WORKERS = 8
+LISTING_PAGE = 1000
+CLOCK_SKEW = timedelta(hours=1)  # listed modification times are the Hub's; leave room for lag
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
 RAW_DATASETS_SCHEMA = pa.schema([
     pa.field("id", pa.string(), nullable=False),  # as the models name it
@@ -96,3 +103,34 @@ def fetch(settings: Settings, ids: list[str], problems: list[dict]) -> list[dict
         return rows + [read_snapshot(settings, i, problems) for i in valid]
     with ThreadPoolExecutor(WORKERS) as pool:
         return rows + list(pool.map(lambda i: fetch_one(settings, i, problems), valid))
+
+
+def modified_since(settings: Settings, watermark: str | None, held: dict[str, dict]) -> tuple[list[str], str | None]:
+    """(ids among `held` rows whose dataset changed since `watermark`, the next watermark), from the
+    listing sorted newest first. A listed dataset whose `lastModified` is the one already held is not
+    a change (the watermark is inclusive). Without a watermark only the newest item is read, to start one."""
+    params = {"sort": "lastModified", "direction": -1, "expand": "lastModified",
+              "limit": 1 if watermark is None else LISTING_PAGE}
+    stop = None
+    if watermark:
+        stop = (datetime.fromisoformat(watermark.replace("Z", "+00:00")) - CLOCK_SKEW).strftime("%Y-%m-%dT%H:%M:%S")
+    listed, newest = {}, None
+    try:
+        items = paginate(f"{settings.hf_endpoint}/api/datasets", params=params,
+                         headers=build_hf_headers(token=settings.hf_token), timeout=settings.hf_timeout_s)
+        for item in islice(items, 1) if watermark is None else items:
+            modified = item.get("lastModified") if isinstance(item, dict) else None
+            if not isinstance(modified, str):
+                break  # nothing to order by: the age-based refresh covers the rest
+            newest = newest or modified
+            if stop is not None and modified[:19] < stop:
+                break
+            listed[item.get("id")] = modified
+    except (HfHubHTTPError, httpx.HTTPError, OSError) as exc:
+        raise hub_error(settings, exc) from exc
+    changed = []
+    for dataset_id, row in held.items():
+        hub_id = row.get("hub_id") or dataset_id
+        if hub_id in listed and listed[hub_id] != json.loads(row["raw_json"] or "{}").get("lastModified"):
+            changed.append(dataset_id)
+    return changed, newest or watermark
