@@ -284,3 +284,10 @@ def test_a_dataset_body_that_is_not_a_dataset_is_quarantined(live_hub, live_snap
     assert found["no such id"]["status"] == "not a repo id"  # free text in a card: kept, never requested
     assert found["example-org/absent"]["status"] == "missing"
     assert "/api/datasets/no such id" not in live_hub.paths("/api/datasets/")
+
+
+def test_doit_graph_takes_a_query_with_equals_signs(built):
+    # doit reads `name=value` words as its own variables; the graph command must still see the query
+    result = built.doit("graph", "MATCH (d:Dataset) WHERE d.id = 'squad' RETURN d.hubId, d.status")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "rajpurkar/squad\tok"
