@@ -162,7 +162,7 @@ def stage_figures(tasks: list[dict]) -> dict:
         modes: dict[str, Counter] = defaultdict(Counter)
         for row in rows:
             for key, value in row["metadata"].items():
-                if isinstance(value, bool) or key in ("seconds", "changed_outputs"):
+                if isinstance(value, bool) or key in ("seconds", "changed_outputs", "peak_rss_mib"):
                     continue
                 if isinstance(value, (int, float)):
                     totals[key] = totals.get(key, 0) + value
@@ -171,8 +171,10 @@ def stage_figures(tasks: list[dict]) -> dict:
         task_s = sum(r["ended"] - r["started"] for r in rows)
         wall_s = max(r["ended"] for r in rows) - min(r["started"] for r in rows)
         build_s = sum(r["metadata"].get("seconds", 0) for r in rows)
+        peaks = [r["metadata"]["peak_rss_mib"] for r in rows if r["metadata"].get("peak_rss_mib")]
         entry = {"tasks": len(rows), "task_s": round(task_s, 3), "wall_s": round(wall_s, 3),
-                 "build_s": round(build_s, 3), **totals, **{k: dict(v) for k, v in modes.items()}}
+                 "build_s": round(build_s, 3), "peak_rss_mib": max(peaks) if peaks else None,
+                 **totals, **{k: dict(v) for k, v in modes.items()}}
         models = totals.get(COUNTED.get(asset, "models"))
         if models and task_s > 0:
             entry["models_per_task_s"] = round(models / task_s)
@@ -274,13 +276,14 @@ def summary_table(results: list[dict]) -> str:
 
 
 def stage_table(result: dict) -> str:
-    rows = [("stage", "sub-tasks", "records", "task s", "wall s", "records/task s", "records/wall s",
+    rows = [("stage", "sub-tasks", "records", "task s", "wall s", "records/task s", "records/wall s", "peak RSS",
              "1% rebuild: sub-tasks", "task s", "wall s", "reused", "sent")]
     for asset in STAGES:
         full, rebuild = result["stages"].get(asset, {}), result["rebuild_stages"].get(asset, {})
         rows.append((SHORT[asset], str(full.get("tasks", 0)), f"{full.get(COUNTED.get(asset, 'models'), 0):,}",
                      f"{full.get('task_s', 0):.1f}", f"{full.get('wall_s', 0):.1f}",
                      f"{full.get('models_per_task_s', 0) or 0:,}", f"{full.get('models_per_wall_s', 0) or 0:,}",
+                     f"{full['peak_rss_mib']:.0f} MiB" if full.get("peak_rss_mib") else "-",
                      str(rebuild.get("tasks", 0)), f"{rebuild.get('task_s', 0):.1f}", f"{rebuild.get('wall_s', 0):.1f}",
                      f"{rebuild['reused']:,}" if "reused" in rebuild else "-",
                      f"{rebuild['sent']:,}" if "sent" in rebuild else

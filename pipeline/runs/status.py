@@ -33,7 +33,7 @@ from pipeline.runs.history import History, TaskRecord
 
 STATES = ("fresh", "stale", "failed", "running", "never")
 COLORS = {"fresh": "32", "stale": "38;5;208", "failed": "31", "running": "33", "never": "90"}
-HIDDEN_METADATA = {"seconds", "changed_outputs", "target"}
+HIDDEN_METADATA = {"seconds", "changed_outputs", "peak_rss_mib", "target"}
 
 
 @dataclass
