@@ -9,7 +9,6 @@ command, and it must not pay for pyarrow, the Hub client or the database drivers
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import timedelta
 
@@ -112,19 +111,13 @@ def build_arxiv_papers(ctx: BuildContext) -> dict:
 
 
 def build_base_model_lineage(ctx: BuildContext) -> dict:
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
     from pipeline.transform import lineage
 
     links, harvested = lineage.read_links([path for _, path in ctx.inputs("hf_models_normalized")])
-    table, problems = lineage.resolve(links, harvested)
-    pq.write_table(table, ctx.output("lineage"), compression="zstd")
+    problems: list[dict] = []
+    counts = lineage.write(lineage.resolve(links, harvested, problems), ctx.output("lineage"))
     write_jsonl(ctx.output("quarantine"), problems)
-    depth = table.column("depth")
-    return {"links": int(pc.sum(pc.equal(depth, 1)).as_py() or 0), "chains": table.num_rows,
-            "max_depth": int(pc.max(depth).as_py() or 0) if table.num_rows else 0,
-            "stubs": len(set(pc.filter(table.column("ancestor"), pc.invert(table.column("ancestor_harvested"))).to_pylist())),
-            "quarantined": len(problems)}
+    return {**counts, "quarantined": len(problems)}
 
 
 def build_licenses(ctx: BuildContext) -> dict:
@@ -145,31 +138,26 @@ def build_licenses(ctx: BuildContext) -> dict:
 
 
 def build_hf_entities_normalized(ctx: BuildContext) -> dict:
-    import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
-    from pipeline.transform import entities, jsonld
+    from pipeline.transform import entities
 
     lineage = pq.read_table(ctx.input("base_model_lineage"), columns=["ancestor", "ancestor_harvested"])
+    stubs = pc.unique(pc.filter(lineage.column("ancestor"), pc.invert(lineage.column("ancestor_harvested"))))
     records = entities.catalog(
         datasets=pq.read_table(ctx.input("hf_raw_datasets")).to_pylist(),
         papers=pq.read_table(ctx.input("arxiv_papers")).to_pylist(),
         licenses=pq.read_table(ctx.input("licenses")).to_pylist(),
-        stubs=pc.filter(lineage.column("ancestor"), pc.invert(lineage.column("ancestor_harvested"))).to_pylist(),
+        stubs=stubs.to_pylist(),
         models=_normalized_columns(ctx, ["mlTask", "sharedBy", "author"]))
     quarantine: list[dict] = []
-    rows = sorted(entities.validated(records, quarantine), key=lambda r: r["key"])
-    table = pa.Table.from_pylist(rows, schema=entities.ENTITIES_SCHEMA)
-    pq.write_table(table, ctx.output("entities"), compression="zstd")
-    write_jsonl(ctx.output("jsonl"), (json.loads(r["record"]) for r in rows))
-    jsonld.write_entities((json.loads(r["record"]) for r in rows), ctx.output("jsonld"))
+    kinds = entities.write_catalog(records, quarantine, ctx.output("entities"), ctx.output("jsonl"), ctx.output("jsonld"))
     write_jsonl(ctx.output("quarantine"), quarantine)
-    kinds = Counter(row["kind"] for row in rows)
     if quarantine:
         where = ctx.asset.outputs["quarantine"].path
         _fail_if_mostly_quarantined(ctx, kinds, quarantine, where)
-        print(f"{len(quarantine)} of {len(records)} entity records quarantined: see {where}")
-    return {"entities": len(rows), **kinds, "quarantined": len(quarantine)}
+        print(f"{len(quarantine)} of {sum(kinds.values()) + len(quarantine)} entity records quarantined: see {where}")
+    return {"entities": sum(kinds.values()), **kinds, "quarantined": len(quarantine)}
 
 
 def _fail_if_mostly_quarantined(ctx: BuildContext, kept: Counter, quarantine: list[dict], where: str) -> None:

@@ -53,48 +53,65 @@ def _neighbours(store, ids: list[str], batch_size: int) -> dict[str, set[str]]:
     return found
 
 
-def load_shard(store, shard: str, records: list[dict], vanished: list[str] | None, all_ids: list[str],
+def _write_batch(store, batch: list[dict], statements, key, rejects: TextIO) -> list[str]:
+    """Write one batch; a batch the target refuses is retried record by record, so one bad record
+    costs only itself: it goes to `rejects` with the target's reason. Returns the refused keys."""
+    try:
+        store.write(statements(batch))
+        return []
+    except store.rejection_errors:
+        pass  # isolate the offending records below
+    refused = []
+    for record in batch:
+        try:
+            store.write(statements([record]))
+        except store.rejection_errors as exc:
+            refused.append(key(record))
+            rejects.write(json.dumps({"id": key(record), "reason": " ".join(str(exc).split())[:500]}) + "\n")
+    return refused
+
+
+def _delete_orphans(store, candidates: dict[str, set[str]], batch_size: int) -> None:
+    for label, ids in sorted(candidates.items()):
+        statement = gm.DELETE_ORPHAN_STUBS if label == "MLModel" else gm.delete_orphans(label)
+        for batch in _batches(sorted(ids), batch_size):
+            store.write([(statement, {"ids": batch})])
+
+
+def _add(found: dict[str, set[str]], more: dict[str, set[str]]) -> None:
+    for label, ids in more.items():
+        found.setdefault(label, set()).update(ids)
+
+
+def load_shard(store, shard: str, records: Iterable[dict], vanished: list[str] | None, all_ids: list[str],
                batch_size: int, rejects: TextIO) -> dict:
-    """Upsert `records`, retire the shard's models that left the source, remove what they orphaned.
+    """Upsert `records` (read once, a batch at a time), retire the shard's models that left the source,
+    remove what they orphaned.
 
     `vanished` None means the graph is asked which of the shard's models are no longer in `all_ids`.
-    A batch the target refuses is retried record by record, so one bad record costs only itself: it
-    goes to `rejects` with the target's reason and the rest are loaded.
     """
     store.ensure_schema([label for label in gm.LABELS if label != "LoadReceipt"])
     if vanished is None:
         present = set(all_ids)
         vanished = sorted(row[0] for row in store.read(gm.SHARD_MODELS, {"shard": shard}) if row[0] not in present)
-    touched = [r["identifier"] for r in records] + vanished
-    candidates = _neighbours(store, touched, batch_size)
+    # what the models pointed to before they change: candidates for orphan removal (a model's links
+    # change only when the model itself is written, so each batch is asked just before its write)
+    candidates = _neighbours(store, vanished, batch_size)
+    still_linked: dict[str, set[str]] = {}
     refused: list[str] = []
+    statements = lambda batch: _statements(gm.rows_for(batch, shard))
     for batch in _batches(records, batch_size):
-        try:
-            store.write(_statements(gm.rows_for(batch, shard)))
-            continue
-        except store.rejection_errors:
-            pass  # isolate the offending records below
-        for record in batch:
-            try:
-                store.write(_statements(gm.rows_for([record], shard)))
-            except store.rejection_errors as exc:
-                refused.append(record.get("identifier"))
-                reason = " ".join(str(exc).split())[:500]
-                rejects.write(json.dumps({"id": record.get("identifier"), "reason": reason}) + "\n")
+        _add(candidates, _neighbours(store, [r["identifier"] for r in batch], batch_size))
+        refused += _write_batch(store, batch, statements, lambda r: r.get("identifier"), rejects)
+        for field, rel, label in gm.RELATIONSHIPS:
+            still_linked.setdefault(label, set()).update(t for r in batch for t in gm.edge_targets(r, field))
     for batch in _batches(vanished, batch_size):
         store.write([(gm.RETIRE_MODELS, {"ids": batch})])
     # a node the loaded records point to again is no orphan: only check what they stopped pointing to
     # (checking a hub such as a popular task or license costs a scan of its relationships)
-    still_linked: dict[str, set[str]] = {}
-    for field, rel, label in gm.RELATIONSHIPS:
-        for record in records:
-            still_linked.setdefault(label, set()).update(gm.edge_targets(record, field))
     candidates = {label: ids - still_linked.get(label, set()) for label, ids in candidates.items()}
     candidates.setdefault("MLModel", set()).update(vanished)
-    for label, ids in sorted(candidates.items()):
-        statement = gm.DELETE_ORPHAN_STUBS if label == "MLModel" else gm.delete_orphans(label)
-        for batch in _batches(sorted(ids), batch_size):
-            store.write([(statement, {"ids": batch})])
+    _delete_orphans(store, candidates, batch_size)
     return {"models_retired": len(vanished), "rejected_ids": refused}
 
 
@@ -120,34 +137,30 @@ def _by_kind(keys: list[str]) -> dict[str, list[str]]:
     return out
 
 
-def load_entities(store, records: list[dict], vanished: list[str] | None, all_keys: list[str], batch_size: int,
+def _entity_neighbours(store, keys: list[str], batch_size: int) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for kind, ids in _by_kind(keys).items():
+        statement = gm.entity_neighbours(kind) if kind in gm.ENTITY_KINDS else None
+        for batch in _batches(ids, batch_size) if statement else ():
+            for label, node_id in store.read(statement, {"ids": batch}):
+                found.setdefault(label, set()).add(node_id)
+    return found
+
+
+def load_entities(store, records: Iterable[dict], vanished: list[str] | None, all_keys: list[str], batch_size: int,
                   rejects: TextIO) -> dict:
-    """Upsert entity records, retire the entities that left the catalog and
-    remove the nodes only they pointed to. A refused batch is retried record by record, as for models."""
+    """Upsert entity records (read once, a batch at a time), retire the entities that left the catalog
+    and remove the nodes only they pointed to."""
     store.ensure_schema([label for label in gm.LABELS if label != "LoadReceipt"])
     if vanished is None:
         present = set(all_keys)
         vanished = sorted(row[0] for row in store.read(gm.ENRICHED_KEYS) if row[0] and row[0] not in present)
-    touched = _by_kind([gm.entity_key(r) for r in records] + vanished)
-    candidates: dict[str, set[str]] = {}
-    for kind, ids in touched.items():
-        statement = gm.entity_neighbours(kind) if kind in gm.ENTITY_KINDS else None
-        for batch in _batches(ids, batch_size) if statement else ():
-            for label, node_id in store.read(statement, {"ids": batch}):
-                candidates.setdefault(label, set()).add(node_id)
+    candidates = _entity_neighbours(store, vanished, batch_size)
     refused: list[str] = []
+    statements = lambda batch: _entity_statements(gm.entity_rows(batch))
     for batch in _batches(records, batch_size):
-        try:
-            store.write(_entity_statements(gm.entity_rows(batch)))
-            continue
-        except store.rejection_errors:
-            pass
-        for record in batch:
-            try:
-                store.write(_entity_statements(gm.entity_rows([record])))
-            except store.rejection_errors as exc:
-                refused.append(gm.entity_key(record))
-                rejects.write(json.dumps({"id": gm.entity_key(record), "reason": " ".join(str(exc).split())[:500]}) + "\n")
+        _add(candidates, _entity_neighbours(store, [gm.entity_key(r) for r in batch], batch_size))
+        refused += _write_batch(store, batch, statements, gm.entity_key, rejects)
     for kind, ids in _by_kind(vanished).items():
         if kind not in gm.ENTITY_KINDS:
             continue
@@ -155,10 +168,7 @@ def load_entities(store, records: list[dict], vanished: list[str] | None, all_ke
             delete = gm.delete_entity_links(kind)
             store.write(([(delete, {"ids": batch})] if delete else []) + [(gm.retire_entities(kind), {"ids": batch})])
         candidates.setdefault(kind, set()).update(ids)
-    for label, ids in sorted(candidates.items()):
-        statement = gm.DELETE_ORPHAN_STUBS if label == "MLModel" else gm.delete_orphans(label)
-        for batch in _batches(sorted(ids), batch_size):
-            store.write([(statement, {"ids": batch})])
+    _delete_orphans(store, candidates, batch_size)
     # a model retired by the model loader since this stub was loaded was reset to its bare id: give
     # every catalogued stub that lost its properties its record again
     stubs = [key.partition(" ")[2] for key in all_keys if key.startswith("MLModel ")]

@@ -7,7 +7,8 @@ retires whatever it holds for the shard that is no longer in it.
 
 A sink (built from settings and the loader's name, connecting on first use) has:
 `read_receipts() -> {shard: receipt}`, `load(shard, records, vanished,
-all_ids, rejects) -> counts` (`vanished` None means "find them yourself"),
+all_ids, rejects) -> counts` (`records` an iterable read once, so an unsharded loader of a large
+catalog need not hold it; `vanished` None means "find them yourself"),
 `write_receipt(shard, receipt)` and `close()`.
 """
 
@@ -22,7 +23,7 @@ import pyarrow.parquet as pq
 
 from pipeline.load import receipts
 from pipeline.registry import code_fingerprint
-from pipeline.transform.normalized_shards import changed_records
+from pipeline.transform.normalized_shards import changed_rows, iter_records
 
 LOADED_SCHEMA = pa.schema([("id", pa.string()), ("digest", pa.string())])
 _REMOTE: dict[tuple, dict] = {}  # receipts read from a target, once per process (see target_holds)
@@ -53,14 +54,16 @@ def load_shard(ctx, sink, target: dict, source: str = "hf_models_normalized", id
         incremental = (local is not None and local.get("target") == target and local.get("code") == code
                        and receipts.same_load(local, remote))
         before = _previously_loaded(ctx.final_path("loaded")) if incremental else None
-        ids, digests, changed = changed_records(path, before, id_column, extra(path) if extra else None)
+        ids, digests, wanted = changed_rows(path, before, id_column, extra(path) if extra else None)
         vanished = sorted(set(before) - set(ids)) if before is not None else None
+        sent = len(ids) if wanted is None else len(wanted)
         with ctx.output("rejects").open("w", encoding="utf-8") as rejects:
-            nothing_to_do = before is not None and not changed and not vanished
-            result = {} if nothing_to_do else sink.load(shard, changed, vanished, ids, rejects)
+            nothing_to_do = before is not None and not wanted and not vanished
+            records = iter_records(path, wanted, id_column)
+            result = {} if nothing_to_do else sink.load(shard, records, vanished, ids, rejects)
         refused = set(result.pop("rejected_ids", []))
         loaded = [(model, digest) for model, digest in zip(ids, digests) if model not in refused]
-        counts = {noun: len(loaded), "sent": len(changed), "unchanged": len(ids) - len(changed),
+        counts = {noun: len(loaded), "sent": sent, "unchanged": len(ids) - sent,
                   "rejected": len(refused), "mode": "incremental" if incremental else "full", **result}
         load_id = hashlib.blake2b("\n".join(f"{m} {d}" for m, d in loaded).encode(), digest_size=8).hexdigest()
         receipt = {"loader": ctx.asset.name, "target": target, "shard": shard, "load_id": load_id, "code": code,

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, Iterator
 
 import pyarrow as pa
 
@@ -25,6 +28,7 @@ ENTITIES_SCHEMA = pa.schema([
     pa.field("record", pa.large_string(), nullable=False),
     pa.field("record_digest", pa.string(), nullable=False),
 ])
+WRITE_BATCH = 10_000  # rows per Parquet row group: a loader reads the catalog one group at a time
 TASK_SET = "https://huggingface.co/tasks"
 _NAMESPACE = re.compile(r"^[A-Za-z0-9][\w.-]*$")
 _STRUCTURED = ("task_categories:", "task_ids:", "language:", "license:", "size_categories:", "region:", "arxiv:",
@@ -131,20 +135,29 @@ def stub_model_record(model_id: str) -> dict:
             "url": f"{HUB}/{model_id}", "harvested": False}
 
 
-def catalog(datasets: list[dict], papers: list[dict], licenses: list[dict], stubs: list[str], models) -> list[dict]:
-    """Every entity record: from the raw dataset and paper rows, the license entries, the lineage's
-    not-harvested bases, and the tasks and accounts the models (rows of mlTask, sharedBy, author) name."""
-    dataset_records = [dataset_record(row) for row in datasets]
-    paper_records = [paper_record(row) for row in papers]
+def catalog(datasets: list[dict], papers: list[dict], licenses: list[dict], stubs, models) -> Iterator[dict]:
+    """Every entity record, in key order: from the raw dataset and paper rows, the license entries,
+    the lineage's not-harvested bases, and the tasks and accounts the models (rows of mlTask,
+    sharedBy, author) name. Only the names are held; the records are made as they are read."""
+    dataset_records = sorted((dataset_record(row) for row in datasets), key=lambda r: r["identifier"])
+    paper_records = sorted((paper_record(row) for row in papers), key=lambda r: r["identifier"])
     tasks = {t for d in dataset_records for t in d.get("mlTask", [])}
     agents = {d["sharedBy"] for d in dataset_records if d.get("sharedBy")}
     for row in models:
         tasks.update(row["mlTask"] or [])
         agents.update(a for a in (row["sharedBy"], row["author"]) if a)
     people = {name for paper in paper_records for name in paper.get("author", [])}
-    return (dataset_records + paper_records + [license_record(e) for e in licenses]
-            + [task_record(t) for t in sorted(tasks)] + [agent_record(a) for a in sorted(agents)]
-            + [person_record(p) for p in sorted(people)] + [stub_model_record(m) for m in sorted(set(stubs))])
+    by_kind = {  # a key is "<kind> <identifier>": kinds in name order, each by identifier, is key order
+        "Agent": (agent_record(a) for a in sorted(agents)),
+        "Dataset": iter(dataset_records),
+        "License": (license_record(e) for e in sorted(licenses, key=lambda e: e["key"])),
+        "MLModel": (stub_model_record(m) for m in sorted(set(stubs))),
+        "Paper": iter(paper_records),
+        "Person": (person_record(p) for p in sorted(people)),
+        "Task": (task_record(t) for t in sorted(tasks)),
+    }
+    for kind in sorted(by_kind):
+        yield from by_kind[kind]
 
 
 KIND_OF_TYPE = {"Dataset": "Dataset", "ScholarlyArticle": "Paper", "Person": "Person", "Agent": "Agent",
@@ -159,10 +172,11 @@ def row(record: dict) -> dict:
             "name": record.get("name"), "record": text, "record_digest": text_digest(text)}
 
 
-def validated(records, quarantine: list[dict]) -> list[dict]:
-    """Rows of the records that pass the schema; the others go to `quarantine` with their reasons."""
+def validated(records: Iterable[dict], quarantine: list[dict]) -> Iterator[tuple[dict, dict]]:
+    """(record, row) of the records that pass the schema, the first of each key; the others go to
+    `quarantine` with their reasons."""
     from pipeline.transform import validation
-    rows, seen = [], set()
+    seen = set()
     for record in records:
         issues = validation.problems(record, SCHEMA)
         if issues:
@@ -172,5 +186,30 @@ def validated(records, quarantine: list[dict]) -> list[dict]:
         out = row(record)
         if out["key"] not in seen:
             seen.add(out["key"])
-            rows.append(out)
-    return rows
+            yield record, out
+
+
+def write_catalog(records: Iterable[dict], quarantine: list[dict], parquet: Path, jsonl: Path, jsonld: Path) -> Counter:
+    """Validate the records (in key order) and write those that pass as Parquet rows, JSON Lines and
+    one JSON-LD document, a batch at a time; returns how many of each kind were written."""
+    import pyarrow.parquet as pq
+    from pipeline.transform.jsonld import write_entities
+
+    kinds: Counter = Counter()
+    batch: list[dict] = []
+    with pq.ParquetWriter(parquet, ENTITIES_SCHEMA, compression="zstd") as table, \
+            jsonl.open("w", encoding="utf-8") as lines:
+        def passed() -> Iterator[dict]:
+            for record, out in validated(records, quarantine):
+                kinds[out["kind"]] += 1
+                lines.write(out["record"] + "\n")  # the record's canonical JSON, as write_jsonl writes it
+                batch.append(out)
+                if len(batch) == WRITE_BATCH:
+                    table.write_table(pa.Table.from_pylist(batch, schema=ENTITIES_SCHEMA))
+                    batch.clear()
+                yield record
+
+        write_entities(passed(), jsonld)
+        if batch:
+            table.write_table(pa.Table.from_pylist(batch, schema=ENTITIES_SCHEMA))
+    return kinds

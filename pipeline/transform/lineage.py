@@ -9,7 +9,8 @@ loop of models naming each other, cannot be a lineage: those links are quarantin
 
 from __future__ import annotations
 
-from typing import Iterable
+from pathlib import Path
+from typing import Iterable, Iterator
 
 import pyarrow as pa
 
@@ -22,6 +23,7 @@ LINEAGE_SCHEMA = pa.schema([
     pa.field("ancestor_harvested", pa.bool_(), nullable=False),
 ])
 MAX_DEPTH = 64
+WRITE_BATCH = 10_000  # rows per Parquet row group
 
 
 def read_links(paths) -> tuple[dict[str, list[tuple[str, str]]], set[str]]:
@@ -55,9 +57,10 @@ def direct_links(rows: Iterable[dict]) -> dict[str, list[tuple[str, str]]]:
     return links
 
 
-def resolve(links: dict[str, list[tuple[str, str]]], harvested: set[str]) -> tuple[pa.Table, list[dict]]:
-    """(closure table, quarantine entries): every model's ancestors, by breadth-first search."""
-    rows, problems, reported = [], [], set()
+def resolve(links: dict[str, list[tuple[str, str]]], harvested: set[str], problems: list[dict]) -> Iterator[dict]:
+    """Every model's ancestors (rows of LINEAGE_SCHEMA), by breadth-first search, model by model in id
+    order; a loop goes to `problems` once, as a quarantine entry."""
+    reported = set()
     for model in sorted(links):
         seen = {model: 0}
         frontier = [(model, [model])]
@@ -77,8 +80,31 @@ def resolve(links: dict[str, list[tuple[str, str]]], harvested: set[str]) -> tup
                     if base in seen or len(path) > MAX_DEPTH:
                         continue  # reached on a shorter path already (diamonds from merges)
                     seen[base] = len(path)
-                    rows.append({"model": model, "ancestor": base, "depth": len(path), "relation": relation,
-                                 "path": path + [base], "ancestor_harvested": base in harvested})
+                    yield {"model": model, "ancestor": base, "depth": len(path), "relation": relation,
+                           "path": path + [base], "ancestor_harvested": base in harvested}
                     nxt.append((base, path + [base]))
             frontier = nxt
-    return pa.Table.from_pylist(rows, schema=LINEAGE_SCHEMA), problems
+
+
+def write(rows: Iterable[dict], out: Path) -> dict:
+    """Write lineage rows to Parquet a batch at a time; returns their counts (links are depth-1 rows,
+    stubs the distinct ancestors that were not harvested)."""
+    import pyarrow.parquet as pq
+
+    counts = {"links": 0, "chains": 0, "max_depth": 0}
+    stubs: set[str] = set()
+    batch: list[dict] = []
+    with pq.ParquetWriter(out, LINEAGE_SCHEMA, compression="zstd") as writer:
+        for row in rows:
+            counts["chains"] += 1
+            counts["links"] += row["depth"] == 1
+            counts["max_depth"] = max(counts["max_depth"], row["depth"])
+            if not row["ancestor_harvested"]:
+                stubs.add(row["ancestor"])
+            batch.append(row)
+            if len(batch) == WRITE_BATCH:
+                writer.write_table(pa.Table.from_pylist(batch, schema=LINEAGE_SCHEMA))
+                batch.clear()
+        if batch:
+            writer.write_table(pa.Table.from_pylist(batch, schema=LINEAGE_SCHEMA))
+    return {**counts, "stubs": len(stubs)}

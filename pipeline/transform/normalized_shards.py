@@ -33,34 +33,40 @@ def text_digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
-def changed_records(path: Path, before: dict[str, str] | None, id_column: str = "identifier",
-                    extra: dict[str, str] | None = None) -> tuple[list[str], list[str], list[dict]]:
-    """(ids, record digests, records whose digest differs from `before`; all when `before` is None).
+def changed_rows(path: Path, before: dict[str, str] | None, id_column: str = "identifier",
+                 extra: dict[str, str] | None = None) -> tuple[list[str], list[str], set[str] | None]:
+    """(ids, record digests, ids whose digest differs from `before`; None meaning all of them).
 
     `extra` adds to a row's digest what else the loaded form depends on (e.g. titles of linked
-    entities). Reads the record column only for the rows that changed (row groups of other rows are
-    skipped)."""
+    entities)."""
     meta = pq.read_table(path, columns=[id_column, "record_digest"])
     ids = meta.column(id_column).to_pylist()
     digests = meta.column("record_digest").to_pylist()
     if extra:
         digests = [f"{d}+{extra[i]}" if extra.get(i) else d for i, d in zip(ids, digests)]
     if before is None:
-        wanted = None
-    else:
-        wanted = [i for i, d in zip(ids, digests) if before.get(i) != d]
-        if not wanted:
-            return ids, digests, []
+        return ids, digests, None
+    return ids, digests, {i for i, d in zip(ids, digests) if before.get(i) != d}
+
+
+def iter_records(path: Path, wanted: set[str] | None, id_column: str = "identifier") -> Iterator[dict]:
+    """The records of the `wanted` ids (every record when None), one row group at a time; row groups
+    holding none of them are not read."""
+    if wanted is not None and not wanted:
+        return
     file = pq.ParquetFile(path)
-    records = []
-    wanted_set = set(wanted) if wanted is not None else None
     for group in range(file.num_row_groups):
         group_ids = file.read_row_group(group, columns=[id_column]).column(0).to_pylist()
-        if wanted_set is not None and wanted_set.isdisjoint(group_ids):
+        if wanted is not None and wanted.isdisjoint(group_ids):
             continue
         texts = file.read_row_group(group, columns=["record"]).column(0).to_pylist()
-        records += [json.loads(t) for i, t in zip(group_ids, texts) if wanted_set is None or i in wanted_set]
-    return ids, digests, records
+        yield from (json.loads(t) for i, t in zip(group_ids, texts) if wanted is None or i in wanted)
+
+
+def changed_records(path: Path, before: dict[str, str] | None) -> tuple[list[str], list[str], list[dict]]:
+    """(ids, record digests, the records whose digest differs from `before`; all when `before` is None)."""
+    ids, digests, wanted = changed_rows(path, before)
+    return ids, digests, list(iter_records(path, wanted))
 
 
 def column_values(paths: list[Path], columns: list[str]) -> Iterator[dict]:
