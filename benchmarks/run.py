@@ -16,8 +16,10 @@ and times `doit` subprocesses:
 - no-op: median of 3 (or --repeat, if more) runs of `doit run` with nothing to do;
 - 1% rebuild: `generate.py --mutate` writes 1% of the models as a new first listing page, then
   `doit run` again; the harvest must be incremental and the normalized shards reuse their rows;
-- peak RSS: the largest resident set of any process of a build (doit and its worker processes,
-  from wait4's rusage), plus the embedded graph server's high-water mark (VmHWM), sampled;
+- peak RSS: the largest resident set of any process of a build: doit's own from wait4's rusage,
+  each task's from its metadata (MLENTORY_TASK_PEAK_MEMORY=1: a worker restarts its high-water mark
+  at every task, so the stage table can say which stage needs the memory), plus the embedded graph
+  server's high-water mark (VmHWM), sampled;
 - `doit list --all` and `doit status` times (median of 3), and the number of tasks.
 
 Prints a table per run and per size (median run by full build time) and writes every
@@ -198,7 +200,8 @@ def one_round(models: int, workdir: Path, seed: int, code: Path, shards: int, jo
     generate.generate(models, snapshot)
     generated_s = time.perf_counter() - started
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "MLENTORY_HF_SNAPSHOT_DIR": str(snapshot), "NO_COLOR": "1",
-           "PYTHONPATH": str(code), "MLENTORY_MAX_QUARANTINE_FRACTION": "1", "MLENTORY_SHARDS": str(shards)}
+           "PYTHONPATH": str(code), "MLENTORY_MAX_QUARANTINE_FRACTION": "1", "MLENTORY_SHARDS": str(shards),
+           "MLENTORY_TASK_PEAK_MEMORY": "1"}
     env = {k: v for k, v in env.items() if not k.startswith(("NEO4J_", "ELASTICSEARCH_"))}
     project = Project(workdir / "project", code, env, jobs)
 
@@ -225,7 +228,10 @@ def one_round(models: int, workdir: Path, seed: int, code: Path, shards: int, jo
         "rebuild_ratio": round(rebuild["seconds"] / full["seconds"], 3), "rebuild_stages": rebuild_stages,
         "rebuild_harvest_mode": next(iter(harvest.get("mode", {"?": 1}))),
         "after_rebuild_s": round(after["seconds"], 3), "after_rebuild_ran_tasks": after_tasks,
-        "peak_rss_mib": round(max(full["peak_rss_mib"], rebuild["peak_rss_mib"]), 1),
+        # the workers restart their high-water mark at each task, so wait4 sees only their last
+        # task's; each task's own peak is in the run history
+        "peak_rss_mib": round(max(full["peak_rss_mib"], rebuild["peak_rss_mib"],
+                                  *(s["peak_rss_mib"] or 0 for s in (*stages.values(), *rebuild_stages.values()))), 1),
         "graph_server_rss_mib": round(max(full["graph_server_rss_mib"], rebuild["graph_server_rss_mib"]), 1),
         "list_s": round(list_s, 3), "status_s": round(status_s, 3), "tasks": task_count(listing["stdout"]),
     }

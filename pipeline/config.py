@@ -67,6 +67,10 @@ class Settings:
     arxiv_delay_s: float = 3.0  # between requests, as arXiv's API terms ask
     # Offline source of arXiv responses: the bundled snapshot unless pointed at another folder.
     arxiv_snapshot_dir: str | None = None
+    # Record each task's peak resident memory in its metadata (for benchmarks). It restarts the doit
+    # worker's high-water mark at every task, so an outside reading of the worker's maximum RSS
+    # (wait4, /usr/bin/time) then covers only its last task: off unless asked for.
+    task_peak_memory: bool = False
 
     @property
     def data_dir(self) -> Path:

@@ -131,7 +131,7 @@ def materialize(registry_ref: str, name: str, shard: str | None = None) -> dict 
             return TaskFailed(missing_input_message(label, path, registry.producer_of(path)))
     staged = StagedOutputs(output_targets(asset, settings, shard))
     staged.prepare()
-    measured = _reset_peak_memory()
+    measured = settings.task_peak_memory and _reset_peak_memory()
     started = time.perf_counter()
     try:
         metadata = dict(asset.build(BuildContext(registry, asset, settings, staged, shard)) or {})
@@ -145,7 +145,7 @@ def materialize(registry_ref: str, name: str, shard: str | None = None) -> dict 
         raise
     metadata["seconds"] = round(time.perf_counter() - started, 3)
     metadata["changed_outputs"] = len([k for k, v in changed.items() if v])
-    if measured:  # the worker's peak while building, for benchmarks (the run history keeps it)
+    if measured:  # the worker's peak while building (the run history keeps it)
         metadata["peak_rss_mib"] = _peak_memory_mib()
     if shard is None:  # a shard's metadata goes to the run history only: hundreds of lines help nobody
         print(f"{label}: " + json.dumps(metadata, sort_keys=True, default=str))

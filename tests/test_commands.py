@@ -65,3 +65,12 @@ def test_search_and_graph_commands(hf_project):
     assert "facebook/wav2vec2-base-960h" in rows
     bad = hf_project.doit("graph", "MATCH (")
     assert bad.returncode != 0 and bad.stderr.startswith("graph query failed:")
+
+
+def test_a_bare_forget_asks_for_names_instead_of_crashing(toy_project):
+    assert toy_project.doit().returncode == 0
+    bare = toy_project.doit("forget")
+    assert bare.returncode == 0 and "Traceback" not in bare.stderr
+    assert "pass task name" in bare.stdout and "--all" in bare.stdout
+    assert toy_project.doit().stdout.count("up to date") >= 1  # nothing was forgotten
+    assert "forgetting doubled" in toy_project.doit("forget", "doubled").stdout

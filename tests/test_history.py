@@ -26,6 +26,18 @@ def test_success_and_up_to_date_runs_are_recorded_with_metadata(toy_project):
     assert {t.status for t in store.tasks(second.id)} == {"up-to-date"}
 
 
+def test_a_task_peak_memory_is_its_own_when_asked_for(toy_project):
+    toy_project.path("ALLOC_numbers").write_text("300")
+    assert toy_project.doit(env={"MLENTORY_TASK_PEAK_MEMORY": "1"}).returncode == 0
+    store = history(toy_project)
+    tasks = {t.name: t.metadata for t in store.tasks(store.run().id)}
+    # one process ran all three: the later tasks do not inherit the first one's 300 MiB
+    assert tasks["numbers"]["peak_rss_mib"] >= 300
+    assert tasks["doubled"]["peak_rss_mib"] < tasks["numbers"]["peak_rss_mib"] - 200
+    assert toy_project.doit("forget", "--all").returncode == 0 and toy_project.doit().returncode == 0
+    assert "peak_rss_mib" not in next(iter(store.tasks(store.run().id))).metadata  # off by default
+
+
 def test_failed_run_records_the_error_and_skips_downstream(toy_project):
     toy_project.path("FAIL_doubled").write_text("disk on fire")
     assert toy_project.doit().returncode != 0

@@ -1,7 +1,8 @@
 """A three-asset registry for tests: numbers -> doubled -> total, with failure and delay switches.
 
 Tests copy this file into a temporary project; creating `FAIL_<asset>` (or `SLOW_<asset>`) in the
-project root makes that asset raise (or sleep), so tests drive failures through real doit runs.
+project root makes that asset raise (or sleep), so tests drive failures through real doit runs;
+`ALLOC_<asset>` makes it hold that many MiB while it builds.
 """
 
 import time
@@ -13,6 +14,9 @@ def _switches(ctx):
     root = ctx.settings.root
     if (root / f"SLOW_{ctx.asset.name}").exists():
         time.sleep(float((root / f"SLOW_{ctx.asset.name}").read_text() or 30))
+    if (root / f"ALLOC_{ctx.asset.name}").exists():
+        held = bytearray(int((root / f"ALLOC_{ctx.asset.name}").read_text()) << 20)
+        held[::4096] = b"x" * len(held[::4096])  # touch every page, so it is resident
     if (root / f"FAIL_{ctx.asset.name}").exists():
         message = (root / f"FAIL_{ctx.asset.name}").read_text()
         if message.startswith("clear:"):
