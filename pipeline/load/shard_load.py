@@ -19,24 +19,51 @@ import json
 from datetime import datetime, timezone
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.load import receipts
 from pipeline.registry import code_fingerprint
-from pipeline.transform.normalized_shards import changed_rows, iter_records
+from pipeline.transform.normalized_shards import iter_records
 
 LOADED_SCHEMA = pa.schema([("id", pa.string()), ("digest", pa.string())])
 _REMOTE: dict[tuple, dict] = {}  # receipts read from a target, once per process (see target_holds)
-
-
-def _previously_loaded(path) -> dict[str, str]:
-    if not path.exists():
-        return {}
-    table = pq.read_table(path)
-    return dict(zip(table.column("id").to_pylist(), table.column("digest").to_pylist()))
-
-
 WHOLE = "all"  # the receipt label of an unsharded loader
+# The digests of a shard (or of a whole catalog, for an unsharded loader) stay in Arrow: only the
+# ids that changed or left become Python objects.
+
+
+def _previously_loaded(path) -> pa.Table:
+    return pq.read_table(path, schema=LOADED_SCHEMA) if path.exists() else LOADED_SCHEMA.empty_table()
+
+
+def current_digests(path, id_column: str, extra: dict[str, str] | None = None) -> pa.Table:
+    """(id, digest) of every record of a source file; `extra` adds to a row's digest what else the
+    loaded form depends on (e.g. titles of linked entities)."""
+    table = pq.read_table(path, columns=[id_column, "record_digest"])
+    ids, digests = table.column(id_column).cast(pa.string()), table.column("record_digest").cast(pa.string())
+    if extra:
+        extras = pa.array([extra.get(i) or None for i in ids.to_pylist()], pa.string())
+        digests = pc.if_else(pc.is_null(extras), digests, pc.binary_join_element_wise(digests, extras, "+"))
+    return pa.Table.from_arrays([ids, digests], schema=LOADED_SCHEMA)
+
+
+def changes(current: pa.Table, before: pa.Table) -> tuple[set[str], list[str]]:
+    """(ids whose digest differs from `before` or that are new, ids of `before` no longer present)."""
+    joined = current.join(before, "id", join_type="left outer", right_suffix=".before")
+    changed = pc.or_kleene(pc.is_null(joined["digest.before"]), pc.not_equal(joined["digest"], joined["digest.before"]))
+    wanted = set(pc.filter(joined["id"], changed).to_pylist())
+    gone = pc.invert(pc.is_in(before["id"], value_set=current["id"]))
+    return wanted, sorted(pc.filter(before["id"], gone).to_pylist())
+
+
+def load_id(loaded: pa.Table) -> str:
+    """A digest of what was loaded (ids and record digests), without joining it into one string."""
+    digest = hashlib.blake2b(digest_size=8)
+    lines = pc.binary_join_element_wise(loaded["id"], loaded["digest"], " ")
+    for start in range(0, len(lines), 50_000):
+        digest.update((("\n" if start else "") + "\n".join(lines[start:start + 50_000].to_pylist())).encode())
+    return digest.hexdigest()
 
 
 def load_shard(ctx, sink, target: dict, source: str = "hf_models_normalized", id_column: str = "identifier",
@@ -53,26 +80,25 @@ def load_shard(ctx, sink, target: dict, source: str = "hf_models_normalized", id
         # only what changed is sent if the target holds the last load and the loader's code is the same
         incremental = (local is not None and local.get("target") == target and local.get("code") == code
                        and receipts.same_load(local, remote))
-        before = _previously_loaded(ctx.final_path("loaded")) if incremental else None
-        ids, digests, wanted = changed_rows(path, before, id_column, extra(path) if extra else None)
-        vanished = sorted(set(before) - set(ids)) if before is not None else None
-        sent = len(ids) if wanted is None else len(wanted)
+        current = current_digests(path, id_column, extra(path) if extra else None)
+        wanted, vanished = changes(current, _previously_loaded(ctx.final_path("loaded"))) if incremental else (None, None)
+        sent = current.num_rows if wanted is None else len(wanted)
         with ctx.output("rejects").open("w", encoding="utf-8") as rejects:
-            nothing_to_do = before is not None and not wanted and not vanished
+            nothing_to_do = incremental and not wanted and not vanished
             records = iter_records(path, wanted, id_column)
-            result = {} if nothing_to_do else sink.load(shard, records, vanished, ids, rejects)
-        refused = set(result.pop("rejected_ids", []))
-        loaded = [(model, digest) for model, digest in zip(ids, digests) if model not in refused]
-        counts = {noun: len(loaded), "sent": sent, "unchanged": len(ids) - sent,
-                  "rejected": len(refused), "mode": "incremental" if incremental else "full", **result}
-        load_id = hashlib.blake2b("\n".join(f"{m} {d}" for m, d in loaded).encode(), digest_size=8).hexdigest()
-        receipt = {"loader": ctx.asset.name, "target": target, "shard": shard, "load_id": load_id, "code": code,
-                   "counts": counts, "loaded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+            result = {} if nothing_to_do else sink.load(shard, records, vanished, current["id"].to_pylist(), rejects)
+        refused = result.pop("rejected_ids", [])
+        loaded = current.filter(pc.invert(pc.is_in(current["id"], value_set=pa.array(refused, pa.string())))) \
+            if refused else current
+        counts = {noun: loaded.num_rows, "sent": sent, "unchanged": current.num_rows - sent,
+                  "rejected": len(set(refused)), "mode": "incremental" if incremental else "full", **result}
+        receipt = {"loader": ctx.asset.name, "target": target, "shard": shard, "load_id": load_id(loaded),
+                   "code": code, "counts": counts,
+                   "loaded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
         sink.write_receipt(shard, receipt)
     finally:
         sink.close()
-    columns = [pa.array([m for m, _ in loaded], pa.string()), pa.array([d for _, d in loaded], pa.string())]
-    pq.write_table(pa.Table.from_arrays(columns, schema=LOADED_SCHEMA), ctx.output("loaded"), compression="zstd")
+    pq.write_table(loaded, ctx.output("loaded"), compression="zstd")
     receipts.write_local(ctx.output("receipt"), receipt)
     return counts
 

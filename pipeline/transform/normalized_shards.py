@@ -33,22 +33,6 @@ def text_digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
-def changed_rows(path: Path, before: dict[str, str] | None, id_column: str = "identifier",
-                 extra: dict[str, str] | None = None) -> tuple[list[str], list[str], set[str] | None]:
-    """(ids, record digests, ids whose digest differs from `before`; None meaning all of them).
-
-    `extra` adds to a row's digest what else the loaded form depends on (e.g. titles of linked
-    entities)."""
-    meta = pq.read_table(path, columns=[id_column, "record_digest"])
-    ids = meta.column(id_column).to_pylist()
-    digests = meta.column("record_digest").to_pylist()
-    if extra:
-        digests = [f"{d}+{extra[i]}" if extra.get(i) else d for i, d in zip(ids, digests)]
-    if before is None:
-        return ids, digests, None
-    return ids, digests, {i for i, d in zip(ids, digests) if before.get(i) != d}
-
-
 def iter_records(path: Path, wanted: set[str] | None, id_column: str = "identifier") -> Iterator[dict]:
     """The records of the `wanted` ids (every record when None), one row group at a time; row groups
     holding none of them are not read."""
@@ -65,7 +49,10 @@ def iter_records(path: Path, wanted: set[str] | None, id_column: str = "identifi
 
 def changed_records(path: Path, before: dict[str, str] | None) -> tuple[list[str], list[str], list[dict]]:
     """(ids, record digests, the records whose digest differs from `before`; all when `before` is None)."""
-    ids, digests, wanted = changed_rows(path, before)
+    meta = pq.read_table(path, columns=["identifier", "record_digest"])
+    ids = meta.column("identifier").to_pylist()
+    digests = meta.column("record_digest").to_pylist()
+    wanted = None if before is None else {i for i, d in zip(ids, digests) if before.get(i) != d}
     return ids, digests, list(iter_records(path, wanted))
 
 
