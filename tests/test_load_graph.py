@@ -195,3 +195,16 @@ def test_an_entity_that_left_the_catalog_loses_its_properties_and_orphans(store)
     assert store.read("MATCH (:Dataset {id: 'org/pile'})-[r]->() RETURN count(r)") == [[0]]
     assert ids(store, "MATCH (m:MLModel)-[:TRAINED_ON]->(:Dataset {id: 'org/pile'}) RETURN m.id") == \
         ["org/base", "other/bert-tiny"]
+
+
+def test_an_entity_the_target_refuses_on_a_full_reload_keeps_what_it_had(store):
+    load(store, family())
+    load_entities(store, entity_records())
+    changed = entity_records()
+    mit = next(r for r in changed if r.get("spdxId") == "MIT")
+    mit["isDeprecated"] = {"since": "never"}  # a map: graph properties must be primitives
+    rejects = io.StringIO()
+    counts = graph.load_entities(store, changed, None, [gm.entity_key(r) for r in changed], 3, rejects)
+    assert [json.loads(line)["id"] for line in rejects.getvalue().splitlines()] == ["License mit"]
+    assert counts["entities_retired"] == 0 and counts["rejected_ids"] == ["License mit"]
+    assert store.read("MATCH (l:License {id: 'mit'}) RETURN l.spdxId, l.enriched") == [["MIT", True]]

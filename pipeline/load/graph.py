@@ -10,6 +10,7 @@ otherwise.
 from __future__ import annotations
 
 import json
+import uuid
 from itertools import islice
 from typing import Iterable, Iterator, TextIO
 
@@ -115,11 +116,11 @@ def load_shard(store, shard: str, records: Iterable[dict], vanished: list[str] |
     return {"models_retired": len(vanished), "rejected_ids": refused}
 
 
-def _entity_statements(rows: gm.EntityRows) -> list[tuple[str, dict]]:
+def _entity_statements(rows: gm.EntityRows, stamp: str) -> list[tuple[str, dict]]:
     statements = []
     for kind, nodes in rows.nodes.items():
         if nodes:
-            statements.append((gm.upsert_entities(kind), {"rows": nodes}))
+            statements.append((gm.upsert_entities(kind), {"rows": nodes, "stamp": stamp}))
             delete = gm.delete_entity_links(kind)
             if delete:
                 statements.append((delete, {"ids": [n["id"] for n in nodes]}))
@@ -150,17 +151,23 @@ def _entity_neighbours(store, keys: list[str], batch_size: int) -> dict[str, set
 def load_entities(store, records: Iterable[dict], vanished: list[str] | None, all_keys: list[str], batch_size: int,
                   rejects: TextIO) -> dict:
     """Upsert entity records (read once, a batch at a time), retire the entities that left the catalog
-    and remove the nodes only they pointed to."""
+    and remove the nodes only they pointed to.
+
+    `vanished` None (a full load) means: every entity the graph holds that this load did not write
+    has left (found by the load's stamp, so the catalog's keys are never all read back)."""
     store.ensure_schema([label for label in gm.LABELS if label != "LoadReceipt"])
-    if vanished is None:
-        present = set(all_keys)
-        vanished = sorted(row[0] for row in store.read(gm.ENRICHED_KEYS) if row[0] and row[0] not in present)
-    candidates = _entity_neighbours(store, vanished, batch_size)
+    stamp = uuid.uuid4().hex
+    candidates: dict[str, set[str]] = {}
     refused: list[str] = []
-    statements = lambda batch: _entity_statements(gm.entity_rows(batch))
+    statements = lambda batch: _entity_statements(gm.entity_rows(batch), stamp)
     for batch in _batches(records, batch_size):
         _add(candidates, _entity_neighbours(store, [gm.entity_key(r) for r in batch], batch_size))
         refused += _write_batch(store, batch, statements, gm.entity_key, rejects)
+    if vanished is None:  # a refused record is still in the catalog: it keeps what it had
+        kept = set(refused)
+        vanished = sorted(key for key, in store.read(gm.STALE_ENRICHED_KEYS, {"stamp": stamp}) if key and key not in kept)
+    # the writes above leave these entities' own links as they were
+    _add(candidates, _entity_neighbours(store, vanished, batch_size))
     for kind, ids in _by_kind(vanished).items():
         if kind not in gm.ENTITY_KINDS:
             continue
@@ -174,7 +181,7 @@ def load_entities(store, records: Iterable[dict], vanished: list[str] | None, al
     stubs = [key.partition(" ")[2] for key in all_keys if key.startswith("MLModel ")]
     bare = [row[0] for batch in _batches(stubs, batch_size) for row in store.read(gm.BARE_STUBS, {"ids": batch})]
     for batch in _batches(bare, batch_size):
-        store.write(_entity_statements(gm.entity_rows([stub_model_record(model_id) for model_id in batch])))
+        store.write(statements([stub_model_record(model_id) for model_id in batch]))
     return {"entities_retired": len(vanished), "stubs_restored": len(bare), "rejected_ids": refused}
 
 

@@ -171,10 +171,11 @@ def entity_rel_types(kind: str) -> str:
 
 
 def upsert_entities(kind: str) -> str:
+    """Entity nodes carry the stamp of the load that last wrote them (see STALE_ENRICHED_KEYS)."""
     if kind == "MLModel":  # a stub only: once harvested, the model's own loader owns the node
         return ("UNWIND $rows AS row MERGE (n:MLModel {id: row.id}) WITH n, row "
-                "WHERE n.harvested IS NULL SET n += row.props")
-    return f"UNWIND $rows AS row MERGE (n:{kind} {{id: row.id}}) SET n = row.props, n.id = row.id"
+                "WHERE n.harvested IS NULL SET n += row.props, n.loadStamp = $stamp")
+    return f"UNWIND $rows AS row MERGE (n:{kind} {{id: row.id}}) SET n = row.props, n.id = row.id, n.loadStamp = $stamp"
 
 
 def delete_entity_links(kind: str) -> str | None:
@@ -200,6 +201,8 @@ def retire_entities(kind: str) -> str:
     return f"UNWIND $ids AS id MATCH (n:{kind} {{id: id}}) WHERE n.enriched = true{guard} SET n = {{id: n.id}}"
 
 
-ENRICHED_KEYS = "MATCH (n) WHERE n.enriched = true RETURN n.key"
+# After a full load has written every entity of the catalog with its stamp, the entities that hold
+# another stamp (or none) are the ones that left it: only they come back, not the whole catalog.
+STALE_ENRICHED_KEYS = "MATCH (n) WHERE n.enriched = true AND coalesce(n.loadStamp, '') <> $stamp RETURN n.key"
 BARE_STUBS = ("UNWIND $ids AS id MATCH (n:MLModel {id: id}) WHERE n.harvested IS NULL AND n.enriched IS NULL "
               "RETURN n.id")
