@@ -82,6 +82,38 @@ def write_jsonl(path: Path, records: Iterable[Mapping]) -> int:
     return count
 
 
+class ParquetRows:
+    """Rows added one at a time and written to Parquet a row group at a time, so a large output is
+    never whole in memory (and a reader can take it one group at a time)."""
+
+    def __init__(self, path: Path, schema, rows_per_group: int = 10_000):
+        self.path, self.schema, self.rows_per_group = path, schema, rows_per_group
+        self._rows: list[dict] = []
+
+    def __enter__(self) -> "ParquetRows":
+        import pyarrow.parquet as pq
+        self._writer = pq.ParquetWriter(self.path, self.schema, compression="zstd")
+        return self
+
+    def add(self, row: dict) -> None:
+        self._rows.append(row)
+        if len(self._rows) == self.rows_per_group:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+        if self._rows:
+            self._writer.write_table(pa.Table.from_pylist(self._rows, schema=self.schema))
+            self._rows.clear()
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if exc[0] is None:
+                self._flush()
+        finally:
+            self._writer.close()
+
+
 def read_jsonl(path: Path) -> Iterable[dict]:
     with path.open(encoding="utf-8") as fh:
         for line in fh:

@@ -28,7 +28,6 @@ ENTITIES_SCHEMA = pa.schema([
     pa.field("record", pa.large_string(), nullable=False),
     pa.field("record_digest", pa.string(), nullable=False),
 ])
-WRITE_BATCH = 10_000  # rows per Parquet row group: a loader reads the catalog one group at a time
 TASK_SET = "https://huggingface.co/tasks"
 _NAMESPACE = re.compile(r"^[A-Za-z0-9][\w.-]*$")
 _STRUCTURED = ("task_categories:", "task_ids:", "language:", "license:", "size_categories:", "region:", "arxiv:",
@@ -190,26 +189,20 @@ def validated(records: Iterable[dict], quarantine: list[dict]) -> Iterator[tuple
 
 
 def write_catalog(records: Iterable[dict], quarantine: list[dict], parquet: Path, jsonl: Path, jsonld: Path) -> Counter:
-    """Validate the records (in key order) and write those that pass as Parquet rows, JSON Lines and
-    one JSON-LD document, a batch at a time; returns how many of each kind were written."""
-    import pyarrow.parquet as pq
+    """Validate the records (in key order) and write those that pass as Parquet rows (a loader reads
+    them a row group at a time), JSON Lines and one JSON-LD document; returns how many of each kind
+    were written."""
+    from pipeline.storage import ParquetRows
     from pipeline.transform.jsonld import write_entities
 
     kinds: Counter = Counter()
-    batch: list[dict] = []
-    with pq.ParquetWriter(parquet, ENTITIES_SCHEMA, compression="zstd") as table, \
-            jsonl.open("w", encoding="utf-8") as lines:
+    with ParquetRows(parquet, ENTITIES_SCHEMA) as table, jsonl.open("w", encoding="utf-8") as lines:
         def passed() -> Iterator[dict]:
             for record, out in validated(records, quarantine):
                 kinds[out["kind"]] += 1
                 lines.write(out["record"] + "\n")  # the record's canonical JSON, as write_jsonl writes it
-                batch.append(out)
-                if len(batch) == WRITE_BATCH:
-                    table.write_table(pa.Table.from_pylist(batch, schema=ENTITIES_SCHEMA))
-                    batch.clear()
+                table.add(out)
                 yield record
 
         write_entities(passed(), jsonld)
-        if batch:
-            table.write_table(pa.Table.from_pylist(batch, schema=ENTITIES_SCHEMA))
     return kinds

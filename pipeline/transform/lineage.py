@@ -23,7 +23,6 @@ LINEAGE_SCHEMA = pa.schema([
     pa.field("ancestor_harvested", pa.bool_(), nullable=False),
 ])
 MAX_DEPTH = 64
-WRITE_BATCH = 10_000  # rows per Parquet row group
 
 
 def read_links(paths) -> tuple[dict[str, list[tuple[str, str]]], set[str]]:
@@ -87,24 +86,18 @@ def resolve(links: dict[str, list[tuple[str, str]]], harvested: set[str], proble
 
 
 def write(rows: Iterable[dict], out: Path) -> dict:
-    """Write lineage rows to Parquet a batch at a time; returns their counts (links are depth-1 rows,
-    stubs the distinct ancestors that were not harvested)."""
-    import pyarrow.parquet as pq
+    """Write lineage rows to Parquet a row group at a time; returns their counts (links are depth-1
+    rows, stubs the distinct ancestors that were not harvested)."""
+    from pipeline.storage import ParquetRows
 
     counts = {"links": 0, "chains": 0, "max_depth": 0}
     stubs: set[str] = set()
-    batch: list[dict] = []
-    with pq.ParquetWriter(out, LINEAGE_SCHEMA, compression="zstd") as writer:
+    with ParquetRows(out, LINEAGE_SCHEMA) as table:
         for row in rows:
             counts["chains"] += 1
             counts["links"] += row["depth"] == 1
             counts["max_depth"] = max(counts["max_depth"], row["depth"])
             if not row["ancestor_harvested"]:
                 stubs.add(row["ancestor"])
-            batch.append(row)
-            if len(batch) == WRITE_BATCH:
-                writer.write_table(pa.Table.from_pylist(batch, schema=LINEAGE_SCHEMA))
-                batch.clear()
-        if batch:
-            writer.write_table(pa.Table.from_pylist(batch, schema=LINEAGE_SCHEMA))
+            table.add(row)
     return {**counts, "stubs": len(stubs)}
