@@ -116,7 +116,11 @@ def test_classify_keeps_any_string_as_declared():
     assert "kept as declared" in entry["flag"]
     assert licenses.classify("MIT")["spdx_id"] == "MIT"
     bare_other = licenses.classify("other")
-    assert bare_other["status"] == "other" and "without license_name" in bare_other["flag"]
+    assert bare_other["status"] == "other" and "without a license_name" in bare_other["flag"]
+    assert "without a license_name" in licenses.classify("other", None, "LICENSE.md")["flag"]
+    gpl = licenses.classify("gpl-3.0")  # the Hub id is SPDX's deprecated GPL-3.0, which meant -only
+    assert (gpl["spdx_id"], gpl["declared"], gpl["key"]) == ("GPL-3.0-only", "gpl-3.0", "gpl-3.0") and "read as" in gpl["flag"]
+    assert licenses.classify("agpl-3.0")["spdx_id"] == "AGPL-3.0-only"
     assert licenses.classify("other", "acme-license", "LICENSE.md")["key"] == "other:acme-license"
 
 

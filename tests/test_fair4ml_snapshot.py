@@ -5,7 +5,7 @@ import json
 import pytest
 
 from pipeline.extract.snapshot import BUNDLED_SNAPSHOT
-from pipeline.transform import fair4ml, modelcard, validation
+from pipeline.transform import fair4ml, ids, modelcard, validation
 
 ITEMS = json.loads((BUNDLED_SNAPSHOT / "api" / "models.json").read_text(encoding="utf-8"))
 
@@ -88,8 +88,8 @@ def test_model_index_results_become_evaluations():
         metrics = [m for r in results for m in r.get("metrics", [])]
         assert len(record["evaluationMetrics"]) == len(metrics)
         assert {m["type"] for m in metrics} == {e["metric"] for e in record["evaluationMetrics"]}
-        datasets = {r["dataset"].get("type") or r["dataset"].get("name") for r in results}
-        assert set(record["evaluatedOn"]) == datasets
+        declared = {r["dataset"].get("type") or r["dataset"].get("name") for r in results}
+        assert set(record["evaluatedOn"]) == {d for d in declared if ids.dataset_ref(d)[0]}
 
 
 def test_multilingual_cards_keep_every_language():
@@ -118,7 +118,10 @@ def test_license_other_keeps_name_and_link():
         record = RECORDS[item["id"]]
         assert record["license"] == ["other"]
         assert record["licenseName"] == card(item)["license_name"]
-        assert record["licenseLink"] == card(item).get("license_link")
+        link = card(item).get("license_link")
+        # a path inside the repository becomes its address on the Hub
+        assert record["licenseLink"] == (link if link is None or "://" in link else
+                                         f"https://huggingface.co/{item['id']}/blob/main/{link}")
 
 
 def test_datasets_as_string_or_list():

@@ -86,9 +86,20 @@ def test_vanished_model_is_removed_and_a_still_referenced_base_becomes_a_stub(st
     assert counts["models_retired"] == 2
     assert ids(store, "MATCH (m:MLModel {id: 'other/bert-tiny'}) RETURN m.id") == []
     # org/instruct still names org/base as its base: the node stays, with nothing but its id
-    assert store.read("MATCH (m:MLModel {id: 'org/base'}) RETURN properties(m)") == [[{"id": "org/base"}]]
+    assert store.read("MATCH (m:MLModel {id: 'org/base'}) RETURN properties(m)") == [[{"id": "org/base",
+                                                                                        "idLower": "org/base"}]]
     # a dataset only the vanished model used is gone, a shared one stays
     assert ids(store, "MATCH (d:Dataset) RETURN d.id") == ["org/chat"]
+
+
+def test_a_base_named_in_another_case_is_the_same_node(store):
+    """Hub ids are case-insensitive: a card's `Org/Base` is the harvested `org/base`, loaded before or after."""
+    variant = record("someone/early", cardData={"base_model": "ORG/Base"})
+    load(store, [variant])
+    assert ids(store, "MATCH (m:MLModel) RETURN m.id") == ["ORG/Base", "someone/early"]
+    load(store, [variant] + family())
+    assert ids(store, "MATCH (:MLModel {id: 'someone/early'})-[:FINE_TUNED_FROM]->(b) RETURN b.id") == ["org/base"]
+    assert ids(store, "MATCH (m:MLModel) WHERE toLower(m.id) = 'org/base' RETURN m.id") == ["org/base"]
 
 
 def test_record_the_target_rejects_goes_to_rejects_and_the_rest_load(store):

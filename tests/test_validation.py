@@ -13,13 +13,15 @@ def read_jsonl(path):
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def test_bad_records_are_quarantined_with_path_and_reason(hf_project, tmp_path):
+def test_bad_records_are_quarantined_with_path_and_reason_and_odd_fields_repaired(hf_project, tmp_path):
     items = [
         hub_item("good/one", pipeline_tag="fill-mask"),
-        hub_item("bad/negative-downloads", downloads=-3),
-        hub_item("bad/base-model-map", cardData={"base_model": {"name": "x"}}),
-        hub_item("bad/model-index-text", cardData={"model-index": "accuracy 0.9"}),
+        hub_item("odd/negative-downloads", downloads=-3),
+        hub_item("odd/base-model-map", cardData={"base_model": {"name": "org/x"}}),
+        hub_item("odd/model-index-text", cardData={"model-index": "accuracy 0.9"}),
+        hub_item("odd/tags-string", tags="llama"),
         hub_item("bad/date", lastModified="yesterday"),
+        hub_item("bad/created", createdAt="last week"),
         {"modelId": "no-id-at-all"},
         "not even an object",
         hub_item("good/two", cardData={"datasets": "squad"}),
@@ -31,27 +33,32 @@ def test_bad_records_are_quarantined_with_path_and_reason(hf_project, tmp_path):
     hf_project.env["MLENTORY_SHARDS"] = "1"
     result = hf_project.doit("hf_models_normalized")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "4 of 6 records quarantined: see data/normalized/hf/quarantine-000.jsonl" in result.stdout
+    assert "2 of 8 records quarantined: see data/normalized/hf/quarantine-000.jsonl" in result.stdout
     assert '"quarantined": 2' in result.stdout  # the harvest's metadata line
 
     raw_quarantine = read_jsonl(hf_project.path("data/raw/hf/quarantine.jsonl"))
     assert [(q["path"], q["reason"].split(" (")[0]) for q in raw_quarantine] == [
-        ("/5/id", "item has no valid repo 'id'"), ("/6", "item is a str, not an object")]
+        ("/7/id", "item has no valid repo 'id'"), ("/8", "item is a str, not an object")]
 
     quarantine = {q["id"]: q for q in read_jsonl(hf_project.path("data/normalized/hf/quarantine-000.jsonl"))}
-    assert sorted(quarantine) == ["bad/base-model-map", "bad/date", "bad/model-index-text", "bad/negative-downloads"]
-    assert quarantine["bad/negative-downloads"]["path"] == "/downloads"
-    assert "minimum" in quarantine["bad/negative-downloads"]["reason"]
-    assert quarantine["bad/base-model-map"]["path"] == "/fineTunedFrom/0"
-    assert quarantine["bad/model-index-text"]["path"] == "/evaluationMetrics/0"
+    assert sorted(quarantine) == ["bad/created", "bad/date"]
     assert quarantine["bad/date"]["path"] == "/dateModified"
+    assert quarantine["bad/created"]["path"] == "/dateCreated"
 
-    good = pq.read_table(hf_project.path("data/normalized/hf/models-000.parquet")).to_pylist()
-    assert sorted(r["identifier"] for r in good) == ["good/one", "good/two"]
-    assert [r["trainedOn"] for r in good if r["identifier"] == "good/two"] == [["squad"]]
-    assert [json.loads(r["record"])["identifier"] for r in good] == ["good/one", "good/two"]
+    good = {r["identifier"]: r for r in pq.read_table(hf_project.path("data/normalized/hf/models-000.parquet")).to_pylist()}
+    assert sorted(good) == ["good/one", "good/two", "odd/base-model-map", "odd/model-index-text",
+                            "odd/negative-downloads", "odd/tags-string"]
+    assert good["good/two"]["trainedOn"] == ["squad"] and good["good/two"]["dataIssues"] == []
+    # each repair is said in the record; nothing is iterated character by character
+    assert good["odd/negative-downloads"]["downloads"] == 0
+    assert good["odd/negative-downloads"]["dataIssues"] == ["downloads '-3' is not a count (0 used)"]
+    assert good["odd/base-model-map"]["fineTunedFrom"] == ["org/x"]
+    assert good["odd/model-index-text"]["evaluationMetrics"] == []
+    assert good["odd/model-index-text"]["dataIssues"] == ["model-index is a str, not a list (left out)"]
+    assert good["odd/tags-string"]["keywords"] == ["llama"]
+    assert "tags are a str" in good["odd/tags-string"]["dataIssues"][0]
     lines = read_jsonl(hf_project.path("data/normalized/hf/models-000.jsonl"))
-    assert lines == [json.loads(r["record"]) for r in good]
+    assert lines == [json.loads(r["record"]) for r in good.values()]
 
 
 def test_every_problem_of_a_record_is_listed():
@@ -91,7 +98,7 @@ def test_mostly_invalid_input_fails_in_one_line_keeps_the_catalog_and_publishes_
     hf_project.env.update(MLENTORY_SHARDS="1", MLENTORY_QUARANTINE_MIN_RECORDS="1")
     assert hf_project.doit("hf_models_normalized").returncode == 0
     catalog = hf_project.path("data/normalized/hf/models-000.parquet").read_bytes()
-    bad = [hub_item(f"bad/m{i}", downloads=-1) for i in range(3)]
+    bad = [hub_item(f"bad/m{i}", createdAt="never") for i in range(3)]
     write_snapshot(tmp_path / "snap", good + bad)
     result = hf_project.doit("hf_models_normalized")
     assert result.returncode != 0 and "Traceback" not in result.stdout + result.stderr

@@ -27,6 +27,7 @@ from falkordb import FalkorDB
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from pipeline.load.graph_model import ADD_ID_LOWER
 from pipeline.registry import PipelineError
 
 GRAPH_NAME = "mlentory"
@@ -259,16 +260,18 @@ class FalkorStore:
             yield
 
     def ensure_schema(self, labels) -> None:
-        """Indexes on every label's id and on MLModel.shard (once per server and process)."""
+        """Indexes on every label's id and on MLModel.shard and .idLower (once per server and process)."""
         key = (str(self.directory), self._client.connection_pool.connection_kwargs.get("port"))
         if key in _SCHEMA_READY:
             return
-        for label, prop in [(label, "id") for label in labels] + [("MLModel", "shard"), ("LoadReceipt", "loader")]:
+        for label, prop in [(label, "id") for label in labels] + [("MLModel", "shard"), ("MLModel", "idLower"),
+                                                                 ("LoadReceipt", "loader")]:
             try:
                 self._graph.query(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
             except redis.exceptions.ResponseError as exc:
                 if "already indexed" not in str(exc):
                     raise
+        self._graph.query(ADD_ID_LOWER)
         _SCHEMA_READY.add(key)
 
     def write(self, statements: list[tuple[str, dict]]) -> None:

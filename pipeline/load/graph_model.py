@@ -1,7 +1,9 @@
 """The property graph of FAIR4ML records: which nodes and relationships a model becomes, as Cypher.
 
 The statements are plain openCypher shared by Neo4j and FalkorDB; dialect differences (index and
-constraint DDL) live in the stores. Loading is a full replace of each model's properties and
+constraint DDL) live in the stores. Hub ids are case-insensitive, so a model node is found by its
+lower-case id (`idLower`): a card naming `org/Model-7b` links to the node of `org/Model-7B`, whichever
+of the two was loaded first, and `id` keeps the Hub's spelling once the model itself is loaded. Loading is a full replace of each model's properties and
 outgoing relationships, stamped with a load id, so a reload with the same input changes nothing,
 properties removed upstream disappear, and models missing from the input can be retired.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from pipeline.transform.fair4ml import arxiv_ids
+from pipeline.transform.fair4ml import arxiv_ids, dois
 from pipeline.transform.entities import KIND_OF_TYPE
 from pipeline.transform.licenses import license_key
 
@@ -34,7 +36,7 @@ _REL_TYPES = "|".join(rel for _, rel, _ in RELATIONSHIPS)
 
 def model_properties(record: dict, shard: str) -> dict:
     """Node properties: scalars and lists of strings; nested values as JSON text; no nulls."""
-    props = {"harvested": True, "shard": shard}
+    props = {"harvested": True, "shard": shard, "idLower": record["identifier"].lower()}
     for key, value in record.items():
         if key in _EDGE_FIELDS or key == "identifier" or value is None or value == []:
             continue
@@ -45,8 +47,8 @@ def model_properties(record: dict, shard: str) -> dict:
 
 
 def edge_targets(record: dict, field: str) -> list[str]:
-    if field == "citation":
-        return arxiv_ids(record)
+    if field == "citation":  # papers by arXiv id, others by DOI
+        return arxiv_ids(record) + dois(record)
     if field == "license":  # `other` licenses are told apart by name, as in the licenses asset
         return [license_key(v, record.get("licenseName")) for v in record.get("license") or [] if isinstance(v, str) and v]
     value = record.get(field)
@@ -69,16 +71,19 @@ def rows_for(records: list[dict], shard: str) -> ModelRows:
     models = []
     for record in records:
         model_id = record["identifier"]
-        models.append({"id": model_id, "props": model_properties(record, shard)})
+        models.append({"id": model_id, "idLower": model_id.lower(), "props": model_properties(record, shard)})
         for field, rel, _ in RELATIONSHIPS:
             for target in edge_targets(record, field):
-                props = {"relation": record.get("baseModelRelation") or "finetune"} if rel == "FINE_TUNED_FROM" else {}
-                edges[rel].append({"src": model_id, "dst": target, "props": props})
+                if rel == "FINE_TUNED_FROM":
+                    props = {"relation": record.get("baseModelRelation") or "unknown"}
+                    edges[rel].append({"src": model_id, "dst": target, "dstLower": target.lower(), "props": props})
+                else:
+                    edges[rel].append({"src": model_id, "dst": target, "props": {}})
     return ModelRows(models, edges)
 
 
 UPSERT_MODELS = (
-    "UNWIND $rows AS row MERGE (m:MLModel {id: row.id}) "
+    "UNWIND $rows AS row MERGE (m:MLModel {idLower: row.idLower}) "
     "SET m = row.props, m.id = row.id"
 )
 # Outgoing relationships are rebuilt from the record on every load of the model.
@@ -86,8 +91,10 @@ DELETE_OUTGOING = f"UNWIND $ids AS id MATCH (m:MLModel {{id: id}})-[r:{_REL_TYPE
 
 
 def upsert_edges(rel: str, label: str) -> str:
+    target = ("MERGE (t:MLModel {idLower: row.dstLower}) ON CREATE SET t.id = row.dst" if label == "MLModel"
+              else f"MERGE (t:{label} {{id: row.dst}})")
     return (f"UNWIND $rows AS row MATCH (m:MLModel {{id: row.src}}) "
-            f"MERGE (t:{label} {{id: row.dst}}) MERGE (m)-[r:{rel}]->(t) SET r = row.props")
+            f"{target} MERGE (m)-[r:{rel}]->(t) SET r = row.props")
 
 
 EDGE_STATEMENTS = tuple((rel, upsert_edges(rel, label)) for _, rel, label in RELATIONSHIPS)
@@ -97,7 +104,7 @@ EDGE_STATEMENTS = tuple((rel, upsert_edges(rel, label)) for _, rel, label in REL
 RETIRE_MODELS = (
     f"UNWIND $ids AS id MATCH (m:MLModel {{id: id}}) WHERE m.harvested = true "
     f"OPTIONAL MATCH (m)-[r:{_REL_TYPES}]->() DELETE r "
-    "WITH DISTINCT m SET m = {id: m.id}"
+    "WITH DISTINCT m SET m = {id: m.id, idLower: m.idLower}"
 )
 SHARD_MODELS = "MATCH (m:MLModel) WHERE m.harvested = true AND m.shard = $shard RETURN m.id"
 NEIGHBOURS = f"UNWIND $ids AS id MATCH (m:MLModel {{id: id}})-[:{_REL_TYPES}]->(t) RETURN DISTINCT labels(t)[0], t.id"
@@ -111,6 +118,8 @@ def delete_orphans(label: str) -> str:
 
 
 COUNT_NODES = "MATCH (n) WHERE NOT n:LoadReceipt RETURN count(n)"
+# Graphs loaded before model nodes had `idLower` get it once, so MERGE finds their nodes.
+ADD_ID_LOWER = "MATCH (m:MLModel) WHERE m.idLower IS NULL SET m.idLower = toLower(m.id)"
 COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r)"
 WRITE_RECEIPT = "MERGE (r:LoadReceipt {loader: $loader, shard: $shard}) SET r.receipt = $receipt"
 READ_RECEIPTS = "MATCH (r:LoadReceipt {loader: $loader}) RETURN r.shard, r.receipt"
@@ -173,8 +182,8 @@ def entity_rel_types(kind: str) -> str:
 def upsert_entities(kind: str) -> str:
     """Entity nodes carry the stamp of the load that last wrote them (see STALE_ENRICHED_KEYS)."""
     if kind == "MLModel":  # a stub only: once harvested, the model's own loader owns the node
-        return ("UNWIND $rows AS row MERGE (n:MLModel {id: row.id}) WITH n, row "
-                "WHERE n.harvested IS NULL SET n += row.props, n.loadStamp = $stamp")
+        return ("UNWIND $rows AS row MERGE (n:MLModel {idLower: toLower(row.id)}) ON CREATE SET n.id = row.id "
+                "WITH n, row WHERE n.harvested IS NULL SET n += row.props, n.loadStamp = $stamp")
     return f"UNWIND $rows AS row MERGE (n:{kind} {{id: row.id}}) SET n = row.props, n.id = row.id, n.loadStamp = $stamp"
 
 
@@ -197,8 +206,10 @@ def entity_neighbours(kind: str) -> str | None:
 def retire_entities(kind: str) -> str:
     """Entities no longer in the catalog lose what the enrichment gave them (stubs of now-harvested
     models are left to the model loader)."""
-    guard = " AND n.harvested IS NULL" if kind == "MLModel" else ""
-    return f"UNWIND $ids AS id MATCH (n:{kind} {{id: id}}) WHERE n.enriched = true{guard} SET n = {{id: n.id}}"
+    if kind == "MLModel":
+        return ("UNWIND $ids AS id MATCH (n:MLModel {id: id}) WHERE n.enriched = true AND n.harvested IS NULL "
+                "SET n = {id: n.id, idLower: n.idLower}")
+    return f"UNWIND $ids AS id MATCH (n:{kind} {{id: id}}) WHERE n.enriched = true SET n = {{id: n.id}}"
 
 
 # After a full load has written every entity of the catalog with its stamp, the entities that hold

@@ -8,6 +8,7 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ClientError, ConfigurationError, ServiceUnavailable, SessionExpired
 
 from pipeline.config import redact_url
+from pipeline.load.graph_model import ADD_ID_LOWER
 from pipeline.registry import PipelineError
 
 _SCHEMA_READY: set[tuple] = set()
@@ -53,7 +54,7 @@ class Neo4jStore:
         yield
 
     def ensure_schema(self, labels) -> None:
-        """Uniqueness of every label's id, an index on MLModel.shard (once per database and process)."""
+        """Uniqueness of every label's id, indexes on MLModel.shard and .idLower (once per database and process)."""
         key = (self.uri, self.database)
         if key in _SCHEMA_READY:
             return
@@ -61,7 +62,9 @@ class Neo4jStore:
             self._run_write([(f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS "
                               f"FOR (n:{label}) REQUIRE n.id IS UNIQUE", {})])
         self._run_write([("CREATE INDEX mlmodel_shard IF NOT EXISTS FOR (n:MLModel) ON (n.shard)", {}),
+                         ("CREATE INDEX mlmodel_id_lower IF NOT EXISTS FOR (n:MLModel) ON (n.idLower)", {}),
                          ("CREATE INDEX loadreceipt_loader IF NOT EXISTS FOR (n:LoadReceipt) ON (n.loader)", {})])
+        self._run_write([(ADD_ID_LOWER, {})])
         _SCHEMA_READY.add(key)
 
     def _run_write(self, statements):

@@ -4,30 +4,36 @@ FAIR4ML 0.1.0 (https://w3id.org/fair4ml) extends schema.org's CreativeWork with 
 `mlTask`, `modelCategory`, `fineTunedFrom`, `trainedOn`, `evaluatedOn`, `intendedUse`,
 `sharedBy`, `codeSampleSnippet`, `usageInstructions`, `modelRisksBiasLimitations`,
 `hasCO2eEmissions`. The record is flat JSON with those names; `jsonld.py` adds the context.
-Values the mapping cannot interpret are kept as found, so schema validation quarantines the record
-with the exact path instead of the mapping silently dropping them.
+Real cards put almost anything in their fields: a value the mapping can read faithfully is repaired
+(a Hub URL for a repo id, a lone string for a list), one it cannot is left out of its field, and
+either way the record says so in `dataIssues`, so one odd field does not cost the whole record (the
+raw item and card stay in the raw shards). What still breaks the schema is quarantined with its path.
 """
 
 from __future__ import annotations
 
+import math
 import re
 
 import pyarrow as pa
 
-from pipeline.transform import modelcard
+from pipeline.transform import base_models as bases_of
+from pipeline.transform import ids, modelcard
 
-HUB_URL = "https://huggingface.co"
-_ARXIV_ID = re.compile(r"^\d{4}\.\d{4,5}(v\d+)?$|^[a-z-]+(\.[A-Z]{2})?/\d{7}$")
-_ARXIV_LINK = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})(?:v\d+)?")
+HUB_URL = ids.HUB_URL
 # Tags that carry structured facts mapped to their own fields, not keywords.
-_STRUCTURED_TAG_PREFIXES = ("dataset:", "arxiv:", "base_model:", "license:", "region:", "doi:")
-BASE_MODEL_RELATIONS = ("finetune", "quantized", "adapter", "merge")
+_STRUCTURED_TAG_PREFIXES = ("dataset:", "arxiv:", "base_model:", "license:", "region:", "doi:", "deploy:")
+# Tags the Hub sets for its own services: they describe the Hub's handling, not the model.
+HUB_SYSTEM_TAGS = frozenset({"endpoints_compatible", "autotrain_compatible", "text-generation-inference", "model-index",
+                             "has_space", "inference_endpoints", "eval-results", "evaluation-results"})
+BASE_MODEL_RELATIONS = bases_of.RELATIONS
 _RELATION_CATEGORY = {"quantized": "quantized model", "adapter": "adapter", "merge": "merged model",
                       "finetune": "fine-tuned model"}
+_LANGUAGE_MAX = 35
 
 
 def _as_list(value) -> list:
-    """Card fields may be a scalar or a list; keep the items as found (validation checks their type)."""
+    """Card fields may be a scalar or a list; keep the items as found (callers check their type)."""
     if value is None or value == "":
         return []
     return list(value) if isinstance(value, (list, tuple)) else [value]
@@ -43,55 +49,116 @@ def _unique(items) -> list:
     return out
 
 
+def _text(value, limit: int | None = None) -> str | None:
+    """A scalar as text (numbers too), else None; empty text is None."""
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        return None
+    text = str(value).strip()
+    return (text[:limit] if limit else text) or None
+
+
+def _count(value, field: str, issues: list[str]) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if value is not None:
+        issues.append(f"{field} {str(value)[:40]!r} is not a count (0 used)")
+    return 0
+
+
 def _tag_values(tags: list, prefix: str) -> list[str]:
     return [t[len(prefix):] for t in tags if isinstance(t, str) and t.startswith(prefix)]
 
 
-def base_models(item: dict, card_data: dict) -> tuple[list, str | None]:
-    """Base model ids (card `base_model`, else the Hub's `base_model:` tags) and the relation."""
-    tags = item.get("tags") or []
-    relation, related = None, []
-    for rel in BASE_MODEL_RELATIONS:
-        ids = _tag_values(tags, f"base_model:{rel}:")
-        if ids:
-            relation, related = relation or rel, related + ids
-    plain = [t for t in _tag_values(tags, "base_model:") if not t.startswith(tuple(f"{r}:" for r in BASE_MODEL_RELATIONS))]
-    declared = _as_list(card_data.get("base_model"))
-    return _unique(declared or related or plain), relation or card_data.get("base_model_relation")
+def _string_list(value, field: str, issues: list[str], max_length: int | None = None) -> list[str]:
+    """A list of strings from a field that should be one: a lone string is one item (a comma-separated
+    string is split, said in `issues`); other kinds of items are left out and said in `issues`."""
+    if isinstance(value, str) and "," in value and field in ("tags", "language"):
+        issues.append(f"{field} is a comma-separated string, not a list (split)")
+        value = value.split(",")
+    out = []
+    for item in _as_list(value):
+        if isinstance(item, str) and item.strip():
+            if max_length and len(item.strip()) > max_length:
+                issues.append(f"{field}: {item.strip()[:60]!r} is longer than {max_length} characters (left out)")
+                continue
+            out.append(item.strip())
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            out.append(str(item))
+        elif item not in (None, ""):
+            issues.append(f"{field}: a {type(item).__name__} item is not text (left out)")
+    return out
 
 
-def evaluations(model_index) -> list:
-    """model-index results as flat FAIR4ML evaluation entries (one per metric)."""
+def _languages(card_data: dict, issues: list[str]) -> list[str]:
+    """Card languages; `False` can only be YAML 1.1's reading of `no` (Norwegian), so it is read back."""
+    raw = card_data.get("language")
+    items = []
+    for item in _as_list(raw):
+        if item is False:
+            issues.append("language: false read back as 'no' (Norwegian; YAML 1.1 made it a boolean)")
+            item = "no"
+        items.append(item)
+    return _unique(_string_list(items if not isinstance(raw, str) else raw, "language", issues, _LANGUAGE_MAX))
+
+
+def _item_tags(item: dict, issues: list[str]) -> list[str]:
+    tags = item.get("tags")
+    if tags is None or isinstance(tags, list):
+        return [t for t in tags or [] if isinstance(t, str)]
+    issues.append(f"the API item's tags are a {type(tags).__name__}, not a list (kept as one tag)")
+    return _string_list(tags, "tags", [], 200)
+
+
+def _datasets(values, field: str, issues: list[str]) -> list[str]:
+    out = []
+    for value in values:
+        dataset, why = ids.dataset_ref(value)
+        if dataset:
+            out.append(dataset)
+        else:
+            issues.append(f"{field}: {why} (left out)")
+    return _unique(out)
+
+
+def evaluations(model_index, issues: list[str]) -> list[dict]:
+    """model-index results as flat FAIR4ML evaluation entries (one per metric); entries that are not of
+    the documented shape are left out and said in `issues`."""
     if not isinstance(model_index, list):
-        return [model_index]  # not the documented shape: validation reports it
+        issues.append(f"model-index is a {type(model_index).__name__}, not a list (left out)")
+        return []
     out = []
     for entry in model_index:
         results = entry.get("results") if isinstance(entry, dict) else None
         if not isinstance(results, list):
-            out.append(entry)
+            if results is not None or not isinstance(entry, dict):
+                issues.append("model-index: an entry without a list of results (left out)")
             continue
         for result in results:
             if not isinstance(result, dict):
-                out.append(result)
+                issues.append("model-index: a result that is not a mapping (left out)")
                 continue
             task = result.get("task") if isinstance(result.get("task"), dict) else {}
             dataset = result.get("dataset") if isinstance(result.get("dataset"), dict) else {}
             for metric in _as_list(result.get("metrics")):
                 if not isinstance(metric, dict):
-                    out.append(metric)
+                    issues.append("model-index: a metric that is not a mapping (left out)")
+                    continue
+                kind = _text(metric.get("type"), 200) or _text(metric.get("name"), 200)
+                if kind is None:
+                    issues.append("model-index: a metric without type or name (left out)")
                     continue
                 value = metric.get("value")
-                numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+                numeric = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
                 out.append({
-                    "task": task.get("type"),
-                    "dataset": dataset.get("type") or dataset.get("name"),
-                    "datasetName": dataset.get("name"),
-                    "datasetConfig": dataset.get("config"),
-                    "split": dataset.get("split"),
-                    "metric": metric.get("type"),
-                    "name": metric.get("name"),
+                    "task": _text(task.get("type"), 200),
+                    "dataset": _text(dataset.get("type"), 300) or _text(dataset.get("name"), 300),
+                    "datasetName": _text(dataset.get("name"), 300),
+                    "datasetConfig": _text(dataset.get("config"), 300),
+                    "split": _text(dataset.get("split"), 200),
+                    "metric": kind,
+                    "name": _text(metric.get("name"), 300),
                     "value": float(value) if numeric else None,
-                    "valueText": None if numeric or value is None else str(value),
+                    "valueText": None if numeric or value is None else str(value)[:300],
                     "verified": metric.get("verified") if isinstance(metric.get("verified"), bool) else None,
                 })
     return out
@@ -104,7 +171,7 @@ def co2_emissions(card_data: dict) -> str | None:
         value = value.get("emissions")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f"{value:g} g CO2eq"
-    return None if value is None else str(value)
+    return _text(value, 200)
 
 
 def _access_conditions(gated) -> str | None:
@@ -114,70 +181,109 @@ def _access_conditions(gated) -> str | None:
     return f"Gated on the Hugging Face Hub: users must accept the model's conditions ({kind})"
 
 
+def license_link(value, model_id: str) -> str | None:
+    """The card's `license_link`; a path inside the repository (`LICENSE.md`) becomes its URL on the Hub."""
+    link = _text(value, 2000)
+    if link is None or re.match(r"^[a-z][a-z0-9+.-]*:", link, re.I):
+        return link
+    path = link.lstrip("./").lstrip("/")
+    return f"{HUB_URL}/{model_id}/blob/main/{path}" if path else None
+
+
+def citations(tags: list[str], readme: str | None, card: modelcard.ModelCard) -> list[str]:
+    """arXiv papers (the Hub's `arxiv:` tags, links, `arXiv:` ids and BibTeX in the card) and DOIs, as URLs;
+    a paper the card names only in template text (the CO2 calculator's) is not a citation."""
+    template = modelcard.template_only_lines(readme)
+    lines = (readme or "").splitlines()
+    own_text = "\n".join(line for i, line in enumerate(lines) if i not in template)
+    in_template = set(ids.arxiv_ids_in("\n".join(lines[i] for i in template))) - set(ids.arxiv_ids_in(own_text))
+    arxiv = [a for a in _tag_values(tags, "arxiv:") if a not in in_template] + ids.arxiv_ids_in(own_text)
+    arxiv = [re.sub(r"v\d+$", "", a) for a in arxiv if ids.ARXIV_ID.match(re.sub(r"v\d+$", "", a))]
+    dois = _tag_values(tags, "doi:") + ids.dois_in(own_text)
+    return _unique([ids.arxiv_url(a) for a in arxiv] + [ids.doi_url(d) for d in dois])
+
+
 def to_fair4ml(item: dict, readme: str | None) -> dict:
     """One FAIR4ML MLModel record from a Hub API item and its README text."""
     model_id = item["id"]
+    issues: list[str] = []
     api_card = item.get("cardData")
     card = modelcard.parse_card(readme, api_card if isinstance(api_card, dict) else None)
     card_data = api_card if isinstance(api_card, dict) else (card.metadata or {})
-    tags = item.get("tags") or []
+    tags = _item_tags(item, issues)
     namespace, _, short_name = model_id.rpartition("/")
-    bases, relation = base_models(item, card_data)
-    licenses = _as_list(card_data.get("license")) or _tag_values(tags, "license:")
-    evals = evaluations(card_data["model-index"]) if "model-index" in card_data else []
+    base = bases_of.derive(model_id, {**item, "tags": tags}, card_data, readme)
+    issues += base.issues
+    licenses = _string_list(card_data.get("license"), "license", issues, 100) or _tag_values(tags, "license:")
+    evals = evaluations(card_data["model-index"], issues) if card_data.get("model-index") is not None else []
     usage = card.section(modelcard.USAGE_HEADINGS)
-    library = item.get("library_name") or card_data.get("library_name")
-    categories = [library] if isinstance(library, str) else []
-    if relation:
-        categories.append(_RELATION_CATEGORY.get(relation, relation))
+    library = _text(item.get("library_name"), 100) or _text(card_data.get("library_name"), 100)
+    categories = [library] if library else []
+    if base.relation in _RELATION_CATEGORY:
+        categories.append(_RELATION_CATEGORY[base.relation])
+    keywords = [t for t in tags if not t.startswith(_STRUCTURED_TAG_PREFIXES) and t not in HUB_SYSTEM_TAGS]
+    card_tags = _string_list(card_data.get("tags"), "tags", issues, 200)
+    tasks = [ids.task_key(t) for t in _string_list(item.get("pipeline_tag") or card_data.get("pipeline_tag"),
+                                                    "pipeline_tag", issues)]
+    for task in [t for t in tasks if not re.match(r"^[a-z0-9][a-z0-9-]*$", t)]:
+        issues.append(f"pipeline_tag {task[:60]!r} is not a task id (left out)")
+    description = modelcard.description(card)
+    flags = []
+    if readme is not None and description is None:
+        flags.append("no description")
+    if modelcard.is_template_card(card):
+        flags.append("template card")
     return {
         "identifier": model_id,
         "name": short_name or model_id,
         "url": f"{HUB_URL}/{model_id}",
-        "author": card_data.get("model_creator") or namespace or None,
+        "author": _text(card_data.get("model_creator"), 200) or namespace or None,
         "sharedBy": namespace or None,
         "dateCreated": item.get("createdAt"),
         "dateModified": item.get("lastModified"),
         "version": item.get("sha"),
         "license": _unique(licenses),
-        "licenseName": card_data.get("license_name"),
-        "licenseLink": card_data.get("license_link"),
+        "licenseName": _text(card_data.get("license_name"), 200),
+        "licenseLink": license_link(card_data.get("license_link"), model_id),
         "conditionsOfAccess": _access_conditions(item.get("gated")),
-        "keywords": _unique([t for t in tags if not (isinstance(t, str) and t.startswith(_STRUCTURED_TAG_PREFIXES))]
-                            + _as_list(card_data.get("tags"))),
-        "inLanguage": _unique(_as_list(card_data.get("language"))),
-        "mlTask": _unique(_as_list(item.get("pipeline_tag") or card_data.get("pipeline_tag"))),
+        "keywords": _unique(keywords + [t for t in card_tags if t not in HUB_SYSTEM_TAGS]),
+        "inLanguage": _languages(card_data, issues),
+        "mlTask": _unique(t for t in tasks if re.match(r"^[a-z0-9][a-z0-9-]*$", t)),
         "modelCategory": categories,
         "libraryName": library,
-        "fineTunedFrom": bases,
-        "baseModelRelation": relation,
-        "trainedOn": _unique(_as_list(card_data.get("datasets")) + _tag_values(tags, "dataset:")),
-        "evaluatedOn": _unique(e["dataset"] for e in evals if isinstance(e, dict) and e.get("dataset")),
+        "fineTunedFrom": base.ids,
+        "baseModelDeclared": base.declared,
+        "baseModelRelation": base.relation,
+        "baseModelRelationEvidence": base.evidence,
+        "trainedOn": _datasets(_as_list(card_data.get("datasets")) + _tag_values(tags, "dataset:"), "datasets", issues),
+        "evaluatedOn": _datasets([e["dataset"] for e in evals if e.get("dataset")], "model-index dataset", issues),
         "evaluationMetrics": evals,
-        "citation": _unique(f"https://arxiv.org/abs/{a}" for a in _tag_values(tags, "arxiv:") + cited_in_card(readme)),
-        "description": modelcard.description(card),
+        "citation": citations(tags, readme, card),
+        "description": description,
         "intendedUse": modelcard.section_text(card, modelcard.INTENDED_USE_HEADINGS),
         "modelRisksBiasLimitations": modelcard.section_text(card, modelcard.LIMITATIONS_HEADINGS),
         "usageInstructions": usage.clean or None if usage else None,
         "codeSampleSnippet": modelcard.code_snippet(card),
         "hasCO2eEmissions": co2_emissions(card_data),
         "readme": f"{HUB_URL}/{model_id}/blob/main/README.md" if readme is not None else None,
-        "downloads": item.get("downloads", 0),
-        "likes": item.get("likes", 0),
+        "downloads": _count(item.get("downloads"), "downloads", issues),
+        "likes": _count(item.get("likes"), "likes", issues),
         "cardStatus": card.yaml_status,
         "cardError": card.yaml_error,
+        "cardFlags": flags,
+        "dataIssues": _unique(issues),
     }
 
 
 def arxiv_ids(record: dict) -> list[str]:
     """The arXiv ids, without version, among a record's citations (`https://arxiv.org/abs/<id>`)."""
-    ids = (c.split("/abs/", 1)[1] for c in record.get("citation", []) if isinstance(c, str) and "/abs/" in c)
-    return list(dict.fromkeys(re.sub(r"v\d+$", "", i) for i in ids if _ARXIV_ID.match(i)))
+    found = (c.split("/abs/", 1)[1] for c in record.get("citation") or [] if isinstance(c, str) and "/abs/" in c)
+    return list(dict.fromkeys(re.sub(r"v\d+$", "", i) for i in found if ids.ARXIV_ID.match(re.sub(r"v\d+$", "", i))))
 
 
-def cited_in_card(readme: str | None) -> list[str]:
-    """arXiv ids the card links to (the Hub derives its `arxiv:` tags the same way; tags may lag)."""
-    return [m.group(1) for m in _ARXIV_LINK.finditer(readme)] if readme else []
+def dois(record: dict) -> list[str]:
+    """The DOIs among a record's citations (`https://doi.org/<doi>`)."""
+    return [c.split("doi.org/", 1)[1] for c in record.get("citation") or [] if isinstance(c, str) and "doi.org/10." in c]
 
 
 _EVALUATION = pa.struct([
@@ -193,10 +299,12 @@ ARROW_SCHEMA = pa.schema([
     ("version", pa.string()), ("license", _LIST), ("licenseName", pa.string()), ("licenseLink", pa.string()),
     ("conditionsOfAccess", pa.string()), ("keywords", _LIST), ("inLanguage", _LIST), ("mlTask", _LIST),
     ("modelCategory", _LIST), ("libraryName", pa.string()), ("fineTunedFrom", _LIST),
-    ("baseModelRelation", pa.string()), ("trainedOn", _LIST), ("evaluatedOn", _LIST),
+    ("baseModelDeclared", _LIST), ("baseModelRelation", pa.string()), ("baseModelRelationEvidence", pa.string()),
+    ("trainedOn", _LIST), ("evaluatedOn", _LIST),
     ("evaluationMetrics", pa.list_(_EVALUATION)), ("citation", _LIST), ("description", pa.large_string()),
     ("intendedUse", pa.large_string()), ("modelRisksBiasLimitations", pa.large_string()),
     ("usageInstructions", pa.large_string()), ("codeSampleSnippet", pa.large_string()),
     ("hasCO2eEmissions", pa.string()), ("readme", pa.string()), ("downloads", pa.int64()),
-    ("likes", pa.int64()), ("cardStatus", pa.string()), ("cardError", pa.string()),
+    ("likes", pa.int64()), ("cardStatus", pa.string()), ("cardError", pa.string()), ("cardFlags", _LIST),
+    ("dataIssues", _LIST),
 ])

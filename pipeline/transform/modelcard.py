@@ -1,34 +1,109 @@
-"""Model card (README.md) reading: YAML front matter, markdown sections and code samples.
+"""Model card (README.md) reading: YAML front matter, markdown sections, prose and code samples.
 
-Cards are written by people: no front matter, malformed YAML and free-form headings are all
-common. Parsing never raises; what went wrong is reported in `yaml_status` / `yaml_error`.
+Cards are written by people and by tools: no front matter, malformed YAML, CRLF line endings,
+blank lines before the `---`, badge rows and support banners before any prose, and the Hub's card
+template left half filled in are all common. Parsing never raises; what went wrong is reported in
+`yaml_status` / `yaml_error`, and text that is template, placeholder or decoration is never taken
+as content.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
 
 import yaml
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
+_YAML_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML was built with it
+_BOOL, _TIMESTAMP = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"
 
-_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)(?:\r?\n)?^---[ \t]*$\r?\n?", re.S | re.M)
-_HEADING = re.compile(r"^(?P<hashes>#{1,6})[ \t]+(?P<title>.+?)[ \t#]*$", re.M)
-_FENCE = re.compile(r"^(?P<fence>```|~~~)[ \t]*(?P<lang>[\w+-]*)[^\n]*\n(?P<code>.*?)^(?P=fence)[ \t]*$", re.S | re.M)
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+class CardYamlLoader(_YAML_BASE):
+    """YAML as the Hub reads card metadata (YAML 1.2 core): only true/false are booleans and dates stay
+    text, so `language: [no]` is Norwegian, not False, and `on`, `yes`, `off` stay words."""
+
+
+CardYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_BOOL, _TIMESTAMP)]
+    for first, resolvers in _YAML_BASE.yaml_implicit_resolvers.items()}
+CardYamlLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+_HEADING = re.compile(r"^[ ]{0,3}(?P<hashes>#{1,6})[ \t]+(?P<title>.+?)[ \t#]*$", re.M)
+_SETEXT = re.compile(r"^(?P<title>[^\n]*\w[^\n]*)\n(?P<rule>=+|-+)[ \t]*$", re.M)
+_FENCE = re.compile(r"^[ ]{0,3}(?P<fence>```+|~~~+)[ \t]*(?P<lang>[\w+-]*)[^\n]*\n(?P<code>.*?)^[ ]{0,3}(?P=fence)[ \t]*$",
+                    re.S | re.M)
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_REF_LINK = re.compile(r"\[([^\]]*)\]\[[^\]]*\]")
+_ANCHOR = re.compile(r"<a\b[^>]*>(.*?)</a>", re.S | re.I)
+_BARE_URL = re.compile(r"https?://\S+")
 _EMPHASIS = re.compile(r"(\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`)")
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+# The template's CO2 paragraph links a calculator and its paper (arXiv 1910.09700), whatever the wording.
+_TEMPLATE_LINK = re.compile(r"mlco2\.github\.io/impact", re.I)
+_YAML_LINE = re.compile(r"^\s*-?\s*[\w.-]+:(\s|$)")
+# Words that mark a paragraph as a call for support or a community link, not a description.
+_BANNER = re.compile(r"ko-?fi\.com|patreon\.com|buymeacoffee|discord\.(gg|com)|join (our|my|the) discord|"
+                     r"support (me|my work|us)\b|sponsor(ed)? by|donat(e|ion)", re.I)
+_PLACEHOLDER = re.compile(
+    r"^\W*(\[?more info(rmation)? needed\]?|\[?needs? more info(rmation)?\]?|to ?do|tbd|tba|n/?a|none|"
+    r"coming soon|work in progress|wip|\[?optional\]?|\[?your [\w ]+ here\]?|insert [\w ]+ here|"
+    r"this model card (is|was) (automatically )?generated[\w ,.]*)\W*$", re.I)
 
 DESCRIPTION_HEADINGS = re.compile(
-    r"^(model (description|summary|overview)|description|overview|summary|introduction|about)\b", re.I)
-DETAILS_HEADINGS = re.compile(r"^model (details|card)\b", re.I)
-INTENDED_USE_HEADINGS = re.compile(r"^(intended uses?|uses|direct use|use cases?|intended use)", re.I)
+    r"^(model (description|summary|overview|information|introduction)|description|overview|summary|introduction|"
+    r"about|model details|model card for\b|what is\b)", re.I)
+# Sections that never hold the model's description, whatever they start with.
+NOT_DESCRIPTION_HEADINGS = re.compile(
+    r"(citation|bibtex|license|licence|how to use|usage|quick ?start|getting started|install|inference|example|"
+    r"training (procedure|hyper|details|data|results)|hyperparameter|framework versions|evaluation|results|"
+    r"benchmark|contact|acknowledg|disclaimer|prompt (template|format)|provided files|download|compatib|"
+    r"changelog|update|news|table of contents|contents|sponsor|support|limitation|bias|risk|environmental)", re.I)
+INTENDED_USE_HEADINGS = re.compile(r"^(intended uses?|uses|direct use|use cases?|intended use|usage scope)", re.I)
 LIMITATIONS_HEADINGS = re.compile(r"(limitation|bias|risk)", re.I)
 USAGE_HEADINGS = re.compile(r"(how to use|usage|quick ?start|getting started|inference|example)", re.I)
 MAX_TEXT = 4000
+
+
+@lru_cache(maxsize=1)
+def _template() -> tuple[frozenset[str], frozenset[str]]:
+    """(headings, sentences) of the Hub's model card template as shipped with huggingface_hub, normalised."""
+    from importlib.resources import files
+
+    try:
+        text = (files("huggingface_hub") / "templates" / "modelcard_template.md").read_text(encoding="utf-8")
+    except (OSError, ModuleNotFoundError):
+        return frozenset(), frozenset()
+    defaults = re.findall(r'default\("([^"]+)"', text)
+    lines = _JINJA.sub("", text).splitlines()
+    headings = {_normalise(line.lstrip("#")) for line in lines if line.startswith("#")}
+    sentences = {_normalise(_clean_line(line)) for line in lines + defaults if not line.startswith("#")}
+    return frozenset(h for h in headings if h), frozenset(s for s in sentences if len(s) > 12)
+
+
+def template_lines() -> frozenset[str]:
+    """A card line equal to one of these was left in from the Hub's template and says nothing of the model."""
+    return _template()[1]
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text.lower())).strip()
+
+
+def is_placeholder(text: str) -> bool:
+    """Template text or a placeholder ("[More Information Needed]") rather than content."""
+    stripped = text.strip()
+    if not stripped or _PLACEHOLDER.match(stripped):
+        return True
+    value = stripped.split(":", 1)[1] if re.match(r"^[^:]{1,60}:\s", stripped) else None
+    if value is not None and _PLACEHOLDER.match(value):  # "Developed by: [More Information Needed]"
+        return True
+    return _normalise(stripped) in template_lines() or bool(_TEMPLATE_LINK.search(stripped))
 
 
 @dataclass
@@ -40,7 +115,7 @@ class Section:
 
     @property
     def clean(self) -> str:
-        """The section's prose as plain text, computed once."""
+        """The section's prose as plain text (template and placeholder lines left out), computed once."""
         if self._clean is None:
             self._clean = clean_text(self.text)
         return self._clean
@@ -64,84 +139,174 @@ class ModelCard:
         return None
 
 
-def clean_text(markdown: str, limit: int = MAX_TEXT) -> str:
-    """Readable plain text from markdown prose: no code, HTML, images or link targets."""
-    text = _FENCE.sub("", markdown)
+def _clean_line(line: str) -> str:
+    line = _MD_IMAGE.sub("", line)
+    line = _MD_LINK.sub(r"\1", line)
+    line = _REF_LINK.sub(r"\1", line)
+    line = _HTML_TAG.sub("", line)
+    line = _EMPHASIS.sub("", line)
+    line = re.sub(r"^\s*(?:[-*+>]|\d+[.)])\s+", "", line)  # list markers and quotes
+    return line.replace("&nbsp;", " ").replace("&amp;", "&").strip()
+
+
+def _blocks(markdown: str) -> list[str]:
+    """Paragraph-like blocks of raw markdown: code, comments and tables removed, split at blank lines."""
+    text = _FENCE.sub("\n", markdown.replace("\r\n", "\n").replace("\r", "\n"))
     text = _HTML_COMMENT.sub("", text)
-    text = _MD_IMAGE.sub("", text)
-    text = _MD_LINK.sub(r"\1", text)
-    text = _HTML_TAG.sub("", text)
-    text = _EMPHASIS.sub("", text)
-    lines = [line.strip() for line in text.splitlines()]
-    paragraphs, current = [], []
-    for line in lines + [""]:
-        if line and not line.startswith("|") and any(ch.isalnum() for ch in line):
-            current.append(line)
-        elif current:
-            paragraphs.append(" ".join(current))
-            current = []
-    joined = "\n\n".join(paragraphs).strip()
-    return joined[:limit].rstrip()
+    text = re.sub(r"<(br|hr|/p|/div|/h\d|/li|/tr|/td)\b[^>]*>", "\n\n", text, flags=re.I)
+    blocks, current = [], []
+    for line in text.split("\n"):
+        if not line.strip() or line.lstrip().startswith("|") or re.match(r"^\s*([-*_=]\s*){3,}$", line):
+            if current:
+                blocks.append("\n".join(current))
+                current = []
+            continue
+        current.append(line)
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
 
 
-def _split_front_matter(text: str) -> tuple[dict | None, str, str | None, str]:
-    match = _FRONT_MATTER.match(text)
+def _block_text(block: str) -> str:
+    lines = [_clean_line(line) for line in block.split("\n")]
+    return " ".join(line for line in lines if line and not is_placeholder(line)).strip()
+
+
+def clean_text(markdown: str, limit: int = MAX_TEXT) -> str:
+    """Readable plain text from markdown prose: no code, HTML, images, link targets or template lines."""
+    paragraphs = [text for text in map(_block_text, _blocks(markdown)) if any(ch.isalnum() for ch in text)]
+    return "\n\n".join(paragraphs)[:limit].rstrip()
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
+
+
+def _is_prose(block: str, title: str | None) -> bool:
+    """Is this raw block a paragraph a person wrote about the model (not a badge row, a navigation bar,
+    a support banner, a title alone, leaked YAML or template text)?"""
+    text = _block_text(block)
+    if _letters(text) < 12 or _BANNER.search(block):
+        return False
+    lines = [line for line in block.split("\n") if line.strip()]
+    if sum(bool(_YAML_LINE.match(line)) for line in lines) > len(lines) / 2 and ":" in text and len(lines) > 1:
+        return False
+    # what is left once every link, image and URL is removed: badge rows and nav bars leave little
+    bare = _ANCHOR.sub("", _MD_LINK.sub("", _MD_IMAGE.sub("", block)))
+    bare = _BARE_URL.sub("", _HTML_TAG.sub("", bare))
+    if _letters(bare) < max(8, _letters(text) * 0.3):
+        return False
+    if re.search(r"\s[|•·]\s.*\s[|•·]\s", text):  # "Home | Docs | Discord"
+        return False
+    words = text.split()
+    cjk = sum("\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af" for ch in text)
+    if cjk < 8 and len(words) < 5 and not re.search(r"[.!?。]$", text):
+        return False  # a title or a label, not a sentence
+    return not (title and _normalise(text) == _normalise(title))
+
+
+def prose(markdown: str, title: str | None = None) -> list[str]:
+    """The prose paragraphs of a stretch of markdown, as plain text."""
+    return [_block_text(block) for block in _blocks(markdown) if _is_prose(block, title)]
+
+
+def split_front_matter(text: str) -> tuple[str | None, str]:
+    """(the YAML block, the body after it) as huggingface_hub finds it: leading blank lines and any line
+    ending allowed; a byte-order mark is ignored."""
+    from huggingface_hub.repocard import REGEX_YAML_BLOCK
+
+    text = text.lstrip("\ufeff")
+    match = REGEX_YAML_BLOCK.search(text)
     if not match:
-        return None, "none", None, text
-    body = text[match.end():]
+        return None, text
+    return match.group(2), text[match.end():]
+
+
+def _jsonable(value):
+    """Card metadata as JSON values: explicit YAML tags can still give dates, bytes or sets."""
+    if isinstance(value, dict):
+        return {str(k) if not isinstance(k, str) else k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+def load_metadata(block: str) -> tuple[dict | None, str, str | None]:
+    """(metadata, status, error) of a front matter block."""
     try:
-        data = yaml.load(match["yaml"], Loader=_YAML_LOADER)
-    except yaml.YAMLError as exc:
-        return None, "malformed", " ".join(str(exc).split())[:300], body
+        data = yaml.load(block, Loader=CardYamlLoader)
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        return None, "malformed", " ".join(str(exc).split())[:300]
     if data is None:
-        return {}, "ok", None, body
+        return {}, "ok", None
     if not isinstance(data, dict):
-        return None, "malformed", f"front matter is a {type(data).__name__}, not a mapping", body
-    return data, "ok", None, body
+        return None, "malformed", f"front matter is a {type(data).__name__}, not a mapping"
+    return _jsonable(data), "ok", None
 
 
 def parse_card(text: str | None, known_metadata: dict | None = None) -> ModelCard:
-    """Parse a card; `known_metadata` (the Hub's own parse, `cardData`) saves parsing the YAML again."""
+    """Parse a card; `known_metadata` (the Hub's own parse, `cardData`) is trusted over the YAML."""
     if text is None:
         return ModelCard(None, "missing", None, "")
+    block, body = split_front_matter(text)
     if known_metadata is not None:
-        match = _FRONT_MATTER.match(text)
-        metadata, status, error, body = known_metadata, "ok", None, text[match.end():] if match else text
+        metadata, status, error = known_metadata, "ok", None
+    elif block is None:
+        metadata, status, error = None, "none", None
     else:
-        metadata, status, error, body = _split_front_matter(text)
+        metadata, status, error = load_metadata(block)
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
     card = ModelCard(metadata, status, error, body)
     # headings inside code blocks are not headings; blanking keeps offsets equal to the body's
     unfenced = _FENCE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), body)
-    headings = list(_HEADING.finditer(unfenced))
-    card.preamble = body[: headings[0].start()] if headings else body
-    for index, heading in enumerate(headings):
-        end = headings[index + 1].start() if index + 1 < len(headings) else len(body)
-        title = clean_text(heading["title"], 200)
-        card.sections.append(Section(len(heading["hashes"]), title, body[heading.end():end]))
-        if card.title is None and len(heading["hashes"]) == 1:
+    unfenced = _HTML_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), unfenced)
+    headings = [(m.start(), m.end(), len(m["hashes"]), m["title"]) for m in _HEADING.finditer(unfenced)]
+    headings += [(m.start(), m.end(), 1 if m["rule"][0] == "=" else 2, m["title"]) for m in _SETEXT.finditer(unfenced)
+                 if not _YAML_LINE.match(m["title"]) and not m["title"].lstrip().startswith(("|", "-", "*"))]
+    headings.sort()
+    card.preamble = body[: headings[0][0]] if headings else body
+    for index, (_, end, level, raw_title) in enumerate(headings):
+        stop = headings[index + 1][0] if index + 1 < len(headings) else len(body)
+        title = _clean_line(raw_title)[:200]
+        card.sections.append(Section(level, title, body[end:stop]))
+        if card.title is None and level == 1:
             card.title = title
     return card
 
 
 def description(card: ModelCard) -> str | None:
-    """The card's description section, else the prose under its title, else a details section."""
-    section = card.section(DESCRIPTION_HEADINGS)
-    if section:
-        return section.clean or None
-    intro = clean_text(card.preamble) or (card.sections[0].clean if card.sections and card.sections[0].level == 1
-                                          else "")
-    if intro:
-        return intro.split("\n\n")[0]
-    details = card.section(DETAILS_HEADINGS)
-    for section in [details] if details else card.sections:
-        if section.clean:
-            return section.clean.split("\n\n")[0]
+    """The model's description: the prose of a description section, else the first prose paragraph of
+    the card outside sections that hold something else (usage, citation, license, results...)."""
+    for section in card.sections:
+        if DESCRIPTION_HEADINGS.search(section.title) and not NOT_DESCRIPTION_HEADINGS.search(section.title):
+            paragraphs = prose(section.text, card.title)
+            if paragraphs:
+                return "\n\n".join(paragraphs)[:MAX_TEXT].rstrip()
+    for title, text in [(None, card.preamble)] + [(s.title, s.text) for s in card.sections]:
+        if title is not None and NOT_DESCRIPTION_HEADINGS.search(title):
+            continue
+        paragraphs = prose(text, card.title)
+        if paragraphs:
+            return paragraphs[0][:MAX_TEXT].rstrip()
     return None
 
 
 def section_text(card: ModelCard, heading: re.Pattern) -> str | None:
     section = card.section(heading)
     return section.clean if section else None
+
+
+def is_template_card(card: ModelCard) -> bool:
+    """A card that is the Hub's template with nothing of the model's own filled in."""
+    headings = _template()[0]
+    template = [s for s in card.sections if _normalise(s.title) in headings or s.title.startswith("Model Card for")]
+    return len(template) >= 5 and not any(s.clean for s in template) and not prose(card.preamble)
 
 
 def code_snippet(card: ModelCard) -> str | None:
@@ -155,6 +320,14 @@ def code_snippet(card: ModelCard) -> str | None:
             if chunk is card.body and lang not in ("python", "py", "python3"):
                 continue
             code = block["code"].strip("\n")
-            if code.strip():
+            if code.strip() and not is_placeholder(code):
                 return code[:MAX_TEXT]
     return None
+
+
+def template_only_lines(readme: str | None) -> set[int]:
+    """Line numbers of the card that are template sentences (their links are not the author's)."""
+    if not readme:
+        return set()
+    return {i for i, line in enumerate(readme.splitlines())
+            if line.strip() and (_TEMPLATE_LINK.search(line) or is_placeholder(_clean_line(line)))}
