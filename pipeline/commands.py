@@ -1,6 +1,6 @@
 """doit command plugins: thin wrappers over `pipeline.runs` and `pipeline.load` functions.
 
-Declared in `pyproject.toml` `[tool.doit.plugins.command]`: `doit status`, `doit runs`,
+Declared in `pyproject.toml` `[tool.doit.plugins.command]`: `doit status`, `doit quality`, `doit runs`,
 `doit logs`, `doit lineage`, `doit search`, `doit graph`, `doit schedule` and `doit ui`.
 """
 
@@ -13,6 +13,7 @@ import sys
 from doit.cmd_base import Command, DoitCmdBase
 from doit.exceptions import InvalidCommand
 
+from pipeline.checks import render as check_lines
 from pipeline.config import load_settings
 from pipeline.registry import PipelineError
 from pipeline.runs import lineage, status
@@ -113,6 +114,34 @@ def status_document(tasks: dict, rows: list, jobs: list) -> dict:
                       "description": tasks[j.name].doc or ""} for j in jobs]}
 
 
+class Quality(OptionsAnywhere, DoitCmdBase):
+    name = "quality"
+    doc_purpose = "the catalog's quality: how full each field is, and every asset check's figures"
+    doc_usage = ""
+    doc_description = ("Read from the current outputs (nothing is rebuilt): per-field fill rates of the normalized "
+                       "records, the relations of derived models, card flags, and each asset check with its figure.")
+    cmd_options = (_opt("format", "text", "text or json", choices=(("text", ""), ("json", ""))),)
+
+    def _execute(self, pos_args=None, format="text"):
+        from pipeline.registry import load_registry
+        from pipeline.runs import quality
+
+        refs = {(t.meta or {}).get("registry") for t in self.task_list} - {None}
+        self.dep_manager.close()
+        if len(refs) != 1:
+            raise InvalidCommand("this project's dodo.py declares no asset registry to report on")
+        history = _history()
+        try:
+            document = quality.report(load_registry(refs.pop()), load_settings(), history)
+        finally:
+            history.close()
+        if format == "json":
+            self.outstream.write(json.dumps(document, default=str) + "\n")
+        else:
+            self.outstream.write(quality.render(document) + "\n")
+        return 0
+
+
 class Lineage(OptionsAnywhere, DoitCmdBase):
     name = "lineage"
     doc_purpose = "the asset graph (or one asset's upstream and downstream) as text, mermaid or dot"
@@ -177,8 +206,11 @@ class Logs(OptionsAnywhere, Command):
             for record in records:
                 duration = f"{record.duration:.2f}s" if record.duration is not None else "-"
                 sys.stdout.write(f"== {record.name} ({record.status}, {duration}) in run {run_id}\n")
-                if record.metadata:
-                    sys.stdout.write("metadata: " + json.dumps(record.metadata, sort_keys=True) + "\n")
+                shown = {k: v for k, v in record.metadata.items() if k != "checks"}
+                if shown:
+                    sys.stdout.write("metadata: " + json.dumps(shown, sort_keys=True) + "\n")
+                if record.metadata.get("checks"):
+                    sys.stdout.write("-- checks\n" + check_lines(record.metadata["checks"]) + "\n")
                 for title, text in (("stdout", record.stdout), ("stderr", record.stderr), ("error", record.error)):
                     if text:
                         sys.stdout.write(f"-- {title}\n{text.rstrip()}\n")

@@ -16,8 +16,9 @@ from typing import Iterator
 from doit.exceptions import TaskFailed
 from doit.tools import config_changed, timeout
 
+from pipeline import checks as asset_checks
 from pipeline.config import Settings, load_settings
-from pipeline.registry import (Asset, PipelineError, Registry, code_fingerprint, load_registry,
+from pipeline.registry import (Asset, PipelineError, Registry, checks_fingerprint, code_fingerprint, load_registry,
                                missing_input_message)
 from pipeline.storage import StagedOutputs
 
@@ -144,6 +145,13 @@ def materialize(registry_ref: str, name: str, shard: str | None = None) -> dict 
     started = time.perf_counter()
     try:
         metadata = dict(asset.build(BuildContext(registry, asset, settings, staged, shard)) or {})
+        if asset.checks and not asset.sharded:
+            results = _run_checks(asset, settings, {key: staged.current(key) for key in staged.targets}, metadata)
+            if asset_checks.failures(results):
+                staged.commit(only=tuple(k for k in staged.targets if asset.outputs[k.split(":")[0]].side))
+                staged.discard()
+                return asset_checks.ChecksFailed(label, results)
+            metadata["checks"] = results
         changed = staged.commit()
     except PipelineError as exc:
         staged.commit(only=exc.keep)
@@ -159,8 +167,30 @@ def materialize(registry_ref: str, name: str, shard: str | None = None) -> dict 
     if measured:  # the worker's peak while building (the run history keeps it)
         metadata["peak_rss_mib"] = _peak_memory_mib()
     if shard is None:  # a shard's metadata goes to the run history only: hundreds of lines help nobody
-        print(f"{label}: " + json.dumps(metadata, sort_keys=True, default=str))
+        print(f"{label}: " + json.dumps({k: v for k, v in metadata.items() if k != "checks"}, sort_keys=True,
+                                        default=str))
+        if "checks" in metadata:
+            print(f"{label} checks: {asset_checks.summary(metadata['checks'])}")
     return json.loads(json.dumps(metadata, default=str))
+
+
+def _run_checks(asset: Asset, settings: Settings, files: dict[str, Path], metadata: dict) -> list[dict]:
+    """Run the asset's checks on `files` (staging key -> path; `key:017` for one shard of an output)."""
+    by_output: dict[str, list[Path]] = {}
+    for key, path in files.items():
+        by_output.setdefault(key.split(":")[0], []).append(path)
+    return asset_checks.run(asset.checks, asset_checks.CheckInput(settings, by_output, metadata))
+
+
+def materialize_checks(registry_ref: str, name: str) -> dict | TaskFailed:
+    """doit action of `<asset>:checks`: a sharded asset's checks over all its shards, once they are built."""
+    asset = load_registry(registry_ref)[name]
+    settings = load_settings()
+    results = _run_checks(asset, settings, output_targets(asset, settings, None), {})
+    print(f"{asset.checks_task}: {asset_checks.summary(results)}")
+    if asset_checks.failures(results):
+        return asset_checks.ChecksFailed(asset.checks_task, results)
+    return {"checks": results}
 
 
 _CHECK_SETTINGS: dict[str, Settings] = {}
@@ -194,7 +224,7 @@ def asset_tasks(registry_ref: str, settings: Settings | None = None) -> Iterator
         max_age = asset.max_age(settings)
         if max_age is not None:
             checks.append(timeout(max_age))
-        meta = {"asset": asset.name, "group": asset.group, "upstream": list(asset.upstream)}
+        meta = {"asset": asset.name, "group": asset.group, "upstream": list(asset.upstream), "registry": registry_ref}
         if not asset.sharded:
             yield _task(registry_ref, registry, asset, settings, None, checks, asset.description, meta)
             continue
@@ -203,6 +233,8 @@ def asset_tasks(registry_ref: str, settings: Settings | None = None) -> Iterator
         for label in settings.shard_labels:
             yield _task(registry_ref, registry, asset, settings, label, checks,
                         f"shard {label} of {asset.name}", {**meta, "shard": label})
+        if asset.checks_task:
+            yield _checks_task(registry_ref, asset, settings)
     for job in registry.jobs:
         yield {
             "basename": job.name,
@@ -211,6 +243,20 @@ def asset_tasks(registry_ref: str, settings: Settings | None = None) -> Iterator
             "task_dep": registry.job_assets(job),
             "meta": {"job": job.name, "groups": list(job.groups)},
         }
+
+
+def _checks_task(registry_ref: str, asset: Asset, settings: Settings) -> dict:
+    """`<asset>:checks`: reruns when any shard's output or a check's code changes; downstream waits for it."""
+    return {
+        "basename": asset.name,
+        "name": asset.checks_task.split(":", 1)[1],
+        "doc": f"checks of {asset.name}: " + ", ".join(c.name for c in asset.checks),
+        "actions": [(materialize_checks, [registry_ref, asset.name])],
+        "file_dep": asset.output_paths(settings.shard_labels, include_side=False),
+        "uptodate": [config_changed({"checks": checks_fingerprint(asset)})],
+        "verbosity": 2,
+        "meta": {"checks_of": asset.name, "group": asset.group},
+    }
 
 
 def _task(registry_ref, registry, asset, settings, shard, checks, doc, meta) -> dict:
@@ -230,4 +276,7 @@ def _task(registry_ref, registry, asset, settings, shard, checks, doc, meta) -> 
     }
     if shard is not None:
         task["name"] = shard
+    gates = [registry[up].checks_task for up in asset.upstream if registry[up].checks_task]
+    if gates:  # an upstream asset's failed error check stops this one
+        task["task_dep"] = gates
     return task

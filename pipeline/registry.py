@@ -75,10 +75,17 @@ class Asset:
     verify: Callable[[Settings, "Asset", str | None], bool] | None = None
     # One doit sub-task per shard (`name:017`), each reading the same shard of its sharded inputs.
     sharded: bool = False
+    # Checks measured on the outputs after each materialization (see pipeline/checks.py).
+    checks: tuple = ()
 
     def __post_init__(self) -> None:
         if self.sharded and not all(o.sharded for o in self.outputs.values()):
             raise ValueError(f"sharded asset {self.name}: every output path needs {SHARD_PLACEHOLDER}")
+
+    @property
+    def checks_task(self) -> str | None:
+        """The task that runs a sharded asset's checks once all its shards are built (`name:checks`)."""
+        return f"{self.name}:checks" if self.sharded and self.checks else None
 
     def output_paths(self, labels: list[str], shard: str | None = None, include_side: bool = True) -> list[str]:
         """Output files (of one shard when `shard` is given, else of all shards)."""
@@ -179,8 +186,18 @@ def normalized_code(source: str) -> str:
 _FINGERPRINTS: dict[tuple, str] = {}  # per process: shard sub-tasks of an asset share one
 
 
+def checks_fingerprint(asset: Asset) -> str:
+    """Digest of the asset's checks: their names, severities and the code that measures them."""
+    digest = hashlib.sha256()
+    for check in asset.checks:
+        digest.update(f"{check.name}\0{check.severity}\0".encode())
+        digest.update(normalized_code(inspect.getsource(check.measure)).encode())
+    return digest.hexdigest()
+
+
 def code_fingerprint(asset: Asset) -> str:
-    """Digest of the asset's build function and declared code modules; changes only when behaviour may."""
+    """Digest of the asset's build function and declared code modules; changes only when behaviour may.
+    An unsharded asset's checks run in its task, so they count; a sharded asset's run in their own."""
     key = (asset.build.__module__, asset.build.__qualname__, asset.code)
     if key not in _FINGERPRINTS:
         _FINGERPRINTS[key] = _code_fingerprint(asset)
@@ -205,4 +222,6 @@ def _code_fingerprint(asset: Asset) -> str:
     digest = hashlib.sha256(normalized_code(inspect.getsource(asset.build)).encode())
     for module_name in asset.code:
         digest.update(_module_code(asset, module_name).encode())
+    if asset.checks and not asset.sharded:
+        digest.update(checks_fingerprint(asset).encode())
     return digest.hexdigest()

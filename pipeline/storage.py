@@ -45,6 +45,10 @@ class StagedOutputs:
         self.staged[key].unlink(missing_ok=True)
         self.kept.add(key)
 
+    def current(self, key: str) -> Path:
+        """What output `key` holds if the build were committed now: its staged file, else the existing one."""
+        return self.staged[key] if self.staged[key].exists() else self.targets[key]
+
     def commit(self, only: tuple[str, ...] | None = None) -> dict[str, bool]:
         """Move every staged file (or those named in `only`) over its target; returns which changed."""
         keys = [k for k in self.staged if k not in self.kept] if only is None \

@@ -97,17 +97,18 @@ def test_graph_answers_trained_on_and_descendants(built):
     assert license_of == [["cc-by-sa-4.0", "CC-BY-SA-4.0", False]]
 
 
-def test_unknown_licenses_are_kept_and_flagged(built):
+def test_hub_license_ids_are_recognised_and_named(built):
     found = {row["key"]: row for row in rows(built, "data/enriched/licenses.parquet")}
     assert found["apache-2.0"]["spdx_id"] == "Apache-2.0" and found["apache-2.0"]["osi_approved"] is True
     llama = found["llama3.1"]  # a Hub license id, not an SPDX one
-    assert llama["status"] == "unknown" and "not an SPDX license id" in llama["flag"] and llama["models"] > 0
+    assert (llama["status"], llama["name"], llama["spdx_id"]) == ("hub", "Llama 3.1 Community License Agreement", None)
+    assert llama["flag"] is None and llama["models"] > 0
     named_other = [row for key, row in found.items() if key.startswith("other:")]
     assert named_other and all(row["status"] == "other" and row["license_name"] for row in named_other)
     settings = load_settings(built.root, environ={"HF_HUB_OFFLINE": "1", "MLENTORY_SHARDS": "4"})
     linked = query_graph(settings, "MATCH (m:MLModel)-[:HAS_LICENSE]->(l:License {id: 'llama3.1'}) "
                                    "RETURN count(m), l.status, l.flag")
-    assert linked[0][0] == llama["models"] and linked[0][1] == "unknown" and linked[0][2] == llama["flag"]
+    assert linked[0][0] == llama["models"] and linked[0][1] == "hub" and linked[0][2] is None
 
 
 def test_classify_keeps_any_string_as_declared():

@@ -76,6 +76,8 @@ def _split_valid(items: Iterable) -> tuple[list[dict], list[dict]]:
     """Items the pipeline can key (a dict with a string id) and quarantine entries for the rest."""
     good, bad = [], []
     for index, item in enumerate(items):
+        if isinstance(item, dict) and "id" not in item and isinstance(item.get("modelId"), str):
+            item = {**item, "id": item["modelId"]}  # the listing's older shape named the repo only `modelId`
         if not isinstance(item, dict):
             bad.append({"id": None, "path": f"/{index}", "reason": f"item is a {type(item).__name__}, not an object",
                         "raw": json.dumps(item, ensure_ascii=False, default=str)[:2000]})

@@ -148,7 +148,8 @@ class PipelineReporter(ConsoleReporter):
         line = self.explain(task, fail)
         if task.actions or not isinstance(fail, UnmetDependency):
             self.history.task_finished(self.run_id, task.name, "failed" if task.executed else "skipped",
-                                       _output(task, "out"), _output(task, "err"), error=fail.get_msg())
+                                       _output(task, "out"), _output(task, "err"), error=fail.get_msg(),
+                                       metadata=getattr(fail, "metadata", None))
         if line is None:
             super().add_failure(task, fail)
             return

@@ -29,11 +29,12 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from pipeline.checks import summary as check_summary
 from pipeline.runs.history import History, TaskRecord
 
 STATES = ("fresh", "stale", "failed", "running", "never")
 COLORS = {"fresh": "32", "stale": "38;5;208", "failed": "31", "running": "33", "never": "90"}
-HIDDEN_METADATA = {"seconds", "changed_outputs", "peak_rss_mib", "target"}
+HIDDEN_METADATA = {"seconds", "changed_outputs", "peak_rss_mib", "target", "checks"}
 
 
 @dataclass
@@ -55,6 +56,8 @@ class AssetState:
     shard_counts: dict[str, int] = field(default_factory=dict)
     # The reason without the shard label, so the reasons of many shards can be counted together.
     cause: str = field(default="", repr=False)
+    # The asset checks of its latest materialization (or of the attempt that failed on them).
+    checks: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.asset = self.asset or self.name
@@ -135,6 +138,7 @@ def compute_states(tasks: dict, dep_manager, history: History) -> list[AssetStat
             _propagate(leaf, states, shard_states, sub.meta["shard"])
             leaves[sub.meta["shard"]] = leaf
         aggregate = _aggregate(task, list(leaves.values()), latest)
+        _apply_checks(aggregate, latest.get(f"{task.name}:checks", {}))
         states[task.name], shard_states[task.name] = aggregate, leaves
         rows.append(aggregate)
         rows.extend(leaves.values())
@@ -155,6 +159,8 @@ def _leaf_state(task, tasks: dict, dep_manager, latest: dict, saved_ids: set[str
         state.metadata = {k: v for k, v in success.metadata.items() if k not in HIDDEN_METADATA}
     else:
         state.last_materialized = _targets_mtime(task) if saved else None
+    checked = attempt if attempt and attempt.metadata.get("checks") else success
+    state.checks = list(checked.metadata.get("checks", [])) if checked else []
     if attempt and attempt.status == "running":
         state.state, state.reason = "running", f"run {attempt.run_id}"
     elif attempt and attempt.status in ("failed", "interrupted") and (
@@ -169,6 +175,20 @@ def _leaf_state(task, tasks: dict, dep_manager, latest: dict, saved_ids: set[str
             state.state, state.reason = "stale", _reason(result)
     state.cause = state.cause or state.reason
     return state
+
+
+def _apply_checks(state: AssetState, seen: dict) -> None:
+    """A sharded asset's checks run in their own task: their latest results, and a failed error check
+    makes the asset failed (its downstream did not run)."""
+    attempt, success = seen.get("attempt"), seen.get("success")
+    latest = attempt if attempt and (success is None or attempt.started >= success.started) else success
+    if latest is None:
+        return
+    state.checks = list(latest.metadata.get("checks", []))
+    if latest.status == "failed" and state.state in ("fresh", "stale"):
+        failed = [c["check"] for c in state.checks if c["status"] == "fail"] or ["its checks"]
+        state.state = "failed"
+        state.reason = state.cause = f"error check {', '.join(failed)} failed in run {latest.run_id}"
 
 
 def _propagate(state: AssetState, states: dict, shard_states: dict, shard: str | None) -> None:
@@ -332,6 +352,8 @@ def render(states: list[AssetState], jobs: list[JobState], color: bool, now: flo
         details = " ".join(f"{k}={v}" for k, v in s.metadata.items()) if s.state == "fresh" else s.reason
         if s.shards is not None and s.state == "fresh":
             details = f"{s.shards} shards: {details}".rstrip(": ")
+        if s.checks and s.shard is None:
+            details += f"; checks: {check_summary(s.checks)}"
         duration = f"{s.last_duration:.1f}s" if s.last_duration is not None else "-"
         rows.append((s.name, s.group, label, ago(s.last_materialized, now), duration, details))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]

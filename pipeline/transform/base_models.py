@@ -14,6 +14,12 @@ on older items), and guesses the relation from the repository's files; when it c
 
 and is `unknown` when none of these says anything. Ids are canonical: where the card and the Hub's
 tags name the same model in different spellings, the Hub's spelling wins; the card's text is kept.
+
+Many cards name their base only in prose: "This model is a fine-tuned version of [X](hub link)"
+(the Trainer's card), "GGUF model files for [X](...)", "- **Base model:** [X](...)", or a mergekit
+configuration. Where neither the metadata nor the Hub's tags name a base, those statements do,
+read from the card's own part (not from an "original model card" copied below it). A quantization
+repository that says which model it quantized is believed over a `base_model` copied from upstream.
 """
 
 from __future__ import annotations
@@ -44,9 +50,69 @@ _MERGE_TEXT = re.compile(r"\bmerge_method\s*:|created using \[?mergekit|\bmerged
 _TRAINING_TAGS = {"generated_from_trainer", "generated_from_keras_callback", "trl", "sft", "dpo", "orpo", "kto",
                   "grpo", "ppo", "rlhf", "autotrain", "unsloth", "axolotl", "fine-tuned", "finetuned", "fine-tune",
                   "finetune", "instruction-tuned"}
-_FINETUNE_TEXT = re.compile(r"\bfine-?tuned? (version |checkpoint |model )?(of|from|on top of)\b|"
+_FINETUNE_TEXT = re.compile(r"\bfine[- ]?tuned? (version |checkpoint |model )?(of|from|on top of)\b|"
+                            r"\b(has been|have been|was|were|is) (further |then )?fine[- ]?tuned\b|"
                             r"\bfinetuned from model\b|\btrained (on top of|starting from|from the base)\b|"
                             r"\bfurther (pre-?)?trained\b|\bcontinued pre-?training\b", re.I)
+
+
+_HUB_MODEL_LINK = (r"\(\s*<?(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/(?!(?:datasets|spaces|docs|papers|blog|"
+                   r"collections|models|organizations|settings|join|login|pricing|tasks)\b)"
+                   r"(?P<link>[A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?)[^)\s]*\)")
+_ID_TOKEN = r"`?(?P<token>[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*)`?"
+_REF = r"(?:\[[^\]\n]{0,200}\]" + _HUB_MODEL_LINK + "|" + _ID_TOKEN + ")"
+_QUANT_SENTENCE = re.compile(
+    r"(?:quanti[sz]ed|quants?|gguf|ggml|gptq|awq|exl2|[248][- ]?bit)\b[^.\n]{0,80}?\b"
+    r"(?:version|model files|models?|files|weights|quants?|quantizations?|format)\s+(?:of|for|from)\s+(?:the\s+)?"
+    + _REF, re.I)
+_FIELD_LINE = re.compile(r"^\W*(?P<label>base[ _-]?model|parent model|original model|foundation[ _-]?model|fine[- ]?tuned from(?: model)?"
+                         r"(?: \[optional\])?|finetuned from(?: model)?(?: \[optional\])?)\W*:\W*\s*" + _REF,
+                         re.I | re.M)
+_FINETUNE_SENTENCES = [re.compile(pattern, re.I) for pattern in (
+    r"fine[- ]?tuned? (?:version|checkpoint|variant) of (?:the )?" + _REF,
+    r"(?:fine[- ]?tuned?|trained|built) (?:on top of|starting from|from) (?:the )?" + _REF,
+    r"\[[^\]\n]{0,200}\]" + _HUB_MODEL_LINK + r"(?:\s*model\b)?[\s,]+(?:\w+\s+)?fine[- ]?tuned (?:on|with|for)\b",
+    r"\[[^\]\n]{0,200}\]" + _HUB_MODEL_LINK + r"[^.\n]{0,40}?\b(?:is|was) used as (?:a|the) (?:foundation|base|"
+    r"backbone|starting|pre-?trained) model")]
+_MERGE_SENTENCE = re.compile(r"^.*\b(?:merge|blend|mix|combination) of\b.*$", re.I | re.M)  # links hold dots: whole lines
+_ORIGINAL_CARD = re.compile(r"^\s*(?:#+\s*|<h\d>\s*|\*\*)?original model card\b", re.I | re.M)
+_MERGE_MODEL = re.compile(r"^\s*-?\s*(?:source_)?model:\s*[\"']?(?P<id>[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*)", re.M)
+_CODE_BLOCK = re.compile(r"```[^\n]*\n(.*?)```", re.S)
+
+
+def _ref(match: re.Match) -> str | None:
+    groups = match.groupdict()
+    return repo_id(groups.get("link") or groups.get("token"))
+
+
+def stated_in_text(readme: str | None) -> tuple[str | None, list[str], str] | None:
+    """(relation or None, base ids, evidence) from what the card's own prose says of its base, if anything."""
+    if not readme:
+        return None
+    card = _card_own_part(readme)
+    own = _CODE_BLOCK.sub("\n", card)  # prose: a `base_model:` inside a merge recipe is not a field of this card
+    found = [m for m in _QUANT_SENTENCE.finditer(own) if _ref(m)]
+    if found:
+        return "quantized", [_ref(found[0])], "card text (quantized version of a model)"
+    fields = [m for m in _FIELD_LINE.finditer(own) if _ref(m)]
+    if fields:
+        label = fields[0]["label"].lower()
+        relation = "finetune" if "tuned" in label else None
+        return relation, list(dict.fromkeys(_ref(m) for m in fields)), f"card text ({fields[0]['label'].strip()}: ...)"
+    tuned = sorted((m for pattern in _FINETUNE_SENTENCES for m in pattern.finditer(own) if _ref(m)), key=re.Match.start)
+    if tuned:
+        return "finetune", [_ref(tuned[0])], "card text (fine-tuned version of a model)"
+    for block in _CODE_BLOCK.findall(card):
+        if "merge_method" in block or "source_model" in block:
+            models = list(dict.fromkeys(m["id"] for m in _MERGE_MODEL.finditer(block) if repo_id(m["id"])))
+            if models:
+                return "merge", models, "card text (mergekit configuration)"
+    for sentence in _MERGE_SENTENCE.findall(own):
+        models = list(dict.fromkeys(filter(None, (repo_id(m["link"]) for m in re.finditer(_HUB_MODEL_LINK, sentence)))))
+        models = [m for m in models if "/" in m]
+        if len(models) >= 2:
+            return "merge", models, "card text (a merge of models)"
+    return None
 
 
 @dataclass
@@ -114,9 +180,8 @@ def _lower_tags(item: dict, card_data: dict) -> set[str]:
     return {t.strip().lower() for t in tags}
 
 
-def _model_evidence(model_id: str, item: dict, card_data: dict, readme: str | None,
-                    bases: int) -> tuple[str, str] | None:
-    """(relation, evidence) from the model's own files, tags, library and card, if they say anything."""
+def _model_evidence(model_id: str, item: dict, card_data: dict, bases: int) -> tuple[str, str] | None:
+    """(relation, evidence) from the model's own files, tags, library and metadata, if they say anything."""
     tags = _lower_tags(item, card_data)
     library = str(item.get("library_name") or card_data.get("library_name") or "").lower()
     files = _files(item)
@@ -141,34 +206,45 @@ def _model_evidence(model_id: str, item: dict, card_data: dict, readme: str | No
     merge_tags = sorted(tags & _MERGE_TAGS)
     if (merge_tags or library == "mergekit") and bases >= 2:
         return "merge", f"tag {merge_tags[0]} and {bases} bases" if merge_tags else "library mergekit"
-    if readme and _MERGE_TEXT.search(readme):
-        return "merge", "merge configuration in the card"
-    name = model_id.rsplit("/", 1)[-1]
-    match = _QUANT_NAME.search(name)
-    if match:
-        return "quantized", f"quantization format in the name ({match.group(1)})"
     return None
+
+
+def _name_evidence(model_id: str) -> tuple[str, str] | None:
+    match = _QUANT_NAME.search(model_id.rsplit("/", 1)[-1])
+    return ("quantized", f"quantization format in the name ({match.group(1)})") if match else None
+
+
+def _card_own_part(readme: str | None) -> str:
+    if not readme:
+        return ""
+    found = _ORIGINAL_CARD.search(readme)
+    return readme[:found.start()] if found else readme
 
 
 def _training_evidence(item: dict, card_data: dict, readme: str | None) -> str | None:
     training = sorted(_lower_tags(item, card_data) & _TRAINING_TAGS)
     if training:
         return f"tag {training[0]}"
-    if readme:
-        match = _FINETUNE_TEXT.search(readme)
-        if match:
-            return f"card text ({match.group(0).strip()!r})"
-    return None
+    match = _FINETUNE_TEXT.search(_card_own_part(readme))
+    return f"card text ({match.group(0).strip()!r})" if match else None
 
 
 def derive(model_id: str, item: dict, card_data: dict, readme: str | None) -> BaseModels:
     """The bases of a model (canonical ids) and its relation to them, with the evidence."""
     result = BaseModels()
     ids, tag_relations = _canonical(item, card_data, result)
+    stated = stated_in_text(readme)
+    text_relation = None
+    if stated and (not ids or (stated[0] == "quantized" and stated[1][0].lower() not in ids)):
+        # the card's prose names the base: where the metadata names none, or names another than the
+        # model a quantization repository says it quantized (metadata copied from upstream)
+        result.declared += [i for i in ids.values() if i not in result.declared]
+        ids = {base.lower(): base for base in stated[1]}
+        text_relation = stated[0] and (stated[0], stated[2])
     for lower in [k for k in ids if k == model_id.lower()]:
         result.issues.append(f"base_model {ids.pop(lower)!r} is the model itself (left out)")
     result.ids = list(ids.values())
-    result.declared = list(dict.fromkeys(result.declared))
+    result.declared = list(dict.fromkeys(d for d in result.declared if d not in result.ids))
     if not result.ids:
         return result
     declared = card_data.get("base_model_relation")
@@ -181,13 +257,18 @@ def derive(model_id: str, item: dict, card_data: dict, readme: str | None) -> Ba
     if strong:
         result.relation, result.evidence = strong[0], f"Hub tag base_model:{strong[0]}"
         return result
-    own = _model_evidence(model_id, item, card_data, readme, len(result.ids))
+    own = _model_evidence(model_id, item, card_data, len(result.ids))
     if own:
         result.relation, result.evidence = own
         return result
-    if "finetune" in tag_relations:
-        result.relation, result.evidence = "finetune", "Hub tag base_model:finetune"
-        return result
+    # then what the card's own prose says, the name, a merge recipe, the Hub's default, training traces
+    card = _card_own_part(readme)
+    for found in (text_relation, _name_evidence(model_id),
+                  ("merge", "merge configuration in the card") if _MERGE_TEXT.search(card) else None,
+                  ("finetune", "Hub tag base_model:finetune") if "finetune" in tag_relations else None):
+        if found:
+            result.relation, result.evidence = found
+            return result
     training = _training_evidence(item, card_data, readme)
     if training:
         result.relation, result.evidence = "finetune", training

@@ -6,8 +6,9 @@ canonical id, name and whether the license is OSI-approved. Hub ids that are dep
 (`gpl-3.0`, `agpl-3.0`, `lgpl-2.1`...) are read as SPDX defined them, the current `-only` id (and
 `<id>+` as `-or-later`). `other` comes with the card's `license_name` / `license_link`: each named
 `other` license is its own entry, and one without a name is flagged.
-Anything else (the Hub's own ids such as `llama3.1` or `openrail++`, typos, free text) is kept
-exactly as declared and flagged, never dropped.
+The Hub's own ids that are not SPDX ids (`openrail++`, `llama3.1`, `gemma`...) are recognised as Hub
+licenses with their names. Anything else (typos, free text) is kept exactly as declared and flagged,
+never dropped.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pyarrow as pa
 LICENSES_SCHEMA = pa.schema([
     pa.field("key", pa.string(), nullable=False),  # what graph edges point to: the id, or other:<name>
     pa.field("declared", pa.string(), nullable=False),
-    pa.field("status", pa.string(), nullable=False),  # spdx | other | unknown
+    pa.field("status", pa.string(), nullable=False),  # spdx | hub | other | unknown
     pa.field("spdx_id", pa.string()),
     pa.field("name", pa.string()),
     pa.field("osi_approved", pa.bool_()),
@@ -32,6 +33,24 @@ LICENSES_SCHEMA = pa.schema([
     pa.field("datasets", pa.int64(), nullable=False),
 ])
 SPDX_URL = "https://spdx.org/licenses/{}.html"
+# The Hub's license ids that are not SPDX ids, with the Hub's names for them: from the Hub's license
+# table (huggingface/hub-docs docs/hub/repositories-licenses.md at 008d54d08fd9d5d05ed2840bebb0b61111326a15);
+# the llama3.x ids are the ones Meta's own model cards declare.
+HUB_LICENSES = {
+    "openrail": "OpenRAIL license family", "bigscience-openrail-m": "BigScience OpenRAIL-M",
+    "creativeml-openrail-m": "CreativeML OpenRAIL-M", "bigscience-bloom-rail-1.0": "BigScience BLOOM RAIL 1.0",
+    "bigcode-openrail-m": "BigCode Open RAIL-M v1", "bsd": "BSD license family",
+    "c-uda": "Computational Use of Data Agreement", "cc": "Creative Commons license family",
+    "gfdl": "GNU Free Documentation License family", "gpl": "GNU General Public License family",
+    "lgpl": "GNU Lesser General Public License family", "odc-by": "Open Data Commons License Attribution family",
+    "odbl": "Open Database License family", "openrail++": "Open Rail++-M License",
+    "pddl": "Open Data Commons Public Domain Dedication and License",
+    "lgpl-lr": "Lesser General Public License For Linguistic Resources",
+    "deepfloyd-if-license": "DeepFloyd IF Research License Agreement", "llama2": "Llama 2 Community License Agreement",
+    "llama3": "Llama 3 Community License Agreement", "llama3.1": "Llama 3.1 Community License Agreement",
+    "llama3.2": "Llama 3.2 Community License Agreement", "llama3.3": "Llama 3.3 Community License Agreement",
+    "gemma": "Gemma Terms of Use",
+}
 
 
 @lru_cache(maxsize=1)
@@ -72,6 +91,8 @@ def classify(declared: str, license_name: str | None = None, license_link: str |
             entry["flag"] = f"deprecated SPDX id {found.id}, read as {spdx.id}"
         elif spdx.deprecated_id:
             entry["flag"] = f"deprecated SPDX id {spdx.id}"
+    elif declared.strip().lower() in HUB_LICENSES:
+        entry.update(status="hub", name=HUB_LICENSES[declared.strip().lower()])
     elif declared == "other":
         entry.update(status="other", name=license_name, license_name=license_name, license_link=license_link,
                      flag=None if license_name else "license 'other' without a license_name"

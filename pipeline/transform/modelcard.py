@@ -36,6 +36,9 @@ _SETEXT = re.compile(r"^(?P<title>[^\n]*\w[^\n]*)\n(?P<rule>=+|-+)[ \t]*$", re.M
 _FENCE = re.compile(r"^[ ]{0,3}(?P<fence>```+|~~~+)[ \t]*(?P<lang>[\w+-]*)[^\n]*\n(?P<code>.*?)^[ ]{0,3}(?P=fence)[ \t]*$",
                     re.S | re.M)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+# Elements whose text is never prose: drawings, styles, scripts.
+_HTML_NOT_TEXT = re.compile(r"<(svg|style|script|math|summary)\b.*?</\1\s*>", re.S | re.I)
+_HTML_HEADING = re.compile(r"^\s*(?:<(?:p|div|center|span)\b[^>]*>\s*)*<h[1-6]\b", re.I)
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -48,6 +51,18 @@ _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 _TEMPLATE_LINK = re.compile(r"mlco2\.github\.io/impact", re.I)
 _YAML_LINE = re.compile(r"^\s*-?\s*[\w.-]+:(\s|$)")
 # Words that mark a paragraph as a call for support or a community link, not a description.
+# Paragraphs that announce or warn rather than describe: notes, updates, news, "a new version is out".
+_NOTICE = re.compile(
+    r"^[\W_]*(note|notice|important|warning|disclaimer|caution|attention|update[sd]?|news|announcement|changelog|"
+    r"edit|tl;?dr|nota|observa[cç][aã]o|hinweis|achtung|remarque|avertissement|aviso|注意|注|примечание|внимание|"
+    r"참고|주의|(system )?prompt( template| format)?)\s*(\([^)]*\))?\s*[:：!—–-]|^[\W_]*(\[!\w+\])|^[\W_]*please note\b|"
+    r"^[\W_]*(special |many |huge )?thanks\b|\b(new|latest|newer) version\b.{0,40}\b(is )?(available|released|out)\b",
+    re.I)
+# Paragraphs that only point elsewhere ("Detailed results can be found here", "Check out v2").
+_POINTER = re.compile(
+    r"^[\W_]*(for (more|further|detailed|full|additional)\b|(more |further |detailed |full )?(results|details|"
+    r"information|info|documentation|usage)\b.{0,40}\b(can be found|are available|is available|see|here)\b|"
+    r"(please )?(see|refer to|check out|visit|read)\b)", re.I)
 _BANNER = re.compile(r"ko-?fi\.com|patreon\.com|buymeacoffee|discord\.(gg|com)|join (our|my|the) discord|"
                      r"support (me|my work|us)\b|sponsor(ed)? by|donat(e|ion)", re.I)
 _PLACEHOLDER = re.compile(
@@ -57,7 +72,9 @@ _PLACEHOLDER = re.compile(
 
 DESCRIPTION_HEADINGS = re.compile(
     r"^(model (description|summary|overview|information|introduction)|description|overview|summary|introduction|"
-    r"about|model details|model card for\b|what is\b)", re.I)
+    r"about|what is\b)", re.I)
+ORIGINAL_CARD_HEADING = re.compile(r"^original (model )?card\b", re.I)
+DETAILS_HEADINGS = re.compile(r"^(model (details|card)\b|model card for\b)", re.I)
 # Sections that never hold the model's description, whatever they start with.
 NOT_DESCRIPTION_HEADINGS = re.compile(
     r"(citation|bibtex|license|licence|how to use|usage|quick ?start|getting started|install|inference|example|"
@@ -153,6 +170,8 @@ def _blocks(markdown: str) -> list[str]:
     """Paragraph-like blocks of raw markdown: code, comments and tables removed, split at blank lines."""
     text = _FENCE.sub("\n", markdown.replace("\r\n", "\n").replace("\r", "\n"))
     text = _HTML_COMMENT.sub("", text)
+    text = _HTML_NOT_TEXT.sub("", text)
+    text = re.sub(r"(<h[1-6]\b)", r"\n\n\1", text, flags=re.I)
     text = re.sub(r"<(br|hr|/p|/div|/h\d|/li|/tr|/td)\b[^>]*>", "\n\n", text, flags=re.I)
     blocks, current = [], []
     for line in text.split("\n"):
@@ -184,17 +203,23 @@ def _letters(text: str) -> int:
 
 def _is_prose(block: str, title: str | None) -> bool:
     """Is this raw block a paragraph a person wrote about the model (not a badge row, a navigation bar,
-    a support banner, a title alone, leaked YAML or template text)?"""
+    a support banner, a notice, a heading, a list of fields, a title alone, leaked YAML or template text)?"""
     text = _block_text(block)
-    if _letters(text) < 12 or _BANNER.search(block):
+    if _letters(text) < 12 or _BANNER.search(block) or _NOTICE.search(text) or _HTML_HEADING.match(block):
+        return False
+    if _POINTER.search(text) and len(text.split()) < 30:
         return False
     lines = [line for line in block.split("\n") if line.strip()]
-    if sum(bool(_YAML_LINE.match(line)) for line in lines) > len(lines) / 2 and ":" in text and len(lines) > 1:
+    if len(lines) > 1 and sum(bool(_YAML_LINE.match(line)) for line in lines) > len(lines) / 2 and ":" in text:
         return False
-    # what is left once every link, image and URL is removed: badge rows and nav bars leave little
-    bare = _ANCHOR.sub("", _MD_LINK.sub("", _MD_IMAGE.sub("", block)))
-    bare = _BARE_URL.sub("", _HTML_TAG.sub("", bare))
-    if _letters(bare) < max(8, _letters(text) * 0.3):
+    fields = sum(bool(re.match(r"^[^:.!?]{1,40}:\s+\S", _clean_line(line))) for line in lines)
+    if len(lines) > 1 and fields > len(lines) / 2:
+        return False  # "- **Model type:** ...", "- **License:** ...": a fact sheet, not a description
+    if len(lines) == 1 and re.match(r"^[\w\s-]{1,40}:\s", text) and len(text.split()) < 12 and not text.endswith("."):
+        return False  # "prepro: normalization + SentencePiece"
+    # what is left once every link and image is removed: badge rows and nav bars leave little
+    bare = _HTML_TAG.sub("", _ANCHOR.sub("", _MD_LINK.sub("", _MD_IMAGE.sub("", block))))
+    if _letters(bare) < max(8, _letters(_BARE_URL.sub("", text)) * 0.3):
         return False
     if re.search(r"\s[|•·]\s.*\s[|•·]\s", text):  # "Home | Docs | Discord"
         return False
@@ -280,21 +305,36 @@ def parse_card(text: str | None, known_metadata: dict | None = None) -> ModelCar
     return card
 
 
-def description(card: ModelCard) -> str | None:
-    """The model's description: the prose of a description section, else the first prose paragraph of
-    the card outside sections that hold something else (usage, citation, license, results...)."""
+def _description(card: ModelCard) -> str | None:
+    """The model's description: the prose of a description section, else the first prose paragraph under
+    the card's title (or before any heading), else of a details section, else of any section that does not
+    hold something else (usage, citation, license, results...)."""
     for section in card.sections:
         if DESCRIPTION_HEADINGS.search(section.title) and not NOT_DESCRIPTION_HEADINGS.search(section.title):
             paragraphs = prose(section.text, card.title)
             if paragraphs:
                 return "\n\n".join(paragraphs)[:MAX_TEXT].rstrip()
-    for title, text in [(None, card.preamble)] + [(s.title, s.text) for s in card.sections]:
-        if title is not None and NOT_DESCRIPTION_HEADINGS.search(title):
-            continue
+    intro = [card.preamble] + [s.text for s in card.sections[:1] if s.level == 1]
+    details = [s.text for s in card.sections if DETAILS_HEADINGS.search(s.title)]
+    rest = [s.text for s in card.sections if not NOT_DESCRIPTION_HEADINGS.search(s.title)]
+    for text in intro + details + rest:
         paragraphs = prose(text, card.title)
         if paragraphs:
             return paragraphs[0][:MAX_TEXT].rstrip()
     return None
+
+
+def description(card: ModelCard) -> str | None:
+    """The model's description (see `_description`), from the card's own part first: a quantization or
+    conversion repository often copies the original model's card below its own words."""
+    upstream = next((i for i, s in enumerate(card.sections) if ORIGINAL_CARD_HEADING.search(s.title)), None)
+    if upstream is None:
+        return _description(card)
+    own = ModelCard(card.metadata, card.yaml_status, card.yaml_error, card.body, card.title, card.preamble,
+                    card.sections[:upstream])
+    copied = ModelCard(card.metadata, card.yaml_status, card.yaml_error, card.body, card.sections[upstream].title,
+                       "", card.sections[upstream:])
+    return _description(own) or _description(copied)
 
 
 def section_text(card: ModelCard, heading: re.Pattern) -> str | None:

@@ -21,12 +21,14 @@ import pyarrow.parquet as pq
 from pipeline.transform import fair4ml, validation
 
 FINGERPRINT_KEY = b"mlentory.fingerprint"
+STATS_KEY = b"mlentory.stats"  # what the shard holds, counted at write time (read by checks and `doit quality`)
 SHARD_SCHEMA = pa.schema(list(fair4ml.ARROW_SCHEMA) + [
     pa.field("raw_digest", pa.string()),
     pa.field("record", pa.large_string()),
     pa.field("record_digest", pa.string()),  # downstream shards compare this instead of the records
 ])
 ROW_GROUP_ROWS = 512
+_LIST_TYPE = pa.list_(pa.string())
 
 
 def text_digest(text: str) -> str:
@@ -60,6 +62,52 @@ def column_values(paths: list[Path], columns: list[str]) -> Iterator[dict]:
     """Rows of a few columns across normalized shards (cheap: list columns, no records parsed)."""
     for path in paths:
         yield from pq.read_table(path, columns=columns).to_pylist()
+
+
+def _filled(column: pa.ChunkedArray, kind: pa.DataType) -> int:
+    """Rows where a field holds something: not null, not an empty list, not empty text."""
+    if pa.types.is_list(kind):
+        mask = pc.greater(pc.fill_null(pc.list_value_length(column), 0), 0)
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        mask = pc.fill_null(pc.greater(pc.utf8_length(column), 0), False)
+    else:
+        return len(column) - column.null_count
+    return int(pc.sum(mask).as_py() or 0)
+
+
+def shard_stats(table: pa.Table, quarantined: int) -> dict:
+    """Counts of one shard: records, quarantined, how many records fill each field, relations, flags,
+    records naming themselves as their base and records whose mapping repaired or left out a value."""
+    relations = pc.value_counts(pc.fill_null(table.column("baseModelRelation"), "none")).to_pylist()
+    with_base = table.filter(pc.greater(pc.fill_null(pc.list_value_length(table.column("fineTunedFrom")), 0), 0))
+    self_base = sum(ident.lower() in {b.lower() for b in bases} for ident, bases in
+                    zip(with_base.column("identifier").to_pylist(), with_base.column("fineTunedFrom").to_pylist()))
+    flags = pc.value_counts(pc.list_flatten(table.column("cardFlags"))).to_pylist() if table.num_rows else []
+    return {"records": table.num_rows, "quarantined": quarantined,
+            "filled": {f.name: _filled(table.column(f.name), f.type) for f in fair4ml.ARROW_SCHEMA},
+            "relations": {r["values"]: r["counts"] for r in relations if r["values"] != "none"},
+            "card_flags": {f["values"]: f["counts"] for f in flags},
+            "self_base": self_base, "with_issues": _filled(table.column("dataIssues"), _LIST_TYPE)}
+
+
+def read_stats(paths) -> dict:
+    """The stats of many shards, summed (a shard written before stats existed counts as unknown)."""
+    total: dict = {"records": 0, "quarantined": 0, "filled": {}, "relations": {}, "card_flags": {}, "self_base": 0,
+                   "with_issues": 0, "shards": 0, "shards_without_stats": 0}
+    for path in paths:
+        metadata = pq.read_schema(path).metadata or {}
+        if STATS_KEY not in metadata:
+            total["shards_without_stats"] += 1
+            continue
+        stats = json.loads(metadata[STATS_KEY])
+        total["shards"] += 1
+        for key, value in stats.items():
+            if isinstance(value, dict):
+                for name, count in value.items():
+                    total[key][name] = total[key].get(name, 0) + count
+            else:
+                total[key] += value
+    return total
 
 
 def _keys(ids: pa.ChunkedArray, digests: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -105,7 +153,9 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
             good.append({**record, "raw_digest": row["digest"], "record": text, "record_digest": text_digest(text)})
     fresh = pa.Table.from_pylist(good, schema=SHARD_SCHEMA)
     table = pa.concat_tables([reused, fresh]).sort_by("identifier")
-    table = table.replace_schema_metadata({FINGERPRINT_KEY: fingerprint.encode()})
+    stats = shard_stats(table, quarantined)  # quarantined rows are never reused: each build counts them all
+    table = table.replace_schema_metadata({FINGERPRINT_KEY: fingerprint.encode(),
+                                           STATS_KEY: json.dumps(stats, sort_keys=True).encode()})
     pq.write_table(table, out, compression="zstd", row_group_size=ROW_GROUP_ROWS)
     if jsonl is not None:
         for text in table.column("record").to_pylist():
