@@ -60,12 +60,15 @@ _HUB_MODEL_LINK = (r"\(\s*<?(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/(
                    r"collections|models|organizations|settings|join|login|pricing|tasks)\b)"
                    r"(?P<link>[A-Za-z0-9][\w.-]*(?:/[A-Za-z0-9][\w.-]*)?)[^)\s]*\)")
 _ID_TOKEN = r"`?(?P<token>[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*)`?"
-_REF = r"(?:\[[^\]\n]{0,200}\]" + _HUB_MODEL_LINK + "|" + _ID_TOKEN + ")"
+_BARE_HUB_URL = (r"<?(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/(?!(?:datasets|spaces|docs|papers|blog|collections|"
+                 r"models|organizations|tasks)\b)(?P<bare>[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w-]*(?:\.[\w-]+)*)")
+_REF = r"(?:\[[^\]\n]{0,200}\]" + _HUB_MODEL_LINK + "|" + _BARE_HUB_URL + "|" + _ID_TOKEN + ")"
 _QUANT_SENTENCE = re.compile(
     r"(?:quanti[sz]ed|quants?|gguf|ggml|gptq|awq|exl2|[248][- ]?bit)\b[^.\n]{0,80}?\b"
     r"(?:version|model files|models?|files|weights|quants?|quantizations?|format)\s+(?:of|for|from)\s+(?:the\s+)?"
     + _REF, re.I)
-_FIELD_LINE = re.compile(r"^\W*(?P<label>base[ _-]?model|parent model|original model|foundation[ _-]?model|fine[- ]?tuned from(?: model)?"
+_FIELD_LINE = re.compile(r"^\W*(?P<label>base[ _-]?model|parent model|original model|foundation[ _-]?model|"
+                         r"modelo original|mod[eè]le original|modello originale|originalmodell|fine[- ]?tuned from(?: model)?"
                          r"(?: \[optional\])?|finetuned from(?: model)?(?: \[optional\])?)\W*:\W*\s*" + _REF,
                          re.I | re.M)
 _FINETUNE_SENTENCES = [re.compile(pattern, re.I) for pattern in (
@@ -82,7 +85,7 @@ _CODE_BLOCK = re.compile(r"```[^\n]*\n(.*?)```", re.S)
 
 def _ref(match: re.Match) -> str | None:
     groups = match.groupdict()
-    return repo_id(groups.get("link") or groups.get("token"))
+    return repo_id(groups.get("link") or groups.get("bare") or groups.get("token"))
 
 
 def stated_in_text(readme: str | None) -> tuple[str | None, list[str], str] | None:
@@ -146,7 +149,10 @@ def _canonical(item: dict, card_data: dict, result: BaseModels) -> tuple[dict[st
         if not base.startswith(tuple(f"{r}:" for r in RELATIONS)) and ":" not in base:
             tagged.setdefault(base.lower(), (base, None))
     ids: dict[str, str] = {}
-    for value in _declared(card_data.get("base_model")):
+    # `model_link` names the original of a quantization in the metadata quantizers wrote before `base_model`
+    declared = _declared(card_data.get("base_model")) or [v for v in _declared(card_data.get("model_link"))
+                                                         if isinstance(v, str) and "huggingface.co/" in v]
+    for value in declared:
         if isinstance(value, dict):  # `- name: org/model` (seen in hand-written cards)
             value = value.get("name") or value.get("id")
         normalised = repo_id(value)
@@ -209,6 +215,11 @@ def _model_evidence(model_id: str, item: dict, card_data: dict, bases: int) -> t
     return None
 
 
+def _quantization(model_id: str, item: dict, card_data: dict) -> bool:
+    own = _model_evidence(model_id, item, card_data, 1)
+    return bool(own and own[0] == "quantized" or _name_evidence(model_id))
+
+
 def _name_evidence(model_id: str) -> tuple[str, str] | None:
     match = _QUANT_NAME.search(model_id.rsplit("/", 1)[-1])
     return ("quantized", f"quantization format in the name ({match.group(1)})") if match else None
@@ -234,6 +245,10 @@ def derive(model_id: str, item: dict, card_data: dict, readme: str | None) -> Ba
     result = BaseModels()
     ids, tag_relations = _canonical(item, card_data, result)
     stated = stated_in_text(readme)
+    if stated and stated[0] == "merge" and _quantization(model_id, item, card_data):
+        # a quantization repository that shows a merge recipe shows its upstream model's: those are not its bases
+        result.issues.append("the card's merge recipe describes the model it quantized (its ingredients left out)")
+        stated = None
     text_relation = None
     if stated and (not ids or (stated[0] == "quantized" and stated[1][0].lower() not in ids)):
         # the card's prose names the base: where the metadata names none, or names another than the

@@ -192,11 +192,14 @@ def license_link(value, model_id: str) -> str | None:
 
 def citations(tags: list[str], readme: str | None, card: modelcard.ModelCard) -> list[str]:
     """arXiv papers (the Hub's `arxiv:` tags, links, `arXiv:` ids and BibTeX in the card) and DOIs, as URLs;
-    a paper the card names only in template text (the CO2 calculator's) is not a citation."""
+    a paper the card names only in template text (the CO2 calculator's) is not a citation, nor, without
+    the card to show otherwise, is the template's own paper among the Hub's tags."""
     template = modelcard.template_only_lines(readme)
     lines = (readme or "").splitlines()
     own_text = "\n".join(line for i, line in enumerate(lines) if i not in template)
     in_template = set(ids.arxiv_ids_in("\n".join(lines[i] for i in template))) - set(ids.arxiv_ids_in(own_text))
+    if readme is None:
+        in_template.add(modelcard.TEMPLATE_PAPER)
     arxiv = [a for a in _tag_values(tags, "arxiv:") if a not in in_template] + ids.arxiv_ids_in(own_text)
     arxiv = [re.sub(r"v\d+$", "", a) for a in arxiv if ids.ARXIV_ID.match(re.sub(r"v\d+$", "", a))]
     dois = _tag_values(tags, "doi:") + ids.dois_in(own_text)
@@ -246,7 +249,8 @@ def to_fair4ml(item: dict, readme: str | None) -> dict:
         "licenseName": _text(card_data.get("license_name"), 200),
         "licenseLink": license_link(card_data.get("license_link"), model_id),
         "conditionsOfAccess": _access_conditions(item.get("gated")),
-        "keywords": _unique(keywords + [t for t in card_tags if t not in HUB_SYSTEM_TAGS]),
+        "keywords": _unique(keywords + [t for t in card_tags if t not in HUB_SYSTEM_TAGS
+                                        and not t.startswith(_STRUCTURED_TAG_PREFIXES)]),
         "inLanguage": _languages(card_data, issues),
         "mlTask": _unique(t for t in tasks if re.match(r"^[a-z0-9][a-z0-9-]*$", t)),
         "modelCategory": categories,

@@ -34,6 +34,7 @@ time-series-forecasting token-classification translation unconditional-image-gen
 video-text-to-text video-to-video visual-document-retrieval visual-question-answering voice-activity-detection
 zero-shot-classification zero-shot-image-classification zero-shot-object-detection language-modeling
 causal-language-modeling masked-language-modeling named-entity-recognition sentiment-analysis
+ner pos nli qa sts asr tts classification regression generation detection segmentation retrieval
 """.split())
 
 

@@ -40,14 +40,15 @@ _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _HTML_NOT_TEXT = re.compile(r"<(svg|style|script|math|summary)\b.*?</\1\s*>", re.S | re.I)
 _HTML_HEADING = re.compile(r"^\s*(?:<(?:p|div|center|span)\b[^>]*>\s*)*<h[1-6]\b", re.I)
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")  # link text may hold [brackets]
 _REF_LINK = re.compile(r"\[([^\]]*)\]\[[^\]]*\]")
 _ANCHOR = re.compile(r"<a\b[^>]*>(.*?)</a>", re.S | re.I)
 _BARE_URL = re.compile(r"https?://\S+")
 _EMPHASIS = re.compile(r"(\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`)")
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
 # The template's CO2 paragraph links a calculator and its paper (arXiv 1910.09700), whatever the wording.
+TEMPLATE_PAPER = "1910.09700"
 _TEMPLATE_LINK = re.compile(r"mlco2\.github\.io/impact", re.I)
 _YAML_LINE = re.compile(r"^\s*-?\s*[\w.-]+:(\s|$)")
 # Words that mark a paragraph as a call for support or a community link, not a description.
@@ -62,7 +63,7 @@ _NOTICE = re.compile(
 _POINTER = re.compile(
     r"^[\W_]*(for (more|further|detailed|full|additional)\b|(more |further |detailed |full )?(results|details|"
     r"information|info|documentation|usage)\b.{0,40}\b(can be found|are available|is available|see|here)\b|"
-    r"(please )?(see|refer to|check out|visit|read)\b)", re.I)
+    r"(please )?(see|refer to|check|visit|read)\b)", re.I)
 _BANNER = re.compile(r"ko-?fi\.com|patreon\.com|buymeacoffee|discord\.(gg|com)|join (our|my|the) discord|"
                      r"support (me|my work|us)\b|sponsor(ed)? by|donat(e|ion)", re.I)
 _PLACEHOLDER = re.compile(
@@ -117,7 +118,7 @@ def is_placeholder(text: str) -> bool:
     stripped = text.strip()
     if not stripped or _PLACEHOLDER.match(stripped):
         return True
-    value = stripped.split(":", 1)[1] if re.match(r"^[^:]{1,60}:\s", stripped) else None
+    value = stripped.split(":", 1)[1] if re.match(r"^[^:]{1,60}:", stripped) else None
     if value is not None and _PLACEHOLDER.match(value):  # "Developed by: [More Information Needed]"
         return True
     return _normalise(stripped) in template_lines() or bool(_TEMPLATE_LINK.search(stripped))
@@ -212,7 +213,7 @@ def _is_prose(block: str, title: str | None) -> bool:
     lines = [line for line in block.split("\n") if line.strip()]
     if len(lines) > 1 and sum(bool(_YAML_LINE.match(line)) for line in lines) > len(lines) / 2 and ":" in text:
         return False
-    fields = sum(bool(re.match(r"^[^:.!?]{1,40}:\s+\S", _clean_line(line))) for line in lines)
+    fields = sum(bool(re.match(r"^[^:.!?]{1,40}:(\s|$)", _clean_line(line))) for line in lines)
     if len(lines) > 1 and fields > len(lines) / 2:
         return False  # "- **Model type:** ...", "- **License:** ...": a fact sheet, not a description
     if len(lines) == 1 and re.match(r"^[\w\s-]{1,40}:\s", text) and len(text.split()) < 12 and not text.endswith("."):
