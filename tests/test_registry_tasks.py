@@ -25,8 +25,14 @@ def test_tasks_take_file_dep_and_targets_from_the_registry(tmp_path):
     settings = load_settings(tmp_path, environ={"HF_HUB_OFFLINE": "1", "MLENTORY_SHARDS": "4"})
     tasks = _by_name(asset_tasks("pipeline.assets:REGISTRY", settings))
     # a sharded asset is a group of one sub-task per shard, each reading the same shard upstream
+    # (and, as the asset declares checks, a task that checks all shards once they are built)
     assert [n for n in tasks if n.startswith("hf_models_normalized:")] == \
-        [f"hf_models_normalized:{s}" for s in ("000", "001", "002", "003")]
+        [f"hf_models_normalized:{s}" for s in ("000", "001", "002", "003", "checks")]
+    checks = tasks["hf_models_normalized:checks"]
+    assert checks["file_dep"] == [f"data/normalized/hf/models-{s}.parquet" for s in ("000", "001", "002", "003")]
+    # what reads the normalized records waits for their checks
+    assert tasks["hf_models_jsonld:002"]["task_dep"] == ["hf_models_normalized:checks"]
+    assert tasks["base_model_lineage"]["task_dep"] == ["hf_models_normalized:checks"]
     normalized = tasks["hf_models_normalized:002"]
     assert normalized["targets"] == REGISTRY["hf_models_normalized"].output_paths(settings.shard_labels, "002")
     assert normalized["targets"] == ["data/normalized/hf/models-002.parquet", "data/normalized/hf/models-002.jsonl",

@@ -17,6 +17,7 @@ DOWNSTREAM = ("hf_models_normalized", "hf_models_jsonld", "hf_load_models_to_neo
 # unsharded: they read a few columns of every normalized shard, and rerun when any shard changes
 READ_ALL_SHARDS = ("hf_raw_datasets", "arxiv_papers", "base_model_lineage", "licenses")
 ENTITIES = ("hf_entities_normalized", "hf_load_entities_to_neo4j")
+CHECKS = ("hf_models_normalized:checks",)  # the normalized records' checks run once all shards are built
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def graph_downloads(project, model_id):
 def test_changing_k_models_reruns_exactly_their_shards_downstream(sharded_project, tmp_path):
     first = sharded_project.doit()
     assert first.returncode == 0, first.stdout + first.stderr
-    assert len(ran_tasks(first)) == 1 + len(DOWNSTREAM) * SHARDS + len(READ_ALL_SHARDS) + len(ENTITIES)
+    assert len(ran_tasks(first)) == 1 + len(DOWNSTREAM) * SHARDS + len(READ_ALL_SHARDS) + len(ENTITIES) + len(CHECKS)
 
     entities_written = time.time()
     items = json.loads((tmp_path / "snap" / "api" / "models.json").read_text())
@@ -56,8 +57,8 @@ def test_changing_k_models_reruns_exactly_their_shards_downstream(sharded_projec
     shards = {f"{shard_of(model, SHARDS):03d}" for model in picked}
     result = sharded_project.doit()
     assert result.returncode == 0, result.stdout + result.stderr
-    assert ran_tasks(result) == {"hf_raw_models", *READ_ALL_SHARDS, *ENTITIES} | {f"{asset}:{s}" for asset in DOWNSTREAM
-                                                                                  for s in shards}
+    assert ran_tasks(result) == {"hf_raw_models", *READ_ALL_SHARDS, *ENTITIES, *CHECKS} | {
+        f"{asset}:{s}" for asset in DOWNSTREAM for s in shards}
     # new download counts change no dataset, paper, lineage or license: the entities keep their bytes
     # (so no search shard reruns for them) and the entity loader sends nothing
     assert sharded_project.path("data/normalized/entities/entities.parquet").stat().st_mtime < entities_written

@@ -104,6 +104,8 @@ def test_assets_graph_materialize_plus_and_run_logs(toy_project, ui, page):
     page.click("#materialize-plus")
     page.wait_for_selector("#run-link")
     page.wait_for_selector('#asset h2 .state[data-state="fresh"]', timeout=90_000)  # turns green
+    page.wait_for_selector('#checks tr[data-check="total_positive"] .state[data-state="pass"]')  # its check, with the figure
+    assert "12" in page.inner_text('#checks tr[data-check="total_positive"]')
 
     page.click("#run-link")
     page.wait_for_selector('#run h2 .state[data-state="success"]', timeout=90_000)

@@ -22,7 +22,8 @@ def test_bad_records_are_quarantined_with_path_and_reason_and_odd_fields_repaire
         hub_item("odd/tags-string", tags="llama"),
         hub_item("bad/date", lastModified="yesterday"),
         hub_item("bad/created", createdAt="last week"),
-        {"modelId": "no-id-at-all"},
+        {"modelId": "legacy/shape"},  # the listing's older items named the repo only `modelId`
+        {"author": "no-id-at-all"},
         "not even an object",
         hub_item("good/two", cardData={"datasets": "squad"}),
     ]
@@ -33,12 +34,12 @@ def test_bad_records_are_quarantined_with_path_and_reason_and_odd_fields_repaire
     hf_project.env["MLENTORY_SHARDS"] = "1"
     result = hf_project.doit("hf_models_normalized")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 of 8 records quarantined: see data/normalized/hf/quarantine-000.jsonl" in result.stdout
+    assert "2 of 9 records quarantined: see data/normalized/hf/quarantine-000.jsonl" in result.stdout
     assert '"quarantined": 2' in result.stdout  # the harvest's metadata line
 
     raw_quarantine = read_jsonl(hf_project.path("data/raw/hf/quarantine.jsonl"))
     assert [(q["path"], q["reason"].split(" (")[0]) for q in raw_quarantine] == [
-        ("/7/id", "item has no valid repo 'id'"), ("/8", "item is a str, not an object")]
+        ("/8/id", "item has no valid repo 'id'"), ("/9", "item is a str, not an object")]
 
     quarantine = {q["id"]: q for q in read_jsonl(hf_project.path("data/normalized/hf/quarantine-000.jsonl"))}
     assert sorted(quarantine) == ["bad/created", "bad/date"]
@@ -46,7 +47,7 @@ def test_bad_records_are_quarantined_with_path_and_reason_and_odd_fields_repaire
     assert quarantine["bad/created"]["path"] == "/dateCreated"
 
     good = {r["identifier"]: r for r in pq.read_table(hf_project.path("data/normalized/hf/models-000.parquet")).to_pylist()}
-    assert sorted(good) == ["good/one", "good/two", "odd/base-model-map", "odd/model-index-text",
+    assert sorted(good) == ["good/one", "good/two", "legacy/shape", "odd/base-model-map", "odd/model-index-text",
                             "odd/negative-downloads", "odd/tags-string"]
     assert good["good/two"]["trainedOn"] == ["squad"] and good["good/two"]["dataIssues"] == []
     # each repair is said in the record; nothing is iterated character by character

@@ -67,9 +67,9 @@ _QUANT_SENTENCE = re.compile(
     r"(?:quanti[sz]ed|quants?|gguf|ggml|gptq|awq|exl2|[248][- ]?bit)\b[^.\n]{0,80}?\b"
     r"(?:version|model files|models?|files|weights|quants?|quantizations?|format)\s+(?:of|for|from)\s+(?:the\s+)?"
     + _REF, re.I)
-_FIELD_LINE = re.compile(r"^\W*(?P<label>base[ _-]?model|parent model|original model|foundation[ _-]?model|"
+_FIELD_LINE = re.compile(r"^[^\w\n]*(?P<label>base[ _-]?model|parent model|original model|foundation[ _-]?model|"
                          r"modelo original|mod[eè]le original|modello originale|originalmodell|fine[- ]?tuned from(?: model)?"
-                         r"(?: \[optional\])?|finetuned from(?: model)?(?: \[optional\])?)\W*:\W*\s*" + _REF,
+                         r"(?: \[optional\])?|finetuned from(?: model)?(?: \[optional\])?)[^\w\n]*:[^\w\n]*" + _REF,
                          re.I | re.M)
 _FINETUNE_SENTENCES = [re.compile(pattern, re.I) for pattern in (
     r"fine[- ]?tuned? (?:version|checkpoint|variant) of (?:the )?" + _REF,
@@ -78,8 +78,8 @@ _FINETUNE_SENTENCES = [re.compile(pattern, re.I) for pattern in (
     r"\[[^\]\n]{0,200}\]" + _HUB_MODEL_LINK + r"[^.\n]{0,40}?\b(?:is|was) used as (?:a|the) (?:foundation|base|"
     r"backbone|starting|pre-?trained) model")]
 _MERGE_SENTENCE = re.compile(r"^.*\b(?:merge|blend|mix|combination) of\b.*$", re.I | re.M)  # links hold dots: whole lines
-_ORIGINAL_CARD = re.compile(r"^\s*(?:#+\s*|<h\d>\s*|\*\*)?original model card\b", re.I | re.M)
-_MERGE_MODEL = re.compile(r"^\s*-?\s*(?:source_)?model:\s*[\"']?(?P<id>[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*)", re.M)
+_ORIGINAL_CARD = re.compile(r"^[ \t]*(?:#+[ \t]*|<h\d>[ \t]*|\*\*)?original model card\b", re.I | re.M)
+_MERGE_MODEL = re.compile(r"^[ \t]*-?[ \t]*(?:source_)?model:\s*[\"']?(?P<id>[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*)", re.M)
 _CODE_BLOCK = re.compile(r"```[^\n]*\n(.*?)```", re.S)
 
 

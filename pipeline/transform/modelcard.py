@@ -32,7 +32,7 @@ CardYamlLoader.yaml_implicit_resolvers = {
 CardYamlLoader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 _HEADING = re.compile(r"^[ ]{0,3}(?P<hashes>#{1,6})[ \t]+(?P<title>.+?)[ \t#]*$", re.M)
-_SETEXT = re.compile(r"^(?P<title>[^\n]*\w[^\n]*)\n(?P<rule>=+|-+)[ \t]*$", re.M)
+_SETEXT = re.compile(r"^(?P<title>[^\n]{0,300})\n(?P<rule>=+|-+)[ \t]*$", re.M)
 _FENCE = re.compile(r"^[ ]{0,3}(?P<fence>```+|~~~+)[ \t]*(?P<lang>[\w+-]*)[^\n]*\n(?P<code>.*?)^[ ]{0,3}(?P=fence)[ \t]*$",
                     re.S | re.M)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
@@ -40,9 +40,10 @@ _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _HTML_NOT_TEXT = re.compile(r"<(svg|style|script|math|summary)\b.*?</\1\s*>", re.S | re.I)
 _HTML_HEADING = re.compile(r"^\s*(?:<(?:p|div|center|span)\b[^>]*>\s*)*<h[1-6]\b", re.I)
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
-_MD_IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)]*\)")  # link text may hold [brackets]
-_REF_LINK = re.compile(r"\[([^\]]*)\]\[[^\]]*\]")
+# Bounded lengths keep every pattern linear on hostile input (a card of 100,000 `[`).
+_MD_IMAGE = re.compile(r"!\[(?:[^\[\]\n]|\[[^\]\n]{0,300}\]){0,500}\]\([^)\n]{0,2000}\)")
+_MD_LINK = re.compile(r"\[((?:[^\[\]\n]|\[[^\]\n]{0,300}\]){0,500})\]\([^)\n]{0,2000}\)")  # link text may hold [brackets]
+_REF_LINK = re.compile(r"\[([^\]\n]{0,500})\]\[[^\]\n]{0,200}\]")
 _ANCHOR = re.compile(r"<a\b[^>]*>(.*?)</a>", re.S | re.I)
 _BARE_URL = re.compile(r"https?://\S+")
 _EMPHASIS = re.compile(r"(\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`)")
@@ -248,12 +249,23 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
     return match.group(2), text[match.end():]
 
 
-def _jsonable(value):
-    """Card metadata as JSON values: explicit YAML tags can still give dates, bytes or sets."""
+MAX_METADATA_VALUES = 500_000  # YAML aliases can make a small block expand without bound
+
+
+class _TooLarge(ValueError):
+    pass
+
+
+def _jsonable(value, budget: list[int]):
+    """Card metadata as JSON values (explicit YAML tags can still give dates, bytes or sets), counting
+    the values it copies so an alias bomb stops instead of filling memory."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooLarge(f"front matter expands to more than {MAX_METADATA_VALUES:,} values (YAML aliases)")
     if isinstance(value, dict):
-        return {str(k) if not isinstance(k, str) else k: _jsonable(v) for k, v in value.items()}
+        return {k if isinstance(k, str) else str(k): _jsonable(v, budget) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [_jsonable(v) for v in value]
+        return [_jsonable(v, budget) for v in value]
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     if isinstance(value, (datetime, date)):
@@ -273,7 +285,10 @@ def load_metadata(block: str) -> tuple[dict | None, str, str | None]:
         return {}, "ok", None
     if not isinstance(data, dict):
         return None, "malformed", f"front matter is a {type(data).__name__}, not a mapping"
-    return _jsonable(data), "ok", None
+    try:
+        return _jsonable(data, [MAX_METADATA_VALUES]), "ok", None
+    except (_TooLarge, RecursionError) as exc:
+        return None, "malformed", str(exc) if isinstance(exc, _TooLarge) else "front matter nests too deeply"
 
 
 def parse_card(text: str | None, known_metadata: dict | None = None) -> ModelCard:
@@ -294,7 +309,8 @@ def parse_card(text: str | None, known_metadata: dict | None = None) -> ModelCar
     unfenced = _HTML_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), unfenced)
     headings = [(m.start(), m.end(), len(m["hashes"]), m["title"]) for m in _HEADING.finditer(unfenced)]
     headings += [(m.start(), m.end(), 1 if m["rule"][0] == "=" else 2, m["title"]) for m in _SETEXT.finditer(unfenced)
-                 if not _YAML_LINE.match(m["title"]) and not m["title"].lstrip().startswith(("|", "-", "*"))]
+                 if re.search(r"\w", m["title"]) and not _YAML_LINE.match(m["title"])
+                 and not m["title"].lstrip().startswith(("|", "-", "*"))]
     headings.sort()
     card.preamble = body[: headings[0][0]] if headings else body
     for index, (_, end, level, raw_title) in enumerate(headings):

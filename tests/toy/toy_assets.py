@@ -7,6 +7,7 @@ project root makes that asset raise (or sleep), so tests drive failures through 
 
 import time
 
+from pipeline.checks import Check, Measure
 from pipeline.registry import Asset, Job, Output, PipelineError, Registry
 
 
@@ -46,6 +47,11 @@ def build_total(ctx):
     return {"rows": 1}
 
 
+def check_total_positive(given):
+    total = int(given.paths("total")[0].read_text())
+    return Measure(total > 0, total, "the sum of the doubled numbers (more than 0)")
+
+
 REGISTRY = Registry(
     assets=[
         Asset("numbers", "Numbers read from input.txt", "toy", build_numbers,
@@ -53,7 +59,8 @@ REGISTRY = Registry(
         Asset("doubled", "Every number doubled", "toy", build_doubled, upstream=("numbers",),
               outputs={"doubled": Output("data/doubled.txt")}),
         Asset("total", "Sum of the doubled numbers", "toy", build_total, upstream=("doubled",),
-              outputs={"total": Output("data/total.txt")}),
+              outputs={"total": Output("data/total.txt")},
+              checks=(Check("total_positive", "the total is more than zero", check_total_positive, severity="error"),)),
     ],
     jobs=[Job("toy_job", "All toy assets", ("toy",))],
 )

@@ -167,6 +167,12 @@ async function assetView(name) {
         ${a.shards != null ? `<dt>shards</dt><dd>${a.shards}: ${Object.entries(a.shard_counts).map(([s, n]) => `${n} ${esc(s)}`).join(", ")}</dd>` : ""}
         <dt>files</dt><dd>${a.files.slice(0, 12).map(f => `<code>${esc(f)}</code>`).join("<br>")}${a.files.length > 12 ? `<br>… ${a.files.length - 12} more` : ""}</dd>
       </dl>
+      ${a.checks && a.checks.length ? `<h3>Checks</h3>
+      <table id="checks"><thead><tr><th>check</th><th>severity</th><th>result</th><th>figure</th><th>what it measures</th></tr></thead><tbody>
+      ${a.checks.map(c => `<tr data-check="${esc(c.check)}"><td>${esc(c.check)}</td><td>${esc(c.severity)}</td>
+        <td><span class="state check-${esc(c.status)}" data-state="${esc(c.status)}">${esc(c.status)}</span></td>
+        <td>${esc(c.value == null ? "-" : c.value)}</td><td>${esc(c.detail)}</td></tr>`).join("")}
+      </tbody></table>` : ""}
       <h3>Recent runs</h3>
       <table><thead><tr><th>run</th><th>status</th><th>started</th><th>duration</th><th>logs</th></tr></thead><tbody>
       ${a.recent_runs.map(r => `<tr><td><a href="#/runs/${esc(r.run.id)}">${esc(r.run.id)}</a></td><td>${badge(r.status)}</td>

@@ -1,0 +1,75 @@
+"""Whatever a card or an API item holds, the mapping gives a record: odd values are repaired or left out
+(and said in dataIssues), never a crash; hostile cards map too (their cost is measured by
+benchmarks/mapping_worst_case.py, not here)."""
+
+import itertools
+
+import pytest
+
+from pipeline.transform import fair4ml, modelcard, validation
+from tests.test_realworld import readme
+
+CARD_FIELDS = ["license", "language", "tags", "datasets", "base_model", "base_model_relation", "model-index",
+               "pipeline_tag", "library_name", "license_name", "license_link", "model_creator", "co2_eq_emissions",
+               "quantized_by", "model_link"]
+ODD_VALUES = [None, "", 0, 1.5, True, False, [], {}, [None], [{"a": 1}], [[1]], "x" * 500, {"name": ["x"]},
+              "https://huggingface.co/", "../..", [True, "en"], float("nan"), "no", ["a,b"], {"emissions": "lots"},
+              [{"results": "x"}], [{"results": [{"metrics": [{"value": "85%"}]}]}],
+              [{"results": [{"dataset": "squad", "task": 5, "metrics": {"type": "acc", "value": 1}}]}]]
+REAL_CARD = readme("TheBloke/Llama-2-7B-Chat-GGUF")
+
+
+@pytest.mark.parametrize("field", CARD_FIELDS)
+def test_any_value_in_a_card_field_gives_a_valid_record(field):
+    for value in ODD_VALUES:
+        record = fair4ml.to_fair4ml({"id": "org/model", "cardData": {field: value}}, REAL_CARD)
+        assert validation.problems(record) == [], (field, value, validation.problems(record)[:1])
+
+
+def test_odd_api_item_fields_are_repaired_or_say_why_the_record_is_quarantined():
+    odd = {"tags": [None, 5, {"a": 1}, "x", [None, 3, "ok"]], "siblings": ["x", [1], [{"rfilename": 5}]],
+           "gated": ["manual", 5, [1], "auto"], "downloads": ["12", -1, 1.5, None], "likes": [True],
+           "library_name": [["x"], 5, {}], "pipeline_tag": [5, ["text-generation"], "Text Generation", "!!"],
+           "config": ["x", [1], {"quantization_config": 1}], "cardData": ["x", [1], None], "lastModified": [None]}
+    for field, values in odd.items():
+        for value in values:
+            record = fair4ml.to_fair4ml({"id": "org/model", field: value}, REAL_CARD)
+            assert validation.problems(record) == [], (field, value)
+    broken = fair4ml.to_fair4ml({"id": "org/model", "createdAt": 5}, REAL_CARD)
+    assert validation.problems(broken)[0]["path"] == "/dateCreated"  # an API field the Hub never sends so
+
+
+@pytest.mark.parametrize("text", [
+    "```\n" * 2000, "[" * 5000 + "](" * 20, "<!--" + "x\n" * 2000, "# h\n" * 2000, "<div>" * 2000,
+    "a\n-\n" * 2000, "![" * 2000, "\n" * 20000 + "x", "\ufeff\n\n---\nlicense: mit\n---\n", "---\nunterminated: [\n",
+    "---\n- a\n- b\n---\nbody", "---\n---\n", "\x00\x01 binary \xff", "---\nlanguage: no\n---\n" * 3,
+])
+def test_hostile_cards_map_to_valid_records(text):
+    record = fair4ml.to_fair4ml({"id": "org/model"}, text)
+    assert validation.problems(record) == []
+
+
+def test_an_alias_bomb_in_front_matter_is_malformed_not_a_hang():
+    levels = "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(12))
+    card = "---\na: &a [x,x,x,x,x,x,x,x,x]\n" + levels + "---\nA model card with a bomb in it.\n"
+    record = fair4ml.to_fair4ml({"id": "org/model"}, card)
+    assert record["cardStatus"] == "malformed" and "YAML aliases" in record["cardError"]
+    assert record["description"] == "A model card with a bomb in it."
+
+
+def test_front_matter_is_found_as_huggingface_hub_finds_it():
+    body = "# T\n\nSome words about the model here.\n"
+    for text in ("---\nlicense: mit\n---\n" + body, "\r\n\r\n---\r\nlicense: mit\r\n---\r\n" + body.replace("\n", "\r\n"),
+                 "\ufeff---\nlicense: mit\n---\n" + body, "\n  \n---\nlicense: mit\n---   \n" + body):
+        card = modelcard.parse_card(text)
+        assert (card.yaml_status, card.metadata) == ("ok", {"license": "mit"}), repr(text[:20])
+        assert modelcard.description(card) == "Some words about the model here."
+    assert modelcard.parse_card("Intro line\n---\nlicense: mit\n---\n" + body).yaml_status == "none"
+
+
+def test_template_headings_and_sentences_come_from_the_hubs_own_template():
+    assert modelcard.is_placeholder("[More Information Needed]")
+    assert modelcard.is_placeholder("- **Developed by:** [More Information Needed]")
+    assert modelcard.is_placeholder("Use the code below to get started with the model.")
+    assert not modelcard.is_placeholder("- **Developed by:** Acme Research")
+    assert not any(itertools.islice((line for line in modelcard.template_lines() if "{{" in line), 1))
