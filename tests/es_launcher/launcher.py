@@ -120,3 +120,29 @@ class EsServer:
             self._process = None
         if remove:
             shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def main(argv: list[str]) -> int:
+    """`python -m tests.es_launcher.launcher [WORKDIR]`: a node for a full-stack run by hand; prints its URL
+    and serves until Ctrl-C, SIGTERM or the end of standard input."""
+    import os
+    import signal
+    import sys
+    import tempfile
+    ensure_built()
+    server = EsServer(Path(argv[0]) if argv else Path(tempfile.gettempdir()) / f"mlentory-es-{os.getpid()}")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        server.start()
+        print(f"ELASTICSEARCH_URL={server.url}", flush=True)
+        sys.stdin.read()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+    sys.exit(main(sys.argv[1:]))
