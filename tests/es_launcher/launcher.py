@@ -64,8 +64,9 @@ def ensure_built() -> None:
 
 
 class EsServer:
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, port: int | str = 0):
         self.workdir = Path(workdir)
+        self.port = port  # 0: any free port
         self.url: str | None = None
         self._process: subprocess.Popen | None = None
 
@@ -76,7 +77,7 @@ class EsServer:
         with log_path.open("w") as log:
             self._process = subprocess.Popen(
                 ["java", f"-Xms{HEAP}", f"-Xmx{HEAP}", "-cp", f"{LIB}/*:{CLASSES}", "EsLauncher",
-                 str(self.workdir / "home"), "0"],
+                 str(self.workdir / "home"), str(self.port)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True)
         status = self._status_line(time.monotonic() + START_TIMEOUT_S)
         if status.startswith("HTTP_READY "):
@@ -123,14 +124,15 @@ class EsServer:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m tests.es_launcher.launcher [WORKDIR]`: a node for a full-stack run by hand; prints its URL
-    and serves until Ctrl-C, SIGTERM or the end of standard input."""
+    """`python -m tests.es_launcher.launcher [WORKDIR [PORT]]`: a node for a full-stack run by hand; prints
+    its URL and serves until Ctrl-C, SIGTERM or the end of standard input."""
     import os
     import signal
     import sys
     import tempfile
     ensure_built()
-    server = EsServer(Path(argv[0]) if argv else Path(tempfile.gettempdir()) / f"mlentory-es-{os.getpid()}")
+    workdir = Path(argv[0]) if argv else Path(tempfile.gettempdir()) / f"mlentory-es-{os.getpid()}"
+    server = EsServer(workdir, argv[1] if len(argv) > 1 else 0)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         server.start()
