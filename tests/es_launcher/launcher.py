@@ -124,15 +124,13 @@ class EsServer:
 
 
 def main(argv: list[str]) -> int:
-    """`python -m tests.es_launcher.launcher [WORKDIR [PORT]]`: a node for a full-stack run by hand; prints
-    its URL and serves until Ctrl-C, SIGTERM or the end of standard input."""
-    import os
+    """`python -m tests.es_launcher.launcher [PORT]`: a node for a full-stack run by hand, in a new temporary
+    folder; prints its URL and serves until Ctrl-C, SIGTERM or the end of standard input."""
     import signal
     import sys
     import tempfile
     ensure_built()
-    workdir = Path(argv[0]) if argv else Path(tempfile.gettempdir()) / f"mlentory-es-{os.getpid()}"
-    server = EsServer(workdir, argv[1] if len(argv) > 1 else 0)
+    server = EsServer(Path(tempfile.mkdtemp(prefix="mlentory-es-")) / "node", argv[0] if argv else 0)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         server.start()
@@ -140,8 +138,12 @@ def main(argv: list[str]) -> int:
         sys.stdin.read()
     except KeyboardInterrupt:
         pass
+    except RuntimeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     finally:
         server.stop()
+        shutil.rmtree(server.workdir.parent, ignore_errors=True)
     return 0
 
 
