@@ -129,21 +129,23 @@ def main(argv: list[str]) -> int:
     import signal
     import sys
     import tempfile
-    ensure_built()
-    server = EsServer(Path(tempfile.mkdtemp(prefix="mlentory-es-")) / "node", argv[0] if argv else 0)
+    folder = Path(tempfile.mkdtemp(prefix="mlentory-es-"))
+    server = EsServer(folder / "node", argv[0] if argv else 0)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
+        ensure_built()
         server.start()
+    except RuntimeError as exc:
+        print(exc, file=sys.stderr)  # the folder stays: a start failure names the log in it
+        return 1
+    try:
         print(f"ELASTICSEARCH_URL={server.url}", flush=True)
         sys.stdin.read()
     except KeyboardInterrupt:
         pass
-    except RuntimeError as exc:
-        print(exc, file=sys.stderr)
-        return 1
     finally:
         server.stop()
-        shutil.rmtree(server.workdir.parent, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 
