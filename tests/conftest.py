@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,6 +100,64 @@ def neo4j_target():
         yield server.uri, None, None
     finally:
         server.stop()
+
+
+# every index a test session creates starts with this (see es_alias), so sessions sharing a server keep apart
+ES_TEST_PREFIX = f"mlentory-test-{uuid.uuid4().hex[:8]}-"
+
+
+@pytest.fixture(scope="session")
+def elasticsearch_env():
+    """A real Elasticsearch, as the environment variables that select it: ELASTICSEARCH_URL (and its
+    credentials) when set, else the test launcher's node (tests/es_launcher/)."""
+    if os.environ.get("ELASTICSEARCH_URL"):
+        env = {k: v for k, v in os.environ.items() if k.startswith("ELASTICSEARCH_")}
+        yield env
+        _no_test_index_left(env)
+        return
+    from tests.es_launcher.launcher import EsServer, ensure_built
+    ensure_built()
+    server = EsServer(Path(os.environ.get("TMPDIR", "/tmp")) / f"mlentory-es-{os.getpid()}")
+    server.start()
+    try:
+        yield {"ELASTICSEARCH_URL": server.url}
+        _no_test_index_left({"ELASTICSEARCH_URL": server.url})
+    finally:
+        server.stop()
+
+
+def es_client(env: dict):
+    """An Elasticsearch client for the server `env` selects, with the project's own credential handling."""
+    from pipeline.config import load_settings
+    from pipeline.load.elasticsearch import ElasticsearchIndex
+    return ElasticsearchIndex(load_settings(REPO, environ=env)).open()._es
+
+
+def delete_test_indices(env: dict, prefix: str) -> list[str]:
+    """Delete every index whose name starts with `prefix` (by name: wildcard deletes are refused by default)."""
+    client = es_client(env)
+    try:
+        names = sorted(client.indices.get(index=f"{prefix}*", expand_wildcards="all"))
+        for name in names:
+            client.indices.delete(index=name)
+        return names
+    finally:
+        client.close()
+
+
+def _no_test_index_left(env: dict) -> None:
+    left = delete_test_indices(env, ES_TEST_PREFIX)
+    if left:
+        raise AssertionError(f"tests left Elasticsearch indices behind (now deleted): {', '.join(left)}")
+
+
+@pytest.fixture
+def es_alias(elasticsearch_env):
+    """A search alias of this test's own (also the prefix of the indices named after it); every index
+    it prefixes is deleted when the test ends."""
+    alias = f"{ES_TEST_PREFIX}{uuid.uuid4().hex[:8]}"
+    yield alias
+    delete_test_indices(elasticsearch_env, f"{alias}-")
 
 
 @pytest.fixture(scope="session", autouse=True)

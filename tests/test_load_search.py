@@ -1,17 +1,23 @@
-"""The search loader against the embedded tantivy index, and Elasticsearch when ELASTICSEARCH_URL is set."""
+"""The search loader against the embedded tantivy index and a real Elasticsearch (ELASTICSEARCH_URL, else the
+test launcher's node: see tests/es_launcher/)."""
 
 import io
 import json
-import os
 
 import pytest
 
 from pipeline.config import load_settings
-from pipeline.load.elasticsearch import ElasticsearchIndex
+from pipeline.load.elasticsearch import MAPPING_VERSION, ElasticsearchIndex
 from pipeline.load.search import search_documents
 from pipeline.load.tantivy_index import TantivyIndex
 from pipeline.registry import PipelineError
+from tests.conftest import delete_test_indices, es_client
 from tests.records import family, record
+
+
+def es_index(tmp_path, env: dict, alias: str, shards: int = 1) -> ElasticsearchIndex:
+    return ElasticsearchIndex(load_settings(tmp_path, environ={**env, "MLENTORY_SHARDS": str(shards),
+                                                               "MLENTORY_ELASTICSEARCH_INDEX": alias})).open()
 
 
 @pytest.fixture(params=["tantivy", "elasticsearch"])
@@ -19,12 +25,7 @@ def index(request, tmp_path):
     if request.param == "tantivy":
         opened = TantivyIndex(tmp_path / "search", ["000"]).open()
     else:
-        url = os.environ.get("ELASTICSEARCH_URL")
-        if not url:
-            pytest.skip("ELASTICSEARCH_URL is not set: no Elasticsearch server to test against")
-        alias = f"mlentory-test-{os.getpid()}-{request.node.name.split('[')[0][-20:]}".lower()
-        opened = ElasticsearchIndex(load_settings(tmp_path, environ={"ELASTICSEARCH_URL": url, "MLENTORY_SHARDS": "1",
-                                                                     "MLENTORY_ELASTICSEARCH_INDEX": alias})).open()
+        opened = es_index(tmp_path, request.getfixturevalue("elasticsearch_env"), request.getfixturevalue("es_alias"))
     yield opened
     opened.close()
 
@@ -105,3 +106,63 @@ def test_unreachable_elasticsearch_is_one_clear_line(tmp_path):
     message = str(err.value)
     assert message.startswith("cannot connect to Elasticsearch at http://127.0.0.1:9")
     assert "docker compose up -d elasticsearch" in message and "secret" not in message
+
+
+def ids_found(index, query="") -> list[str]:
+    return sorted(hit["id"] for hit in index.search(query, limit=20)[0])
+
+
+def test_elasticsearch_alias_moves_only_when_every_shard_is_in(tmp_path, elasticsearch_env, es_alias):
+    older = es_index(tmp_path, elasticsearch_env, es_alias)
+    older.index = f"{es_alias}-older-mapping"  # an index of an earlier mapping version that searches use meanwhile
+    load(older, [record("org/old")])
+    older.close()
+    index = es_index(tmp_path, elasticsearch_env, es_alias, shards=2)
+    assert ids_found(index) == ["org/old"]
+    records = family()
+    load(index, records[:2], shard="000")
+    assert ids_found(index) == ["org/old"]  # not complete yet
+    load(index, records[2:], shard="001")
+    assert ids_found(index) == sorted(r["identifier"] for r in records)
+    client = es_client(elasticsearch_env)
+    try:
+        assert sorted(client.indices.get(index=f"{es_alias}-*")) == \
+            [f"{es_alias}-{MAPPING_VERSION}", f"{es_alias}-receipts"]  # the older index is deleted
+    finally:
+        client.close()
+    index.close()
+
+
+def test_elasticsearch_full_load_retires_what_an_unfinished_load_left_unrefreshed(tmp_path, elasticsearch_env, es_alias):
+    index = es_index(tmp_path, elasticsearch_env, es_alias)
+    load(index, family()[:2])
+    # a load interrupted after its bulk request: its documents are not visible to searches yet
+    index._es.index(index=index.index, id="lost/model", refresh=False,
+                    document={"id": "lost/model", "name": "lost", "shard": "000"})
+    counts, _ = load(index, family()[:1], load_id="L2")
+    assert counts["models_retired"] == 2
+    assert ids_found(index) == ["org/base"]
+    index.close()
+
+
+def test_elasticsearch_full_load_pages_through_the_ids_a_shard_holds(tmp_path, elasticsearch_env, es_alias, monkeypatch):
+    from pipeline.load import elasticsearch
+    monkeypatch.setattr(elasticsearch, "SHARD_IDS_PAGE", 2)
+    index = es_index(tmp_path, elasticsearch_env, es_alias)
+    load(index, family())
+    counts, _ = load(index, family()[4:], load_id="L2")
+    assert counts["models_retired"] == 4 and ids_found(index) == ["other/bert-tiny"]
+    index.close()
+
+
+def test_test_indices_are_deleted_by_name(elasticsearch_env, es_alias):
+    client = es_client(elasticsearch_env)
+    try:
+        for name in ("a", "b-receipts"):
+            client.indices.create(index=f"{es_alias}-{name}")
+        client.indices.create(index=f"{es_alias}x-other")  # another alias's index: not this test's
+        assert delete_test_indices(elasticsearch_env, f"{es_alias}-") == [f"{es_alias}-a", f"{es_alias}-b-receipts"]
+        assert sorted(client.indices.get(index=f"{es_alias}*")) == [f"{es_alias}x-other"]
+        client.indices.delete(index=f"{es_alias}x-other")
+    finally:
+        client.close()

@@ -7,8 +7,10 @@ import shutil
 import pytest
 
 from pipeline.config import load_settings
+from pipeline.load.elasticsearch import MAPPING_VERSION, ElasticsearchIndex
 from pipeline.load.falkordb import FalkorStore
 from pipeline.load.tantivy_index import TantivyIndex
+from tests.conftest import es_client
 from tests.records import hub_item
 from tests.test_incremental import ran
 
@@ -34,6 +36,29 @@ def small_project(hf_project, tmp_path):
     write_snapshot(tmp_path / "snap", ITEMS)
     hf_project.env["MLENTORY_HF_SNAPSHOT_DIR"] = str(tmp_path / "snap")
     return hf_project
+
+
+@pytest.fixture
+def es_project(small_project, elasticsearch_env, es_alias):
+    """The small project indexing into a real Elasticsearch, under an alias of this test's own."""
+    small_project.env.update(elasticsearch_env, MLENTORY_ELASTICSEARCH_INDEX=es_alias)
+    return small_project
+
+
+def es_ids(project) -> list[str]:
+    index = ElasticsearchIndex(load_settings(project.root, environ=project.env)).open()
+    try:
+        return sorted(hit["id"] for hit in index.search("", limit=20)[0])
+    finally:
+        index.close()
+
+
+def delete_index(project, name: str) -> None:
+    client = es_client(project.env)
+    try:
+        client.indices.delete(index=name)
+    finally:
+        client.close()
 
 
 def graph_ids(project):
@@ -104,3 +129,42 @@ def test_unreachable_neo4j_fails_in_one_line_writes_no_receipt_and_retries(small
     assert not list(small_project.path("data/load").glob("hf_load_models_to_neo4j/*.json"))
     again = small_project.doit("hf_load_models_to_neo4j", env=env)
     assert "hf_load_models_to_neo4j" in ran(again) and again.returncode != 0
+
+
+def test_elasticsearch_is_loaded_searched_and_reloaded_once_wiped(es_project, es_alias):
+    first = es_project.doit()
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "hf_index_models_in_elasticsearch" in ran(first)
+    assert not es_project.path("data/search").exists()  # the embedded index was not used
+    assert es_ids(es_project) == ["lab/vision", "org/base", "org/tuned"]
+    found = es_project.doit("search", "vision")
+    assert found.returncode == 0 and found.stdout.splitlines()[1].split()[:2] == ["1", "lab/vision"], found.stdout
+    assert ran(es_project.doit()) == set()
+    delete_index(es_project, f"{es_alias}-{MAPPING_VERSION}")
+    assert ran(es_project.doit()) == {"hf_index_models_in_elasticsearch"}
+    assert es_ids(es_project) == ["lab/vision", "org/base", "org/tuned"]
+
+
+def test_model_deleted_upstream_leaves_elasticsearch_even_once_its_receipts_are_lost(es_project, es_alias, tmp_path):
+    assert es_project.doit().returncode == 0
+    write_snapshot(tmp_path / "snap", ITEMS[1:])
+    result = es_project.doit(env={"MLENTORY_HF_FULL_LISTING_HOURS": "0"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert es_ids(es_project) == ["lab/vision", "org/tuned"]  # an incremental load deleted the id that left
+    # without receipts every shard is loaded in full: the index's own copy of a shard says what left it
+    delete_index(es_project, f"{es_alias}-receipts")
+    write_snapshot(tmp_path / "snap", ITEMS[2:])
+    result = es_project.doit(env={"MLENTORY_HF_FULL_LISTING_HOURS": "0"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert es_ids(es_project) == ["lab/vision"]
+    assert ran(es_project.doit()) == set()
+
+
+def test_unreachable_elasticsearch_fails_in_one_line_and_writes_no_receipt(small_project):
+    result = small_project.doit("hf_index_models_in_elasticsearch", env={"ELASTICSEARCH_URL": "http://127.0.0.1:9"})
+    assert result.returncode != 0
+    failed = [l for l in result.stdout.splitlines() if l.startswith("FAILED")]
+    assert len(failed) == 1 and re.match(r"FAILED hf_index_models_in_elasticsearch:\d{3}: cannot connect to "
+                                         r"Elasticsearch at http://127\.0\.0\.1:9: ", failed[0]), result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not list(small_project.path("data/load").glob("hf_index_models_in_elasticsearch/*.json"))

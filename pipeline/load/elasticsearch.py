@@ -1,10 +1,15 @@
 """Elasticsearch target through the official client: explicit mapping, bulk helper, alias swap.
 
 Documents live in an index named after its mapping version; loader shards update it in place with
-the bulk helper (index changed documents, delete vanished ids). Shard receipts are documents of a
-companion `<alias>-receipts` index. A new mapping version is filled beside the old index, and the
-alias moves to it in one atomic `update_aliases` call only once every shard's receipt is there;
-then the old index is deleted: searches never see a half-built index.
+one bulk request (index changed documents, delete vanished ids; a full shard load first asks the
+index which ids it holds for the shard), then refresh it, so a search after a load sees the load.
+Shard receipts are documents of a companion `<alias>-receipts` index, keyed by index version, the
+index's uuid, loader and shard, and read back by id (`mget` is real-time: no refresh to wait for);
+an index deleted and re-created under the same name has a new uuid, so old receipts never vouch
+for it. A new mapping version is filled beside the old index, and the alias moves to it in one
+atomic `update_aliases` call only once every shard's receipt is there; then the old index is
+deleted: searches never see a half-built index. Only core APIs are used (no scripts, no
+`_delete_by_query`).
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ MAPPINGS = {
     },
 }
 SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0}
+SHARD_IDS_PAGE = 5000  # ids per page when a full shard load asks which ids the index holds for the shard
 MAPPING_VERSION = hashlib.sha256(json.dumps([MAPPINGS, SETTINGS], sort_keys=True).encode()).hexdigest()[:12]
 RECEIPT_MAPPINGS = {"dynamic": "strict", "properties": {
     "index": KEYWORD, "loader": KEYWORD, "shard": KEYWORD, "receipt": {"type": "keyword", "index": False}}}
@@ -58,6 +64,8 @@ class ElasticsearchIndex:
         elif settings.elasticsearch_user:
             self._auth["basic_auth"] = (settings.elasticsearch_user, settings.elasticsearch_password or "")
         self._es: Elasticsearch | None = None
+        self._uuid: str | None = None  # of the index the last read_receipts or load saw
+        self._receipts_exist = False  # known to exist, from a read of the receipts
 
     def open(self) -> "ElasticsearchIndex":
         self._es = Elasticsearch(self.url, request_timeout=60, retry_on_timeout=True, max_retries=3, **self._auth)
@@ -77,30 +85,68 @@ class ElasticsearchIndex:
         except NotFoundError:
             return []
 
-    def _ensure(self, index: str, mappings: dict, settings: dict | None = None) -> None:
-        if not self._es.indices.exists(index=index):
-            try:
-                self._es.indices.create(index=index, mappings=mappings, settings=settings or SETTINGS)
-            except ApiError as exc:
-                if "resource_already_exists" not in str(exc):  # another shard created it meanwhile
-                    raise
+    def _create(self, index: str, mappings: dict) -> None:
+        try:
+            self._es.indices.create(index=index, mappings=mappings, settings=SETTINGS)
+        except ApiError as exc:
+            if "resource_already_exists" not in str(exc):  # another shard created it meanwhile
+                raise
+
+    def _index_uuid(self, create: bool = False) -> str | None:
+        """The identity of the index behind this version's name (a deleted and re-created index has a new
+        one); None if there is no such index, unless `create` asks to create it."""
+        try:
+            response = self._es.indices.get_settings(index=self.index, name="index.uuid")
+        except NotFoundError:
+            if not create:
+                return None
+            self._create(self.index, MAPPINGS)
+            return self._index_uuid()
+        return response[self.index]["settings"]["index"]["uuid"]
+
+    def _receipt_id(self, uuid: str, loader: str, shard: str) -> str:
+        return f"{self.index}:{uuid}:{loader}:{shard}"
+
+    def _receipt_docs(self, uuid: str, loader: str, source: bool) -> list[dict]:
+        """The receipt documents of every shard label (`found` or not), by id: real-time, unlike a search."""
+        ids = [self._receipt_id(uuid, loader, shard) for shard in sorted(self.labels)]
+        docs = self._es.mget(index=self.receipts_index, ids=ids, source=source)["docs"]
+        # a missing receipts index is an error on each document rather than a 404
+        self._receipts_exist = not any(doc.get("error", {}).get("type") == "index_not_found_exception" for doc in docs)
+        return docs
 
     def read_receipts(self, loader: str) -> dict[str, dict]:
-        try:
-            response = self._es.search(index=self.receipts_index, size=max(len(self.labels), 1),
-                                       query={"bool": {"filter": [{"term": {"index": self.index}},
-                                                                  {"term": {"loader": loader}}]}})
-        except NotFoundError:
-            return {}
-        if not self._es.indices.exists(index=self.index):
-            return {}  # receipts outlived their index (someone deleted it): nothing is held
-        return {hit["_source"]["shard"]: json.loads(hit["_source"]["receipt"]) for hit in response["hits"]["hits"]}
+        """The receipts of this very index for every shard label. Receipts name the index's uuid: those
+        of a deleted index never describe one re-created under its name."""
+        self._uuid = self._index_uuid()
+        if self._uuid is None:
+            return {}  # no index, so nothing is held (whatever receipts outlived it)
+        return {doc["_source"]["shard"]: json.loads(doc["_source"]["receipt"])
+                for doc in self._receipt_docs(self._uuid, loader, source=True) if doc.get("found")}
+
+    def _shard_ids(self, shard: str) -> list[str]:
+        """Every id the index holds for a shard, in id order (a refresh first, so a load that no refresh
+        made visible yet, e.g. one interrupted before its receipt, is seen too)."""
+        self._es.indices.refresh(index=self.index)
+        ids, after = [], None
+        while True:
+            page = self._es.search(index=self.index, size=SHARD_IDS_PAGE, source=False, sort=[{"id": "asc"}],
+                                   query={"term": {"shard": shard}}, track_total_hits=False,
+                                   **({"search_after": after} if after else {}))["hits"]["hits"]
+            ids += [hit["_id"] for hit in page]
+            if len(page) < SHARD_IDS_PAGE:
+                return ids
+            after = page[-1]["sort"]
 
     def load(self, shard: str, docs: list[dict], vanished: list[str] | None, rejects: TextIO) -> dict:
-        """Index the shard's changed documents (all of them when `vanished` is None), delete vanished ids."""
-        self._ensure(self.index, MAPPINGS)
+        """Index the shard's changed documents (all of them when `vanished` is None, then whatever else the
+        index holds for the shard is deleted), delete vanished ids, and refresh."""
+        self._uuid = self._index_uuid(create=True)  # the index this load goes to, which its receipt will name
+        if vanished is None:  # a full shard load: what the index holds for this shard and is not in docs has left
+            sent = {doc["id"] for doc in docs}
+            vanished = [model_id for model_id in self._shard_ids(shard) if model_id not in sent]
         actions = [{"_index": self.index, "_id": doc["id"], "_source": {**doc, "shard": shard}} for doc in docs]
-        actions += [{"_op_type": "delete", "_index": self.index, "_id": model_id} for model_id in vanished or []]
+        actions += [{"_op_type": "delete", "_index": self.index, "_id": model_id} for model_id in vanished]
         refused = []
         for ok, item in helpers.streaming_bulk(self._es, actions, chunk_size=1000, raise_on_error=False,
                                                raise_on_exception=False, max_retries=3):
@@ -111,29 +157,38 @@ class ElasticsearchIndex:
                 continue  # already gone
             refused.append(detail.get("_id"))
             rejects.write(json.dumps({"id": detail.get("_id"), "reason": json.dumps(detail.get("error"))[:500]}) + "\n")
-        retired = len(vanished or [])
-        if vanished is None:  # a full shard load: whatever else the index holds for this shard has left
-            response = self._es.delete_by_query(index=self.index, refresh=True, query={"bool": {
-                "filter": [{"term": {"shard": shard}}], "must_not": [{"ids": {"values": [d["id"] for d in docs]}}]}})
-            retired = response.get("deleted", 0)
-        self._es.indices.refresh(index=self.index)
-        return {"models_retired": retired, "rejected_ids": refused}
+        if actions:  # one explicit refresh per shard load (cheap: it writes only this load's changes), not
+            # a wait for the periodic refresh: searches see the load as soon as its task ends
+            self._es.indices.refresh(index=self.index)
+        return {"models_retired": len(vanished), "rejected_ids": refused}
 
     def write_receipt(self, loader: str, shard: str, receipt: dict) -> None:
         """Store the shard's receipt; once every shard is in this index version, move the alias to it."""
-        self._ensure(self.receipts_index, RECEIPT_MAPPINGS)
-        self._es.index(index=self.receipts_index, id=f"{self.index}:{loader}:{shard}", refresh="wait_for",
+        if not self._receipts_exist:
+            self._create(self.receipts_index, RECEIPT_MAPPINGS)
+            self._receipts_exist = True
+        uuid = self._uuid or self._index_uuid()
+        if uuid is None:
+            raise PipelineError(f"the index {self.index} at {redact_url(self.url)} was deleted during the load of "
+                                f"shard {shard}: run the loader again")
+        self._es.index(index=self.receipts_index, id=self._receipt_id(uuid, loader, shard),
                        document={"index": self.index, "loader": loader, "shard": shard,
                                  "receipt": json.dumps(receipt, sort_keys=True)})
         aliased = self._aliased_indices()
-        if aliased == [self.index] or not self.labels <= set(self.read_receipts(loader)):
+        if aliased == [self.index] or not all(doc.get("found") for doc in self._receipt_docs(uuid, loader, source=False)):
             return
+        # every shard's load was refreshed before its receipt was written: the new index is complete
         actions = [{"remove": {"index": i, "alias": self.alias}} for i in aliased if i != self.index]
         actions.append({"add": {"index": self.index, "alias": self.alias}})
-        self._es.indices.update_aliases(actions=actions)
+        try:
+            self._es.indices.update_aliases(actions=actions)
+        except NotFoundError:
+            # another shard's task saw the last receipt too and moved the alias meanwhile
+            if self._aliased_indices() != [self.index]:
+                raise
         for index in aliased:
             if index != self.index:
-                self._es.indices.delete(index=index)
+                self._es.indices.delete(index=index, ignore_unavailable=True)
 
     def search(self, query: str, limit: int = 10, filters: dict | None = None) -> tuple[list[dict], dict]:
         must = [{"multi_match": {"query": query, "fields": ["name^3", "keywords^2", "description", "dataset_titles",
