@@ -317,17 +317,15 @@ def _launcher(root):
     """Start `doit JOB` as its own process (never inside this one), unless a run is in progress."""
     import subprocess
 
+    from pipeline.runs.lock import holder
+
     children: list = []
 
     def launch(schedule) -> int | None:
         if any(child.poll() is None for child in children):
             return None
-        history = _history()
-        try:
-            if any(run.status == "running" for run in history.runs(5)):
-                return None
-        finally:
-            history.close()
+        if holder(root / "data") is not None:  # the run lock: a CLI, UI or scheduled run is in progress
+            return None
         log = (root / "data" / f"schedule-{schedule.name}.log").open("a")
         child = subprocess.Popen([sys.executable, "-m", "doit", schedule.job], cwd=root, stdout=log,
                                  stderr=subprocess.STDOUT)

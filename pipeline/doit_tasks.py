@@ -16,7 +16,7 @@ from typing import Iterator
 from doit.exceptions import TaskFailed
 from doit.tools import config_changed, timeout
 
-from pipeline.config import Settings, load_settings
+from pipeline.config import Settings, load_settings, redact_data
 from pipeline.registry import (Asset, PipelineError, Registry, code_fingerprint, load_registry,
                                missing_input_message)
 from pipeline.storage import StagedOutputs
@@ -148,7 +148,7 @@ def materialize(registry_ref: str, name: str, shard: str | None = None) -> dict 
     except PipelineError as exc:
         staged.commit(only=exc.keep)
         staged.discard()
-        return TaskFailed(f"{label}: {exc}")
+        return TaskFailed(settings.redact(f"{label}: {exc}"))
     except BaseException:
         staged.discard()
         raise
@@ -158,9 +158,11 @@ def materialize(registry_ref: str, name: str, shard: str | None = None) -> dict 
     metadata["changed_outputs"] = len([k for k, v in changed.items() if v])
     if measured:  # the worker's peak while building (the run history keeps it)
         metadata["peak_rss_mib"] = _peak_memory_mib()
+    # doit keeps what the action returns in its dependency file: never a credential
+    metadata = redact_data(json.loads(json.dumps(metadata, default=str)), settings.secrets())
     if shard is None:  # a shard's metadata goes to the run history only: hundreds of lines help nobody
-        print(f"{label}: " + json.dumps(metadata, sort_keys=True, default=str))
-    return json.loads(json.dumps(metadata, default=str))
+        print(f"{label}: " + json.dumps(metadata, sort_keys=True))
+    return metadata
 
 
 _CHECK_SETTINGS: dict[str, Settings] = {}

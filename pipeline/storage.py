@@ -71,6 +71,37 @@ class StagedOutputs:
             path.unlink(missing_ok=True)
 
 
+def _leftover(name: str) -> bool:
+    """Names only unfinished writes have: staging files, temporary files of write-then-rename
+    (ours, and tantivy's `.tmpXXXX`), the harvest's spool folders."""
+    return (name.endswith(STAGING_SUFFIX) or name.startswith((".tmp", ".spool-"))
+            or (name.startswith(".") and name.endswith(".tmp")) or name == "CURRENT.tmp")
+
+
+def sweep_leftovers(data_dir: Path) -> list[Path]:
+    """Remove what interrupted runs left under `data_dir` (see `_leftover`); returns what was removed.
+
+    Only call it while holding the run lock (pipeline/runs/lock.py): then no other run is writing,
+    so every such file belongs to a run that ended without cleaning up (killed, or its machine lost
+    power). doit's own folder is left alone.
+    """
+    import shutil
+
+    removed = []
+    for folder, dirs, files in os.walk(data_dir):
+        if Path(folder) == Path(data_dir):
+            dirs[:] = [d for d in dirs if d != ".doit"]
+        for name in [d for d in dirs if _leftover(d)]:
+            shutil.rmtree(Path(folder) / name, ignore_errors=True)
+            removed.append(Path(folder) / name)
+            dirs.remove(name)
+        for name in files:
+            if _leftover(name):
+                (Path(folder) / name).unlink(missing_ok=True)
+                removed.append(Path(folder) / name)
+    return removed
+
+
 def write_jsonl(path: Path, records: Iterable[Mapping]) -> int:
     """Write one JSON object per line (keys sorted, so equal records give equal bytes)."""
     count = 0

@@ -32,6 +32,7 @@ from starlette.responses import FileResponse, JSONResponse, PlainTextResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from pipeline.runs import lock as run_lock
 from pipeline.runs.history import History, history_path, pid_alive
 
 UI_DIR = Path(__file__).resolve().parent
@@ -92,17 +93,15 @@ class Project:
 
     # -- running ----------------------------------------------------------------------------------
     def active_run(self) -> dict | None:
-        """The run in progress: the one this server started, else any run the history says is running."""
+        """The run in progress: the one this server started, else whoever holds the project's run
+        lock (a CLI run, a scheduled one, another UI's)."""
         if self.child is not None and self.child.poll() is None:
             return {"pid": self.child.pid, "args": self.child_args, "run_id": self.run_of_pid(self.child.pid),
                     "started_here": True}
-        history = self.history()
-        try:
-            for run in history.runs(5):
-                if run.status == "running":
-                    return {"pid": run.pid, "args": run.argv[1:], "run_id": run.id, "started_here": False}
-        finally:
-            history.close()
+        held = run_lock.holder(self.root / "data")
+        if held is not None:
+            return {"pid": held.get("pid"), "args": held.get("args", []), "run_id": held.get("run_id"),
+                    "started_here": False}
         return None
 
     def start(self, args: list[str], wait: float = 15.0) -> tuple[subprocess.Popen, str | None]:
@@ -118,8 +117,8 @@ class Project:
             fcntl.flock(lock, fcntl.LOCK_EX)
             active = self.active_run()
             if active:
-                raise RunInProgress(f"a run is in progress (pid {active['pid']}: doit {' '.join(active['args'])}); "
-                                    "wait for it to end or cancel it")
+                raise RunInProgress(f"a run is in progress: {run_lock.describe(active)}; wait for it to end or "
+                                    "cancel it")
             self.child_log = logs / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log"
             with self.child_log.open("a") as log:
                 child = subprocess.Popen([*self.doit, *args], cwd=self.root, env=self.env, stdout=log,
