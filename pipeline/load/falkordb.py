@@ -175,13 +175,28 @@ def _claim(directory: Path) -> None:
         _write_info(directory, {**info, "owner": owner})
 
 
-def _start_watchdog(directory: Path, server_pid: int) -> None:
+def _start_watchdog(directory: Path, server_pid: int) -> int:
     package_root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)}
     with (directory / "watchdog.log").open("a") as log:
-        subprocess.Popen([sys.executable, "-m", "pipeline.load.falkordb", "--watch", str(directory), str(server_pid)],
-                         cwd=directory, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
-                         start_new_session=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", "pipeline.load.falkordb", "--watch", str(directory), str(server_pid)],
+            cwd=directory, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+            start_new_session=True).pid
+
+
+def _stop_watchdog(info: dict) -> None:
+    """End the server's watchdog (the server is gone); it would notice by itself, a moment later."""
+    pid = info.get("watchdog")
+    if not isinstance(pid, int) or pid == os.getpid():
+        return
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            if b"--watch" not in fh.read():  # the pid was reused by another process
+                return
+        os.kill(pid, signal.SIGTERM)
+    except (OSError, ProcessLookupError):
+        pass
 
 
 def _start(directory: Path) -> tuple[redis.Redis, int]:
@@ -196,8 +211,8 @@ def _start(directory: Path) -> tuple[redis.Redis, int]:
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     client = _client(port)
     _wait_ready(client, process, directory)
-    _write_info(directory, {"pid": process.pid, "port": port, "owner": _owner()})
-    _start_watchdog(directory, process.pid)
+    watchdog = _start_watchdog(directory, process.pid)
+    _write_info(directory, {"pid": process.pid, "port": port, "owner": _owner(), "watchdog": watchdog})
     return client, port
 
 
@@ -259,11 +274,13 @@ def stop_server(directory: Path) -> bool:
 
 def _stop_locked(directory: Path) -> bool:
     """stop_server's work; the caller holds the directory lock."""
+    info = _read_info(directory) or {}
     client = _running_client(directory)
     if client is None:
         (directory / SERVER_FILE).unlink(missing_ok=True)
+        _stop_watchdog(info)
         return False
-    pid = json.loads((directory / SERVER_FILE).read_text())["pid"]
+    pid = info["pid"]
     receipts = _all_receipts(client)
     try:
         client.execute_command("SHUTDOWN", "SAVE")  # answers only if it could not save and stays up
@@ -278,6 +295,7 @@ def _stop_locked(directory: Path) -> bool:
         client.close()
     _wait_exit(pid)
     (directory / SERVER_FILE).unlink(missing_ok=True)
+    _stop_watchdog(info)
     cache = {"rdb": _rdb_stamp(directory), "receipts": receipts}
     staging = directory / f".{RECEIPTS_CACHE}.{os.getpid()}.tmp"
     staging.write_text(json.dumps(cache, sort_keys=True))
@@ -317,9 +335,12 @@ def watch(directory: Path, server_pid: int) -> None:
     """The watchdog's loop: stop the server (with a SAVE) once its owner is gone; return when the
     server is stopped, replaced or dead."""
     directory = Path(directory)
+    started = time.monotonic()
     while True:
         time.sleep(WATCH_INTERVAL_S)
         info = _read_info(directory)
+        if info is None and not _exited(server_pid) and time.monotonic() - started < START_TIMEOUT_S:
+            continue  # the starter writes server.json once this watchdog runs
         if info is None or info.get("pid") != server_pid:
             return
         if _exited(server_pid):
