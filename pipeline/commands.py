@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 
 from doit.cmd_base import Command, DoitCmdBase
 from doit.exceptions import InvalidCommand
@@ -174,6 +175,8 @@ class Logs(OptionsAnywhere, Command):
             else:
                 failed = [r for r in records if r.status in ("failed", "interrupted")]
                 records = failed or [r for r in records if r.status in ("success", "running")]
+            for at, event in history.events(run_id):  # e.g. a cancel from the UI and the signals it sent
+                sys.stdout.write(f"-- {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(at))} {event}\n")
             for record in records:
                 duration = f"{record.duration:.2f}s" if record.duration is not None else "-"
                 sys.stdout.write(f"== {record.name} ({record.status}, {duration}) in run {run_id}\n")
