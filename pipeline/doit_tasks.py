@@ -19,7 +19,7 @@ from doit.tools import config_changed, timeout
 from pipeline.config import Settings, load_settings, redact_data
 from pipeline.registry import (Asset, PipelineError, Registry, code_fingerprint, load_registry,
                                missing_input_message)
-from pipeline.storage import StagedOutputs
+from pipeline.storage import OutputLedger, StagedOutputs, unreadable
 
 DEP_DIR = "data/.doit"
 
@@ -129,26 +129,49 @@ def task_name(name: str, shard: str | None) -> str:
 
 
 def materialize(registry_ref: str, name: str, shard: str | None = None) -> dict | TaskFailed:
-    """doit action: build one asset (or one shard of it) with staged outputs; returns its metadata."""
+    """doit action: build one asset (or one shard of it) with staged outputs; returns its metadata.
+
+    Before building: an input that is not what its producer wrote fails the task in one line naming
+    the producer to run (in a plain `doit` run that producer was stale and ran first); an output of
+    its own that is not what it wrote is removed, so the build does not start from it. After
+    building: the outputs are recorded in the output ledger. A build that fails on an unreadable
+    file says which, and marks it so that its producer is stale."""
     registry = load_registry(registry_ref)
     asset = registry[name]
     settings = load_settings()
     label = task_name(name, shard)
-    for path in registry.input_paths(asset, settings, shard):
+    inputs = registry.input_paths(asset, settings, shard)
+    for path in inputs:
         if not (settings.root / path).exists():
             # doit skips its own missing-file check when another check already says "run"
             return TaskFailed(missing_input_message(label, path, registry.producer_of(path)))
-    staged = StagedOutputs(output_targets(asset, settings, shard))
+    ledger = OutputLedger(settings.root)
+    for path, why in ledger.check([p for p in inputs if registry.producer_of(p)]):
+        return TaskFailed(damaged_input_message(label, path, why, registry.producer_of(path)))
+    targets = output_targets(asset, settings, shard)
+    for path, why in ledger.check(targets.values()):
+        (settings.root / path).unlink()
+        print(f"{label}: {path} is not what it wrote ({why}): it is rebuilt from scratch")
+    staged = StagedOutputs(targets)
     staged.prepare()
     measured = settings.task_peak_memory and _reset_peak_memory()
     started = time.perf_counter()
     try:
         metadata = dict(asset.build(BuildContext(registry, asset, settings, staged, shard)) or {})
         changed = staged.commit()
+        ledger.record(targets.values())
     except PipelineError as exc:
-        staged.commit(only=exc.keep)
+        ledger.record(staged.targets[key] for key in staged.commit(only=exc.keep))
         staged.discard()
         return TaskFailed(settings.redact(f"{label}: {exc}"))
+    except Exception:
+        staged.discard()
+        damaged = _unreadable_file(registry, settings, label, inputs, targets.values())
+        if damaged is None:
+            raise
+        path, why, message = damaged
+        ledger.mark_unreadable(path, f"it cannot be read: {why}")
+        return TaskFailed(settings.redact(message))
     except BaseException:
         staged.discard()
         raise
@@ -163,6 +186,43 @@ def materialize(registry_ref: str, name: str, shard: str | None = None) -> dict 
     if shard is None:  # a shard's metadata goes to the run history only: hundreds of lines help nobody
         print(f"{label}: " + json.dumps(metadata, sort_keys=True))
     return metadata
+
+
+def damaged_input_message(label: str, path: str, why: str, producer: str | None) -> str:
+    """The one line a user reads when an input file is not what its producer wrote."""
+    return (f"{label}: its input {path} is not what {producer} wrote ({why}) - run `doit {producer}` to "
+            f"rebuild it (a plain `doit` does it first)")
+
+
+def _unreadable_file(registry: Registry, settings: Settings, label: str, inputs: list[str],
+                     own: list[Path]) -> tuple[str, str, str] | None:
+    """After a failed build: the first input (or previous output of its own) that cannot be read, with
+    why, and the one line to show; None when every file reads (the failure is something else)."""
+    for path in [p for p in inputs if registry.producer_of(p)] + [str(p.relative_to(settings.root)) for p in own]:
+        why = unreadable(settings.root / path)
+        if why is None:
+            continue
+        producer = registry.producer_of(path)
+        if producer and producer != label.split(":")[0]:
+            return path, why, (f"{label}: cannot read its input {path} ({why}) - run `doit {producer}` to rebuild "
+                               f"it (a plain `doit` does it first)")
+        return path, why, f"{label}: cannot read its previous output {path} ({why}) - run `doit {label}` to rebuild it"
+    return None
+
+
+def outputs_as_written(task) -> bool:
+    """doit uptodate check: every output of the task is what the task wrote (see OutputLedger)."""
+    root = os.getcwd()
+    if root not in _LEDGERS:
+        _LEDGERS[root] = OutputLedger(Path(root))
+    wrong = _LEDGERS[root].check(task.targets, cached=True)
+    if wrong:
+        NOT_AS_WRITTEN[task.name] = wrong
+    return not wrong
+
+
+_LEDGERS: dict[str, OutputLedger] = {}
+NOT_AS_WRITTEN: dict[str, list[tuple[str, str]]] = {}  # task -> what the last check found (for doit status)
 
 
 _CHECK_SETTINGS: dict[str, Settings] = {}
@@ -216,7 +276,7 @@ def asset_tasks(registry_ref: str, settings: Settings | None = None) -> Iterator
 
 
 def _task(registry_ref, registry, asset, settings, shard, checks, doc, meta) -> dict:
-    uptodate = list(checks)
+    uptodate = list(checks) + [(outputs_as_written, [], {})]
     if asset.verify is not None:
         uptodate.append((verify_in_target, [registry_ref, asset.name, shard], {}))
     task = {
