@@ -23,6 +23,23 @@ LOCK_FILE = "run.lock"
 HOLDER_FILE = "run.json"
 PROBE_GRACE_S = 0.5
 _RUN_PID: int | None = None  # set in the process that holds the lock; doit's forked workers inherit it
+_FORK_HOOK = False
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _end_with_the_run() -> None:
+    """In a process forked by the run (doit's `-P process` workers): receive SIGTERM when the run's
+    process dies, however it dies, instead of waiting for work from it for ever."""
+    if _RUN_PID is None:
+        return
+    try:
+        import ctypes
+        import signal
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: such a worker outlives a killed run, as before
+        return
+    if os.getppid() != _RUN_PID:  # the run died between the fork and the prctl
+        os._exit(1)
 
 
 class RunInProgress(Exception):
@@ -103,7 +120,7 @@ class RunLock:
     def acquire(self, args: list[str], wait_s: float = 0.0, on_wait=None) -> None:
         """Take the lock, or raise RunInProgress; with `wait_s` > 0 wait that long for the run in
         progress to end first (`on_wait(message)` is told once that we are waiting)."""
-        global _RUN_PID
+        global _RUN_PID, _FORK_HOOK
         self.data_dir.mkdir(parents=True, exist_ok=True)
         handle = (self.data_dir / LOCK_FILE).open("a+")
         # at least a moment: holder() takes a shared lock for an instant to look
@@ -120,6 +137,9 @@ class RunLock:
             time.sleep(min(0.05 if wait_s <= PROBE_GRACE_S else 0.5, max(0.0, deadline - time.monotonic())))
         self._handle = handle
         _RUN_PID = os.getpid()
+        if not _FORK_HOOK:
+            os.register_at_fork(after_in_child=_end_with_the_run)
+            _FORK_HOOK = True
         self.describe_self(None, args)
 
     def describe_self(self, run_id: str | None, args: list[str]) -> None:

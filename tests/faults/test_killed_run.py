@@ -6,6 +6,8 @@ import shutil
 import signal
 import time
 
+import pytest
+
 from tests.conftest import REPO, Project, _clean_env
 from tests.faults.helpers import processes_in, wait_for
 
@@ -36,16 +38,17 @@ def leftovers(root) -> list[str]:
     return names
 
 
-def test_kill_9_mid_load_leaves_no_server_and_the_next_run_equals_a_clean_build(hf_project, tmp_path):
+@pytest.mark.parametrize("workers", [[], ["-n", "2", "-P", "process"]], ids=["one process", "worker processes"])
+def test_kill_9_mid_load_leaves_no_server_and_the_next_run_equals_a_clean_build(hf_project, tmp_path, workers):
     # small load batches: the loaders take long enough to be killed in the middle of one
     hf_project.env["MLENTORY_LOAD_BATCH_SIZE"] = "3"
-    run = hf_project.popen()
+    run = hf_project.popen(*workers)
     server_file = hf_project.path("data/graph/server.json")
     assert wait_for(server_file.exists, 120, 0.005), "the run never started the graph server"
     time.sleep(0.3)
     os.kill(run.pid, signal.SIGKILL)
     run.communicate(timeout=30)
-    # nothing of the project keeps running: no graph server, no watchdog, no worker
+    # nothing of the project keeps running: no graph server, no watchdog, no doit worker
     assert wait_for(lambda: processes_in(hf_project.root) == [], 30, 0.2), processes_in(hf_project.root)
     assert not server_file.exists()
     # what a killed run may leave, planted so every kind is there
