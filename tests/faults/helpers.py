@@ -64,3 +64,17 @@ def processes_in(root: Path) -> list[tuple[int, str]]:
         if state != "Z" and (cwd == root or cwd.startswith(root + os.sep)):
             found.append((int(entry.name), command))
     return found
+
+
+def running_run(project):
+    """The run the project's history says is in progress (id, pid), once it has started."""
+    import sqlite3
+    path = project.path("data/runs.sqlite3")
+    if not path.exists():
+        return None
+    try:
+        with sqlite3.connect(path, timeout=30) as db:
+            row = db.execute("SELECT id, pid FROM runs WHERE status = 'running' ORDER BY started DESC LIMIT 1").fetchone()
+    except sqlite3.OperationalError:  # the run has not created its tables yet
+        return None
+    return {"run_id": row[0], "pid": row[1]} if row else None

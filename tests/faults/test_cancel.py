@@ -7,14 +7,8 @@ import time
 
 from starlette.testclient import TestClient
 
-from pipeline.runs.lock import holder
 from pipeline.ui.server import create_app
-from tests.faults.helpers import wait_for
-
-
-def running(project):
-    info = holder(project.path("data"))
-    return info if info and info.get("run_id") else None
+from tests.faults.helpers import running_run, wait_for
 
 
 def ended(client, run_id, timeout=60):
@@ -28,7 +22,7 @@ def test_cancel_stops_a_background_run_that_ignores_sigint(toy_project):
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     try:
-        info = wait_for(lambda: running(toy_project), 60)
+        info = wait_for(lambda: running_run(toy_project), 60)
         assert info
         with TestClient(create_app(toy_project.root, toy_project.env, cancel_grace_s=1.0)) as client:
             cancel = client.post(f"/api/runs/{info['run_id']}/cancel", json={})
@@ -72,4 +66,4 @@ def test_cancel_kills_a_ui_run_that_ignores_sigint_and_sigterm(toy_project):
         assert detail["status"] == "interrupted"
         assert {t["name"]: t["status"] for t in detail["tasks"]}["doubled"] == "interrupted"
         assert wait_for(lambda: client.app.state.project.child.poll() is not None, 10)
-    assert holder(toy_project.path("data")) is None
+    assert wait_for(lambda: running_run(toy_project) is None, 10)  # the UI recorded the killed run's end

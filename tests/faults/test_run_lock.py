@@ -1,19 +1,14 @@
 """Issue 12, defect 3: one run at a time per project, for the CLI as for the UI and the scheduler."""
 
-import json
-import subprocess
-import sys
 import time
 
-from pipeline.runs.lock import holder
 from pipeline.runs.schedules import Schedule
-from tests.faults.helpers import wait_for
+from tests.faults.helpers import running_run, wait_for
 
 
-def running_run(project):
-    """The holder of the project's run lock once it has said who it is."""
-    info = holder(project.path("data"))
-    return info if info and info.get("run_id") else None
+def lock_holder(project):
+    from pipeline.runs.lock import holder
+    return holder(project.path("data"))
 
 
 def test_second_cli_run_is_refused_at_once_with_one_line(toy_project):
@@ -36,7 +31,7 @@ def test_second_cli_run_is_refused_at_once_with_one_line(toy_project):
     finally:
         first.terminate()
         first.communicate(timeout=30)
-    assert holder(toy_project.path("data")) is None  # released when the run ended
+    assert lock_holder(toy_project) is None  # released when the run ended
 
 
 def test_a_run_can_wait_for_the_one_in_progress(toy_project):
@@ -75,6 +70,6 @@ def test_killed_run_leaves_no_lock(toy_project):
     assert wait_for(lambda: running_run(toy_project), 60)
     first.kill()
     first.communicate(timeout=30)
-    assert holder(toy_project.path("data")) is None
+    assert lock_holder(toy_project) is None
     toy_project.path("SLOW_numbers").unlink()
     assert toy_project.doit().returncode == 0

@@ -6,7 +6,7 @@ The canary is the password part of every URL the pipeline is given. Connections 
 
 import base64
 
-from pipeline.config import load_settings, redact_text, redact_url
+from pipeline.config import load_settings
 from pipeline.load.targets import graph_target, search_target
 from tests.faults.helpers import closed_port, files_containing, go_live
 from tests.hub_server import HubSnapshotServer
@@ -20,6 +20,8 @@ def with_password(url: str, user: str) -> str:
 
 
 def test_redact_url_strips_userinfo_and_credential_parameters():
+    from pipeline.config import redact_text, redact_url
+
     assert redact_url(f"http://user:{CANARY}@127.0.0.1:18080") == "http://127.0.0.1:18080"
     assert redact_url(f"https://{CANARY}@example.org/api") == "https://example.org/api"
     shown = redact_url(f"https://e.org/q?author=me&token={CANARY}&api_key={CANARY}&X-Amz-Signature={CANARY}&n=1")

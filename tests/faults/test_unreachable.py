@@ -6,8 +6,6 @@ import time
 
 import pytest
 
-from pipeline.config import load_settings
-from pipeline.extract import http
 from tests.faults.helpers import closed_port, go_live
 from tests.hub_server import HubSnapshotServer
 
@@ -27,13 +25,19 @@ def test_refused_connection_fails_at_once_with_one_line(hf_project, bundled_snap
 
 
 @pytest.fixture
-def no_sleep(monkeypatch):
+def http():
+    from pipeline.extract import http
+    return http
+
+
+@pytest.fixture
+def no_sleep(monkeypatch, http):
     slept = []
     monkeypatch.setattr(http.time, "sleep", slept.append)
     return slept
 
 
-def test_server_errors_are_retried_with_backoff_and_one_line_each(bundled_snapshot, tmp_path, no_sleep, capsys):
+def test_server_errors_are_retried_with_backoff_and_one_line_each(bundled_snapshot, http, no_sleep, capsys):
     with HubSnapshotServer(bundled_snapshot) as hub:
         hub.fail_next(503, times=2, path_prefix="/api/models")
         response = http.request("GET", f"{hub.url}/api/models", timeout=5)
@@ -44,7 +48,7 @@ def test_server_errors_are_retried_with_backoff_and_one_line_each(bundled_snapsh
                      f"GET {hub.url}/api/models: HTTP 503; retry 2 of 5 in 0 s"]
 
 
-def test_timeouts_are_retried(no_sleep):
+def test_timeouts_are_retried(http, no_sleep):
     accepted = []
     with socket.socket() as server:  # accepts connections and never answers
         server.bind(("127.0.0.1", 0))
@@ -66,7 +70,7 @@ def test_timeouts_are_retried(no_sleep):
         connection.close()
 
 
-def test_refused_connection_is_not_retried(no_sleep):
+def test_refused_connection_is_not_retried(http, no_sleep):
     with pytest.raises(http.httpx.ConnectError):
         http.request("GET", f"http://127.0.0.1:{closed_port()}/api/models", timeout=5)
     assert no_sleep == []
