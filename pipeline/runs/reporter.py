@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import signal
 import sys
+import threading
 
 from doit.exceptions import DependencyError, InvalidTask, TaskFailed, UnmetDependency
 from doit.reporter import ConsoleReporter
@@ -45,18 +46,21 @@ class RedactingStream:
         self._stream = stream
         self._secrets = secrets
         self._pending = ""
+        self._lock = threading.Lock()  # doit -P thread: tasks write from several threads
 
     def write(self, text: str) -> int:
-        self._pending += text
-        if "\n" in self._pending:
-            complete, _, self._pending = self._pending.rpartition("\n")
-            self._stream.write(redact_text(complete + "\n", self._secrets))
+        with self._lock:
+            self._pending += text
+            if "\n" in self._pending:
+                complete, _, self._pending = self._pending.rpartition("\n")
+                self._stream.write(redact_text(complete + "\n", self._secrets))
         return len(text)
 
     def flush(self) -> None:
-        if self._pending:
-            self._stream.write(redact_text(self._pending, self._secrets))
-            self._pending = ""
+        with self._lock:
+            if self._pending:
+                self._stream.write(redact_text(self._pending, self._secrets))
+                self._pending = ""
         self._stream.flush()
 
     def isatty(self) -> bool:
@@ -93,9 +97,10 @@ class PipelineReporter(ConsoleReporter):
         # what tasks print goes to the console through these (doit tees it there as it happens)
         sys.stdout = RedactingStream(sys.stdout, self._secrets)
         sys.stderr = RedactingStream(sys.stderr, self._secrets)
+        argv = [redact_text(arg, self._secrets) for arg in sys.argv]
         lock = RunLock(settings.data_dir)
         try:
-            lock.acquire(sys.argv[1:], settings.run_wait, on_wait=lambda message: self._say(message))
+            lock.acquire(argv[1:], settings.run_wait, on_wait=lambda message: self._say(message))
         except RunInProgress as exc:
             self._refused = (f"not started: {exc} - wait for it to end (or cancel it in `doit ui`), "
                              f"or set MLENTORY_RUN_WAIT=SECONDS to wait for it")
@@ -107,8 +112,8 @@ class PipelineReporter(ConsoleReporter):
         self._reported: set[str] = set()
         self._clean_up_after_interrupted_runs(settings)
         self.history = History(history_path(settings.data_dir))
-        self.run_id = self.history.start_run(sys.argv, list(selected_tasks or []))
-        lock.describe_self(self.run_id, sys.argv[1:])
+        self.run_id = self.history.start_run(argv, list(selected_tasks or []))
+        lock.describe_self(self.run_id, argv[1:])
         signal.signal(signal.SIGTERM, _raise_interrupt)
         self._previous_hook = sys.excepthook
         sys.excepthook = self._excepthook
