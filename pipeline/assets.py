@@ -13,7 +13,7 @@ from collections import Counter
 from datetime import timedelta
 
 from pipeline.checks import Check, CheckInput, Measure, share
-from pipeline.config import SCHEMA_DIR
+from pipeline.config import SCHEMA_DIR, redact_url
 from pipeline.doit_tasks import BuildContext
 from pipeline.extract.snapshot import arxiv_files, dataset_files, snapshot_files
 from pipeline.load.targets import graph_target, search_target
@@ -45,7 +45,7 @@ def build_hf_raw_models(ctx: BuildContext) -> dict:
     write_jsonl(ctx.output("quarantine"), quarantine)
     harvest_state.write(ctx.output("state"), harvest_state.next_state(state, settings, mode, tracker.newest, code))
     return {**counts, "mode": mode, "why": reason, "quarantined": len(quarantine),
-            "source": "snapshot" if settings.hf_offline else settings.hf_endpoint}
+            "source": "snapshot" if settings.hf_offline else redact_url(settings.hf_endpoint)}
 
 
 def build_hf_models_normalized(ctx: BuildContext) -> dict:
@@ -97,7 +97,8 @@ def build_hf_raw_datasets(ctx: BuildContext) -> dict:
     from pipeline.extract import hf_datasets
 
     referenced = Counter(d for row in _normalized_columns(ctx, ["trainedOn"]) for d in row["trainedOn"] or [])
-    origin = f"snapshot:{ctx.settings.hf_snapshot_dir or 'bundled'}" if ctx.settings.hf_offline else ctx.settings.hf_endpoint
+    origin = f"snapshot:{ctx.settings.hf_snapshot_dir or 'bundled'}" if ctx.settings.hf_offline \
+        else redact_url(ctx.settings.hf_endpoint)
     return _fetch_enrichment(ctx, hf_datasets, hf_datasets.RAW_DATASETS_SCHEMA, referenced, "datasets", origin)
 
 
@@ -107,7 +108,7 @@ def build_arxiv_papers(ctx: BuildContext) -> dict:
 
     referenced = Counter(p for row in _normalized_columns(ctx, ["citation"]) for p in arxiv_ids(row))
     origin = f"snapshot:{ctx.settings.arxiv_snapshot_dir or 'bundled'}" if ctx.settings.hf_offline \
-        else ctx.settings.arxiv_endpoint
+        else redact_url(ctx.settings.arxiv_endpoint)
     return _fetch_enrichment(ctx, arxiv, arxiv.PAPERS_SCHEMA, referenced, "papers", origin)
 
 
@@ -333,7 +334,8 @@ REGISTRY = Registry(
                      "state": Output("data/raw/hf/harvest.json", side=True),
                      "quarantine": Output("data/raw/hf/quarantine.jsonl", side=True)},
             inputs=lambda s: snapshot_files(s) if s.hf_offline else [],
-            code=("pipeline.extract.hf", "pipeline.extract.raw_shards", "pipeline.extract.harvest_state"),
+            code=("pipeline.extract.hf", "pipeline.extract.http", "pipeline.extract.raw_shards",
+                  "pipeline.extract.harvest_state"),
             config=lambda s: {**s.hf_harvest_identity(), "shards": s.shards},
             max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours),
             checks=(Check("harvest_quarantine_share", "share of listed items quarantined", check_harvest_quarantine),),
@@ -373,7 +375,7 @@ REGISTRY = Registry(
             outputs={"datasets": Output("data/raw/hf/datasets.parquet"),
                      "quarantine": Output("data/raw/hf/datasets-quarantine.jsonl", side=True)},
             inputs=lambda s: dataset_files(s) if s.hf_offline else [],
-            code=("pipeline.extract.hf_datasets", "pipeline.extract.fetch_cache"),
+            code=("pipeline.extract.hf_datasets", "pipeline.extract.http", "pipeline.extract.fetch_cache"),
             config=lambda s: {**s.hf_harvest_identity(), "refresh_hours": s.enrichment_refresh_hours},
             max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours),
         ),
@@ -386,10 +388,11 @@ REGISTRY = Registry(
             outputs={"papers": Output("data/raw/arxiv/papers.parquet"),
                      "quarantine": Output("data/raw/arxiv/quarantine.jsonl", side=True)},
             inputs=lambda s: arxiv_files(s) if s.hf_offline else [],
-            code=("pipeline.extract.arxiv", "pipeline.extract.fetch_cache", "pipeline.transform.fair4ml",
-                  "pipeline.transform.ids"),
+            code=("pipeline.extract.arxiv", "pipeline.extract.http", "pipeline.extract.fetch_cache",
+                  "pipeline.transform.fair4ml", "pipeline.transform.ids"),
             config=lambda s: {"source": "snapshot", "dir": s.arxiv_snapshot_dir} if s.hf_offline else
-            {"source": s.arxiv_endpoint, "batch": s.arxiv_batch_size, "refresh_hours": s.enrichment_refresh_hours},
+            {"source": redact_url(s.arxiv_endpoint), "batch": s.arxiv_batch_size,
+             "refresh_hours": s.enrichment_refresh_hours},
             max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours),
         ),
         Asset(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 
 from doit.cmd_base import Command, DoitCmdBase
 from doit.exceptions import InvalidCommand
@@ -203,6 +204,8 @@ class Logs(OptionsAnywhere, Command):
             else:
                 failed = [r for r in records if r.status in ("failed", "interrupted")]
                 records = failed or [r for r in records if r.status in ("success", "running")]
+            for at, event in history.events(run_id):  # e.g. a cancel from the UI and the signals it sent
+                sys.stdout.write(f"-- {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(at))} {event}\n")
             for record in records:
                 duration = f"{record.duration:.2f}s" if record.duration is not None else "-"
                 sys.stdout.write(f"== {record.name} ({record.status}, {duration}) in run {run_id}\n")
@@ -349,17 +352,15 @@ def _launcher(root):
     """Start `doit JOB` as its own process (never inside this one), unless a run is in progress."""
     import subprocess
 
+    from pipeline.runs.lock import holder
+
     children: list = []
 
     def launch(schedule) -> int | None:
         if any(child.poll() is None for child in children):
             return None
-        history = _history()
-        try:
-            if any(run.status == "running" for run in history.runs(5)):
-                return None
-        finally:
-            history.close()
+        if holder(root / "data") is not None:  # the run lock: a CLI, UI or scheduled run is in progress
+            return None
         log = (root / "data" / f"schedule-{schedule.name}.log").open("a")
         child = subprocess.Popen([sys.executable, "-m", "doit", schedule.job], cwd=root, stdout=log,
                                  stderr=subprocess.STDOUT)
@@ -373,23 +374,41 @@ class Ui(OptionsAnywhere, Command):
     name = "ui"
     doc_purpose = "serve the web UI (assets graph, jobs, runs, schedules) on http://127.0.0.1:3000"
     doc_usage = ""
-    doc_description = ("Binds the loopback address unless --host says otherwise. Runs started from the UI are "
-                       "separate `doit` processes, one at a time, recorded in the run history; stopping the UI "
-                       "interrupts the run it started.")
+    doc_description = ("Binds the loopback address unless --host says otherwise. The UI has no login: bound to "
+                       "another address, anyone who reaches it can start and cancel runs. It answers only requests "
+                       "whose Host is this machine's name or one of its addresses (--allowed-hosts adds names, e.g. a "
+                       "proxy's; '*' allows any). Runs started from the UI are separate `doit` processes, one at a "
+                       "time, recorded in the run history; stopping the UI interrupts the run it started.")
     cmd_options = (_opt("host", "127.0.0.1", "address to bind (0.0.0.0: every interface)"),
-                   _opt("port", 3000, "port to listen on", kind=int, short="p"))
+                   _opt("port", 3000, "port to listen on", kind=int, short="p"),
+                   {"name": "allowed_hosts", "short": "", "long": "allowed-hosts", "type": str, "default": "",
+                    "help": "comma-separated extra names the Host header may carry (e.g. your proxy's); '*': any"})
 
     def execute(self, params, args):
         import uvicorn
 
-        from pipeline.ui.server import VENDOR_HINT, create_app, missing_vendor_files
+        from pipeline.ui.server import (LOOPBACK_NAMES, VENDOR_HINT, create_app, is_loopback, machine_names,
+                                        missing_vendor_files, url_for)
 
         root = load_settings().root
         host, port = params["host"], params["port"]
-        hosts = ["*"] if host in ("0.0.0.0", "::") else ["127.0.0.1", "localhost", host]
+        extra = [name.strip() for name in params["allowed_hosts"].split(",") if name.strip()]
         if missing_vendor_files():
             sys.stderr.write(f"warning: {VENDOR_HINT}\n")
-        sys.stderr.write(f"mlentory UI for {root} on http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}\n")
+        if is_loopback(host):
+            hosts = list(dict.fromkeys(LOOPBACK_NAMES + [host] + extra))
+            sys.stderr.write(f"mlentory UI for {root} on {url_for(host, port)}\n")
+        else:
+            names = machine_names(host)
+            hosts = ["*"] if "*" in extra else list(dict.fromkeys(LOOPBACK_NAMES + names + extra))
+            where = "every interface" if host in ("0.0.0.0", "::") else "that address"
+            also = ", ".join(url_for(name, port) for name in names if name != host)
+            sys.stderr.write(f"mlentory UI for {root} on {url_for(host, port)} ({where}"
+                             + (f": {also}" if also else "") + ")\n")
+            answered = "any Host name" if hosts == ["*"] else "Host names " + ", ".join(hosts)
+            sys.stderr.write(f"warning: the UI has no login: anyone who can reach port {port} on {where} can start "
+                             f"and cancel runs (it answers {answered}); keep it on 127.0.0.1, or behind a proxy "
+                             "that authenticates\n")
         sys.stderr.flush()
         uvicorn.run(create_app(root, allowed_hosts=hosts), host=host, port=port, log_level="warning")
         return 0

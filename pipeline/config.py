@@ -9,8 +9,10 @@ reads `os.environ`.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
-from urllib.parse import urlsplit, urlunsplit
+from typing import Iterable
+from urllib.parse import unquote, urlsplit, urlunsplit
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
@@ -28,7 +30,8 @@ class SettingsError(ValueError):
 class Settings:
     root: Path
     hf_offline: bool = False
-    hf_endpoint: str = DEFAULT_HF_ENDPOINT
+    # URLs may hold credentials: connections use them as given, anything shown uses redact_url
+    hf_endpoint: str = field(default=DEFAULT_HF_ENDPOINT, repr=False)
     hf_token: str | None = field(default=None, repr=False)
     hf_limit: int = 100
     hf_filter: tuple[str, ...] = ()
@@ -40,11 +43,11 @@ class Settings:
     # Offline source: the bundled snapshot unless pointed at another folder of the same layout.
     hf_snapshot_dir: str | None = None
     # Load targets. Unset URIs select the embedded engines under data/ (see pipeline/load/).
-    neo4j_uri: str | None = None
+    neo4j_uri: str | None = field(default=None, repr=False)
     neo4j_user: str | None = None
     neo4j_password: str | None = field(default=None, repr=False)
     neo4j_database: str | None = None
-    elasticsearch_url: str | None = None
+    elasticsearch_url: str | None = field(default=None, repr=False)
     elasticsearch_api_key: str | None = field(default=None, repr=False)
     elasticsearch_user: str | None = None
     elasticsearch_password: str | None = field(default=None, repr=False)
@@ -62,7 +65,7 @@ class Settings:
     # Enrichment (datasets, papers): entries fetched once are reused; a live run re-fetches the ones
     # older than this, so edits upstream arrive without re-fetching everything every day.
     enrichment_refresh_hours: float = 720.0
-    arxiv_endpoint: str = "https://export.arxiv.org/api/query"
+    arxiv_endpoint: str = field(default="https://export.arxiv.org/api/query", repr=False)
     arxiv_batch_size: int = 50  # ids per request
     arxiv_delay_s: float = 3.0  # between requests, as arXiv's API terms ask
     # Offline source of arXiv responses: the bundled snapshot unless pointed at another folder.
@@ -71,6 +74,9 @@ class Settings:
     # worker's high-water mark at every task, so an outside reading of the worker's maximum RSS
     # (wait4, /usr/bin/time) then covers only its last task: off unless asked for.
     task_peak_memory: bool = False
+    # A `doit` run started while another run holds the project's run lock waits this many seconds
+    # for it to end (0: refuse at once with one line naming the run in progress; inf: wait for ever).
+    run_wait: float = 0.0
 
     @property
     def data_dir(self) -> Path:
@@ -81,13 +87,26 @@ class Settings:
         from pipeline.shards import shard_labels
         return shard_labels(self.shards)
 
+    def secrets(self) -> tuple[str, ...]:
+        """Every credential these settings hold (tokens, passwords, the secret parts of URLs), for
+        masking in text; values shorter than 4 characters are left out (masking them would mangle
+        the text, and the URL redaction still removes them from URLs)."""
+        found = [self.hf_token, self.neo4j_password, self.elasticsearch_password, self.elasticsearch_api_key]
+        for url in (self.hf_endpoint, self.arxiv_endpoint, self.neo4j_uri, self.elasticsearch_url):
+            found += _url_secrets(url)
+        return tuple(sorted({s for s in found if s and len(s) >= 4}, key=len, reverse=True))
+
+    def redact(self, text: str) -> str:
+        """Text safe to print or store: URLs redacted, these settings' secrets masked."""
+        return redact_text(text, self.secrets())
+
     def hf_harvest_identity(self) -> dict:
         """What decides which models a harvest returns: a change here makes the harvest stale."""
         if self.hf_offline:
             return {"source": "snapshot", "dir": self.hf_snapshot_dir}
         return {
             "source": "hub",
-            "endpoint": self.hf_endpoint,
+            "endpoint": redact_url(self.hf_endpoint),
             "limit": self.hf_limit,
             "filter": list(self.hf_filter),
             "author": self.hf_author,
@@ -100,14 +119,83 @@ _TARGET_VARIABLES = ("neo4j_uri", "neo4j_user", "neo4j_password", "neo4j_databas
                      "elasticsearch_api_key", "elasticsearch_user", "elasticsearch_password")
 
 
+# Query parameters that carry credentials: names ending in one of these words once lower-cased
+# and stripped of separators (`token`, `access_token`, `api_key`, `X-Amz-Signature`, ...).
+_SECRET_PARAM_ENDINGS = ("token", "key", "secret", "password", "passwd", "pwd", "signature", "sig",
+                         "credential", "credentials", "auth", "authorization", "session", "sessionid")
+
+
+def _secret_param(name: str) -> bool:
+    plain = re.sub(r"[^a-z0-9]", "", unquote(name).lower())
+    return plain.endswith(_SECRET_PARAM_ENDINGS)
+
+
+# Anything in free text that looks like a URL (a traceback's "for url '...'", a retry line, ...).
+_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>`]+")
+_MASK = "***"
+
+
 def redact_url(url: str) -> str:
-    """A URL safe to print or store: any user:password@ part is removed."""
-    parts = urlsplit(url)
-    if parts.username or parts.password:
-        host = parts.hostname or ""
-        netloc = f"{host}:{parts.port}" if parts.port else host
-        return urlunsplit(parts._replace(netloc=netloc))
-    return url
+    """A URL safe to print, store or fingerprint: its user:password@ part and every query parameter
+    whose name says it carries a credential are removed. The one place URLs lose their secrets:
+    connections use the setting itself, everything shown or written uses this."""
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        if "@" in netloc:
+            netloc = netloc.rpartition("@")[2]
+        query = parts.query
+        if query:
+            kept = [pair for pair in query.split("&") if not _secret_param(pair.partition("=")[0])]
+            query = "&".join(kept)
+        return urlunsplit(parts._replace(netloc=netloc, query=query))
+    except ValueError:  # not parseable as a URL: show nothing of it rather than a secret
+        return "<unparseable URL>"
+
+
+def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
+    """Free text (an error message, a traceback, captured output) with every URL in it redacted and
+    every known secret value masked."""
+    if not text:
+        return text
+    text = _URL_IN_TEXT.sub(lambda match: redact_url(match.group(0)), text)
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        text = text.replace(secret, _MASK)
+    return text
+
+
+def redact_data(value, secrets: Iterable[str] = ()):
+    """`redact_text` applied to every string in a JSON-like value (metadata, receipts)."""
+    secrets = tuple(secrets)
+    if isinstance(value, str):
+        return redact_text(value, secrets)
+    if isinstance(value, dict):
+        return {redact_data(k, secrets): redact_data(v, secrets) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_data(v, secrets) for v in value]
+    return value
+
+
+def _url_secrets(url: str | None) -> list[str]:
+    """The credential parts of a URL: its password (or a user name standing alone, as tokens do) and
+    the values of credential query parameters."""
+    if not url:
+        return []
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return [url]
+    found = []
+    userinfo = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""
+    if userinfo:
+        user, _, password = userinfo.partition(":")
+        found += [userinfo, unquote(userinfo)]
+        found += [password, unquote(password)] if password else [user, unquote(user)]
+    for pair in parts.query.split("&") if parts.query else []:
+        name, _, value = pair.partition("=")
+        if value and _secret_param(name):
+            found += [value, unquote(value)]
+    return found
 
 
 def _coerce(name: str, raw, default):
@@ -157,6 +245,8 @@ def load_settings(root: Path | str | None = None, environ: dict | None = None) -
         raise SettingsError("setting shards must be between 1 and 100000")
     if not 1 <= values["arxiv_batch_size"] <= 2000:
         raise SettingsError("setting arxiv_batch_size must be between 1 and 2000")
+    if not values["run_wait"] >= 0:
+        raise SettingsError("setting run_wait must be a number of seconds >= 0 (inf: wait for ever)")
     if values["hf_limit"] < 0:
         raise SettingsError("setting hf_limit must be >= 0 (0 means no limit)")
     return Settings(**values)

@@ -17,10 +17,10 @@ from doit.exceptions import TaskFailed
 from doit.tools import config_changed, timeout
 
 from pipeline import checks as asset_checks
-from pipeline.config import Settings, load_settings
+from pipeline.config import Settings, load_settings, redact_data
 from pipeline.registry import (Asset, PipelineError, Registry, checks_fingerprint, code_fingerprint, load_registry,
                                missing_input_message)
-from pipeline.storage import StagedOutputs
+from pipeline.storage import OutputLedger, StagedOutputs, unreadable
 
 DEP_DIR = "data/.doit"
 
@@ -130,16 +130,30 @@ def task_name(name: str, shard: str | None) -> str:
 
 
 def materialize(registry_ref: str, name: str, shard: str | None = None) -> dict | TaskFailed:
-    """doit action: build one asset (or one shard of it) with staged outputs; returns its metadata."""
+    """doit action: build one asset (or one shard of it) with staged outputs; returns its metadata.
+
+    Before building: an input that is not what its producer wrote fails the task in one line naming
+    the producer to run (in a plain `doit` run that producer was stale and ran first); an output of
+    its own that is not what it wrote is removed, so the build does not start from it. After
+    building: the outputs are recorded in the output ledger. A build that fails on an unreadable
+    file says which, and marks it so that its producer is stale."""
     registry = load_registry(registry_ref)
     asset = registry[name]
     settings = load_settings()
     label = task_name(name, shard)
-    for path in registry.input_paths(asset, settings, shard):
+    inputs = registry.input_paths(asset, settings, shard)
+    for path in inputs:
         if not (settings.root / path).exists():
             # doit skips its own missing-file check when another check already says "run"
             return TaskFailed(missing_input_message(label, path, registry.producer_of(path)))
-    staged = StagedOutputs(output_targets(asset, settings, shard))
+    ledger = OutputLedger(settings.root)
+    for path, why in ledger.check([p for p in inputs if registry.producer_of(p)]):
+        return TaskFailed(damaged_input_message(label, path, why, registry.producer_of(path)))
+    targets = output_targets(asset, settings, shard)
+    for path, why in ledger.check(targets.values()):
+        (settings.root / path).unlink()
+        print(f"{label}: {path} is not what it wrote ({why}): it is rebuilt from scratch")
+    staged = StagedOutputs(targets)
     staged.prepare()
     measured = settings.task_peak_memory and _reset_peak_memory()
     started = time.perf_counter()
@@ -148,15 +162,25 @@ def materialize(registry_ref: str, name: str, shard: str | None = None) -> dict 
         if asset.checks and not asset.sharded:
             results = _run_checks(asset, settings, {key: staged.current(key) for key in staged.targets}, metadata)
             if asset_checks.failures(results):
-                staged.commit(only=tuple(k for k in staged.targets if asset.outputs[k.split(":")[0]].side))
+                sides = tuple(k for k in staged.targets if asset.outputs[k.split(":")[0]].side)
+                ledger.record(staged.targets[key] for key in staged.commit(only=sides))
                 staged.discard()
                 return asset_checks.ChecksFailed(label, results)
             metadata["checks"] = results
         changed = staged.commit()
+        ledger.record(targets.values())
     except PipelineError as exc:
-        staged.commit(only=exc.keep)
+        ledger.record(staged.targets[key] for key in staged.commit(only=exc.keep))
         staged.discard()
-        return TaskFailed(f"{label}: {exc}")
+        return TaskFailed(settings.redact(f"{label}: {exc}"))
+    except Exception:
+        staged.discard()
+        damaged = _unreadable_file(registry, settings, label, inputs, targets.values())
+        if damaged is None:
+            raise
+        path, why, message = damaged
+        ledger.mark_unreadable(path, f"it cannot be read: {why}")
+        return TaskFailed(settings.redact(message))
     except BaseException:
         staged.discard()
         raise
@@ -166,12 +190,50 @@ def materialize(registry_ref: str, name: str, shard: str | None = None) -> dict 
     metadata["changed_outputs"] = len([k for k, v in changed.items() if v])
     if measured:  # the worker's peak while building (the run history keeps it)
         metadata["peak_rss_mib"] = _peak_memory_mib()
+    # doit keeps what the action returns in its dependency file: never a credential
+    metadata = redact_data(json.loads(json.dumps(metadata, default=str)), settings.secrets())
     if shard is None:  # a shard's metadata goes to the run history only: hundreds of lines help nobody
-        print(f"{label}: " + json.dumps({k: v for k, v in metadata.items() if k != "checks"}, sort_keys=True,
-                                        default=str))
+        print(f"{label}: " + json.dumps({k: v for k, v in metadata.items() if k != "checks"}, sort_keys=True))
         if "checks" in metadata:
             print(f"{label} checks: {asset_checks.summary(metadata['checks'])}")
-    return json.loads(json.dumps(metadata, default=str))
+    return metadata
+
+
+def damaged_input_message(label: str, path: str, why: str, producer: str | None) -> str:
+    """The one line a user reads when an input file is not what its producer wrote."""
+    return (f"{label}: its input {path} is not what {producer} wrote ({why}) - run `doit {producer}` to "
+            f"rebuild it (a plain `doit` does it first)")
+
+
+def _unreadable_file(registry: Registry, settings: Settings, label: str, inputs: list[str],
+                     own: list[Path]) -> tuple[str, str, str] | None:
+    """After a failed build: the first input (or previous output of its own) that cannot be read, with
+    why, and the one line to show; None when every file reads (the failure is something else)."""
+    for path in [p for p in inputs if registry.producer_of(p)] + [str(p.relative_to(settings.root)) for p in own]:
+        why = unreadable(settings.root / path)
+        if why is None:
+            continue
+        producer = registry.producer_of(path)
+        if producer and producer != label.split(":")[0]:
+            return path, why, (f"{label}: cannot read its input {path} ({why}) - run `doit {producer}` to rebuild "
+                               f"it (a plain `doit` does it first)")
+        return path, why, f"{label}: cannot read its previous output {path} ({why}) - run `doit {label}` to rebuild it"
+    return None
+
+
+def outputs_as_written(task) -> bool:
+    """doit uptodate check: every output of the task is what the task wrote (see OutputLedger)."""
+    root = os.getcwd()
+    if root not in _LEDGERS:
+        _LEDGERS[root] = OutputLedger(Path(root))
+    wrong = _LEDGERS[root].check(task.targets, cached=True)
+    if wrong:
+        NOT_AS_WRITTEN[task.name] = wrong
+    return not wrong
+
+
+_LEDGERS: dict[str, OutputLedger] = {}
+NOT_AS_WRITTEN: dict[str, list[tuple[str, str]]] = {}  # task -> what the last check found (for doit status)
 
 
 def _run_checks(asset: Asset, settings: Settings, files: dict[str, Path], metadata: dict) -> list[dict]:
@@ -260,7 +322,7 @@ def _checks_task(registry_ref: str, asset: Asset, settings: Settings) -> dict:
 
 
 def _task(registry_ref, registry, asset, settings, shard, checks, doc, meta) -> dict:
-    uptodate = list(checks)
+    uptodate = list(checks) + [(outputs_as_written, [], {})]
     if asset.verify is not None:
         uptodate.append((verify_in_target, [registry_ref, asset.name, shard], {}))
     task = {

@@ -3,6 +3,10 @@
 A failed or killed task therefore leaves the previous good output in place. A staged file whose
 bytes equal the existing output is discarded instead of renamed, so the output keeps its mtime and
 doit sees nothing to re-hash or rerun downstream (early cutoff).
+
+The output ledger (`data/.doit/outputs.sqlite3`) remembers every output as it was committed: size,
+mtime and digest. A file that is no longer what its producer wrote (truncated, edited, a disk
+error) makes the producer stale, so the next run rebuilds it; see `OutputLedger`.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import filecmp
 import hashlib
 import json
 import os
+import sqlite3
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -75,6 +80,37 @@ class StagedOutputs:
             path.unlink(missing_ok=True)
 
 
+def _leftover(name: str) -> bool:
+    """Names only unfinished writes have: staging files, temporary files of write-then-rename
+    (ours, and tantivy's `.tmpXXXX`), the harvest's spool folders."""
+    return (name.endswith(STAGING_SUFFIX) or name.startswith((".tmp", ".spool-"))
+            or (name.startswith(".") and name.endswith(".tmp")) or name == "CURRENT.tmp")
+
+
+def sweep_leftovers(data_dir: Path) -> list[Path]:
+    """Remove what interrupted runs left under `data_dir` (see `_leftover`); returns what was removed.
+
+    Only call it while holding the run lock (pipeline/runs/lock.py): then no other run is writing,
+    so every such file belongs to a run that ended without cleaning up (killed, or its machine lost
+    power). doit's own folder is left alone.
+    """
+    import shutil
+
+    removed = []
+    for folder, dirs, files in os.walk(data_dir):
+        if Path(folder) == Path(data_dir):
+            dirs[:] = [d for d in dirs if d != ".doit"]
+        for name in [d for d in dirs if _leftover(d)]:
+            shutil.rmtree(Path(folder) / name, ignore_errors=True)
+            removed.append(Path(folder) / name)
+            dirs.remove(name)
+        for name in files:
+            if _leftover(name):
+                (Path(folder) / name).unlink(missing_ok=True)
+                removed.append(Path(folder) / name)
+    return removed
+
+
 def write_jsonl(path: Path, records: Iterable[Mapping]) -> int:
     """Write one JSON object per line (keys sorted, so equal records give equal bytes)."""
     count = 0
@@ -131,3 +167,126 @@ def file_digest(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+LEDGER_FILE = "data/.doit/outputs.sqlite3"
+_LEDGER_SCHEMA = """
+CREATE TABLE IF NOT EXISTS outputs (
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, digest TEXT NOT NULL, problem TEXT
+);
+"""
+
+
+class OutputLedger:
+    """What every output file was when its producer committed it (paths relative to the project root).
+
+    `check` compares files with that: a different size, or a different digest when the mtime moved,
+    means someone or something else changed the file since (a file whose mtime alone changed is
+    fine). A file a reader found unreadable is marked so (`mark_unreadable`). A file the ledger has
+    no record of (built before it existed) is taken as it is.
+    """
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._db: sqlite3.Connection | None = None
+        self._pid = None
+        self._rows: dict[str, tuple] | None = None  # all rows, for the many checks of one doit process
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None or self._pid != os.getpid():  # a forked doit worker opens its own
+            path = self.root / LEDGER_FILE
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=60, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_LEDGER_SCHEMA)
+            self._pid = os.getpid()
+        return self._db
+
+    def _relative(self, path) -> str:
+        if isinstance(path, str) and not path.startswith("/"):  # doit's targets already are
+            return path
+        path = Path(path)
+        return (path.relative_to(self.root) if path.is_absolute() else path).as_posix()
+
+    def _lookup(self, paths: list[str], cached: bool) -> dict[str, tuple]:
+        if cached:
+            if self._rows is None:
+                self._rows = {row[0]: row[1:] for row in self._connection().execute("SELECT * FROM outputs")}
+            return self._rows
+        found = {}
+        for start in range(0, len(paths), 500):
+            chunk = paths[start:start + 500]
+            query = f"SELECT * FROM outputs WHERE path IN ({','.join('?' * len(chunk))})"
+            found.update((row[0], row[1:]) for row in self._connection().execute(query, chunk))
+        return found
+
+    def record(self, paths: Iterable) -> None:
+        """Remember these files as they are now (just committed by their producer)."""
+        relative = [self._relative(p) for p in paths]
+        known = self._lookup(relative, cached=False)
+        rows = []
+        for path in relative:
+            try:
+                stat = (self.root / path).stat()
+            except FileNotFoundError:
+                continue
+            before = known.get(path)
+            unchanged = before and before[0] == stat.st_size and before[1] == stat.st_mtime_ns and not before[3]
+            digest = before[2] if unchanged else file_digest(self.root / path)
+            rows.append((path, stat.st_size, stat.st_mtime_ns, digest, None))
+        db = self._connection()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany("INSERT OR REPLACE INTO outputs VALUES (?,?,?,?,?)", rows)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def mark_unreadable(self, path, problem: str) -> None:
+        """A reader could not read this file: its producer is stale until it writes it again."""
+        self._connection().execute("INSERT OR REPLACE INTO outputs VALUES (?,?,?,?,?)",
+                                   (self._relative(path), -1, -1, "", problem))
+
+    def check(self, paths: Iterable, cached: bool = False) -> list[tuple[str, str]]:
+        """(path, what is wrong) for every existing file that is not what its producer wrote.
+        `cached` reads the whole ledger once per process (for doit's checks of every task)."""
+        relative = [self._relative(p) for p in paths]
+        known = self._lookup(relative, cached)
+        wrong = []
+        root = str(self.root)
+        for path in relative:
+            row = known.get(path)
+            if row is None:
+                continue
+            size, mtime_ns, digest, problem = row
+            try:
+                stat = os.stat(f"{root}/{path}")
+            except FileNotFoundError:
+                continue  # a missing output: doit itself reruns its producer
+            if problem:
+                wrong.append((path, problem))
+            elif stat.st_size != size:
+                wrong.append((path, f"it has {stat.st_size} bytes, {size} were written"))
+            elif stat.st_mtime_ns != mtime_ns and file_digest(self.root / path) != digest:
+                wrong.append((path, "its content changed since it was written"))
+        return wrong
+
+
+def unreadable(path: Path) -> str | None:
+    """Why a Parquet or JSON output cannot be read (its footer, its JSON), or None; other files pass."""
+    try:
+        if path.suffix == ".parquet":
+            import pyarrow.parquet as pq
+            pq.read_metadata(path)
+        elif path.suffix == ".json":
+            json.loads(path.read_text(encoding="utf-8"))
+        elif path.suffix == ".jsonl":
+            for _ in read_jsonl(path):
+                pass
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # whatever the reader says is the reason
+        return f"{exc.__class__.__name__}: {' '.join(str(exc).split())[:200]}"
+    return None

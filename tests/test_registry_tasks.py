@@ -49,7 +49,9 @@ def test_tasks_take_file_dep_and_targets_from_the_registry(tmp_path):
     assert any(p.endswith("models.json") for p in tasks["hf_raw_models"]["file_dep"])
     live = _by_name(asset_tasks("pipeline.assets:REGISTRY", load_settings(tmp_path, environ={})))
     assert live["hf_raw_models"]["file_dep"] == []
-    assert len(live["hf_raw_models"]["uptodate"]) == 2
+    # code and settings, the age limit, and the output ledger's "outputs are as written"
+    assert len(live["hf_raw_models"]["uptodate"]) == 3
+    assert live["hf_raw_models"]["uptodate"][-1][0].__name__ == "outputs_as_written"
 
 
 def _noop(ctx):

@@ -1,7 +1,7 @@
 """arXiv source: title, authors, abstract, dates and categories of every paper a model cites.
 
 Live, ids go to the arXiv API (`query?id_list=a,b,c`, Atom) many per request, with a pause between
-requests as arXiv's terms ask, retried on 429/5xx by huggingface_hub's HTTP helper. Offline, the
+requests as arXiv's terms ask, retried on 429/5xx and timeouts (`pipeline/extract/http.py`). Offline, the
 bundled snapshot holds one recorded response per id (`<id>.xml`). An id the answer does not
 contain is `missing`; an error entry marks the ids of its request `error: ...` (retried next run).
 """
@@ -13,10 +13,11 @@ import time
 import xml.etree.ElementTree as ET
 
 import pyarrow as pa
-from huggingface_hub.utils import http_backoff, httpx
+from huggingface_hub.utils import httpx
 
-from pipeline.config import Settings
+from pipeline.config import Settings, redact_url
 from pipeline.extract.fetch_cache import now, row_digest
+from pipeline.extract.http import request
 from pipeline.extract.snapshot import arxiv_dir
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -125,8 +126,8 @@ def fetch_live(settings: Settings, ids: list[str], problems: list[dict]) -> list
         pacer.wait()
         params = {"id_list": ",".join(batch), "max_results": str(len(batch))}
         try:
-            response = http_backoff("GET", settings.arxiv_endpoint, params=params, timeout=settings.hf_timeout_s,
-                                    retry_on_status_codes=RETRY_STATUS, follow_redirects=True)
+            response = request("GET", settings.arxiv_endpoint, params=params, timeout=settings.hf_timeout_s,
+                               retry_on_status=RETRY_STATUS, follow_redirects=True)
         except (httpx.TimeoutException, httpx.NetworkError) as exc:
             rows += [_row(i, f"error: {exc.__class__.__name__}") for i in batch]
             continue
@@ -136,7 +137,8 @@ def fetch_live(settings: Settings, ids: list[str], problems: list[dict]) -> list
         try:
             rows += parse_feed(response.text, batch)
         except ValueError as exc:
-            problems.append({"id": None, "path": str(response.url), "reason": str(exc), "raw": response.text[:2000]})
+            problems.append({"id": None, "path": redact_url(str(response.url)), "reason": str(exc),
+                             "raw": response.text[:2000]})
             rows += [_row(i, f"error: {exc}") for i in batch]
     return rows
 

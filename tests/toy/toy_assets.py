@@ -2,9 +2,11 @@
 
 Tests copy this file into a temporary project; creating `FAIL_<asset>` (or `SLOW_<asset>`) in the
 project root makes that asset raise (or sleep), so tests drive failures through real doit runs;
-`ALLOC_<asset>` makes it hold that many MiB while it builds.
+`ALLOC_<asset>` makes it hold that many MiB while it builds; `IGNORE_<asset>` holding signal names
+(`INT TERM`) makes its process ignore those signals from then on.
 """
 
+import signal
 import time
 
 from pipeline.checks import Check, Measure
@@ -13,6 +15,9 @@ from pipeline.registry import Asset, Job, Output, PipelineError, Registry
 
 def _switches(ctx):
     root = ctx.settings.root
+    if (root / f"IGNORE_{ctx.asset.name}").exists():
+        for name in (root / f"IGNORE_{ctx.asset.name}").read_text().split():
+            signal.signal(getattr(signal, f"SIG{name}"), signal.SIG_IGN)
     if (root / f"SLOW_{ctx.asset.name}").exists():
         time.sleep(float((root / f"SLOW_{ctx.asset.name}").read_text() or 30))
     if (root / f"ALLOC_{ctx.asset.name}").exists():

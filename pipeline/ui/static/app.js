@@ -248,6 +248,7 @@ async function runView(id) {
       <h2>Run ${esc(r.id)} ${badge(r.status)}</h2>
       <p><code>doit ${esc(r.argv.slice(1).join(" "))}</code> started ${when(r.started)}, duration ${secs(r.duration)}
       ${r.status === "running" ? ` <button id="cancel">Cancel</button>` : ""}</p>
+      ${(r.events || []).length ? `<ul id="run-events">${r.events.map(e => `<li>${when(e.at)}: ${esc(e.event)}</li>`).join("")}</ul>` : ""}
       <table id="run-tasks"><thead><tr><th>asset</th><th>status</th><th>started</th><th>duration</th><th>logs</th></tr></thead><tbody>
       ${shown.map(t => `<tr data-task="${esc(t.name)}"><td><a href="#/assets/${encodeURIComponent(t.name.split(":")[0])}">${esc(t.name)}</a></td>
         <td>${badge(t.status)}</td><td>${when(t.started)}</td><td>${secs(t.duration)}</td>

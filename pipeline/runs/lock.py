@@ -1,0 +1,159 @@
+"""One run at a time per project: the run lock, shared by `doit` runs, the UI and the scheduler.
+
+A run's main process holds an exclusive POSIX lock (`lockf`) on `data/run.lock` from its start to
+its end; the kernel releases it when that process ends, however it ends (`kill -9` included), and
+forked doit workers do not inherit it, so a lock is never stale. Beside it, `data/run.json` says
+who holds it (pid, run id, command, start time); it is only believed while the lock is held.
+
+A `doit` run that finds the lock taken prints one line naming the run in progress and stops,
+unless `MLENTORY_RUN_WAIT` (seconds) lets it wait for that run to end. The UI and the scheduler
+ask `holder()` before they start a run, and the run they start takes the lock like any other.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import time
+from pathlib import Path
+
+LOCK_FILE = "run.lock"
+HOLDER_FILE = "run.json"
+PROBE_GRACE_S = 0.5
+_RUN_PID: int | None = None  # set in the process that holds the lock; doit's forked workers inherit it
+_FORK_HOOK = False
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _end_with_the_run() -> None:
+    """In a process forked by the run (doit's `-P process` workers): receive SIGTERM when the run's
+    process dies, however it dies, instead of waiting for work from it for ever."""
+    if _RUN_PID is None:
+        return
+    try:
+        import ctypes
+        import signal
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: such a worker outlives a killed run, as before
+        return
+    if os.getppid() != _RUN_PID:  # the run died between the fork and the prctl
+        os._exit(1)
+
+
+class RunInProgress(Exception):
+    """Another run holds the project's run lock; the message names it."""
+
+    def __init__(self, holder: dict | None):
+        self.holder = holder or {}
+        super().__init__(f"a run is in progress: {describe(holder)}")
+
+
+def describe(holder: dict | None) -> str:
+    """`run 20261201-020000-123 (pid 123: doit hf_etl_job, started 40 s ago)`."""
+    if not holder or not holder.get("pid"):
+        return "another run (just starting)"
+    command = " ".join(["doit", *holder.get("args", [])])
+    since = ""
+    if holder.get("started"):
+        since = f", started {max(0, int(time.time() - holder['started']))} s ago"
+    run = f"run {holder['run_id']} " if holder.get("run_id") else "a run "
+    return f"{run}(pid {holder['pid']}: {command}{since})"
+
+
+def run_pid() -> int | None:
+    """The pid of the run this process belongs to (the lock holder or one of its doit workers)."""
+    return _RUN_PID
+
+
+def _try_lock(handle, kind: int) -> bool:
+    try:
+        fcntl.lockf(handle, kind | fcntl.LOCK_NB)
+        return True
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EAGAIN):
+            return False
+        raise
+
+
+def _read_holder(data_dir: Path) -> dict | None:
+    try:
+        return json.loads((Path(data_dir) / HOLDER_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def holder(data_dir: Path) -> dict | None:
+    """Who holds the run lock now ({pid, run_id, args, started}), or None when no run does."""
+    path = Path(data_dir) / LOCK_FILE
+    if not path.exists():
+        return None
+    with path.open("a+") as handle:
+        if _try_lock(handle, fcntl.LOCK_SH):  # nobody holds it exclusively: no run
+            fcntl.lockf(handle, fcntl.LOCK_UN)
+            return None
+    info = _read_holder(data_dir)
+    # held, but its holder has not said who it is yet (it just started): the pid is unknown
+    return info if info and _alive(info.get("pid")) else {"pid": None, "run_id": None, "args": []}
+
+
+def _alive(pid) -> bool:
+    if not isinstance(pid, int):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class RunLock:
+    """The lock one `doit` run holds for its whole life (see the module docstring)."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = Path(data_dir)
+        self._handle = None
+
+    def acquire(self, args: list[str], wait_s: float = 0.0, on_wait=None) -> None:
+        """Take the lock, or raise RunInProgress; with `wait_s` > 0 wait that long for the run in
+        progress to end first (`on_wait(message)` is told once that we are waiting)."""
+        global _RUN_PID, _FORK_HOOK
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        handle = (self.data_dir / LOCK_FILE).open("a+")
+        # at least a moment: holder() takes a shared lock for an instant to look
+        deadline = time.monotonic() + max(wait_s, PROBE_GRACE_S)
+        told = False
+        while not _try_lock(handle, fcntl.LOCK_EX):
+            current = _read_holder(self.data_dir)
+            if time.monotonic() >= deadline:
+                handle.close()
+                raise RunInProgress(current if current and _alive(current.get("pid")) else None)
+            if on_wait and not told and wait_s > PROBE_GRACE_S:
+                on_wait(f"waiting for {describe(current)} to end (up to {wait_s:g} s)")
+                told = True
+            time.sleep(min(0.05 if wait_s <= PROBE_GRACE_S else 0.5, max(0.0, deadline - time.monotonic())))
+        self._handle = handle
+        _RUN_PID = os.getpid()
+        if not _FORK_HOOK:
+            os.register_at_fork(after_in_child=_end_with_the_run)
+            _FORK_HOOK = True
+        self.describe_self(None, args)
+
+    def describe_self(self, run_id: str | None, args: list[str]) -> None:
+        """Say who holds the lock (written to a temporary file, then renamed over data/run.json)."""
+        info = {"pid": os.getpid(), "run_id": run_id, "args": list(args), "started": time.time()}
+        staging = self.data_dir / f".{HOLDER_FILE}.{os.getpid()}.tmp"
+        staging.write_text(json.dumps(info))
+        os.replace(staging, self.data_dir / HOLDER_FILE)
+
+    def release(self) -> None:
+        global _RUN_PID
+        if self._handle is not None:
+            (self.data_dir / HOLDER_FILE).unlink(missing_ok=True)
+            fcntl.lockf(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
+            _RUN_PID = None

@@ -1,0 +1,83 @@
+"""Issue 12, defect 4: `kill -9` of a run leaves no graph server behind, and the next run cleans up and
+ends with the same catalog as a clean build."""
+
+import os
+import shutil
+import signal
+import time
+
+import pytest
+
+from tests.conftest import REPO, Project, _clean_env
+from tests.faults.helpers import processes_in, wait_for
+
+GRAPH_COUNTS = ["MATCH (n) RETURN labels(n)[0] AS label, count(n) ORDER BY label",
+                "MATCH ()-[r]->() RETURN type(r) AS type, count(r) ORDER BY type",
+                "MATCH (m:MLModel) WHERE m.shard IS NOT NULL RETURN count(m), count(DISTINCT m.id)"]
+
+
+def catalog(project) -> dict:
+    """What a build left in the graph and the search index, as counts and ids."""
+    out = {}
+    for query in GRAPH_COUNTS:
+        result = project.doit("graph", query)
+        assert result.returncode == 0, result.stderr
+        out[query] = result.stdout
+    hits = project.doit("search", "-n", "100000", "*")
+    assert hits.returncode == 0, hits.stderr
+    out["search ids"] = sorted(line.split()[1] for line in hits.stdout.splitlines() if line.split()[0].isdigit())
+    return out
+
+
+def leftovers(root) -> list[str]:
+    names = []
+    for folder, dirs, files in os.walk(root / "data"):
+        for name in dirs + files:
+            if name.endswith(".staging") or name.startswith((".tmp", ".spool-")) or name.startswith("temp-"):
+                names.append(os.path.join(folder, name))
+    return names
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2", "-P", "process"]], ids=["one process", "worker processes"])
+def test_kill_9_mid_load_leaves_no_server_and_the_next_run_equals_a_clean_build(hf_project, tmp_path, workers):
+    # small load batches: the loaders take long enough to be killed in the middle of one
+    hf_project.env["MLENTORY_LOAD_BATCH_SIZE"] = "3"
+    run = hf_project.popen(*workers)
+    server_file = hf_project.path("data/graph/server.json")
+    assert wait_for(server_file.exists, 120, 0.005), "the run never started the graph server"
+    time.sleep(0.3)
+    os.kill(run.pid, signal.SIGKILL)
+    run.communicate(timeout=30)
+    # nothing of the project keeps running: no graph server, no watchdog, no doit worker
+    assert wait_for(lambda: processes_in(hf_project.root) == [], 30, 0.2), processes_in(hf_project.root)
+    assert not server_file.exists()
+    # what a killed run may leave, planted so every kind is there
+    for path in ("data/normalized/hf/.models-000.parquet.99999.staging", "data/search/hf_models/.tmpAbC123",
+                 "data/raw/hf/.spool-x1y2/0.arrows", "data/graph/temp-99999.rdb"):
+        hf_project.path(path).parent.mkdir(parents=True, exist_ok=True)
+        hf_project.path(path).write_bytes(b"half written")
+    assert len(leftovers(hf_project.root)) >= 4
+    again = hf_project.doit()
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "unfinished file(s) an interrupted run left" in again.stderr
+    assert leftovers(hf_project.root) == []
+    assert processes_in(hf_project.root) == []  # the run's end stopped its server
+    assert "Nothing to do" in hf_project.doit().stdout
+
+    clean = Project(tmp_path / "clean", _clean_env(HF_HUB_OFFLINE="1", MLENTORY_SHARDS="4"))
+    clean.root.mkdir()
+    for name in ("dodo.py", "pyproject.toml"):
+        shutil.copy(REPO / name, clean.root / name)
+    assert clean.doit().returncode == 0
+    expected = catalog(clean)
+    assert expected["search ids"] and "MLModel" in expected[GRAPH_COUNTS[0]]
+    assert catalog(hf_project) == expected
+
+
+def test_a_server_outside_a_run_stops_with_its_process(hf_project):
+    """`doit graph` and `doit status` may start the server; it must not outlive them either."""
+    assert hf_project.doit().returncode == 0
+    hf_project.path("data/graph/receipts-cache.json").unlink()  # the status check must ask the server
+    status = hf_project.doit("status")
+    assert status.returncode == 0 and "stale" not in status.stdout
+    assert wait_for(lambda: processes_in(hf_project.root) == [], 30, 0.2), processes_in(hf_project.root)
