@@ -12,7 +12,7 @@ def test_items_without_an_id_are_not_duplicated_by_incremental_harvests(hf_proje
     page = snapshot / "api" / "models.json"
     items = json.loads(page.read_text())
     # undated, so every incremental listing (newest first, down to the watermark) shows them again
-    items[:0] = [{"modelId": "someone/lost-its-id", "downloads": 3}, 42]
+    items[:0] = [{"author": "someone", "downloads": 3}, 42]  # (an older item with only `modelId` is harvested)
     page.write_text(json.dumps(items))
     hf_project.env["MLENTORY_HF_SNAPSHOT_DIR"] = str(snapshot)
     quarantine = hf_project.path("data/raw/hf/quarantine.jsonl")
