@@ -2,9 +2,10 @@
 
 Each asset names its upstream assets, its outputs under `data/` and the function that builds it.
 Build functions are thin: they move data between files and call the stage modules
-(`extract/`, `transform/`, `load/`), which are declared as the asset's code so editing them reruns
-it. Stage modules are imported inside the build functions: doit loads this registry on every
-command, and it must not pay for pyarrow, the Hub client or the database drivers to do so.
+(`extract/`, `transform/`, `load/`); the code an asset depends on is derived from its build function
+(pipeline/fingerprint.py), so editing any function it reaches reruns it. Stage modules are imported
+inside the build functions: doit loads this registry on every command, and it must not pay for
+pyarrow, the Hub client or the database drivers to do so.
 """
 
 from __future__ import annotations
@@ -22,9 +23,6 @@ from pipeline.storage import write_jsonl
 
 HF = "hf_etl"
 ENRICH = "hf_enrichment"
-NORMALIZED_CODE = ("pipeline.transform.fair4ml", "pipeline.transform.modelcard", "pipeline.transform.validation",
-                   "pipeline.transform.normalized_shards", "pipeline.transform.base_models", "pipeline.transform.ids")
-
 
 def build_hf_raw_models(ctx: BuildContext) -> dict:
     from pipeline.extract import harvest_state, hf, raw_shards
@@ -334,8 +332,6 @@ REGISTRY = Registry(
                      "state": Output("data/raw/hf/harvest.json", side=True),
                      "quarantine": Output("data/raw/hf/quarantine.jsonl", side=True)},
             inputs=lambda s: snapshot_files(s) if s.hf_offline else [],
-            code=("pipeline.extract.hf", "pipeline.extract.http", "pipeline.extract.raw_shards",
-                  "pipeline.extract.harvest_state"),
             config=lambda s: {**s.hf_harvest_identity(), "shards": s.shards},
             max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours),
             checks=(Check("harvest_quarantine_share", "share of listed items quarantined", check_harvest_quarantine),),
@@ -351,7 +347,6 @@ REGISTRY = Registry(
                      "jsonl": Output("data/normalized/hf/models-{shard}.jsonl", side=True),
                      "quarantine": Output("data/normalized/hf/quarantine-{shard}.jsonl", side=True)},
             inputs=lambda s: [str(SCHEMA_DIR / "fair4ml-mlmodel.schema.json")],
-            code=NORMALIZED_CODE,
             sharded=True,
             checks=NORMALIZED_CHECKS,
         ),
@@ -363,7 +358,6 @@ REGISTRY = Registry(
             upstream=("hf_models_normalized",),
             outputs={"jsonld": Output("data/rdf/hf/models-{shard}.jsonld"),
                      "digests": Output("data/rdf/hf/models-{shard}.digests.parquet", side=True)},
-            code=("pipeline.transform.jsonld", "pipeline.transform.normalized_shards"),
             sharded=True,
         ),
         Asset(
@@ -375,7 +369,6 @@ REGISTRY = Registry(
             outputs={"datasets": Output("data/raw/hf/datasets.parquet"),
                      "quarantine": Output("data/raw/hf/datasets-quarantine.jsonl", side=True)},
             inputs=lambda s: dataset_files(s) if s.hf_offline else [],
-            code=("pipeline.extract.hf_datasets", "pipeline.extract.http", "pipeline.extract.fetch_cache"),
             config=lambda s: {**s.hf_harvest_identity(), "refresh_hours": s.enrichment_refresh_hours},
             max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours),
         ),
@@ -388,8 +381,6 @@ REGISTRY = Registry(
             outputs={"papers": Output("data/raw/arxiv/papers.parquet"),
                      "quarantine": Output("data/raw/arxiv/quarantine.jsonl", side=True)},
             inputs=lambda s: arxiv_files(s) if s.hf_offline else [],
-            code=("pipeline.extract.arxiv", "pipeline.extract.http", "pipeline.extract.fetch_cache",
-                  "pipeline.transform.fair4ml", "pipeline.transform.ids"),
             config=lambda s: {"source": "snapshot", "dir": s.arxiv_snapshot_dir} if s.hf_offline else
             {"source": redact_url(s.arxiv_endpoint), "batch": s.arxiv_batch_size,
              "refresh_hours": s.enrichment_refresh_hours},
@@ -403,7 +394,6 @@ REGISTRY = Registry(
             upstream=("hf_models_normalized",),
             outputs={"lineage": Output("data/enriched/base_model_lineage.parquet"),
                      "quarantine": Output("data/enriched/base_model_lineage-quarantine.jsonl", side=True)},
-            code=("pipeline.transform.lineage", "pipeline.transform.normalized_shards"),
             checks=(Check("lineage_loops", "base-model links that form loops", check_lineage_loops),),
         ),
         Asset(
@@ -413,7 +403,6 @@ REGISTRY = Registry(
             build=build_licenses,
             upstream=("hf_models_normalized", "hf_raw_datasets"),
             outputs={"licenses": Output("data/enriched/licenses.parquet")},
-            code=("pipeline.transform.licenses", "pipeline.transform.entities"),
             config=lambda s: {"spdx_list": spdx_list_version()},
             checks=(Check("licenses_recognised", "share of model licenses that are not recognised",
                           check_licenses_recognised),),
@@ -429,7 +418,6 @@ REGISTRY = Registry(
                      "jsonld": Output("data/rdf/entities.jsonld", side=True),
                      "quarantine": Output("data/normalized/entities/quarantine.jsonl", side=True)},
             inputs=lambda s: [str(SCHEMA_DIR / "entities.schema.json")],
-            code=("pipeline.transform.entities", "pipeline.transform.validation", "pipeline.transform.jsonld"),
             checks=(Check("entity_quarantine_share", "share of entity records quarantined", check_entity_quarantine),),
         ),
         Asset(
@@ -439,9 +427,6 @@ REGISTRY = Registry(
             build=build_hf_load_models_to_neo4j,
             upstream=("hf_models_normalized",),
             outputs=_loader_outputs("hf_load_models_to_neo4j"),
-            code=("pipeline.load.graph", "pipeline.load.graph_model", "pipeline.load.neo4j",
-                  "pipeline.load.falkordb", "pipeline.load.receipts", "pipeline.load.shard_load",
-                  "pipeline.transform.fair4ml", "pipeline.transform.ids", "pipeline.transform.licenses"),
             sharded=True,
             config=graph_target,
             verify=graph_holds_last_load,
@@ -456,8 +441,6 @@ REGISTRY = Registry(
             outputs={"receipt": Output("data/load/hf_load_entities_to_neo4j/entities.json"),
                      "loaded": Output("data/load/hf_load_entities_to_neo4j/entities.loaded.parquet"),
                      "rejects": Output("data/load/hf_load_entities_to_neo4j/entities.rejects.jsonl", side=True)},
-            code=("pipeline.load.graph", "pipeline.load.graph_model", "pipeline.load.neo4j",
-                  "pipeline.load.falkordb", "pipeline.load.receipts", "pipeline.load.shard_load"),
             config=graph_target,
             verify=graph_holds_last_load,
         ),
@@ -468,8 +451,6 @@ REGISTRY = Registry(
             build=build_hf_index_models_in_elasticsearch,
             upstream=("hf_models_normalized", "hf_entities_normalized"),
             outputs=_loader_outputs("hf_index_models_in_elasticsearch"),
-            code=("pipeline.load.search", "pipeline.load.elasticsearch", "pipeline.load.tantivy_index",
-                  "pipeline.load.receipts", "pipeline.load.shard_load"),
             sharded=True,
             config=search_target,
             verify=search_holds_last_load,

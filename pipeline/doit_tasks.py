@@ -19,6 +19,7 @@ from doit.tools import config_changed, timeout
 from pipeline import checks as asset_checks
 from pipeline.config import Settings, load_settings, redact_data
 from pipeline.registry import (Asset, PipelineError, Registry, checks_fingerprint, code_fingerprint, load_registry,
+                               save_fingerprint_cache, use_fingerprint_cache,
                                missing_input_message)
 from pipeline.storage import OutputLedger, StagedOutputs, unreadable
 
@@ -281,8 +282,11 @@ def asset_tasks(registry_ref: str, settings: Settings | None = None) -> Iterator
     """doit task dicts: one per asset (a group of one sub-task per shard if sharded), then one per job."""
     registry = load_registry(registry_ref)
     settings = settings or load_settings()
+    use_fingerprint_cache(settings.root / DEP_DIR / "code-fingerprints.json")
+    fingerprints = {asset.name: code_fingerprint(asset) for asset in registry}
+    save_fingerprint_cache()
     for asset in registry:
-        checks = [config_changed({"code": code_fingerprint(asset), "config": asset.config(settings)})]
+        checks = [config_changed({"code": fingerprints[asset.name], "config": asset.config(settings)})]
         max_age = asset.max_age(settings)
         if max_age is not None:
             checks.append(timeout(max_age))

@@ -6,19 +6,17 @@ path or a dependency is written exactly once: here.
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import importlib
-import importlib.util
-import inspect
 import re
-import textwrap
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
+from pipeline import fingerprint
 from pipeline.config import Settings
+from pipeline.fingerprint import normalized_code  # noqa: F401  (what "the same code" means, for tests and tools)
 from pipeline.shards import SHARD_PLACEHOLDER, shard_path
 
 
@@ -167,22 +165,6 @@ def load_registry(ref: str) -> Registry:
     return getattr(importlib.import_module(module_name), attr or "REGISTRY")
 
 
-def _strip_docstrings(tree: ast.AST) -> ast.AST:
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                    and isinstance(body[0].value.value, str):
-                node.body = body[1:] or [ast.Pass()]
-    return tree
-
-
-def normalized_code(source: str) -> str:
-    """The code's syntax tree without comments, docstrings or formatting: what it does, not how it reads."""
-    tree = _strip_docstrings(ast.parse(textwrap.dedent(source)))
-    return ast.dump(tree, annotate_fields=False, include_attributes=False)
-
-
 _FINGERPRINTS: dict[tuple, str] = {}  # per process: shard sub-tasks of an asset share one
 
 
@@ -191,37 +173,47 @@ def checks_fingerprint(asset: Asset) -> str:
     digest = hashlib.sha256()
     for check in asset.checks:
         digest.update(f"{check.name}\0{check.severity}\0".encode())
-        digest.update(normalized_code(inspect.getsource(check.measure)).encode())
+        digest.update(fingerprint.digest(fingerprint.closure(check.measure)).encode())
     return digest.hexdigest()
+
+
+_DISK_CACHE: list = []  # at most one fingerprint.DiskCache, set by use_fingerprint_cache
+
+
+def use_fingerprint_cache(path: Path) -> None:
+    """Keep code fingerprints in `path` between processes (see fingerprint.DiskCache)."""
+    _DISK_CACHE[:] = [fingerprint.DiskCache(path)]
+
+
+def save_fingerprint_cache() -> None:
+    for cache in _DISK_CACHE:
+        cache.save()
 
 
 def code_fingerprint(asset: Asset) -> str:
-    """Digest of the asset's build function and declared code modules; changes only when behaviour may.
+    """Digest of the code that builds the asset: its build function and everything in the package it
+    reaches (see pipeline/fingerprint.py), plus modules named in `code=`; changes only when behaviour may.
     An unsharded asset's checks run in its task, so they count; a sharded asset's run in their own."""
-    key = (asset.build.__module__, asset.build.__qualname__, asset.code)
+    key = (asset.build.__module__, asset.build.__qualname__, asset.code, asset.sharded,
+           tuple((c.name, c.severity, c.measure.__module__, c.measure.__qualname__) for c in asset.checks))
     if key not in _FINGERPRINTS:
-        _FINGERPRINTS[key] = _code_fingerprint(asset)
+        cache = _DISK_CACHE[0] if _DISK_CACHE else None
+        cached = cache.get(repr(key)) if cache else None
+        if cached is None:
+            parts, files = fingerprint.closure_and_files(asset.build)
+            for module_name in asset.code:
+                try:
+                    parts[f"{module_name}:<declared>"] = fingerprint.module_code(module_name)
+                except ValueError:
+                    raise ValueError(f"asset {asset.name} declares unknown code module {module_name}") from None
+                files.add(fingerprint.module_file(module_name))
+            extra = []
+            if asset.checks and not asset.sharded:
+                extra.append(checks_fingerprint(asset))
+                for check in asset.checks:
+                    files |= fingerprint.closure_and_files(check.measure)[1]
+            cached = fingerprint.digest(parts, extra)
+            if cache:
+                cache.put(repr(key), cached, files)
+        _FINGERPRINTS[key] = cached
     return _FINGERPRINTS[key]
-
-
-_MODULE_CODE: dict[str, str] = {}  # per process: modules shared by several assets are parsed once
-
-
-def _module_code(asset: Asset, module_name: str) -> str:
-    if module_name not in _MODULE_CODE:
-        # read the source without importing: loading the registry must not pay for heavy libraries
-        spec = importlib.util.find_spec(module_name)
-        if spec is None or not spec.origin:
-            raise ValueError(f"asset {asset.name} declares unknown code module {module_name}")
-        code = normalized_code(Path(spec.origin).read_text(encoding="utf-8"))
-        _MODULE_CODE[module_name] = hashlib.sha256(code.encode()).hexdigest()
-    return _MODULE_CODE[module_name]
-
-
-def _code_fingerprint(asset: Asset) -> str:
-    digest = hashlib.sha256(normalized_code(inspect.getsource(asset.build)).encode())
-    for module_name in asset.code:
-        digest.update(_module_code(asset, module_name).encode())
-    if asset.checks and not asset.sharded:
-        digest.update(checks_fingerprint(asset).encode())
-    return digest.hexdigest()
