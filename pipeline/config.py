@@ -18,7 +18,9 @@ from functools import cached_property
 from pathlib import Path
 
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"  # the JSON Schemas records must satisfy
+# The JSON Schemas records must satisfy: package data (the top-level schemas/ is a link to them), so an
+# installed package finds them as well as a checkout does.
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 _TRUE = {"1", "true", "yes", "on"}
 
 

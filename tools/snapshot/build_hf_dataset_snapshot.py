@@ -1,6 +1,6 @@
 """Write the bundled Hub dataset snapshot (`snapshot/hf/api/datasets/`) from `hf_dataset_facts.py`.
 
-Run `python -m pipeline.snapshot.build_hf_dataset_snapshot` after editing the facts. Every dataset id
+Run `python -m tools.snapshot.build_hf_dataset_snapshot` after editing the facts. Every dataset id
 the models name that the Hub serves gets `api/datasets/<id as requested>.json` with the body of
 `GET /api/datasets/<id>` (after the redirect the Hub answers for a repository that moved, so `id` is
 the new one); an id the Hub answers 404 for gets no file. Which values are recorded facts and which
@@ -15,10 +15,12 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pipeline.snapshot.build_hf_snapshot import created_at, modified_after
-from pipeline.snapshot.hf_dataset_facts import ROWS
+from tools.snapshot.build_hf_snapshot import created_at, modified_after
+from tools.snapshot.hf_dataset_facts import ROWS
 
-OUT = Path(__file__).resolve().parent / "hf" / "api" / "datasets"
+# the package data the offline quick start reads (these tools only write it)
+BUNDLED = Path(__file__).resolve().parents[2] / "pipeline" / "snapshot"
+OUT = BUNDLED / "hf" / "api" / "datasets"
 MOVES_BEGAN = datetime(2024, 1, 1, tzinfo=timezone.utc)
 LIKES_SCALE = {1: 1, 2: 5, 3: 20, 4: 80, 5: 250}  # datasets collect far fewer likes than downloads
 

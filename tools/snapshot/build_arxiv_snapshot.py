@@ -1,6 +1,6 @@
 """Write the bundled arXiv API snapshot (`snapshot/arxiv/<id>.xml`) from the fact table in `arxiv_facts.py`.
 
-Run `python -m pipeline.snapshot.build_arxiv_snapshot` after editing the facts. Each file is the Atom
+Run `python -m tools.snapshot.build_arxiv_snapshot` after editing the facts. Each file is the Atom
 feed that `GET http://export.arxiv.org/api/query?id_list=<id>` returns for one paper. Values the
 facts do not hold (day and time of submission, feed ids) are derived from the arXiv id, so the output
 is byte-for-byte reproducible; snapshot/arxiv/README.md says which values are placeholders.
@@ -14,9 +14,11 @@ import hashlib
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from pipeline.snapshot.arxiv_facts import PAPERS
+from tools.snapshot.arxiv_facts import PAPERS
 
-OUT = Path(__file__).resolve().parent / "arxiv"
+# the package data the offline quick start reads (these tools only write it)
+BUNDLED = Path(__file__).resolve().parents[2] / "pipeline" / "snapshot"
+OUT = BUNDLED / "arxiv"
 FEED_UPDATED = "2025-06-30T00:00:00-04:00"
 ATOM = "http://arxiv.org/schemas/atom"
 OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"

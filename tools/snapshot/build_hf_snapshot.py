@@ -1,7 +1,7 @@
 """Write the bundled Hub snapshot (`snapshot/hf/`) from the fact table in `hf_facts.py`.
 
-Run `python -m pipeline.snapshot.build_hf_snapshot` after editing the facts. Items written by hand
-in the API's shape under `snapshot/hf/_parts/*.json` (with their README files already in
+Run `python -m tools.snapshot.build_hf_snapshot` after editing the facts. Items written by hand
+in the API's shape under `tools/snapshot/parts/*.json` (with their README files already in
 `readmes/`) are added for models the fact table does not cover. The output has the
 shape of `GET /api/models?full=true&cardData=true&sort=lastModified` items and of each repo's
 `README.md`; which values are recorded facts and which are placeholders is documented in
@@ -17,9 +17,12 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.snapshot.hf_facts import ROWS
+from tools.snapshot.hf_facts import ROWS
 
-OUT = Path(__file__).resolve().parent / "hf"
+# the package data the offline quick start reads (these tools only write it)
+BUNDLED = Path(__file__).resolve().parents[2] / "pipeline" / "snapshot"
+OUT = BUNDLED / "hf"
+PARTS = Path(__file__).resolve().parent / "parts"  # items written by hand in the API's shape
 MIGRATED = "2022-03-02T23:29:04.000Z"  # createdAt the Hub shows for repos that predate its 2022 migration
 LAST_DATE = datetime(2025, 6, 30, tzinfo=timezone.utc)
 DATASETS_AS_STRING = {"distilbert/distilbert-base-cased-distilled-squad", "facebook/detr-resnet-50"}
@@ -291,7 +294,7 @@ def item_for(row: dict) -> dict:
 
 def hand_written_items(out: Path, covered: set[str]) -> list[dict]:
     items = []
-    for part in sorted((out / "_parts").glob("*.json")):
+    for part in sorted(PARTS.glob("*.json")):
         items += [i for i in json.loads(part.read_text(encoding="utf-8")) if i["id"] not in covered]
     return items
 
