@@ -31,6 +31,7 @@ RELATIONSHIPS = (
 )
 LABELS = ("MLModel", "Dataset", "Agent", "Person", "License", "Task", "Language", "Paper", "LoadReceipt")
 _EDGE_FIELDS = {field for field, _, _ in RELATIONSHIPS}
+JSON_PROPERTIES = {"fieldSources"}  # record fields that are maps: properties hold them as JSON text
 _REL_TYPES = "|".join(rel for _, rel, _ in RELATIONSHIPS)
 
 
@@ -40,7 +41,7 @@ def model_properties(record: dict, shard: str) -> dict:
     for key, value in record.items():
         if key in _EDGE_FIELDS or key == "identifier" or value is None or value == []:
             continue
-        if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        if key in JSON_PROPERTIES or isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
             value = json.dumps(value, ensure_ascii=False, sort_keys=True)
         props[key] = value
     return props

@@ -88,12 +88,28 @@ def _ref(match: re.Match) -> str | None:
     return repo_id(groups.get("link") or groups.get("bare") or groups.get("token"))
 
 
+def _lines_with(text: str, words: re.Pattern) -> str:
+    """The lines of a text that hold one of the words (a pattern `^.*(?:words).*$`): the patterns below
+    only ever match within them, and scanning a few lines instead of a long card keeps the mapping fast."""
+    return "\n".join(words.findall(text))
+
+
+def _lines_holding(words: str) -> re.Pattern:
+    return re.compile(r"^.*(?:" + words + r").*$", re.I | re.M)
+
+
+_NAMES_A_MODEL = _lines_holding(r"huggingface\.co/|hf\.co/|\w/\w")  # a Hub link or an `org/name`
+_TUNING_WORDS = _lines_holding("tun|train")
+_MERGE_WORDS = _lines_holding("merge")
+
+
 def stated_in_text(readme: str | None) -> tuple[str | None, list[str], str] | None:
     """(relation or None, base ids, evidence) from what the card's own prose says of its base, if anything."""
     if not readme:
         return None
     card = _card_own_part(readme)
-    own = _CODE_BLOCK.sub("\n", card)  # prose: a `base_model:` inside a merge recipe is not a field of this card
+    # prose lines that name a model: a `base_model:` inside a merge recipe is not a field of this card
+    own = _lines_with(_CODE_BLOCK.sub("\n", card), _NAMES_A_MODEL)
     found = [m for m in _QUANT_SENTENCE.finditer(own) if _ref(m)]
     if found:
         return "quantized", [_ref(found[0])], "card text (quantized version of a model)"
@@ -124,6 +140,7 @@ class BaseModels:
     declared: list[str] = field(default_factory=list)  # the card's text, where it differs from the ids
     relation: str | None = None  # one of RELATIONS or UNKNOWN; None without a base
     evidence: str | None = None  # what the relation rests on
+    source: str | None = None  # where the ids come from
     issues: list[str] = field(default_factory=list)
 
 
@@ -150,8 +167,11 @@ def _canonical(item: dict, card_data: dict, result: BaseModels) -> tuple[dict[st
             tagged.setdefault(base.lower(), (base, None))
     ids: dict[str, str] = {}
     # `model_link` names the original of a quantization in the metadata quantizers wrote before `base_model`
-    declared = _declared(card_data.get("base_model")) or [v for v in _declared(card_data.get("model_link"))
-                                                         if isinstance(v, str) and "huggingface.co/" in v]
+    declared = _declared(card_data.get("base_model"))
+    result.source = "card base_model" if declared else None
+    if not declared:
+        declared = [v for v in _declared(card_data.get("model_link")) if isinstance(v, str) and "huggingface.co/" in v]
+        result.source = "card model_link" if declared else None
     for value in declared:
         if isinstance(value, dict):  # `- name: org/model` (seen in hand-written cards)
             value = value.get("name") or value.get("id")
@@ -166,6 +186,7 @@ def _canonical(item: dict, card_data: dict, result: BaseModels) -> tuple[dict[st
     for lower, (base, _) in tagged.items():
         if repo_id(base):
             ids.setdefault(lower, base)
+            result.source = result.source or "Hub tags base_model:"
     return ids, {rel for _, rel in tagged.values() if rel}
 
 
@@ -236,7 +257,7 @@ def _training_evidence(item: dict, card_data: dict, readme: str | None) -> str |
     training = sorted(_lower_tags(item, card_data) & _TRAINING_TAGS)
     if training:
         return f"tag {training[0]}"
-    match = _FINETUNE_TEXT.search(_card_own_part(readme))
+    match = _FINETUNE_TEXT.search(_lines_with(_card_own_part(readme), _TUNING_WORDS))
     return f"card text ({match.group(0).strip()!r})" if match else None
 
 
@@ -256,6 +277,7 @@ def derive(model_id: str, item: dict, card_data: dict, readme: str | None) -> Ba
         result.declared += [i for i in ids.values() if i not in result.declared]
         ids = {base.lower(): base for base in stated[1]}
         text_relation = stated[0] and (stated[0], stated[2])
+        result.source = stated[2] + " (inferred)"
     for lower in [k for k in ids if k == model_id.lower()]:
         result.issues.append(f"base_model {ids.pop(lower)!r} is the model itself (left out)")
     result.ids = list(ids.values())
@@ -279,7 +301,8 @@ def derive(model_id: str, item: dict, card_data: dict, readme: str | None) -> Ba
     # then what the card's own prose says, the name, a merge recipe, the Hub's default, training traces
     card = _card_own_part(readme)
     for found in (text_relation, _name_evidence(model_id),
-                  ("merge", "merge configuration in the card") if _MERGE_TEXT.search(card) else None,
+                  ("merge", "merge configuration in the card") if _MERGE_TEXT.search(_lines_with(card, _MERGE_WORDS))
+                  else None,
                   ("finetune", "Hub tag base_model:finetune") if "finetune" in tag_relations else None):
         if found:
             result.relation, result.evidence = found

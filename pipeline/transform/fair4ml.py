@@ -18,7 +18,7 @@ import re
 import pyarrow as pa
 
 from pipeline.transform import base_models as bases_of
-from pipeline.transform import ids, modelcard
+from pipeline.transform import ids, languages, modelcard, sizes
 
 HUB_URL = ids.HUB_URL
 # Tags that carry structured facts mapped to their own fields, not keywords.
@@ -66,7 +66,7 @@ def _count(value, field: str, issues: list[str]) -> int:
 
 
 def _tag_values(tags: list, prefix: str) -> list[str]:
-    return [t[len(prefix):] for t in tags if isinstance(t, str) and t.startswith(prefix)]
+    return [t[len(prefix):] for t in tags if t.startswith(prefix)] if tags else []
 
 
 def _string_list(value, field: str, issues: list[str], max_length: int | None = None) -> list[str]:
@@ -90,7 +90,8 @@ def _string_list(value, field: str, issues: list[str], max_length: int | None = 
 
 
 def _languages(card_data: dict, issues: list[str]) -> list[str]:
-    """Card languages; `False` can only be YAML 1.1's reading of `no` (Norwegian), so it is read back."""
+    """Card languages as BCP 47 tags; `False` can only be YAML 1.1's reading of `no` (Norwegian), so it
+    is read back; a value that is no language is kept as declared and said in `issues`."""
     raw = card_data.get("language")
     items = []
     for item in _as_list(raw):
@@ -98,7 +99,10 @@ def _languages(card_data: dict, issues: list[str]) -> list[str]:
             issues.append("language: false read back as 'no' (Norwegian; YAML 1.1 made it a boolean)")
             item = "no"
         items.append(item)
-    return _unique(_string_list(items if not isinstance(raw, str) else raw, "language", issues, _LANGUAGE_MAX))
+    declared = _string_list(items if not isinstance(raw, str) else raw, "language", issues, _LANGUAGE_MAX)
+    tags, unknown = languages.normalise(declared)
+    issues += [f"language {value[:40]!r} is not a language tag (kept as declared)" for value in unknown]
+    return tags
 
 
 def _item_tags(item: dict, issues: list[str]) -> list[str]:
@@ -190,14 +194,17 @@ def license_link(value, model_id: str) -> str | None:
     return f"{HUB_URL}/{model_id}/blob/main/{path}" if path else None
 
 
+_CITING = re.compile(r"^.*(?:arxiv|eprint|papers/|10\.\d{4}).*$", re.I | re.M)  # lines that may cite
+
+
 def citations(tags: list[str], readme: str | None, card: modelcard.ModelCard) -> list[str]:
     """arXiv papers (the Hub's `arxiv:` tags, links, `arXiv:` ids and BibTeX in the card) and DOIs, as URLs;
     a paper the card names only in template text (the CO2 calculator's) is not a citation, nor, without
     the card to show otherwise, is the template's own paper among the Hub's tags."""
-    template = modelcard.template_only_lines(readme)
-    lines = (readme or "").splitlines()
-    own_text = "\n".join(line for i, line in enumerate(lines) if i not in template)
-    in_template = set(ids.arxiv_ids_in("\n".join(lines[i] for i in template))) - set(ids.arxiv_ids_in(own_text))
+    cited = _CITING.findall(readme) if readme else []  # only these lines can name a paper
+    template = [line for line in cited if modelcard.is_template_line(line)]
+    own_text = "\n".join(line for line in cited if line not in template)
+    in_template = set(ids.arxiv_ids_in("\n".join(template))) - set(ids.arxiv_ids_in(own_text))
     if readme is None:
         in_template.add(modelcard.TEMPLATE_PAPER)
     arxiv = [a for a in _tag_values(tags, "arxiv:") if a not in in_template] + ids.arxiv_ids_in(own_text)
@@ -230,7 +237,12 @@ def to_fair4ml(item: dict, readme: str | None) -> dict:
                                                     "pipeline_tag", issues)]
     for task in [t for t in tasks if not re.match(r"^[a-z0-9][a-z0-9-]*$", t)]:
         issues.append(f"pipeline_tag {task[:60]!r} is not a task id (left out)")
-    description = modelcard.description(card)
+    found = modelcard.described(card)
+    description = found[0] if found else None
+    parameters, parameters_from = sizes.parameter_count(item, model_id)
+    written_in = languages.detect(description)
+    card_from = "API cardData" if isinstance(api_card, dict) else "card YAML"
+    sources = _sources(item, card_data, card_from, base, found, parameters_from, written_in, tags)
     flags = []
     if readme is not None and description is None:
         flags.append("no description")
@@ -276,7 +288,52 @@ def to_fair4ml(item: dict, readme: str | None) -> dict:
         "cardError": card.yaml_error,
         "cardFlags": flags,
         "dataIssues": _unique(issues),
+        "parameterCount": parameters,
+        "storageSize": sizes.storage_bytes(item),
+        "cardLanguage": written_in[0] if written_in else None,
+        "fieldSources": sources,
+        "inferredFields": sorted(name for name, where in sources.items() if _INFERRED.search(where)),
     }
+
+
+_INFERRED = re.compile(r"inferred|detected")  # a value the mapping concluded rather than read
+
+
+def _sources(item: dict, card_data: dict, card_from: str, base, description, parameters_from: str | None,
+             written_in, tags: list[str]) -> dict[str, str]:
+    """Where each field's value came from (API field, card YAML key, card section, tag, inference rule)."""
+    def first(*candidates):
+        return next((where for present, where in candidates if present), None)
+
+    sources = {
+        "license": first((card_data.get("license"), f"{card_from} license"),
+                         (_tag_values(tags, "license:"), "Hub tags license:")),
+        "inLanguage": first((card_data.get("language") not in (None, "", []), f"{card_from} language")),
+        "mlTask": first((item.get("pipeline_tag"), "API pipeline_tag"), (card_data.get("pipeline_tag"),
+                                                                          f"{card_from} pipeline_tag")),
+        "libraryName": first((item.get("library_name"), "API library_name"),
+                             (card_data.get("library_name"), f"{card_from} library_name")),
+        "author": first((card_data.get("model_creator"), f"{card_from} model_creator"),
+                        ("/" in item["id"], "Hub namespace")),
+        "fineTunedFrom": base.source,
+        "baseModelRelation": base.evidence and (base.evidence if "card base_model_relation" in base.evidence
+                                                or base.evidence.startswith("Hub tag")
+                                                else f"evidence: {base.evidence} (inferred)"),
+        "trainedOn": first((card_data.get("datasets"), f"{card_from} datasets"),
+                           (_tag_values(tags, "dataset:"), "Hub tags dataset:")),
+        "evaluationMetrics": first((card_data.get("model-index"), f"{card_from} model-index")),
+        "conditionsOfAccess": first((item.get("gated") not in (None, False, "false"), "API gated")),
+        "licenseName": first((card_data.get("license_name"), f"{card_from} license_name")),
+        "licenseLink": first((card_data.get("license_link"), f"{card_from} license_link")),
+        "hasCO2eEmissions": first((card_data.get("co2_eq_emissions") is not None, f"{card_from} co2_eq_emissions")),
+        "description": description[1] if description else None,
+        "parameterCount": parameters_from,
+        "storageSize": "API usedStorage" if sizes.storage_bytes(item) else None,
+        "cardLanguage": f"detected from the description (py3langid, p={written_in[1]})" if written_in else None,
+        "dateModified": "API lastModified" if item.get("lastModified") else None,
+        "downloads": "API downloads" if "downloads" in item else None,
+    }
+    return {name: where for name, where in sources.items() if where}
 
 
 def arxiv_ids(record: dict) -> list[str]:
@@ -310,5 +367,6 @@ ARROW_SCHEMA = pa.schema([
     ("usageInstructions", pa.large_string()), ("codeSampleSnippet", pa.large_string()),
     ("hasCO2eEmissions", pa.string()), ("readme", pa.string()), ("downloads", pa.int64()),
     ("likes", pa.int64()), ("cardStatus", pa.string()), ("cardError", pa.string()), ("cardFlags", _LIST),
-    ("dataIssues", _LIST),
+    ("dataIssues", _LIST), ("parameterCount", pa.int64()), ("storageSize", pa.int64()), ("cardLanguage", pa.string()),
+    ("fieldSources", pa.map_(pa.string(), pa.string())), ("inferredFields", _LIST),
 ])

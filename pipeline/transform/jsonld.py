@@ -35,6 +35,11 @@ CONTEXT = {
     "cardStatus": "mlentory:cardStatus",
     "cardFlags": "mlentory:cardFlags",
     "dataIssues": "mlentory:dataIssues",
+    "parameterCount": "mlentory:parameterCount",
+    "storageSize": "mlentory:storageSize",
+    "cardLanguage": "mlentory:cardLanguage",
+    "fieldSources": {"@id": "mlentory:fieldSources", "@type": "@json"},
+    "inferredFields": "mlentory:inferredFields",
     "licenseName": "mlentory:licenseName",
     "licenseLink": "mlentory:licenseLink",
 }

@@ -110,6 +110,11 @@ def template_lines() -> frozenset[str]:
     return _template()[1]
 
 
+@lru_cache(maxsize=1)
+def _template_first_words() -> frozenset[str]:
+    return frozenset(line.split(" ", 1)[0] for line in template_lines())
+
+
 def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text.lower())).strip()
 
@@ -119,10 +124,13 @@ def is_placeholder(text: str) -> bool:
     stripped = text.strip()
     if not stripped or _PLACEHOLDER.match(stripped):
         return True
-    value = stripped.split(":", 1)[1] if re.match(r"^[^:]{1,60}:", stripped) else None
+    value = stripped.split(":", 1)[1] if ":" in stripped[:61] else None
     if value is not None and _PLACEHOLDER.match(value):  # "Developed by: [More Information Needed]"
         return True
-    return _normalise(stripped) in template_lines() or bool(_TEMPLATE_LINK.search(stripped))
+    first = re.match(r"[^\w]*([A-Za-z]+)", stripped)  # a cheap test before normalising the whole line
+    if first and first.group(1).lower() in _template_first_words() and _normalise(stripped) in template_lines():
+        return True
+    return "mlco2" in stripped and bool(_TEMPLATE_LINK.search(stripped))
 
 
 @dataclass
@@ -200,7 +208,7 @@ def clean_text(markdown: str, limit: int = MAX_TEXT) -> str:
 
 
 def _letters(text: str) -> int:
-    return sum(ch.isalpha() for ch in text)
+    return sum(map(str.isalpha, text))
 
 
 def _is_prose(block: str, title: str | None) -> bool:
@@ -322,28 +330,30 @@ def parse_card(text: str | None, known_metadata: dict | None = None) -> ModelCar
     return card
 
 
-def _description(card: ModelCard) -> str | None:
-    """The model's description: the prose of a description section, else the first prose paragraph under
-    the card's title (or before any heading), else of a details section, else of any section that does not
-    hold something else (usage, citation, license, results...)."""
+def _description(card: ModelCard, part: str = "") -> tuple[str, str] | None:
+    """(the model's description, where in the card it was found): the prose of a description section,
+    else the first prose paragraph under the card's title (or before any heading), else of a details
+    section, else of any section that does not hold something else (usage, citation, license, results)."""
     for section in card.sections:
         if DESCRIPTION_HEADINGS.search(section.title) and not NOT_DESCRIPTION_HEADINGS.search(section.title):
             paragraphs = prose(section.text, card.title)
             if paragraphs:
-                return "\n\n".join(paragraphs)[:MAX_TEXT].rstrip()
-    intro = [card.preamble] + [s.text for s in card.sections[:1] if s.level == 1]
-    details = [s.text for s in card.sections if DETAILS_HEADINGS.search(s.title)]
-    rest = [s.text for s in card.sections if not NOT_DESCRIPTION_HEADINGS.search(s.title)]
-    for text in intro + details + rest:
+                return "\n\n".join(paragraphs)[:MAX_TEXT].rstrip(), f"card section '{section.title[:80]}'{part}"
+    intro = [("card text before the first heading", card.preamble)]
+    intro += [(f"card text under the title '{s.title[:80]}'", s.text) for s in card.sections[:1] if s.level == 1]
+    details = [(f"card section '{s.title[:80]}'", s.text) for s in card.sections if DETAILS_HEADINGS.search(s.title)]
+    rest = [(f"card section '{s.title[:80]}'", s.text) for s in card.sections
+            if not NOT_DESCRIPTION_HEADINGS.search(s.title)]
+    for where, text in intro + details + rest:
         paragraphs = prose(text, card.title)
         if paragraphs:
-            return paragraphs[0][:MAX_TEXT].rstrip()
+            return paragraphs[0][:MAX_TEXT].rstrip(), f"{where} (first paragraph){part}"
     return None
 
 
-def description(card: ModelCard) -> str | None:
-    """The model's description (see `_description`), from the card's own part first: a quantization or
-    conversion repository often copies the original model's card below its own words."""
+def described(card: ModelCard) -> tuple[str, str] | None:
+    """(description, where it came from), from the card's own part first: a quantization or conversion
+    repository often copies the original model's card below its own words."""
     upstream = next((i for i, s in enumerate(card.sections) if ORIGINAL_CARD_HEADING.search(s.title)), None)
     if upstream is None:
         return _description(card)
@@ -351,7 +361,13 @@ def description(card: ModelCard) -> str | None:
                     card.sections[:upstream])
     copied = ModelCard(card.metadata, card.yaml_status, card.yaml_error, card.body, card.sections[upstream].title,
                        "", card.sections[upstream:])
-    return _description(own) or _description(copied)
+    return _description(own) or _description(copied, " of the copied original model card")
+
+
+def description(card: ModelCard) -> str | None:
+    """The model's description (see `described`)."""
+    found = described(card)
+    return found[0] if found else None
 
 
 def section_text(card: ModelCard, heading: re.Pattern) -> str | None:
@@ -382,9 +398,6 @@ def code_snippet(card: ModelCard) -> str | None:
     return None
 
 
-def template_only_lines(readme: str | None) -> set[int]:
-    """Line numbers of the card that are template sentences (their links are not the author's)."""
-    if not readme:
-        return set()
-    return {i for i, line in enumerate(readme.splitlines())
-            if line.strip() and (_TEMPLATE_LINK.search(line) or is_placeholder(_clean_line(line)))}
+def is_template_line(line: str) -> bool:
+    """A line of the card that is a template sentence (its links are not the author's)."""
+    return bool(line.strip()) and bool(_TEMPLATE_LINK.search(line) or is_placeholder(_clean_line(line)))
