@@ -50,9 +50,12 @@ def test_full_listing_follows_every_page(hub, tmp_path):
     assert {r.id for r in records} == expected
     assert rejected == []
     assert len(model_pages(hub)) >= 4
-    # the first request asks for full metadata and card data, most recently modified first
+    # the first request asks for every field the mapping reads (card data, safetensors and GGUF summaries,
+    # storage), most recently modified first
     first = model_pages(hub)[0]["query"].lower()
-    assert "full=true" in first and "carddata=true" in first and "sort=lastmodified" in first
+    assert "sort=lastmodified" in first and "direction=-1" in first
+    for field in ("carddata", "safetensors", "gguf", "usedstorage", "siblings", "tags"):
+        assert f"expand={field}" in first, field
 
 
 def test_raw_json_keeps_every_field_the_api_sent(hub, tmp_path):

@@ -143,9 +143,17 @@ def hub_error(settings: Settings, exc: Exception) -> PipelineError:
         "check the network or HF_ENDPOINT, or set HF_HUB_OFFLINE=1 to build from the bundled snapshot")
 
 
+# The item fields a harvest asks for (huggingface_hub's `expand` properties): what `full=true` and
+# `cardData=true` give, plus the safetensors and GGUF summaries (parameter counts) and the storage used.
+# The API takes `expand` instead of `full`, not beside it.
+EXPAND = ("author", "cardData", "config", "createdAt", "disabled", "downloads", "gated", "gguf", "lastModified",
+          "library_name", "likes", "model-index", "pipeline_tag", "private", "safetensors", "sha", "siblings", "tags",
+          "usedStorage")
+
+
 def iter_hub_models(settings: Settings) -> Iterator[dict]:
     """Raw model items from the list endpoint, most recently modified first, all pages."""
-    params: dict = {"full": True, "cardData": True, "sort": "lastModified", "direction": -1}
+    params: dict = {"expand": list(EXPAND), "sort": "lastModified", "direction": -1}
     if settings.hf_filter:
         params["filter"] = list(settings.hf_filter)
     if settings.hf_author:
