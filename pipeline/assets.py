@@ -72,8 +72,12 @@ def build_hf_models_jsonld(ctx: BuildContext) -> dict:
     from pipeline.registry import code_fingerprint
     from pipeline.transform import jsonld
 
+    from pipeline.transform.iris import Iris
+
+    iris = Iris(ctx.settings.iri_base)
     return jsonld.write_shard(ctx.input("hf_models_normalized"), ctx.final_path("jsonld"), ctx.final_path("digests"),
-                              ctx.output("jsonld"), ctx.output("digests"), code_fingerprint(ctx.asset))
+                              ctx.output("jsonld"), ctx.output("digests"),
+                              code_fingerprint(ctx.asset) + ":" + iris.base, iris)
 
 
 def _normalized_columns(ctx: BuildContext, columns: list[str]):
@@ -151,7 +155,10 @@ def build_hf_entities_normalized(ctx: BuildContext) -> dict:
         stubs=stubs.to_pylist(),
         models=_normalized_columns(ctx, ["mlTask", "sharedBy", "author"]))
     quarantine: list[dict] = []
-    kinds = entities.write_catalog(records, quarantine, ctx.output("entities"), ctx.output("jsonl"), ctx.output("jsonld"))
+    from pipeline.transform.iris import Iris
+
+    kinds = entities.write_catalog(records, quarantine, ctx.output("entities"), ctx.output("jsonl"), ctx.output("jsonld"),
+                                   Iris(ctx.settings.iri_base))
     write_jsonl(ctx.output("quarantine"), quarantine)
     if quarantine:
         where = ctx.asset.outputs["quarantine"].path
@@ -192,6 +199,52 @@ def build_hf_index_models_in_elasticsearch(ctx: BuildContext) -> dict:
     titles = search.linked_titles(ctx.input("hf_entities_normalized"))
     return shard_load.load_shard(ctx, search.SearchSink(ctx.settings, ctx.asset.name, titles),
                                  search_target(ctx.settings), extra=titles.digests)
+
+
+def build_hf_rdf(ctx: BuildContext) -> dict:
+    import json
+    from pipeline.load import rdf_store
+    from pipeline.transform.iris import Iris
+
+    iris = Iris(ctx.settings.iri_base)
+    receipt = ctx.final_path("receipt")
+    previous = json.loads(receipt.read_text(encoding="utf-8")).get("graphs", {}) if receipt.exists() else {}
+    digests = dict(ctx.inputs("hf_models_jsonld", "digests"))
+    documents = [(path, digests[label], iris.graph(f"hf/models-{label}"), ("turtle", label), ("nquads", label))
+                 for label, path in ctx.inputs("hf_models_jsonld")]
+    documents.append((ctx.input("hf_entities_normalized", "jsonld"), None, iris.graph("hf/entities"),
+                      ("entities_turtle", None), ("entities_nquads", None)))
+    counts = Counter()
+    store = rdf_store.SparqlStore(ctx.settings.data_dir).open()
+    try:
+        held = store.loaded()
+        if held != previous:  # the store was deleted or is out of step with what was recorded: reload it whole
+            store.clear()
+            held = {}
+        graphs = {}
+        for document, digest_file, graph, turtle, nquads in documents:
+            graphs[graph] = rdf_store.document_digest(document, digest_file)
+            if held.get(graph) == graphs[graph] and ctx.final_path(*turtle).exists() and ctx.final_path(*nquads).exists():
+                ctx.keep(*turtle)
+                ctx.keep(*nquads)
+                counts["unchanged"] += 1
+                continue
+            quads = rdf_store.convert(document, graph, ctx.output(*turtle), ctx.output(*nquads))
+            store.replace(graph, quads)
+            counts["reloaded"] += 1
+            counts["quads_loaded"] += len(quads)
+        counts["graphs_dropped"] = store.drop_except(set(graphs))
+        store.record(graphs)
+        counts["store_quads"] = store.count()
+    finally:
+        store.close()
+    ctx.output("receipt").write_text(json.dumps({"graphs": graphs, "base": iris.base}, sort_keys=True, indent=1))
+    return {**counts, "graphs": len(graphs), "mode": "incremental" if previous and held else "full"}
+
+
+def sparql_store_holds_last_load(settings, asset: Asset, shard: str | None) -> bool:
+    from pipeline.load import rdf_store
+    return rdf_store.holds(settings.data_dir, settings.root / asset.outputs["receipt"].path)
 
 
 def graph_holds_last_load(settings, asset: Asset, shard: str | None) -> bool:
@@ -359,6 +412,7 @@ REGISTRY = Registry(
             outputs={"jsonld": Output("data/rdf/hf/models-{shard}.jsonld"),
                      "digests": Output("data/rdf/hf/models-{shard}.digests.parquet", side=True)},
             sharded=True,
+            config=lambda s: {"iri_base": s.iri_base},
         ),
         Asset(
             name="hf_raw_datasets",
@@ -418,7 +472,23 @@ REGISTRY = Registry(
                      "jsonld": Output("data/rdf/entities.jsonld", side=True),
                      "quarantine": Output("data/normalized/entities/quarantine.jsonl", side=True)},
             inputs=lambda s: [str(SCHEMA_DIR / "entities.schema.json")],
+            config=lambda s: {"iri_base": s.iri_base},
             checks=(Check("entity_quarantine_share", "share of entity records quarantined", check_entity_quarantine),),
+        ),
+        Asset(
+            name="hf_rdf",
+            description="The catalog as RDF: Turtle and N-Quads of every JSON-LD document, loaded into the "
+                        "embedded SPARQL store (data/sparql/store, `doit sparql`)",
+            group=HF,
+            build=build_hf_rdf,
+            upstream=("hf_models_jsonld", "hf_entities_normalized"),
+            outputs={"turtle": Output("data/rdf/hf/models-{shard}.ttl"),
+                     "nquads": Output("data/rdf/hf/models-{shard}.nq"),
+                     "entities_turtle": Output("data/rdf/entities.ttl"),
+                     "entities_nquads": Output("data/rdf/entities.nq"),
+                     "receipt": Output("data/sparql/receipt.json")},
+            config=lambda s: {"iri_base": s.iri_base},
+            verify=sparql_store_holds_last_load,
         ),
         Asset(
             name="hf_load_models_to_neo4j",

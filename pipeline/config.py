@@ -72,6 +72,8 @@ class Settings:
     arxiv_delay_s: float = 3.0  # between requests, as arXiv's API terms ask
     # Offline source of arXiv responses: the bundled snapshot unless pointed at another folder.
     arxiv_snapshot_dir: str | None = None
+    # Where the catalog's RDF IRIs live (models, datasets, papers...): see pipeline/transform/iris.py.
+    iri_base: str = "https://w3id.org/mlentory/"
     # Record each task's peak resident memory in its metadata (for benchmarks). It restarts the doit
     # worker's high-water mark at every task, so an outside reading of the worker's maximum RSS
     # (wait4, /usr/bin/time) then covers only its last task: off unless asked for.

@@ -250,14 +250,15 @@ def test_entities_json_ld_has_a_node_for_every_dataset_and_paper_models_link_to(
     entities = json.loads(built.path("data/rdf/entities.jsonld").read_text())
     assert entities["@context"]["@vocab"] == "https://schema.org/"
     nodes = {node["@id"]: node for node in entities["@graph"] if "@id" in node}
-    squad = nodes["https://huggingface.co/datasets/squad"]
+    squad = nodes["https://w3id.org/mlentory/dataset/hf/squad"]
     assert squad["sameAs"] == "https://huggingface.co/datasets/rajpurkar/squad"
     linked = set()
     for path in built.root.glob("data/rdf/hf/models-*.jsonld"):
         for model in json.loads(path.read_text())["@graph"]:
-            linked.update(model.get("trainedOn", []) + model.get("citation", []) + model.get("fineTunedFrom", []))
-    datasets_and_papers = {iri for iri in linked if "/datasets/" in iri or "arxiv.org/abs/" in iri}
-    assert datasets_and_papers and datasets_and_papers <= set(nodes)
+            for key in ("trainedOn", "citation", "license", "mlTask"):
+                linked.update(model.get(key, []))
+    assert {iri.split("/")[4] for iri in linked} == {"dataset", "paper", "license", "task"}
+    assert linked <= set(nodes)  # every dataset, paper, license and task a model links to has a node
 
 
 def test_fetch_plan_refetches_new_failed_and_stale_entries_only():

@@ -69,10 +69,11 @@ def test_a_transform_helper_makes_exactly_its_users_stale(package_copy):
 
 
 def test_a_loader_helper_makes_exactly_the_loaders_that_use_it_stale(package_copy):
-    # license_key (transform/licenses.py) is what graph edges point to: both graph loaders and the licenses
-    # asset use it, the search loader does not
+    # license_key (transform/licenses.py) names a license entity: the licenses asset, both graph loaders and
+    # both JSON-LD writers (license IRIs) use it; the search loader and the mapping do not
     stale = stale_after(package_copy, lambda: edit_function(package_copy, "pipeline.transform.licenses", "license_key"))
-    assert stale == {"licenses", "hf_load_models_to_neo4j", "hf_load_entities_to_neo4j"}
+    assert stale == {"licenses", "hf_load_models_to_neo4j", "hf_load_entities_to_neo4j", "hf_models_jsonld",
+                     "hf_entities_normalized"}
     stale = stale_after(package_copy, lambda: edit_function(package_copy, "pipeline.load.graph_model", "rows_for"))
     assert stale == {"hf_load_models_to_neo4j", "hf_load_entities_to_neo4j"}
 

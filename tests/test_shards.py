@@ -16,7 +16,7 @@ SHARDS = 8
 DOWNSTREAM = ("hf_models_normalized", "hf_models_jsonld", "hf_load_models_to_neo4j", "hf_index_models_in_elasticsearch")
 # unsharded: they read a few columns of every normalized shard, and rerun when any shard changes
 READ_ALL_SHARDS = ("hf_raw_datasets", "arxiv_papers", "base_model_lineage", "licenses")
-ENTITIES = ("hf_entities_normalized", "hf_load_entities_to_neo4j")
+ENTITIES = ("hf_entities_normalized", "hf_load_entities_to_neo4j", "hf_rdf")  # hf_rdf reloads only changed graphs
 CHECKS = ("hf_models_normalized:checks",)  # the normalized records' checks run once all shards are built
 
 
@@ -64,6 +64,9 @@ def test_changing_k_models_reruns_exactly_their_shards_downstream(sharded_projec
     assert sharded_project.path("data/normalized/entities/entities.parquet").stat().st_mtime < entities_written
     receipt = json.loads(sharded_project.path("data/load/hf_load_entities_to_neo4j/entities.json").read_text())
     assert (receipt["counts"]["mode"], receipt["counts"]["sent"]) == ("incremental", 0)
+    # the SPARQL store replaced only the graphs of the touched shards
+    rdf = json.loads(next(l for l in result.stdout.splitlines() if l.startswith("hf_rdf: ")).split(": ", 1)[1])
+    assert (rdf["mode"], rdf["reloaded"], rdf["unchanged"]) == ("incremental", len(shards), SHARDS + 1 - len(shards))
 
     # inside a shard, only the changed rows were mapped again and sent to the targets
     for shard in shards:

@@ -84,12 +84,20 @@ def test_jsonld_document_has_context_and_one_node_per_record(hf_project, tmp_pat
     context = document["@context"]
     assert context["@vocab"] == "https://schema.org/" and context["fair4ml"] == "https://w3id.org/fair4ml#"
     nodes = {n["@id"]: n for n in document["@graph"]}
-    tuned = nodes["https://huggingface.co/org/tuned"]
-    assert tuned["@type"] == "MLModel"
-    assert tuned["fineTunedFrom"] == ["https://huggingface.co/org/base"]
-    assert tuned["citation"] == ["https://arxiv.org/abs/1810.04805"]
-    assert nodes["https://huggingface.co/org/base"]["trainedOn"] == ["https://huggingface.co/datasets/org/pile"]
+    # stable IRIs under the configured base; the Hub page is the node's url and sameAs
+    tuned = nodes["https://w3id.org/mlentory/model/hf/org/tuned"]
+    assert tuned["@type"] == "MLModel" and tuned["url"] == tuned["sameAs"] == "https://huggingface.co/org/tuned"
+    assert tuned["fineTunedFrom"] == ["https://w3id.org/mlentory/model/hf/org/base"]
+    assert tuned["citation"] == ["https://w3id.org/mlentory/paper/arxiv/1810.04805"]
+    assert nodes["https://w3id.org/mlentory/model/hf/org/base"]["trainedOn"] == [
+        "https://w3id.org/mlentory/dataset/hf/org/pile"]
     assert {s["interactionType"]["@type"] for s in tuned["interactionStatistic"]} == {"DownloadAction", "LikeAction"}
+    # another base moves every IRI (and makes the JSON-LD stale)
+    other = hf_project.doit("hf_models_jsonld", env={"MLENTORY_IRI_BASE": "https://example.org/catalog"})
+    assert other.returncode == 0 and "hf_models_jsonld:000" in other.stdout
+    moved = json.loads(hf_project.path("data/rdf/hf/models-000.jsonld").read_text())
+    assert {n["@id"] for n in moved["@graph"]} == {"https://example.org/catalog/model/hf/org/base",
+                                                   "https://example.org/catalog/model/hf/org/tuned"}
 
 
 def test_mostly_invalid_input_fails_in_one_line_keeps_the_catalog_and_publishes_the_quarantine(hf_project, tmp_path):

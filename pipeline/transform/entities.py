@@ -188,7 +188,8 @@ def validated(records: Iterable[dict], quarantine: list[dict]) -> Iterator[tuple
             yield record, out
 
 
-def write_catalog(records: Iterable[dict], quarantine: list[dict], parquet: Path, jsonl: Path, jsonld: Path) -> Counter:
+def write_catalog(records: Iterable[dict], quarantine: list[dict], parquet: Path, jsonl: Path, jsonld: Path,
+                  iris=None) -> Counter:
     """Validate the records (in key order) and write those that pass as Parquet rows (a loader reads
     them a row group at a time), JSON Lines and one JSON-LD document; returns how many of each kind
     were written."""
@@ -204,5 +205,5 @@ def write_catalog(records: Iterable[dict], quarantine: list[dict], parquet: Path
                 table.add(out)
                 yield record
 
-        write_entities(passed(), jsonld)
+        write_entities(passed(), jsonld, *([iris] if iris else []))
     return kinds

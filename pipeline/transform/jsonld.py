@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pipeline.transform.iris import Iris
+
 FAIR4ML = "https://w3id.org/fair4ml#"
 CONTEXT = {
     "@vocab": "https://schema.org/",
     "schema": "https://schema.org/",
     "fair4ml": FAIR4ML,
     "codemeta": "https://w3id.org/codemeta/",
-    "mlentory": "urn:mlentory:hf:",
+    "mlentory": "https://w3id.org/mlentory/vocab#",
     "MLModel": "fair4ml:MLModel",
-    "mlTask": "fair4ml:mlTask",
+    "mlTask": {"@id": "fair4ml:mlTask", "@type": "@id"},
     "modelCategory": "fair4ml:modelCategory",
     "sharedBy": "fair4ml:sharedBy",
     "fineTunedFrom": {"@id": "fair4ml:fineTunedFrom", "@type": "@id"},
@@ -28,6 +30,9 @@ CONTEXT = {
     "readme": {"@id": "codemeta:readme", "@type": "@id"},
     "url": {"@id": "schema:url", "@type": "@id"},
     "citation": {"@id": "schema:citation", "@type": "@id"},
+    "license": {"@id": "schema:license", "@type": "@id"},
+    "sameAs": {"@id": "schema:sameAs", "@type": "@id"},
+    "isBasedOn": {"@id": "schema:isBasedOn", "@type": "@id"},
     "libraryName": "mlentory:libraryName",
     "baseModelRelation": "mlentory:baseModelRelation",
     "baseModelRelationEvidence": "mlentory:baseModelRelationEvidence",
@@ -46,32 +51,46 @@ CONTEXT = {
 HUB = "https://huggingface.co"
 
 
-def _metric(entry: dict) -> dict:
-    value = entry["value"] if entry.get("value") is not None else entry.get("valueText")
+XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
+
+
+def _metric(entry: dict, iris: Iris) -> dict:
+    # a measured value is a double even when it is whole (500.0): JSON would make it an integer in RDF
+    value = {"@value": entry["value"], "@type": XSD_DOUBLE} if entry.get("value") is not None else entry.get("valueText")
     node = {"@type": "PropertyValue", "propertyID": entry["metric"], "name": entry.get("name"), "value": value}
     if entry.get("dataset"):
         node["measurementTechnique"] = entry.get("task")
-        node["isBasedOn"] = f"{HUB}/datasets/{entry['dataset']}"
+        node["isBasedOn"] = iris.dataset(entry["dataset"])
     return {k: v for k, v in node.items() if v is not None}
 
 
-def to_node(record: dict) -> dict:
-    """A record as a JSON-LD node; empty values are left out, ids become links."""
-    node: dict = {"@id": record["url"], "@type": "MLModel"}
+_LINKS = ("evaluationMetrics", "downloads", "likes", "author", "sharedBy", "fineTunedFrom", "trainedOn", "evaluatedOn",
+          "cardError", "citation", "license", "mlTask")
+
+
+def to_node(record: dict, iris: Iris = Iris()) -> dict:
+    """A record as a JSON-LD node under its stable IRI; empty values are left out, what it names
+    (bases, datasets, papers, licenses, tasks, the account) becomes links to their IRIs."""
+    from pipeline.transform.licenses import license_key
+
+    node: dict = {"@id": iris.model(record["identifier"]), "@type": "MLModel", "sameAs": record["url"]}
     for key, value in record.items():
-        if value in (None, [], "") or key in ("evaluationMetrics", "downloads", "likes", "author", "sharedBy",
-                                              "fineTunedFrom", "trainedOn", "evaluatedOn", "cardError"):
+        if value in (None, [], "", {}) or key in _LINKS:
             continue
         node[key] = value
     if record.get("author"):
         node["author"] = {"@type": "Organization", "name": record["author"]}
     if record.get("sharedBy"):
-        node["sharedBy"] = {"@id": f"{HUB}/{record['sharedBy']}", "name": record["sharedBy"]}
-    for key, prefix in (("fineTunedFrom", HUB), ("trainedOn", f"{HUB}/datasets"), ("evaluatedOn", f"{HUB}/datasets")):
-        if record.get(key):
-            node[key] = [f"{prefix}/{ref}" for ref in record[key]]
+        node["sharedBy"] = {"@id": iris.agent(record["sharedBy"]), "name": record["sharedBy"]}
+    links = {"fineTunedFrom": [iris.model(b) for b in record.get("fineTunedFrom") or []],
+             "trainedOn": [iris.dataset(d) for d in record.get("trainedOn") or []],
+             "evaluatedOn": [iris.dataset(d) for d in record.get("evaluatedOn") or []],
+             "citation": [iris.paper(c) for c in record.get("citation") or []],
+             "license": [iris.license(license_key(v, record.get("licenseName"))) for v in record.get("license") or []],
+             "mlTask": [iris.task(t) for t in record.get("mlTask") or []]}
+    node.update((key, values) for key, values in links.items() if values)
     if record.get("evaluationMetrics"):
-        node["evaluationMetrics"] = [_metric(e) for e in record["evaluationMetrics"]]
+        node["evaluationMetrics"] = [_metric(e, iris) for e in record["evaluationMetrics"]]
     node["interactionStatistic"] = [
         {"@type": "InteractionCounter", "interactionType": {"@type": action}, "userInteractionCount": record[key]}
         for key, action in (("downloads", "DownloadAction"), ("likes", "LikeAction"))]
@@ -95,7 +114,7 @@ def _node_lines(path: Path) -> list[str]:
 
 
 def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: Path, out_digests: Path,
-                fingerprint: str) -> dict:
+                fingerprint: str, iris: Iris = Iris()) -> dict:
     """One shard's document; nodes of records whose digest is unchanged are copied from the previous one.
 
     `*_digests` list (id, record digest) in node order, with the code fingerprint in their metadata, so
@@ -117,7 +136,7 @@ def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: P
                 old = {i: (d, line) for i, d, line in zip(ids, digests, lines)}
     before = {i: d for i, (d, _) in old.items()}
     ids, digests, changed = changed_records(normalized, before)
-    fresh = {r["identifier"]: json.dumps(to_node(r), ensure_ascii=False, sort_keys=True) for r in changed}
+    fresh = {r["identifier"]: json.dumps(to_node(r, iris), ensure_ascii=False, sort_keys=True) for r in changed}
     with out.open("w", encoding="utf-8") as fh:
         fh.write(_header())
         fh.write(",\n".join(fresh[i] if i in fresh else old[i][1] for i in ids))
@@ -147,25 +166,47 @@ ENTITY_CONTEXT = {
 }
 
 
-def entity_node(record: dict) -> dict:
-    """An entity record as a JSON-LD node with the @id model nodes link to (people have none: blank nodes)."""
+def entity_iri(record: dict, iris: Iris) -> str:
+    """The IRI model nodes link to for an entity record."""
+    kind, identifier = record["@type"], record["identifier"]
+    if kind == "Dataset":  # the id models name, even where the dataset moved (its Hub id is `hubId`)
+        return iris.dataset(identifier)
+    if kind == "ScholarlyArticle":
+        return iris.paper(identifier)
+    if kind == "CreativeWork":
+        return iris.license(identifier)
+    if kind == "Agent":
+        return iris.agent(identifier)
+    if kind == "Person":
+        return iris.person(identifier)
+    if kind == "DefinedTerm":
+        return iris.task(identifier)
+    return iris.model(identifier)
+
+
+def entity_node(record: dict, iris: Iris = Iris()) -> dict:
+    """An entity record as a JSON-LD node under the IRI model nodes link to; its page is `url`."""
     node = {k: v for k, v in record.items() if v not in (None, [], "")}
-    if record["@type"] == "Dataset":  # the IRI models link to (trainedOn), even where the dataset moved
-        node["@id"] = f"{HUB}/datasets/{record['identifier']}"
-    elif record.get("url"):
-        node["@id"] = record["url"]
+    node["@id"] = entity_iri(record, iris)
     if record["@type"] == "ScholarlyArticle" and record.get("author"):
-        node["author"] = [{"@type": "Person", "name": name} for name in record["author"]]
+        node["author"] = [{"@id": iris.person(name), "@type": "Person", "name": name} for name in record["author"]]
+    if record["@type"] == "Dataset" and record.get("license"):
+        from pipeline.transform.licenses import license_key
+        node["license"] = [iris.license(license_key(v, record.get("licenseName"))) for v in record["license"]]
+    if record["@type"] == "Dataset" and record.get("mlTask"):
+        node["mlTask"] = [iris.task(t) for t in record["mlTask"]]
+    if record["@type"] == "Dataset" and record.get("sharedBy"):
+        node["sharedBy"] = {"@id": iris.agent(record["sharedBy"]), "name": record["sharedBy"]}
     return node
 
 
-def write_entities(records, out: Path) -> int:
+def write_entities(records, out: Path, iris: Iris = Iris()) -> int:
     """All entity records as one JSON-LD document (one node per line)."""
     count = 0
     with out.open("w", encoding="utf-8") as fh:
         fh.write('{"@context": ' + json.dumps(ENTITY_CONTEXT, indent=1) + ',\n"@graph": [\n')
         for record in records:
-            fh.write((",\n" if count else "") + json.dumps(entity_node(record), ensure_ascii=False, sort_keys=True))
+            fh.write((",\n" if count else "") + json.dumps(entity_node(record, iris), ensure_ascii=False, sort_keys=True))
             count += 1
         fh.write(FOOTER)
     return count

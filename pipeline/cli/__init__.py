@@ -1,0 +1,1 @@
+"""doit command plugins, one module per command (declared in pyproject.toml `[tool.doit.plugins.command]`)."""

@@ -1,0 +1,99 @@
+"""RDF you can query: stable IRIs, Turtle and N-Quads that hold the JSON-LD's triples (checked with an
+independent parser, rdflib), an embedded SPARQL store loaded incrementally, and `doit sparql` answering
+what `doit graph` answers."""
+
+import json
+import shutil
+
+import pytest
+
+from tests.records import hub_item
+from tests.test_loaders_doit import write_snapshot
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The bundled snapshot built once (4 shards) for the read-only tests of this module."""
+    from tests.conftest import REPO, Project, _clean_env
+    root = tmp_path_factory.mktemp("rdf") / "project"
+    root.mkdir()
+    for name in ("dodo.py", "pyproject.toml"):
+        shutil.copy(REPO / name, root / name)
+    project = Project(root, _clean_env(HF_HUB_OFFLINE="1", MLENTORY_SHARDS="4"))
+    result = project.doit()
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return project
+
+
+def lines(result) -> list[str]:
+    return result.stdout.splitlines()
+
+
+def test_sparql_answers_fine_tunes_as_the_graph_does(built):
+    for base in ("Qwen/Qwen2.5-1.5B", "meta-llama/Llama-3.1-8B", "mistralai/Mistral-7B-v0.1"):
+        graph = built.doit("graph", f"MATCH (m:MLModel)-[:FINE_TUNED_FROM*1..]->(:MLModel {{id: '{base}'}}) "
+                                    "RETURN DISTINCT m.id")
+        sparql = built.doit("sparql", "SELECT DISTINCT ?id WHERE { ?m fair4ml:fineTunedFrom+ ?b . "
+                                      f"?b schema:url <https://huggingface.co/{base}> . ?m schema:identifier ?id }}",
+                            "--format", "json")
+        assert graph.returncode == sparql.returncode == 0, sparql.stderr
+        from_sparql = sorted(row["id"] for row in json.loads(sparql.stdout))
+        assert from_sparql and from_sparql == sorted(lines(graph)), base
+
+
+def test_turtle_and_nquads_hold_exactly_the_json_ld_triples(built):
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    documents = sorted(built.root.glob("data/rdf/hf/models-*.jsonld")) + [built.path("data/rdf/entities.jsonld")]
+    assert len(documents) == 5
+    for document in documents:
+        from_jsonld = rdflib.Graph()
+        for s, p, o, _ in rdflib.Dataset().parse(document, format="json-ld").quads((None, None, None, None)):
+            from_jsonld.add((s, p, o))
+        turtle = rdflib.Graph().parse(document.with_suffix(".ttl"), format="turtle")
+        quads = rdflib.Dataset().parse(document.with_suffix(".nq"), format="nquads")
+        assert len(from_jsonld) > 100 and isomorphic(from_jsonld, turtle), document.name
+        assert len(list(quads.quads((None, None, None, None)))) == len(from_jsonld), document.name
+
+
+def test_iris_are_stable_and_links_resolve_to_entity_nodes(built):
+    # a model's dataset link lands on the dataset's own node, which carries the dataset's card name
+    answer = built.doit("sparql", 'SELECT ?dataset ?name WHERE { ?m schema:identifier "allenai/OLMo-7B" ; '
+                                  "fair4ml:trainedOn ?dataset . ?dataset schema:name ?name }", "--format", "json")
+    assert json.loads(answer.stdout) == [{"dataset": "https://w3id.org/mlentory/dataset/hf/allenai/dolma",
+                                          "name": "Dolma"}]
+
+
+def test_the_store_is_loaded_incrementally_and_reloaded_when_lost(hf_project, tmp_path):
+    items = [hub_item("org/base", cardData={"license": "mit"}),
+             hub_item("org/tuned", cardData={"base_model": "org/base"}),
+             hub_item("lab/other", pipeline_tag="fill-mask")]
+    write_snapshot(tmp_path / "snap", items)
+    hf_project.env.update(MLENTORY_HF_SNAPSHOT_DIR=str(tmp_path / "snap"))
+    first = hf_project.doit()
+    assert first.returncode == 0, first.stdout + first.stderr
+    meta = lambda result: json.loads(next(l for l in lines(result) if l.startswith("hf_rdf: ")).split(": ", 1)[1])
+    assert meta(first)["mode"] == "full" and meta(first)["reloaded"] == 5
+
+    changed = dict(items[2], lastModified="2030-01-01T00:00:00.000Z", downloads=77)
+    write_snapshot(tmp_path / "snap", [changed] + items[:2])  # newest first, as the API lists
+    second = hf_project.doit()
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert (meta(second)["mode"], meta(second)["reloaded"], meta(second)["unchanged"]) == ("incremental", 1, 4)
+    count = hf_project.doit("sparql", 'SELECT ?d WHERE { ?m schema:identifier "lab/other" ; '
+                                      "schema:interactionStatistic ?s . ?s schema:userInteractionCount ?d . "
+                                      "?s schema:interactionType/a schema:DownloadAction }", "--format", "csv")
+    assert lines(count) == ["d", "77"]
+
+    shutil.rmtree(hf_project.path("data/sparql/store"))  # the store is lost: the next run reloads it whole
+    third = hf_project.doit()
+    assert third.returncode == 0 and meta(third)["mode"] == "full" and meta(third)["reloaded"] == 5
+
+
+def test_sparql_says_what_is_wrong_in_one_line(hf_project, built):
+    empty = hf_project.doit("sparql", "SELECT * WHERE { ?s ?p ?o }")
+    assert empty.returncode == 1 and empty.stderr.strip() == "the SPARQL store is empty: build it with `doit hf_rdf`"
+    bad = built.doit("sparql", "SELECT WHERE nonsense")
+    assert bad.returncode == 1 and bad.stderr.startswith("sparql query failed: not a SPARQL query")
+    assert len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
