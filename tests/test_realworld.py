@@ -253,6 +253,28 @@ def test_tags_given_as_a_string_are_whole_tags_not_letters():
             assert {t.strip() for t in written.split(",") if t.strip()} <= set(record["keywords"]), mid
 
 
+def test_parameter_counts_come_from_the_hub_or_are_said_to_be_inferred():
+    counted = {mid: r for mid, r in RECORDS.items() if r["parameterCount"]}
+    assert len(counted) >= 100
+    for mid, record in counted.items():
+        source = record["fieldSources"]["parameterCount"]
+        assert source.startswith("API ") or ("inferred" in source and "parameterCount" in record["inferredFields"]), mid
+        assert record["baseModelRelation"] != "adapter" or source.startswith("API "), mid  # not its base's size
+    from_api = [mid for mid, item in ((model_id(i), i) for i in ITEMS) if isinstance(item.get("safetensors"), dict)]
+    assert from_api and all(RECORDS[mid]["parameterCount"] == next(i for i in ITEMS if model_id(i) == mid)
+                            ["safetensors"]["total"] for mid in from_api)
+    assert RECORDS["TheBloke/Llama-2-7B-Chat-GGUF"]["parameterCount"] == 7_000_000_000
+
+
+def test_languages_are_bcp47_and_the_cards_own_language_is_detected():
+    for mid, record in RECORDS.items():
+        for tag in record["inLanguage"]:
+            assert languages.standard_tag(tag) == tag or any(tag in i for i in record["dataIssues"]), (mid, tag)
+    written = {mid: r["cardLanguage"] for mid, r in RECORDS.items() if r["cardLanguage"]}
+    assert len(written) >= 200 and written["Skywork/Skywork-13B-base"] == "zh"
+    assert written["elyza/ELYZA-japanese-Llama-2-13b-instruct"] == "ja" and written["microsoft/phi-2"] == "en"
+
+
 # -- end to end -------------------------------------------------------------------------------------
 def test_the_real_corpus_builds_end_to_end(hf_project, tmp_path):
     from pipeline.config import load_settings

@@ -240,6 +240,8 @@ def to_fair4ml(item: dict, readme: str | None) -> dict:
     found = modelcard.described(card)
     description = found[0] if found else None
     parameters, parameters_from = sizes.parameter_count(item, model_id)
+    if base.relation == "adapter" and parameters_from and "inferred" in parameters_from:
+        parameters, parameters_from = None, None  # an adapter's name gives its base's size, not its own
     written_in = languages.detect(description)
     card_from = "API cardData" if isinstance(api_card, dict) else "card YAML"
     sources = _sources(item, card_data, card_from, base, found, parameters_from, written_in, tags)
