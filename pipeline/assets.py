@@ -153,7 +153,7 @@ def build_hf_entities_normalized(ctx: BuildContext) -> dict:
         papers=pq.read_table(ctx.input("arxiv_papers")).to_pylist(),
         licenses=pq.read_table(ctx.input("licenses")).to_pylist(),
         stubs=stubs.to_pylist(),
-        models=_normalized_columns(ctx, ["mlTask", "sharedBy", "author"]))
+        models=_normalized_columns(ctx, ["mlTask", "sharedBy", "author", "citation", "citationDetails"]))
     quarantine: list[dict] = []
     from pipeline.transform.iris import Iris
 

@@ -298,3 +298,12 @@ def test_the_real_corpus_builds_end_to_end(hf_project, tmp_path):
         for _ in record["fineTunedFrom"]:
             expected[record["baseModelRelation"]] = expected.get(record["baseModelRelation"], 0) + 1
     assert relations == expected
+    # papers cited by DOI are entities, titled from the card's BibTeX where it has an entry, and linked
+    import pyarrow.parquet as pq
+    papers = [json.loads(r["record"]) for r in pq.read_table(hf_project.path("data/normalized/entities/entities.parquet"))
+              .to_pylist() if r["kind"] == "Paper"]
+    by_doi = {p["identifier"]: p for p in papers if p["identifier"].startswith("10.")}
+    assert len(by_doi) >= 20 and sum(not p["name"].startswith("doi:") for p in by_doi.values()) >= 5
+    cites = query_graph(settings, "MATCH (:MLModel)-[:CITES]->(p:Paper) WHERE p.id STARTS WITH '10.' "
+                                  "RETURN count(DISTINCT p), count(DISTINCT p.name)")
+    assert cites[0][0] == len(by_doi) and cites[0][1] == len(by_doi)

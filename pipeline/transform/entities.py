@@ -96,6 +96,17 @@ def paper_record(row: dict) -> dict:
     return {k: v for k, v in record.items() if v not in (None, [])}
 
 
+def cited_paper_record(doi: str, details: dict | None) -> dict:
+    """A schema:ScholarlyArticle for a paper a card cites by DOI, described by the card's BibTeX where it
+    has an entry for it (no DOI registry is asked)."""
+    details = details or {}
+    record = {"@type": "ScholarlyArticle", "identifier": doi, "name": details.get("title") or f"doi:{doi}",
+              "url": f"https://doi.org/{doi}", "status": "cited in a model card", "author": details.get("author") or [],
+              "datePublished": details.get("year") if re.fullmatch(r"\d{4}", details.get("year") or "") else None,
+              "isPartOf": details.get("venue")}
+    return {k: v for k, v in record.items() if v not in (None, [])}
+
+
 def license_record(entry: dict) -> dict:
     record = {"@type": "CreativeWork", "additionalType": "License", "identifier": entry["key"],
               "name": entry.get("name") or entry["declared"], "declared": entry["declared"],
@@ -142,9 +153,21 @@ def catalog(datasets: list[dict], papers: list[dict], licenses: list[dict], stub
     paper_records = sorted((paper_record(row) for row in papers), key=lambda r: r["identifier"])
     tasks = {t for d in dataset_records for t in d.get("mlTask", [])}
     agents = {d["sharedBy"] for d in dataset_records if d.get("sharedBy")}
+    model_rows = []
     for row in models:
         tasks.update(row["mlTask"] or [])
         agents.update(a for a in (row["sharedBy"], row["author"]) if a)
+        if row.get("citation") and any("doi.org/" in url for url in row["citation"]):
+            model_rows.append({"citation": row["citation"], "citationDetails": row.get("citationDetails")})
+    cited: dict[str, dict | None] = {}
+    for row in model_rows:
+        details = {d["identifier"]: d for d in row.get("citationDetails") or [] if d.get("identifier")}
+        for url in row.get("citation") or []:
+            if "doi.org/" in url:
+                doi = url.split("doi.org/", 1)[1]
+                if cited.get(doi) is None or not cited[doi].get("title"):
+                    cited[doi] = details.get(doi) or cited.get(doi)
+    paper_records += [cited_paper_record(doi, cited[doi]) for doi in sorted(cited)]
     people = {name for paper in paper_records for name in paper.get("author", [])}
     by_kind = {  # a key is "<kind> <identifier>": kinds in name order, each by identifier, is key order
         "Agent": (agent_record(a) for a in sorted(agents)),

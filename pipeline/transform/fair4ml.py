@@ -18,7 +18,7 @@ import re
 import pyarrow as pa
 
 from pipeline.transform import base_models as bases_of
-from pipeline.transform import ids, languages, modelcard, sizes
+from pipeline.transform import bibtex, ids, languages, modelcard, sizes
 
 HUB_URL = ids.HUB_URL
 # Tags that carry structured facts mapped to their own fields, not keywords.
@@ -209,7 +209,7 @@ def citations(tags: list[str], readme: str | None, card: modelcard.ModelCard) ->
         in_template.add(modelcard.TEMPLATE_PAPER)
     arxiv = [a for a in _tag_values(tags, "arxiv:") if a not in in_template] + ids.arxiv_ids_in(own_text)
     arxiv = [re.sub(r"v\d+$", "", a) for a in arxiv if ids.ARXIV_ID.match(re.sub(r"v\d+$", "", a))]
-    dois = _tag_values(tags, "doi:") + ids.dois_in(own_text)
+    dois = [d.lower() for d in _tag_values(tags, "doi:")] + ids.dois_in(own_text)
     return _unique([ids.arxiv_url(a) for a in arxiv] + [ids.doi_url(d) for d in dois])
 
 
@@ -237,6 +237,7 @@ def to_fair4ml(item: dict, readme: str | None) -> dict:
                                                     "pipeline_tag", issues)]
     for task in [t for t in tasks if not re.match(r"^[a-z0-9][a-z0-9-]*$", t)]:
         issues.append(f"pipeline_tag {task[:60]!r} is not a task id (left out)")
+    cited = bibtex.entries(readme)
     found = modelcard.described(card)
     description = found[0] if found else None
     parameters, parameters_from = sizes.parameter_count(item, model_id)
@@ -276,7 +277,9 @@ def to_fair4ml(item: dict, readme: str | None) -> dict:
         "trainedOn": _datasets(_as_list(card_data.get("datasets")) + _tag_values(tags, "dataset:"), "datasets", issues),
         "evaluatedOn": _datasets([e["dataset"] for e in evals if e.get("dataset")], "model-index dataset", issues),
         "evaluationMetrics": evals,
-        "citation": citations(tags, readme, card),
+        "citation": _unique(citations(tags, readme, card) + [_citation_url(e["identifier"]) for e in cited
+                                                             if e["identifier"]]),
+        "citationDetails": cited,
         "description": description,
         "intendedUse": modelcard.section_text(card, modelcard.INTENDED_USE_HEADINGS),
         "modelRisksBiasLimitations": modelcard.section_text(card, modelcard.LIMITATIONS_HEADINGS),
@@ -296,6 +299,10 @@ def to_fair4ml(item: dict, readme: str | None) -> dict:
         "fieldSources": sources,
         "inferredFields": sorted(name for name, where in sources.items() if _INFERRED.search(where)),
     }
+
+
+def _citation_url(identifier: str) -> str:
+    return ids.doi_url(identifier) if identifier.startswith("10.") else ids.arxiv_url(identifier)
 
 
 _INFERRED = re.compile(r"inferred|detected")  # a value the mapping concluded rather than read
@@ -371,4 +378,6 @@ ARROW_SCHEMA = pa.schema([
     ("likes", pa.int64()), ("cardStatus", pa.string()), ("cardError", pa.string()), ("cardFlags", _LIST),
     ("dataIssues", _LIST), ("parameterCount", pa.int64()), ("storageSize", pa.int64()), ("cardLanguage", pa.string()),
     ("fieldSources", pa.map_(pa.string(), pa.string())), ("inferredFields", _LIST),
+    ("citationDetails", pa.list_(pa.struct([("identifier", pa.string()), ("title", pa.string()), ("author", _LIST),
+                                            ("year", pa.string()), ("venue", pa.string())]))),
 ])

@@ -106,8 +106,8 @@ def arxiv_ids_in(text: str | None) -> list[str]:
 
 
 def dois_in(text: str | None) -> list[str]:
-    """DOIs a text names (`doi = {...}`, doi.org links, `doi:` text), arXiv's own DOIs left out (they
-    are arXiv ids); trailing punctuation removed."""
+    """DOIs a text names (`doi = {...}`, doi.org links, `doi:` text), in lower case, arXiv's own DOIs left
+    out (they are arXiv ids); trailing punctuation removed."""
     if not text:
         return []
     out = []
@@ -115,7 +115,7 @@ def dois_in(text: str | None) -> list[str]:
         doi = match.group(1).rstrip(".)}]")
         doi = re.sub(r"\.(pdf|html?)$", "", doi, flags=re.I)
         if not doi.lower().startswith("10.48550/arxiv.") and "/" in doi and len(doi) <= 200:
-            out.append(doi)
+            out.append(doi.lower())  # DOIs are case-insensitive: one spelling, so one paper
     return list(dict.fromkeys(out))
 
 

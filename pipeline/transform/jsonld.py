@@ -64,8 +64,9 @@ def _metric(entry: dict, iris: Iris) -> dict:
     return {k: v for k, v in node.items() if v is not None}
 
 
+# fields written as links (or left to the entities document: a cited paper's BibTeX details are its node's)
 _LINKS = ("evaluationMetrics", "downloads", "likes", "author", "sharedBy", "fineTunedFrom", "trainedOn", "evaluatedOn",
-          "cardError", "citation", "license", "mlTask")
+          "cardError", "citation", "license", "mlTask", "citationDetails")
 
 
 def to_node(record: dict, iris: Iris = Iris()) -> dict:
