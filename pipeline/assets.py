@@ -336,6 +336,14 @@ def check_records_repaired(given: CheckInput) -> Measure:
                                         "left out (dataIssues; at most 20%)")
 
 
+def check_thin_cards(given: CheckInput) -> Measure:
+    stats = _normalized_stats(given)
+    thin = stats["card_flags"].get("template card", 0) + stats["card_flags"].get("near-empty card", 0)
+    value = share(thin, stats["records"])
+    return Measure(value <= 0.5, value, f"{thin} of {stats['records']} records have a template-only or near-empty card "
+                                        "(at most 50%)")
+
+
 def check_lineage_loops(given: CheckInput) -> Measure:
     loops = given.metadata.get("quarantined", 0)
     return Measure(loops == 0, loops, "base-model loops quarantined (see base_model_lineage-quarantine.jsonl)")
@@ -363,6 +371,7 @@ NORMALIZED_CHECKS = (
     Check("task_filled", "share of records with a task", check_task_filled),
     Check("relation_unknown_share", "share of derived models whose relation is unknown", check_relation_unknown),
     Check("records_repaired_share", "share of records with repaired or left-out values", check_records_repaired),
+    Check("thin_cards_share", "share of records whose card is the template or nearly empty", check_thin_cards),
     Check("no_self_base", "no model is its own base model", check_no_self_base, severity="error"),
     Check("unique_ids", "no id is held by two records", check_unique_ids, severity="error"),
 )

@@ -186,6 +186,18 @@ def test_descriptions_are_prose_not_decoration():
                for mid, r in RECORDS.items() if readme(mid) is not None)
 
 
+def test_template_only_and_near_empty_cards_are_flagged():
+    assert RECORDS["MeetMeAt92/lolight"]["cardFlags"] == ["no description", "template card"]
+    thin = [mid for mid, r in RECORDS.items() if "near-empty card" in r["cardFlags"]]
+    assert len(thin) >= 50
+    for mid in thin:
+        own = [RECORDS[mid][f] or "" for f in ("description", "intendedUse", "modelRisksBiasLimitations",
+                                               "usageInstructions")]
+        assert sum(map(len, own)) < 200, mid
+    # a template filled in is not a template card
+    assert "template card" not in RECORDS["KETI-AIR/ke-t5-base"]["cardFlags"]
+
+
 # -- 7. citations wherever cards put them -----------------------------------------------------------
 def test_bibtex_eprints_papers_links_and_dois_are_citations():
     for mid in with_trait("eprint", 10):

@@ -246,11 +246,16 @@ def to_fair4ml(item: dict, readme: str | None) -> dict:
     written_in = languages.detect(description)
     card_from = "API cardData" if isinstance(api_card, dict) else "card YAML"
     sources = _sources(item, card_data, card_from, base, found, parameters_from, written_in, tags)
+    intended = modelcard.section_text(card, modelcard.INTENDED_USE_HEADINGS)
+    limitations = modelcard.section_text(card, modelcard.LIMITATIONS_HEADINGS)
+    instructions = usage.clean or None if usage else None
     flags = []
     if readme is not None and description is None:
         flags.append("no description")
     if modelcard.is_template_card(card):
         flags.append("template card")
+    elif readme is not None and sum(len(t or "") for t in (description, intended, limitations, instructions)) < 200:
+        flags.append("near-empty card")  # a few words of its own, whatever the template around them
     return {
         "identifier": model_id,
         "name": short_name or model_id,
@@ -281,9 +286,9 @@ def to_fair4ml(item: dict, readme: str | None) -> dict:
                                                              if e["identifier"]]),
         "citationDetails": cited,
         "description": description,
-        "intendedUse": modelcard.section_text(card, modelcard.INTENDED_USE_HEADINGS),
-        "modelRisksBiasLimitations": modelcard.section_text(card, modelcard.LIMITATIONS_HEADINGS),
-        "usageInstructions": usage.clean or None if usage else None,
+        "intendedUse": intended,
+        "modelRisksBiasLimitations": limitations,
+        "usageInstructions": instructions,
         "codeSampleSnippet": modelcard.code_snippet(card),
         "hasCO2eEmissions": co2_emissions(card_data),
         "readme": f"{HUB_URL}/{model_id}/blob/main/README.md" if readme is not None else None,

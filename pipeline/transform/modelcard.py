@@ -125,8 +125,8 @@ def is_placeholder(text: str) -> bool:
     if not stripped or _PLACEHOLDER.match(stripped):
         return True
     value = stripped.split(":", 1)[1] if ":" in stripped[:61] else None
-    if value is not None and _PLACEHOLDER.match(value):  # "Developed by: [More Information Needed]"
-        return True
+    if value is not None and (_PLACEHOLDER.match(value) or not value.strip()):
+        return True  # "Developed by: [More Information Needed]", or a label with nothing after it ("BibTeX:")
     first = re.match(r"[^\w]*([A-Za-z]+)", stripped)  # a cheap test before normalising the whole line
     if first and first.group(1).lower() in _template_first_words() and _normalise(stripped) in template_lines():
         return True
