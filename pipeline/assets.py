@@ -10,6 +10,7 @@ pyarrow, the Hub client or the database drivers to do so.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from datetime import timedelta
 
@@ -53,10 +54,17 @@ def build_hf_models_normalized(ctx: BuildContext) -> dict:
 
     schema = SCHEMA_DIR / "fair4ml-mlmodel.schema.json"
     fingerprint = code_fingerprint(ctx.asset) + ":" + file_digest(schema)[:16]
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     with ctx.output("quarantine").open("w", encoding="utf-8") as quarantine, \
             ctx.output("jsonl").open("w", encoding="utf-8") as jsonl:
         counts = normalized_shards.build_shard(ctx.input("hf_raw_models"), ctx.final_path("parquet"),
-                                               ctx.output("parquet"), quarantine, fingerprint, jsonl)
+                                               ctx.output("parquet"), quarantine, fingerprint, jsonl,
+                                               (ctx.final_path("history"), ctx.output("history")), now)
+    if "versions_ended" not in counts:
+        if ctx.final_path("history").exists():
+            ctx.keep("history")
+        else:
+            normalized_shards.append_history(ctx.final_path("history"), ctx.output("history"), [])
     ok, quarantined = counts["models"], counts["quarantined"]
     total, where = ok + quarantined, ctx.asset.outputs["quarantine"].paths(ctx.labels, ctx.shard)[0]
     if total >= ctx.settings.quarantine_min_records and quarantined / total > ctx.settings.max_quarantine_fraction:
@@ -407,7 +415,9 @@ REGISTRY = Registry(
             outputs={"parquet": Output("data/normalized/hf/models-{shard}.parquet"),
                      # the same records as JSON Lines, for tools that do not read Parquet
                      "jsonl": Output("data/normalized/hf/models-{shard}.jsonl", side=True),
-                     "quarantine": Output("data/normalized/hf/quarantine-{shard}.jsonl", side=True)},
+                     "quarantine": Output("data/normalized/hf/quarantine-{shard}.jsonl", side=True),
+                     # earlier versions of the shard's records, with when each was valid (doit history)
+                     "history": Output("data/history/hf/models-{shard}.parquet", side=True)},
             inputs=lambda s: [str(SCHEMA_DIR / "fair4ml-mlmodel.schema.json")],
             sharded=True,
             checks=NORMALIZED_CHECKS,

@@ -23,6 +23,7 @@ from pipeline.transform import fair4ml, validation
 FINGERPRINT_KEY = b"mlentory.fingerprint"
 STATS_KEY = b"mlentory.stats"  # what the shard holds, counted at write time (read by checks and `doit quality`)
 SHARD_SCHEMA = pa.schema(list(fair4ml.ARROW_SCHEMA) + [
+    pa.field("valid_from", pa.string()),  # when this version of the record entered the catalog
     pa.field("raw_digest", pa.string()),
     pa.field("record", pa.large_string()),
     pa.field("record_digest", pa.string()),  # downstream shards compare this instead of the records
@@ -124,10 +125,74 @@ def _reusable(previous: Path, fingerprint: str) -> pa.Table | None:
     return file.read()
 
 
+HISTORY_SCHEMA = pa.schema([
+    pa.field("identifier", pa.string(), nullable=False),
+    pa.field("record", pa.large_string(), nullable=False),  # the version that ended
+    pa.field("valid_from", pa.string()),  # when it entered the catalog (unknown for versions older than history)
+    pa.field("valid_to", pa.string(), nullable=False),  # when it was replaced or left
+    pa.field("change", pa.string(), nullable=False),  # updated | removed
+])
+
+
+def _previous_versions(previous: Path, ids: set[str]) -> dict[str, dict]:
+    """identifier -> {raw_digest, record_digest, valid_from, record} of the previous shard file's rows for
+    `ids`, whatever code wrote it (history outlives a mapping change); read a row group at a time."""
+    if not ids or not previous.exists():
+        return {}
+    file = pq.ParquetFile(previous)
+    names = file.schema_arrow.names
+    wanted = [c for c in ("identifier", "raw_digest", "record_digest", "valid_from", "record") if c in names]
+    found = {}
+    for group in range(file.num_row_groups):
+        group_ids = file.read_row_group(group, columns=["identifier"]).column(0).to_pylist()
+        if ids.isdisjoint(group_ids):
+            continue
+        for row in file.read_row_group(group, columns=wanted).to_pylist():
+            if row["identifier"] in ids:
+                found[row["identifier"]] = row
+    return found
+
+
+def _history(previous: Path, current: pa.Table, fresh: list[dict], now: str) -> tuple[list[dict], dict[str, str]]:
+    """(history rows for versions that ended, valid_from of each fresh record). A record is a new version
+    when its upstream data changed (raw digest), not when only the code that maps it did."""
+    previous_ids: set[str] = set()
+    if previous.exists():
+        previous_ids = set(pq.read_table(previous, columns=["identifier"]).column(0).to_pylist())
+    kept = set(current.column("identifier").to_pylist())
+    removed = previous_ids - kept
+    versions = _previous_versions(previous, {r["identifier"] for r in fresh} | removed)
+    rows, valid_from = [], {}
+    for record in fresh:
+        before = versions.get(record["identifier"])
+        if before is None:
+            valid_from[record["identifier"]] = now
+        elif before.get("raw_digest") == record["raw_digest"] or before.get("record_digest") == record["record_digest"]:
+            valid_from[record["identifier"]] = before.get("valid_from") or now  # remapped, not changed
+        else:
+            valid_from[record["identifier"]] = now
+            rows.append({"identifier": record["identifier"], "record": before["record"],
+                         "valid_from": before.get("valid_from"), "valid_to": now, "change": "updated"})
+    for identifier in sorted(removed):
+        before = versions[identifier]
+        rows.append({"identifier": identifier, "record": before["record"], "valid_from": before.get("valid_from"),
+                     "valid_to": now, "change": "removed"})
+    return rows, valid_from
+
+
+def append_history(previous: Path, out: Path, rows: list[dict]) -> int:
+    """The shard's history file with `rows` added; returns how many versions it holds."""
+    added = pa.Table.from_pylist(rows, schema=HISTORY_SCHEMA)
+    table = pa.concat_tables([pq.read_table(previous).cast(HISTORY_SCHEMA), added]) if previous.exists() else added
+    pq.write_table(table.sort_by([("identifier", "ascending"), ("valid_to", "ascending")]), out, compression="zstd")
+    return table.num_rows
+
+
 def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, fingerprint: str,
-                jsonl: TextIO | None = None) -> dict:
+                jsonl: TextIO | None = None, history: tuple[Path, Path] | None = None, now: str = "") -> dict:
     """Write the normalized shard for `raw` to `out` (and its records as JSON Lines to `jsonl`);
-    quarantine entries go to `quarantine`."""
+    quarantine entries go to `quarantine`. With `history` = (previous history file, new history file),
+    the versions this build replaces or removes are added to the shard's history (None: unchanged)."""
     current = pq.read_table(raw, columns=["id", "digest"])
     old = _reusable(previous, fingerprint)
     reused = SHARD_SCHEMA.empty_table()
@@ -151,6 +216,13 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
                 continue
             text = json.dumps(record, ensure_ascii=False, sort_keys=True)
             good.append({**record, "raw_digest": row["digest"], "record": text, "record_digest": text_digest(text)})
+    ended: list[dict] = []
+    if good or previous.exists():
+        kept_ids = pa.table({"identifier": pa.concat_arrays([reused.column("identifier").combine_chunks(),
+                                                             pa.array([r["identifier"] for r in good], pa.string())])})
+        ended, valid_from = _history(previous, kept_ids, good, now)
+        for record in good:
+            record["valid_from"] = valid_from[record["identifier"]]
     fresh = pa.Table.from_pylist(good, schema=SHARD_SCHEMA)
     table = pa.concat_tables([reused, fresh]).sort_by("identifier")
     stats = shard_stats(table, quarantined)  # quarantined rows are never reused: each build counts them all
@@ -160,4 +232,8 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
     if jsonl is not None:
         for text in table.column("record").to_pylist():
             jsonl.write(text + "\n")
-    return {"models": table.num_rows, "quarantined": quarantined, "mapped": todo, "reused": reused.num_rows}
+    counts = {"models": table.num_rows, "quarantined": quarantined, "mapped": todo, "reused": reused.num_rows}
+    if history is not None and ended:
+        append_history(history[0], history[1], ended)
+        counts["versions_ended"] = len(ended)
+    return counts

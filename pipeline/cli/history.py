@@ -1,0 +1,87 @@
+"""`doit history MODEL_ID`: how a model's record changed, version by version, and when."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from doit.cmd_base import Command
+from doit.exceptions import InvalidCommand
+
+from pipeline.config import load_settings
+from pipeline.shards import shard_of, shard_path
+
+
+def versions(settings, model_id: str) -> list[dict]:
+    """Every version of a model's record, oldest first: {record, valid_from, valid_to, change}; the
+    current one (if the model is in the catalog) last, with valid_to None."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from pipeline.assets import REGISTRY
+
+    outputs = REGISTRY["hf_models_normalized"].outputs  # where the records and their history live
+    label = settings.shard_labels[shard_of(model_id, settings.shards)]
+    found = []
+    history = settings.root / shard_path(outputs["history"].path, label)
+    if history.exists():
+        table = pq.read_table(history)
+        for row in table.filter(pc.equal(table.column("identifier"), model_id)).to_pylist():
+            found.append({**row, "record": json.loads(row["record"])})
+    normalized = settings.root / shard_path(outputs["parquet"].path, label)
+    if normalized.exists():
+        table = pq.read_table(normalized, columns=["identifier", "record", "valid_from"])
+        for row in table.filter(pc.equal(table.column("identifier"), model_id)).to_pylist():
+            found.append({"record": json.loads(row["record"]), "valid_from": row["valid_from"], "valid_to": None,
+                          "change": "current"})
+    return sorted(found, key=lambda v: (v["valid_to"] is None, v["valid_to"] or ""))
+
+
+def differences(before: dict, after: dict) -> dict[str, tuple]:
+    return {k: (before.get(k), after.get(k)) for k in sorted(set(before) | set(after))
+            if before.get(k) != after.get(k)}
+
+
+def _short(value) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+class History(Command):
+    name = "history"
+    doc_purpose = "how a model's record changed: each version with when it was valid, and what changed"
+    doc_usage = "MODEL_ID [--format json]"
+    cmd_options = ()
+
+    def execute(self, params, args):
+        words = list(args)
+        form = "text"
+        if "--format" in words:
+            index = words.index("--format")
+            form = words[index + 1] if index + 1 < len(words) else ""
+            words = words[:index] + words[index + 2:]
+        if form not in ("text", "json") or len(words) != 1:
+            raise InvalidCommand("give one model id, e.g. doit history google-bert/bert-base-uncased [--format json]")
+        found = versions(load_settings(), words[0])
+        if not found:
+            sys.stderr.write(f"no record of {words[0]} in the catalog or its history (ids are case-sensitive)\n")
+            return 1
+        if form == "json":
+            sys.stdout.write(json.dumps(found, ensure_ascii=False, default=str) + "\n")
+            return 0
+        lines = [f"{words[0]}: {len(found)} version{'s' * (len(found) != 1)}"]
+        for version in found:
+            until = version["valid_to"] or "now"
+            lines.append(f"  {version['valid_from'] or 'before history'}  ..  {until}  ({version['change']})")
+        for before, after in zip(found, found[1:]):
+            changes = differences(before["record"], after["record"])
+            shown = "; ".join(f"{k}: {_short(a)} -> {_short(b)}" for k, (a, b) in list(changes.items())[:12])
+            more = f" (+{len(changes) - 12} more)" if len(changes) > 12 else ""
+            lines.append(f"changed at {before['valid_to']}: {shown or 'nothing the record shows'}{more}")
+        if found[-1]["change"] == "removed":
+            lines.append(f"left the catalog at {found[-1]['valid_to']}")
+        try:
+            sys.stdout.write("\n".join(lines) + "\n")
+        except BrokenPipeError:
+            sys.stderr.close()
+        return 0
