@@ -401,7 +401,8 @@ REGISTRY = Registry(
             outputs={"models": Output("data/raw/hf/models-{shard}.parquet"),
                      "state": Output("data/raw/hf/harvest.json", side=True),
                      "quarantine": Output("data/raw/hf/quarantine.jsonl", side=True)},
-            inputs=lambda s: snapshot_files(s) if s.hf_offline else [],
+            inputs=lambda s: (snapshot_files(s) if s.hf_offline else []) + (
+                [str(s.model_list_path())] if s.hf_model_list else []),
             config=lambda s: {**s.hf_harvest_identity(), "shards": s.shards},
             max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours),
             checks=(Check("harvest_quarantine_share", "share of listed items quarantined", check_harvest_quarantine),),

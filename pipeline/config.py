@@ -42,6 +42,9 @@ class Settings:
     hf_fetch_readme: bool = True
     hf_max_age_hours: float = 24.0
     hf_timeout_s: float = 30.0
+    # Harvest the models a file names (one id a line, `author:NAME` for all of an account's models,
+    # `#` comments) instead of listing the Hub's newest; a path relative to the project root.
+    hf_model_list: str | None = None
     # Offline source: the bundled snapshot unless pointed at another folder of the same layout.
     hf_snapshot_dir: str | None = None
     # Load targets. Unset URIs select the embedded engines under data/ (see pipeline/load/).
@@ -82,6 +85,17 @@ class Settings:
     # for it to end (0: refuse at once with one line naming the run in progress; inf: wait for ever).
     run_wait: float = 0.0
 
+    def model_list_path(self) -> Path | None:
+        return (self.root / self.hf_model_list) if self.hf_model_list else None
+
+    def model_list_digest(self) -> str:
+        """The model list's content (editing the list changes which models a harvest returns)."""
+        import hashlib
+        try:
+            return hashlib.sha256(self.model_list_path().read_bytes()).hexdigest()[:16]
+        except OSError:
+            return "missing"
+
     @property
     def data_dir(self) -> Path:
         return self.root / "data"
@@ -106,9 +120,10 @@ class Settings:
 
     def hf_harvest_identity(self) -> dict:
         """What decides which models a harvest returns: a change here makes the harvest stale."""
+        listed = {"model_list": self.model_list_digest()} if self.hf_model_list else {}
         if self.hf_offline:
-            return {"source": "snapshot", "dir": self.hf_snapshot_dir}
-        return {
+            return {"source": "snapshot", "dir": self.hf_snapshot_dir, **listed}
+        return {**listed,
             "source": "hub",
             "endpoint": redact_url(self.hf_endpoint),
             "limit": self.hf_limit,

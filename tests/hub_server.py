@@ -1,7 +1,8 @@
 """A local HTTP server that serves a snapshot folder the way the Hugging Face Hub API does.
 
 It answers `GET /api/models` (sorting, `author`/`search`/`filter`, `limit` as page size, cursor
-pagination through a `Link: <...>; rel="next"` header), `GET /<repo>/resolve/<rev>/README.md` and
+pagination through a `Link: <...>; rel="next"` header), `GET /api/models/<id>` (one model's item),
+`GET /<repo>/resolve/<rev>/README.md` and
 `GET /api/datasets/<id>` (a dataset that moved answers with a redirect to its new id, as the Hub
 does) and the dataset listing `GET /api/datasets` (sorted, paged like the models), so `huggingface_hub`'s real client code runs against it. With an arXiv folder it also
 answers the arXiv API's `GET /arxiv/api/query?id_list=...` with one Atom feed of the recorded
@@ -179,6 +180,15 @@ def _handler_for(server: HubSnapshotServer):
             if parts.path.startswith("/api/datasets/"):
                 status, body, headers = server.dataset(parts.path[len("/api/datasets/"):])
                 self._send(status, body, "application/json", headers)
+                return
+            if parts.path.startswith("/api/models/"):  # one model's item (`model_info`), as the listing has it
+                wanted = parts.path[len("/api/models/"):]
+                item = next((m for m in server.models() if m["id"] == wanted), None)
+                if item is None:
+                    self._send(404, b'{"error": "Repository not found"}', "application/json",
+                               {"X-Error-Code": "RepoNotFound"})
+                else:
+                    self._send(200, json.dumps(item).encode(), "application/json")
                 return
             if parts.path == "/arxiv/api/query" and server.arxiv_dir is not None:
                 self._send(200, server.arxiv_feed(parse_qs(parts.query)), "application/atom+xml; charset=utf-8")

@@ -36,6 +36,8 @@ def mode(state: dict, settings: Settings, shards_present: bool, code: str,
     now = now or datetime.now(timezone.utc)
     if not state.get("full_listing_at"):
         return "full", "first harvest"
+    if settings.hf_model_list:
+        return "full", "a model list is harvested whole"
     if state.get("code") != code:
         return "full", "the harvest's code changed"
     if state.get("identity") != settings.hf_harvest_identity() or state.get("shards") != settings.shards:

@@ -185,13 +185,82 @@ def fetch_readme(settings: Settings, repo_id: str) -> tuple[str | None, str]:
     return response.text, "ok"
 
 
+@dataclass
+class ModelList:
+    """What a model-list file asks for: model ids and whole accounts."""
+
+    ids: list[str]
+    authors: list[str]
+    where: dict[str, str]  # id or author -> "file:line", for the quarantine
+
+
+def read_model_list(settings: Settings, rejected: list[dict]) -> ModelList:
+    """The ids and `author:NAME` lines of the model list (`#` starts a comment); a line that is neither
+    goes to `rejected` with its line number."""
+    path = settings.model_list_path()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise PipelineError(f"cannot read the model list {path}: {exc.strerror or exc} - check MLENTORY_HF_MODEL_LIST")
+    found = ModelList([], [], {})
+    for number, line in enumerate(lines, 1):
+        text = line.split("#", 1)[0].strip()
+        where = f"{path.name}:{number}"
+        if not text:
+            continue
+        if text.lower().startswith("author:") and _REPO_ID.match(text[7:].strip() or "-"):
+            found.authors.append(text[7:].strip())
+            found.where.setdefault(found.authors[-1], where)
+        elif _REPO_ID.match(text) and ".." not in text:
+            found.ids.append(text)
+            found.where.setdefault(text, where)
+        else:
+            rejected.append({"id": None, "path": where, "reason": f"not a model id or author:NAME line: {text[:200]!r}",
+                             "raw": text[:2000]})
+    found.ids = list(dict.fromkeys(found.ids))
+    found.authors = list(dict.fromkeys(found.authors))
+    return found
+
+
+def fetch_item(settings: Settings, repo_id: str) -> tuple[dict | None, str]:
+    """One model's item (`GET /api/models/<id>` with the listing's fields) and a status."""
+    response = request("GET", f"{settings.hf_endpoint}/api/models/{repo_id}", params={"expand": list(EXPAND)},
+                       headers=build_hf_headers(token=settings.hf_token), timeout=settings.hf_timeout_s)
+    if response.status_code == 404:
+        return None, "not on the Hub (404)"
+    if response.status_code in (401, 403):
+        return None, f"the Hub refused it ({response.status_code}): gated or private; check HF_TOKEN"
+    if response.status_code >= 400:
+        return None, f"HTTP {response.status_code}"
+    item = response.json()
+    return (item, "ok") if isinstance(item, dict) else (None, "the answer is not a model item")
+
+
+def iter_listed_items(settings: Settings, listed: ModelList, rejected: list[dict]) -> Iterator[dict]:
+    """Live: the items of the listed ids (fetched one by one) and of the listed accounts (listed)."""
+    for repo_id in listed.ids:
+        item, status = fetch_item(settings, repo_id)
+        if item is None:
+            rejected.append({"id": repo_id, "path": listed.where[repo_id], "reason": status, "raw": repo_id})
+        else:
+            yield item
+    for author in listed.authors:
+        params = {"expand": list(EXPAND), "author": author, "sort": "lastModified", "direction": -1}
+        yield from paginate(f"{settings.hf_endpoint}/api/models", params=params,
+                            headers=build_hf_headers(token=settings.hf_token), timeout=settings.hf_timeout_s)
+
+
 def iter_hub(settings: Settings, rejected: list[dict], since: str | None = None) -> Iterator[RawModel]:
-    """Live harvest: list models page by page and fetch their READMEs concurrently, chunk by chunk.
+    """Live harvest: list models page by page (or fetch the listed ones) and fetch their READMEs
+    concurrently, chunk by chunk.
 
     With a watermark `since`, the listing stops at the first model modified before it.
     """
     try:
-        items = newer_items(iter_hub_models(settings), since)
+        if settings.hf_model_list:
+            items = iter_listed_items(settings, read_model_list(settings, rejected), rejected)
+        else:
+            items = newer_items(iter_hub_models(settings), since)
         while chunk := list(islice(items, README_WORKERS * 8)):
             good, bad = _split_valid(chunk)
             rejected += bad
@@ -207,7 +276,25 @@ def iter_hub(settings: Settings, rejected: list[dict], since: str | None = None)
 
 def harvest(settings: Settings, rejected: list[dict], since: str | None = None) -> Iterator[RawModel]:
     """Raw models in listing order, newest first (an id may repeat if the listing shifted while paged:
-    its first, newest copy counts); bad items go to `rejected`. `since` makes it incremental."""
+    its first, newest copy counts); bad items go to `rejected`. `since` makes it incremental. With a
+    model list, only the models it names (a snapshot is read for them; the Hub is asked for them)."""
     if settings.hf_offline:
+        if settings.hf_model_list:
+            return iter_listed_snapshot(settings, rejected)
         return iter_snapshot(settings, rejected, since)
     return iter_hub(settings, rejected, since)
+
+
+def iter_listed_snapshot(settings: Settings, rejected: list[dict]) -> Iterator[RawModel]:
+    """Offline with a model list: the snapshot's models the list names; a listed id the snapshot does not
+    hold is quarantined with its line, as a listed id the Hub does not know is live."""
+    listed = read_model_list(settings, rejected)
+    wanted, authors, seen = set(listed.ids), set(listed.authors), set()
+    for model in iter_snapshot(settings, rejected):
+        if model.id in wanted or model.id.split("/")[0] in authors and "/" in model.id:
+            seen.add(model.id)
+            yield model
+    for repo_id in listed.ids:
+        if repo_id not in seen:
+            rejected.append({"id": repo_id, "path": listed.where[repo_id], "reason": "not in the snapshot",
+                             "raw": repo_id})
