@@ -17,7 +17,7 @@ from datetime import timedelta
 from pipeline.checks import Check, CheckInput, Measure, share
 from pipeline.config import SCHEMA_DIR, redact_url
 from pipeline.doit_tasks import BuildContext
-from pipeline.extract.snapshot import arxiv_files, dataset_files, snapshot_files
+from pipeline.extract.snapshot import arxiv_files, base_model_files, dataset_files, snapshot_files
 from pipeline.load.targets import graph_target, search_target
 from pipeline.registry import Asset, Job, Output, PipelineError, Registry
 from pipeline.storage import write_jsonl
@@ -112,6 +112,39 @@ def build_hf_raw_datasets(ctx: BuildContext) -> dict:
     return _fetch_enrichment(ctx, hf_datasets, hf_datasets.RAW_DATASETS_SCHEMA, referenced, "datasets", origin)
 
 
+def build_hf_raw_base_models(ctx: BuildContext) -> dict:
+    """Fetch the bases the harvest did not hold, then their bases, up to base_model_depth steps."""
+    from pipeline.extract import fetch_cache, hf_base_models
+
+    rows = list(_normalized_columns(ctx, ["identifier", "fineTunedFrom"]))
+    known = {row["identifier"].lower() for row in rows}
+    wanted = sorted({b for row in rows for b in row["fineTunedFrom"] or [] if b.lower() not in known})
+    origin = f"snapshot:{ctx.settings.hf_snapshot_dir or 'bundled'}" if ctx.settings.hf_offline \
+        else redact_url(ctx.settings.hf_endpoint)
+    fetched: dict[str, dict] = {}
+    problems: list[dict] = []
+    counts: Counter = Counter()
+    for depth in range(1, ctx.settings.base_model_depth + 1):
+        if not wanted:
+            break
+        update = fetch_cache.update(ctx.settings, hf_base_models, hf_base_models.RAW_BASE_MODELS_SCHEMA, wanted,
+                                    ctx.final_path("base_models"), origin)
+        problems += update.problems
+        counts.update({k: v for k, v in update.counts.items() if isinstance(v, int)})
+        fetched.update((row["id"], row) for row in update.rows)
+        known |= {i.lower() for i in wanted}
+        found = [r for r in map(hf_base_models.record, update.rows) if r]
+        wanted = sorted({b for r in found for b in r["fineTunedFrom"] if b.lower() not in known})
+        counts["depth"] = depth
+    fetch_cache.write(ctx.output("base_models"), list(fetched.values()), hf_base_models.RAW_BASE_MODELS_SCHEMA,
+                      {"origin": origin})
+    write_jsonl(ctx.output("quarantine"), problems)
+    statuses = Counter(r["status"] for r in fetched.values())
+    return {"base_models": len(fetched), "described": statuses.get("ok", 0), "not_found": statuses.get("missing", 0),
+            "beyond_depth": len(wanted), "fetched": counts["fetched"], "reused": counts["reused"],
+            "depth": counts["depth"], "quarantined": len(problems)}
+
+
 def build_arxiv_papers(ctx: BuildContext) -> dict:
     from pipeline.extract import arxiv
     from pipeline.transform.fair4ml import arxiv_ids
@@ -122,12 +155,24 @@ def build_arxiv_papers(ctx: BuildContext) -> dict:
     return _fetch_enrichment(ctx, arxiv, arxiv.PAPERS_SCHEMA, referenced, "papers", origin)
 
 
+def _fetched_base_records(ctx: BuildContext) -> list[dict]:
+    """FAIR4ML records of the base models fetched beyond the harvest (hf_raw_base_models)."""
+    import pyarrow.parquet as pq
+    from pipeline.extract import hf_base_models
+
+    rows = pq.read_table(ctx.input("hf_raw_base_models")).to_pylist()
+    return [r for r in map(hf_base_models.record, rows) if r]
+
+
 def build_base_model_lineage(ctx: BuildContext) -> dict:
     from pipeline.transform import lineage
 
-    links, harvested = lineage.read_links([path for _, path in ctx.inputs("hf_models_normalized")])
+    fetched = _fetched_base_records(ctx)
+    links, harvested = lineage.read_links([path for _, path in ctx.inputs("hf_models_normalized")], fetched)
+    harvested -= {r["identifier"] for r in fetched}  # described, but not harvested
     problems: list[dict] = []
-    counts = lineage.write(lineage.resolve(links, harvested, problems), ctx.output("lineage"))
+    counts = lineage.write(lineage.resolve(links, harvested, problems, {r["identifier"] for r in fetched}),
+                           ctx.output("lineage"))
     write_jsonl(ctx.output("quarantine"), problems)
     return {**counts, "quarantined": len(problems)}
 
@@ -160,7 +205,7 @@ def build_hf_entities_normalized(ctx: BuildContext) -> dict:
         datasets=pq.read_table(ctx.input("hf_raw_datasets")).to_pylist(),
         papers=pq.read_table(ctx.input("arxiv_papers")).to_pylist(),
         licenses=pq.read_table(ctx.input("licenses")).to_pylist(),
-        stubs=stubs.to_pylist(),
+        stubs=stubs.to_pylist(), fetched=_fetched_base_records(ctx),
         models=_normalized_columns(ctx, ["mlTask", "sharedBy", "author", "citation", "citationDetails"]))
     quarantine: list[dict] = []
     from pipeline.transform.iris import Iris
@@ -461,11 +506,25 @@ REGISTRY = Registry(
             max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours),
         ),
         Asset(
+            name="hf_raw_base_models",
+            description="Hub metadata and cards of base models the harvest did not hold, and of their bases "
+                        "(up to MLENTORY_BASE_MODEL_DEPTH steps), so lineages end in described models",
+            group=ENRICH,
+            build=build_hf_raw_base_models,
+            upstream=("hf_models_normalized",),
+            outputs={"base_models": Output("data/raw/hf/base_models.parquet"),
+                     "quarantine": Output("data/raw/hf/base_models-quarantine.jsonl", side=True)},
+            inputs=lambda s: base_model_files(s) if s.hf_offline else [],
+            config=lambda s: {**s.hf_harvest_identity(), "depth": s.base_model_depth,
+                              "refresh_hours": s.enrichment_refresh_hours},
+            max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours),
+        ),
+        Asset(
             name="base_model_lineage",
             description="Base-model chains (fine-tune, quantization, adapter, merge) resolved to every ancestor",
             group=ENRICH,
             build=build_base_model_lineage,
-            upstream=("hf_models_normalized",),
+            upstream=("hf_models_normalized", "hf_raw_base_models"),
             outputs={"lineage": Output("data/enriched/base_model_lineage.parquet"),
                      "quarantine": Output("data/enriched/base_model_lineage-quarantine.jsonl", side=True)},
             checks=(Check("lineage_loops", "base-model links that form loops", check_lineage_loops),),
@@ -486,7 +545,8 @@ REGISTRY = Registry(
             description="Datasets, papers, people, licenses, tasks and stub base models as schema.org / FAIR4ML records",
             group=ENRICH,
             build=build_hf_entities_normalized,
-            upstream=("hf_models_normalized", "hf_raw_datasets", "arxiv_papers", "licenses", "base_model_lineage"),
+            upstream=("hf_models_normalized", "hf_raw_datasets", "arxiv_papers", "licenses", "base_model_lineage",
+                      "hf_raw_base_models"),
             outputs={"entities": Output("data/normalized/entities/entities.parquet"),
                      "jsonl": Output("data/normalized/entities/entities.jsonl", side=True),
                      "jsonld": Output("data/rdf/entities.jsonld", side=True),

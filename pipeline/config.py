@@ -70,6 +70,9 @@ class Settings:
     # Enrichment (datasets, papers): entries fetched once are reused; a live run re-fetches the ones
     # older than this, so edits upstream arrive without re-fetching everything every day.
     enrichment_refresh_hours: float = 720.0
+    # Base models a harvested model names but the harvest did not hold are fetched, and their own bases,
+    # this many steps up (0: keep them as stubs known only by id).
+    base_model_depth: int = 3
     arxiv_endpoint: str = field(default="https://export.arxiv.org/api/query", repr=False)
     arxiv_batch_size: int = 50  # ids per request
     arxiv_delay_s: float = 3.0  # between requests, as arXiv's API terms ask

@@ -63,9 +63,10 @@ def test_a_transform_helper_makes_exactly_its_users_stale(package_copy):
     stale = stale_after(package_copy, lambda: edit_function(package_copy, "pipeline.transform.fair4ml", "arxiv_ids"))
     assert stale == {"arxiv_papers", "hf_load_models_to_neo4j", "hf_load_entities_to_neo4j",
                      "hf_index_models_in_elasticsearch"}
-    # repo_id is reached from the mapping through base_models, and from nowhere else
+    # repo_id is reached from the mapping through base_models: by the normalized records and by the
+    # assets that map fetched base models (hf_raw_base_models, lineage, entities); not by the loaders
     stale = stale_after(package_copy, lambda: edit_function(package_copy, "pipeline.transform.ids", "repo_id"))
-    assert stale == {"hf_models_normalized"}
+    assert stale == {"hf_models_normalized", "hf_raw_base_models", "base_model_lineage", "hf_entities_normalized"}
 
 
 def test_a_loader_helper_makes_exactly_the_loaders_that_use_it_stale(package_copy):

@@ -15,7 +15,7 @@ from tests.test_incremental import ran_tasks
 SHARDS = 8
 DOWNSTREAM = ("hf_models_normalized", "hf_models_jsonld", "hf_load_models_to_neo4j", "hf_index_models_in_elasticsearch")
 # unsharded: they read a few columns of every normalized shard, and rerun when any shard changes
-READ_ALL_SHARDS = ("hf_raw_datasets", "arxiv_papers", "base_model_lineage", "licenses")
+READ_ALL_SHARDS = ("hf_raw_datasets", "arxiv_papers", "hf_raw_base_models", "base_model_lineage", "licenses")
 ENTITIES = ("hf_entities_normalized", "hf_load_entities_to_neo4j", "hf_rdf")  # hf_rdf reloads only changed graphs
 CHECKS = ("hf_models_normalized:checks",)  # the normalized records' checks run once all shards are built
 

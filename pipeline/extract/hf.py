@@ -41,6 +41,10 @@ RAW_SCHEMA = pa.schema([
 ISO_SECONDS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 
 
+def is_repo_id(value) -> bool:
+    return isinstance(value, str) and bool(_REPO_ID.match(value)) and ".." not in value
+
+
 @dataclass
 class RawModel:
     id: str

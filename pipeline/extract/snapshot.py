@@ -41,6 +41,11 @@ def dataset_files(settings: Settings) -> list[str]:
     return [str(p) for p in sorted((snapshot_dir(settings) / "api" / "datasets").rglob("*.json"))]
 
 
+def base_model_files(settings: Settings) -> list[str]:
+    """The snapshot's bodies of models outside its listing (`api/models/<id>.json`): base models."""
+    return [str(p) for p in sorted((snapshot_dir(settings) / "api" / "models").rglob("*.json"))]
+
+
 BUNDLED_ARXIV_SNAPSHOT = BUNDLED_SNAPSHOT.parent / "arxiv"
 
 

@@ -133,6 +133,10 @@ ENTITY_LINKS = (
     ("Dataset", "mlTask", "HAS_TASK", "Task"),
     ("Dataset", "sharedBy", "SHARED_BY", "Agent"),
     ("Paper", "author", "AUTHORED_BY", "Person"),
+    # a base model fetched beyond the harvest continues the lineage with links of its own
+    ("MLModel", "fineTunedFrom", "FINE_TUNED_FROM", "MLModel"),
+    ("MLModel", "license", "HAS_LICENSE", "License"),
+    ("MLModel", "mlTask", "HAS_TASK", "Task"),
 )
 ENTITY_KINDS = tuple(KIND_OF_TYPE.values())
 
@@ -172,7 +176,10 @@ def entity_rows(records: list[dict]) -> EntityRows:
             for target in values if isinstance(values, list) else [values] if values else []:
                 if field == "license":
                     target = license_key(target, record.get("licenseName"))
-                edges[(kind, rel, label)].append({"src": record["identifier"], "dst": target})
+                edge = {"src": record["identifier"], "dst": target, "props": {}}
+                if rel == "FINE_TUNED_FROM":
+                    edge.update(dstLower=target.lower(), props={"relation": record.get("baseModelRelation") or "unknown"})
+                edges[(kind, rel, label)].append(edge)
     return EntityRows(nodes, edges)
 
 
@@ -188,14 +195,21 @@ def upsert_entities(kind: str) -> str:
     return f"UNWIND $rows AS row MERGE (n:{kind} {{id: row.id}}) SET n = row.props, n.id = row.id, n.loadStamp = $stamp"
 
 
+# A model node the model loader owns (harvested) is never the entity loader's to link or unlink.
+_NOT_HARVESTED = {"MLModel": " WHERE n.harvested IS NULL"}
+
+
 def delete_entity_links(kind: str) -> str | None:
     rels = entity_rel_types(kind)
-    return f"UNWIND $ids AS id MATCH (n:{kind} {{id: id}})-[r:{rels}]->() DELETE r" if rels else None
+    guard = _NOT_HARVESTED.get(kind, "")
+    return f"UNWIND $ids AS id MATCH (n:{kind} {{id: id}})-[r:{rels}]->(){guard} DELETE r" if rels else None
 
 
 def entity_link(kind: str, rel: str, label: str) -> str:
-    return (f"UNWIND $rows AS row MATCH (n:{kind} {{id: row.src}}) MERGE (t:{label} {{id: row.dst}}) "
-            f"MERGE (n)-[:{rel}]->(t)")
+    target = ("MERGE (t:MLModel {idLower: row.dstLower}) ON CREATE SET t.id = row.dst" if label == "MLModel"
+              else f"MERGE (t:{label} {{id: row.dst}})")
+    return (f"UNWIND $rows AS row MATCH (n:{kind} {{id: row.src}}){_NOT_HARVESTED.get(kind, '')} {target} "
+            f"MERGE (n)-[r:{rel}]->(t) SET r = row.props")
 
 
 def entity_neighbours(kind: str) -> str | None:

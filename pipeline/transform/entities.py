@@ -139,19 +139,35 @@ def person_record(name: str) -> dict:
     return {"@type": "Person", "identifier": name, "name": name}
 
 
+_BASE_FIELDS = ("description", "license", "licenseName", "mlTask", "libraryName", "author", "sharedBy", "dateModified",
+                "downloads", "likes", "parameterCount", "fineTunedFrom", "baseModelRelation", "keywords", "inLanguage")
+
+
+def fetched_model_record(record: dict) -> dict:
+    """A base model outside the harvest, described by its fetched Hub item and card (hf_raw_base_models):
+    the stub's fields and the descriptive part of its FAIR4ML record."""
+    described = {"@type": "MLModel", "identifier": record["identifier"], "name": record["name"],
+                 "url": record["url"], "harvested": False, "fetched": True}
+    described.update((k, record[k]) for k in _BASE_FIELDS if record.get(k) not in (None, []))
+    return described
+
+
 def stub_model_record(model_id: str) -> dict:
     """A base model known only because a harvested model names it."""
     return {"@type": "MLModel", "identifier": model_id, "name": model_id.rsplit("/", 1)[-1],
             "url": f"{HUB}/{model_id}", "harvested": False}
 
 
-def catalog(datasets: list[dict], papers: list[dict], licenses: list[dict], stubs, models) -> Iterator[dict]:
+def catalog(datasets: list[dict], papers: list[dict], licenses: list[dict], stubs, models,
+            fetched: list[dict] = ()) -> Iterator[dict]:
     """Every entity record, in key order: from the raw dataset and paper rows, the license entries,
     the lineage's not-harvested bases, and the tasks and accounts the models (rows of mlTask,
     sharedBy, author) name. Only the names are held; the records are made as they are read."""
     dataset_records = sorted((dataset_record(row) for row in datasets), key=lambda r: r["identifier"])
     paper_records = sorted((paper_record(row) for row in papers), key=lambda r: r["identifier"])
+    described = {record["identifier"]: record for record in fetched}
     tasks = {t for d in dataset_records for t in d.get("mlTask", [])}
+    tasks.update(t for record in fetched for t in record.get("mlTask") or [])
     agents = {d["sharedBy"] for d in dataset_records if d.get("sharedBy")}
     model_rows = []
     for row in models:
@@ -173,7 +189,8 @@ def catalog(datasets: list[dict], papers: list[dict], licenses: list[dict], stub
         "Agent": (agent_record(a) for a in sorted(agents)),
         "Dataset": iter(dataset_records),
         "License": (license_record(e) for e in sorted(licenses, key=lambda e: e["key"])),
-        "MLModel": (stub_model_record(m) for m in sorted(set(stubs))),
+        "MLModel": (fetched_model_record(described[m]) if m in described else stub_model_record(m)
+                    for m in sorted(set(stubs))),
         "Paper": iter(paper_records),
         "Person": (person_record(p) for p in sorted(people)),
         "Task": (task_record(t) for t in sorted(tasks)),

@@ -191,13 +191,17 @@ def entity_node(record: dict, iris: Iris = Iris()) -> dict:
     node["@id"] = entity_iri(record, iris)
     if record["@type"] == "ScholarlyArticle" and record.get("author"):
         node["author"] = [{"@id": iris.person(name), "@type": "Person", "name": name} for name in record["author"]]
-    if record["@type"] == "Dataset" and record.get("license"):
+    if record["@type"] in ("Dataset", "MLModel") and record.get("license"):
         from pipeline.transform.licenses import license_key
         node["license"] = [iris.license(license_key(v, record.get("licenseName"))) for v in record["license"]]
-    if record["@type"] == "Dataset" and record.get("mlTask"):
+    if record["@type"] in ("Dataset", "MLModel") and record.get("mlTask"):
         node["mlTask"] = [iris.task(t) for t in record["mlTask"]]
-    if record["@type"] == "Dataset" and record.get("sharedBy"):
+    if record["@type"] in ("Dataset", "MLModel") and record.get("sharedBy"):
         node["sharedBy"] = {"@id": iris.agent(record["sharedBy"]), "name": record["sharedBy"]}
+    if record["@type"] == "MLModel" and record.get("fineTunedFrom"):  # a fetched base continues the lineage
+        node["fineTunedFrom"] = [iris.model(b) for b in record["fineTunedFrom"]]
+    if record["@type"] == "MLModel" and record.get("author"):
+        node["author"] = {"@type": "Organization", "name": record["author"]}
     return node
 
 

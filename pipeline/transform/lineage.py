@@ -22,16 +22,19 @@ LINEAGE_SCHEMA = pa.schema([
     pa.field("relation", pa.string()),  # of the link into `ancestor`
     pa.field("path", pa.list_(pa.string())),  # model ... ancestor
     pa.field("ancestor_harvested", pa.bool_(), nullable=False),
+    pa.field("ancestor_fetched", pa.bool_()),  # not harvested, but described by hf_raw_base_models
 ])
 MAX_DEPTH = 64
 
 
-def read_links(paths) -> tuple[dict[str, list[tuple[str, str]]], set[str]]:
+def read_links(paths, fetched: list[dict] = ()) -> tuple[dict[str, list[tuple[str, str]]], set[str]]:
     """(direct links, which of the linked ids were harvested) from normalized shards, holding only the
     rows that name a base (a full catalog's ids stay in Arrow, not in Python objects).
 
     Hub ids are case-insensitive: a base named `org/Model-7b` that was harvested as `org/Model-7B`
-    is linked to the harvested id, so one model is one node."""
+    is linked to the harvested id, so one model is one node. `fetched`: records of base models fetched
+    beyond the harvest (rows of identifier, fineTunedFrom, baseModelRelation), whose own links continue
+    the chains."""
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
@@ -42,6 +45,8 @@ def read_links(paths) -> tuple[dict[str, list[tuple[str, str]]], set[str]]:
         ids.append(table.column("identifier"))
         named = pc.fill_null(pc.greater(pc.list_value_length(table.column("fineTunedFrom")), 0), False)
         links.update(direct_links(table.filter(named).to_pylist()))
+    for base, pairs in direct_links(fetched).items():
+        links.setdefault(base, pairs)  # a harvested model's own record wins over a fetched copy
     bases = sorted({base for pairs in links.values() for base, _ in pairs})
     wanted = pa.array(sorted({base.lower() for base in bases}), pa.string())
     by_lower: dict[str, str] = {}
@@ -64,11 +69,13 @@ def direct_links(rows: Iterable[dict]) -> dict[str, list[tuple[str, str]]]:
     return links
 
 
-def resolve(links: dict[str, list[tuple[str, str]]], harvested: set[str], problems: list[dict]) -> Iterator[dict]:
-    """Every model's ancestors (rows of LINEAGE_SCHEMA), by breadth-first search, model by model in id
-    order; a loop goes to `problems` once, as a quarantine entry."""
+def resolve(links: dict[str, list[tuple[str, str]]], harvested: set[str], problems: list[dict],
+            fetched: set[str] = frozenset()) -> Iterator[dict]:
+    """Every harvested model's ancestors (rows of LINEAGE_SCHEMA), by breadth-first search, model by
+    model in id order, through harvested and fetched bases alike; a loop goes to `problems` once, as a
+    quarantine entry."""
     reported = set()
-    for model in sorted(links):
+    for model in sorted(m for m in links if m not in fetched):
         seen = {model: 0}
         frontier = [(model, [model])]
         while frontier:
@@ -88,7 +95,8 @@ def resolve(links: dict[str, list[tuple[str, str]]], harvested: set[str], proble
                         continue  # reached on a shorter path already (diamonds from merges)
                     seen[base] = len(path)
                     yield {"model": model, "ancestor": base, "depth": len(path), "relation": relation,
-                           "path": path + [base], "ancestor_harvested": base in harvested}
+                           "path": path + [base], "ancestor_harvested": base in harvested,
+                           "ancestor_fetched": base in fetched}
                     nxt.append((base, path + [base]))
             frontier = nxt
 
@@ -105,7 +113,7 @@ def write(rows: Iterable[dict], out: Path) -> dict:
             counts["chains"] += 1
             counts["links"] += row["depth"] == 1
             counts["max_depth"] = max(counts["max_depth"], row["depth"])
-            if not row["ancestor_harvested"]:
+            if not row["ancestor_harvested"] and not row.get("ancestor_fetched"):
                 stubs.add(row["ancestor"])
             table.add(row)
     return {**counts, "stubs": len(stubs)}
