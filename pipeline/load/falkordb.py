@@ -36,7 +36,7 @@ from falkordb import FalkorDB
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from pipeline.load.graph_model import ADD_ID_LOWER
+from pipeline.load.graph_model import ADD_ID_LOWER, MISSING_ID_LOWER
 from pipeline.registry import PipelineError
 
 GRAPH_NAME = "mlentory"
@@ -439,7 +439,10 @@ class FalkorStore:
             except redis.exceptions.ResponseError as exc:
                 if "already indexed" not in str(exc):
                     raise
-        self._graph.query(ADD_ID_LOWER)
+        # graphs loaded before idLower existed get it once; asking first keeps a write off the common case
+        # (a new or current graph), which FalkorDB was seen to hang on right after creating the indexes
+        if self._graph.ro_query(MISSING_ID_LOWER).result_set[0][0]:
+            self._graph.query(ADD_ID_LOWER)
         _SCHEMA_READY.add(key)
 
     def write(self, statements: list[tuple[str, dict]]) -> None:

@@ -121,6 +121,7 @@ def delete_orphans(label: str) -> str:
 COUNT_NODES = "MATCH (n) WHERE NOT n:LoadReceipt RETURN count(n)"
 # Graphs loaded before model nodes had `idLower` get it once, so MERGE finds their nodes.
 ADD_ID_LOWER = "MATCH (m:MLModel) WHERE m.idLower IS NULL SET m.idLower = toLower(m.id)"
+MISSING_ID_LOWER = "MATCH (m:MLModel) WHERE m.idLower IS NULL RETURN count(m)"
 COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r)"
 WRITE_RECEIPT = "MERGE (r:LoadReceipt {loader: $loader, shard: $shard}) SET r.receipt = $receipt"
 READ_RECEIPTS = "MATCH (r:LoadReceipt {loader: $loader}) RETURN r.shard, r.receipt"
