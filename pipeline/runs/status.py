@@ -30,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.checks import summary as check_summary
+from pipeline.runs.grouping import summed_metadata
 from pipeline.runs.history import History, TaskRecord
 
 STATES = ("fresh", "stale", "failed", "running", "never")
@@ -236,7 +237,7 @@ def _aggregate(task, leaves: list[AssetState], latest: dict) -> AssetState:
     materialized = [(leaf, latest[leaf.name]["success"]) for leaf in leaves
                     if latest.get(leaf.name, {}).get("success") is not None]
     state.last_duration = _latest_run_duration([success for _, success in materialized])
-    state.metadata = _summed_metadata([leaf.metadata for leaf, _ in materialized])
+    state.metadata = summed_metadata([leaf.metadata for leaf, _ in materialized])
     if counts["running"]:
         runs = _runs_of(latest, [leaf for leaf in leaves if leaf.state == "running"])
         state.state, state.reason = "running", f"{counts['running']} of {total} shards running in run {runs}"
@@ -276,21 +277,6 @@ def _latest_run_duration(successes: list[TaskRecord]) -> float | None:
     run_id = max(successes, key=lambda s: s.ended or s.started).run_id
     durations = [s.duration for s in successes if s.run_id == run_id and s.duration is not None]
     return sum(durations) if durations else None
-
-
-def _summed_metadata(shards: list[dict]) -> dict:
-    """Numbers summed over the shards; any other value kept only when every shard has the same one."""
-    out: dict = {}
-    keys = list(dict.fromkeys(k for metadata in shards for k in metadata))
-    for key in keys:
-        values = [metadata.get(key) for metadata in shards]
-        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values if v is not None) \
-                and any(v is not None for v in values):
-            total = sum(v for v in values if v is not None)
-            out[key] = round(total, 6) if isinstance(total, float) else total
-        elif all(v == values[0] for v in values):
-            out[key] = values[0]
-    return out
 
 
 def _damaged_output(task, result) -> str | None:
