@@ -192,10 +192,7 @@ def materialize(registry_ref: str, name: str, shard: str | None = None) -> dict 
         metadata["peak_rss_mib"] = _peak_memory_mib()
     # doit keeps what the action returns in its dependency file: never a credential
     metadata = redact_data(json.loads(json.dumps(metadata, default=str)), settings.secrets())
-    if shard is None:  # a shard's metadata goes to the run history only: hundreds of lines help nobody
-        print(f"{label}: " + json.dumps({k: v for k, v in metadata.items() if k != "checks"}, sort_keys=True))
-        if "checks" in metadata:
-            print(f"{label} checks: {asset_checks.summary(metadata['checks'])}")
+    # the run console shows it (one line per asset; the metadata with -v 2), the run history keeps it
     return metadata
 
 
@@ -249,7 +246,6 @@ def materialize_checks(registry_ref: str, name: str) -> dict | TaskFailed:
     asset = load_registry(registry_ref)[name]
     settings = load_settings()
     results = _run_checks(asset, settings, output_targets(asset, settings, None), {})
-    print(f"{asset.checks_task}: {asset_checks.summary(results)}")
     if asset_checks.failures(results):
         return asset_checks.ChecksFailed(asset.checks_task, results)
     return {"checks": results}

@@ -16,8 +16,8 @@ def test_runs_lists_recent_runs_with_what_failed(toy_project):
     toy_project.doit()
     lines = toy_project.doit("runs", "-n", "5").stdout.splitlines()
     assert len(lines) == 2
-    assert re.match(r"^\S+\s+failed\s+.*ran 3\s+failed: total$", lines[0])
-    assert re.match(r"^\S+\s+success\s+.*ran 3: numbers, doubled, total$", lines[1])
+    assert re.match(r"^\S+\s+failed\s+.*3 assets: 2 built, 1 failed \(1 row\) - failed: total$", lines[0])
+    assert re.match(r"^\S+\s+success\s+.*3 assets: 3 built \(3 rows\)$", lines[1])
     assert len(toy_project.doit("runs", "-n", "1").stdout.splitlines()) == 1
 
 
