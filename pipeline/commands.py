@@ -142,6 +142,7 @@ def status_document(tasks: dict, rows: list, jobs: list) -> dict:
     for row in rows:
         item = asdict(row)
         item.pop("cause", None)
+        item.pop("root", None)
         if row.shard is None:
             item["description"] = tasks[row.name].doc if row.name in tasks else ""
             item["files"] = files.get(row.asset, [])

@@ -32,7 +32,7 @@ from doit.exceptions import DependencyError, InvalidTask, TaskFailed, UnmetDepen
 from doit.reporter import ConsoleReporter
 
 from pipeline.checks import summary as check_summary
-from pipeline.config import load_settings, redact_data, redact_text
+from pipeline.config import ENV_FILE, load_settings, record_source, redact_data, redact_text
 from pipeline.registry import missing_input_message
 from pipeline.runs.console import Console, asset_line, count_of, elapsed, is_live, use_color
 from pipeline.runs.grouping import group_asset, summarize
@@ -180,6 +180,7 @@ class PipelineReporter(ConsoleReporter):
         self._planned = self._closure(tasks, selected_tasks or [])
         self._reported: set[str] = set()
         self._plan_by_asset(tasks)
+        self._record_source(settings)
         self._clean_up_after_interrupted_runs(settings)
         self.history = History(history_path(settings.data_dir))
         self.run_id = self.history.start_run(argv, list(selected_tasks or []))
@@ -208,6 +209,21 @@ class PipelineReporter(ConsoleReporter):
     def _asset_name(task) -> str:
         meta = task.meta or {}
         return meta.get("asset") or meta.get("checks_of") or task.name.split(":")[0]
+
+    def _record_source(self, settings) -> None:
+        """The source this run's environment names becomes the project's (`.env`): the commands after
+        `HF_HUB_OFFLINE=1 doit` agree with it without repeating the variable."""
+        try:
+            recorded, secret = record_source(settings.root)
+        except OSError as exc:
+            self._say(f"warning: could not record the source in {ENV_FILE}: {exc}")
+            return
+        if recorded:
+            self._say(f"source recorded in {ENV_FILE}: {' '.join(recorded)} - later commands use it without "
+                      "repeating it (a value in the environment still wins, and a run records it)")
+        if secret:
+            self._say(f"{', '.join(secret)} not recorded in {ENV_FILE}: it holds a credential (set it for every "
+                      "command, or write it into .env yourself)")
 
     @staticmethod
     def _say(message: str) -> None:
