@@ -22,22 +22,26 @@ from elasticsearch import ApiError, AuthenticationException, Elasticsearch, NotF
 from elasticsearch import ConnectionError as EsConnectionError
 
 from pipeline.config import Settings, redact_url
-from pipeline.load.search import FACETS
+from pipeline.load.search import FACETS, SEARCH_FIELDS
 from pipeline.registry import PipelineError
 
 COMPOSE_HINT = ("start it with `docker compose up -d elasticsearch` or unset ELASTICSEARCH_URL to use "
                 "the embedded search index")
 KEYWORD = {"type": "keyword"}
+# a keyword also searched as words (`openai/whisper-tiny` -> openai, whisper, tiny) through `<field>.words`
+KEYWORD_AND_WORDS = {"type": "keyword", "fields": {"words": {"type": "text", "analyzer": "standard"}}}
+WORDS = ("id", "task", "license", "language")
 MAPPINGS = {
     "dynamic": "strict",
     "properties": {
-        "id": KEYWORD,
+        "id": KEYWORD_AND_WORDS,
         "name": {"type": "text", "analyzer": "english", "fields": {"raw": KEYWORD}},
         "description": {"type": "text", "analyzer": "english"},
         "keywords": {"type": "text", "analyzer": "standard", "fields": {"raw": KEYWORD}},
         "dataset_titles": {"type": "text", "analyzer": "english"},
         "paper_titles": {"type": "text", "analyzer": "english"},
-        "task": KEYWORD, "library": KEYWORD, "license": KEYWORD, "language": KEYWORD, "author": KEYWORD,
+        "task": KEYWORD_AND_WORDS, "library": KEYWORD, "license": KEYWORD_AND_WORDS, "language": KEYWORD_AND_WORDS,
+        "author": KEYWORD,
         "shared_by": KEYWORD, "datasets": KEYWORD, "base_models": KEYWORD,
         "downloads": {"type": "long"}, "likes": {"type": "long"},
         "date_modified": {"type": "date"}, "date_created": {"type": "date"}, "shard": KEYWORD,
@@ -191,10 +195,10 @@ class ElasticsearchIndex:
                 self._es.indices.delete(index=index, ignore_unavailable=True)
 
     def search(self, query: str, limit: int = 10, filters: dict | None = None) -> tuple[list[dict], dict]:
-        must = [{"multi_match": {"query": query, "fields": ["name^3", "keywords^2", "description", "dataset_titles",
-                                                              "paper_titles"]}}] if query \
-            else [{"match_all": {}}]
-        body_filter = [{"term": {field: value}} for field, value in (filters or {}).items()]
+        fields = [f"{field}{'.words' if field in WORDS else ''}^{boost:g}" for field, boost in SEARCH_FIELDS.items()]
+        must = [{"multi_match": {"query": query, "fields": fields}}] if query.strip() else [{"match_all": {}}]
+        body_filter = [{"term": {field: value}} for field, values in (filters or {}).items()
+                       for value in (values if isinstance(values, (list, tuple)) else [values])]
         try:
             response = self._es.search(index=self.alias, size=limit, query={"bool": {"must": must, "filter": body_filter}},
                                        aggs={f: {"terms": {"field": f, "size": 10}} for f in FACETS})

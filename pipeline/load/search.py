@@ -9,12 +9,38 @@ embedded tantivy index (`load/tantivy_index.py`) otherwise.
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, Iterator
 
 from pipeline.config import Settings
 
 FACETS = ("task", "library", "license", "language", "author")
 DESCRIPTION_CHARS = 2000
+# What a free-text query searches, and how much a match in each field counts: a model's id (its
+# namespace and repository name) and name, then its task, outweigh long text that mentions the words.
+SEARCH_FIELDS = {"id": 4.0, "name": 3.0, "task": 2.5, "keywords": 2.0, "license": 1.5, "language": 1.5,
+                 "description": 1.0, "dataset_titles": 1.0, "paper_titles": 1.0}
+# `field:value` or `field=value` in a query narrows it to models holding exactly that value.
+FILTER_FIELDS = FACETS
+_FILTER_WORD = re.compile(r"^(?P<field>[A-Za-z_]+)[:=](?P<value>\S+)$")
+
+
+def parse_query(query: str, filters: dict | None = None) -> tuple[str, dict[str, list[str]]]:
+    """(the free text, {field: [values]}) of a query: `license:mit`, `language=fr`, `task:translation`,
+    `library:...`, `author:...` words are filters (every one must hold), the rest is searched as text;
+    `filters` (from options) join them. Any other `a=b` or `a:b` word is text."""
+    wanted: dict[str, list[str]] = {}
+    for field, value in (filters or {}).items():
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            wanted.setdefault(field, []).append(item)
+    words = []
+    for word in query.split():
+        match = _FILTER_WORD.match(word)
+        if match and match["field"].lower() in FILTER_FIELDS:
+            wanted.setdefault(match["field"].lower(), []).append(match["value"].strip("'\""))
+        else:
+            words.append(word)
+    return " ".join(words), {field: list(dict.fromkeys(values)) for field, values in wanted.items()}
 
 
 class LinkedTitles:
@@ -133,10 +159,11 @@ class SearchSink:
 
 
 def search_models(settings: Settings, query: str, limit: int = 10, filters: dict | None = None):
-    """Top models for a query, and facet counts, from whichever search target is configured."""
+    """Top models for a query (see parse_query), and facet counts, from whichever search target is configured."""
+    text, wanted = parse_query(query, filters)
     index = search_index(settings).open()
     try:
-        return index.search(query, limit, filters)
+        return index.search(text, limit, wanted)
     finally:
         index.close()
 
