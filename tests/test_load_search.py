@@ -206,3 +206,6 @@ def test_field_words_in_a_query_are_filters(index):
     assert [h["id"] for h in index.search(text, 10, filters)[0]] == ["openai/tiny-speech"]
     text, filters = parse_query("zzqx=yyqv")
     assert (text, filters) == ("zzqx=yyqv", {}) and index.search(text, 10, filters)[0] == []  # text, found nowhere
+    text, filters = parse_query("* license=mit")
+    assert text == "" and sorted(h["id"] for h in index.search(text, 10, filters)[0]) == ["other/bert-tiny",
+                                                                                         "someone/tuned"]

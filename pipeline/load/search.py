@@ -28,7 +28,8 @@ _FILTER_WORD = re.compile(r"^(?P<field>[A-Za-z_]+)[:=](?P<value>\S+)$")
 def parse_query(query: str, filters: dict | None = None) -> tuple[str, dict[str, list[str]]]:
     """(the free text, {field: [values]}) of a query: `license:mit`, `language=fr`, `task:translation`,
     `library:...`, `author:...` words are filters (every one must hold), the rest is searched as text;
-    `filters` (from options) join them. Any other `a=b` or `a:b` word is text."""
+    `filters` (from options) join them. Any other `a=b` or `a:b` word is text; a query without a word
+    (``, `*`) matches every model."""
     wanted: dict[str, list[str]] = {}
     for field, value in (filters or {}).items():
         for item in value if isinstance(value, (list, tuple)) else [value]:
@@ -40,7 +41,8 @@ def parse_query(query: str, filters: dict | None = None) -> tuple[str, dict[str,
             wanted.setdefault(match["field"].lower(), []).append(match["value"].strip("'\""))
         else:
             words.append(word)
-    return " ".join(words), {field: list(dict.fromkeys(values)) for field, values in wanted.items()}
+    text = " ".join(words) if re.search(r"\w", " ".join(words)) else ""  # no word at all (`*`): every model
+    return text, {field: list(dict.fromkeys(values)) for field, values in wanted.items()}
 
 
 class LinkedTitles:

@@ -172,7 +172,7 @@ class TantivyIndex:
         if current is None:
             raise PipelineError(f"no search index at {self.directory}: run `doit hf_index_models_in_elasticsearch`")
         index = tantivy.Index.open(str(current))
-        if query.strip():
+        if _plain_words(query):
             parsed, _errors = index.parse_query_lenient(_plain_words(query), list(_QUERY_FIELDS),
                                                         field_boosts=_QUERY_FIELDS)
         else:
