@@ -71,7 +71,10 @@ def test_a_full_build_is_one_line_per_asset_and_a_no_op_a_handful(hf_project):
     models = int(normalized[4].replace(",", ""))
     assert normalized[5] == "models" and models > 300
     assert not any(line.startswith(("hf_models_normalized:", ".  ", "-- ")) for line in printed)  # no shard task
-    assert re.fullmatch(rf"run \S+ done in [\d.]+ s: {len(ASSETS)} assets built \({models:,} models\)", printed[-1])
+    assert build.stderr.splitlines() == ["source recorded in .env: HF_HUB_OFFLINE=1 - later commands use it without "
+                                         "repeating it (a value in the environment still wins, and a run records it)"]
+    assert re.fullmatch(rf"run \S+ done in [\d.]+ s: {len(ASSETS)} assets built \({models:,} models\)",
+                        build.stdout.splitlines()[-1])
 
     noop = hf_project.doit()
     assert noop.returncode == 0 and len(lines(noop)) <= 20, noop.stdout

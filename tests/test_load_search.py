@@ -206,6 +206,11 @@ def test_field_words_in_a_query_are_filters(index):
     assert [h["id"] for h in index.search(text, 10, filters)[0]] == ["openai/tiny-speech"]
     text, filters = parse_query("zzqx=yyqv")
     assert (text, filters) == ("zzqx=yyqv", {}) and index.search(text, 10, filters)[0] == []  # text, found nowhere
+    for query in ('"masked language"', 'name:"bert tiny"', "description=masked bert", "id:other/bert-tiny"):
+        text, filters = parse_query(query)
+        assert [h["id"] for h in index.search(text, 10, filters)[0]] == ["other/bert-tiny"], query
+    text, filters = parse_query('name:"masked language"')
+    assert index.search(text, 10, filters)[0] == []  # in its description, not in its name
     text, filters = parse_query("* license=mit")
     assert text == "" and sorted(h["id"] for h in index.search(text, 10, filters)[0]) == ["other/bert-tiny",
                                                                                          "someone/tuned"]

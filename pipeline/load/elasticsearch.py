@@ -22,7 +22,7 @@ from elasticsearch import ApiError, AuthenticationException, Elasticsearch, NotF
 from elasticsearch import ConnectionError as EsConnectionError
 
 from pipeline.config import Settings, redact_url
-from pipeline.load.search import FACETS, SEARCH_FIELDS
+from pipeline.load.search import FACETS, SEARCH_FIELDS, query_terms
 from pipeline.registry import PipelineError
 
 COMPOSE_HINT = ("start it with `docker compose up -d elasticsearch` or unset ELASTICSEARCH_URL to use "
@@ -52,6 +52,23 @@ SHARD_IDS_PAGE = 5000  # ids per page when a full shard load asks which ids the 
 MAPPING_VERSION = hashlib.sha256(json.dumps([MAPPINGS, SETTINGS], sort_keys=True).encode()).hexdigest()[:12]
 RECEIPT_MAPPINGS = {"dynamic": "strict", "properties": {
     "index": KEYWORD, "loader": KEYWORD, "shard": KEYWORD, "receipt": {"type": "keyword", "index": False}}}
+
+
+def _field(field: str) -> str:
+    return f"{field}.words" if field in WORDS else field
+
+
+def _text_query(text: str) -> dict:
+    """The bool clauses of a query (see pipeline/load/search.py parse_query): words in every searched
+    field with its weight, phrases and fielded terms required; no term at all matches everything."""
+    words, required = query_terms(text)
+    fields = [f"{_field(field)}^{boost:g}" for field, boost in SEARCH_FIELDS.items()]
+    must = [{"match_phrase": {_field(field): phrase}} if field else
+            {"multi_match": {"query": phrase, "type": "phrase", "fields": fields}} for field, phrase in required]
+    should = [{"multi_match": {"query": " ".join(words), "fields": fields}}] if words else []
+    if not must and not should:
+        return {"must": [{"match_all": {}}]}
+    return {"must": must, "should": should, **({} if must else {"minimum_should_match": 1})}
 
 
 class ElasticsearchIndex:
@@ -195,12 +212,11 @@ class ElasticsearchIndex:
                 self._es.indices.delete(index=index, ignore_unavailable=True)
 
     def search(self, query: str, limit: int = 10, filters: dict | None = None) -> tuple[list[dict], dict]:
-        fields = [f"{field}{'.words' if field in WORDS else ''}^{boost:g}" for field, boost in SEARCH_FIELDS.items()]
-        must = [{"multi_match": {"query": query, "fields": fields}}] if query.strip() else [{"match_all": {}}]
         body_filter = [{"term": {field: value}} for field, values in (filters or {}).items()
                        for value in (values if isinstance(values, (list, tuple)) else [values])]
         try:
-            response = self._es.search(index=self.alias, size=limit, query={"bool": {"must": must, "filter": body_filter}},
+            response = self._es.search(index=self.alias, size=limit, query={"bool": {**_text_query(query),
+                                                                                      "filter": body_filter}},
                                        aggs={f: {"terms": {"field": f, "size": 10}} for f in FACETS})
         except NotFoundError as exc:
             raise PipelineError(f"no search index {self.alias} at {redact_url(self.url)}: "

@@ -21,7 +21,7 @@ from typing import TextIO
 
 import tantivy
 
-from pipeline.load.search import FACETS, SEARCH_FIELDS
+from pipeline.load.search import FACETS, SEARCH_FIELDS, query_terms
 from pipeline.registry import PipelineError
 
 _TEXT = ("name", "description", "keywords", "dataset_titles", "paper_titles")
@@ -79,10 +79,16 @@ def _document(doc: dict) -> tantivy.Document:
     return out
 
 
-def _plain_words(query: str) -> str:
-    """The query as words only: tantivy's query syntax (`field:`, `+`, `-`, quotes, brackets) would make a
-    user's `a=b` or `c++` mean something else; each word is matched in every searched field."""
-    return " ".join(re.sub(r"[^\w.\-/]+", " ", query).split())
+def _query_string(text: str) -> str:
+    """A query (see pipeline/load/search.py parse_query) in tantivy's syntax, from its words and phrases
+    only: a user's `a=b` or `c++` never means tantivy syntax. Phrases and fielded terms are required."""
+    words, required = query_terms(text)
+    clauses = [f'+{_field_name(field) + ":" if field else ""}"{phrase}"' for field, phrase in required]
+    return " ".join(clauses + words)
+
+
+def _field_name(field: str) -> str:
+    return f"{field}_words" if field in _WORDS else field
 
 
 class TantivyIndex:
@@ -172,8 +178,8 @@ class TantivyIndex:
         if current is None:
             raise PipelineError(f"no search index at {self.directory}: run `doit hf_index_models_in_elasticsearch`")
         index = tantivy.Index.open(str(current))
-        if _plain_words(query):
-            parsed, _errors = index.parse_query_lenient(_plain_words(query), list(_QUERY_FIELDS),
+        if _query_string(query):
+            parsed, _errors = index.parse_query_lenient(_query_string(query), list(_QUERY_FIELDS),
                                                         field_boosts=_QUERY_FIELDS)
         else:
             parsed = tantivy.Query.all_query()
