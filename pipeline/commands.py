@@ -217,12 +217,13 @@ def _run_line(run, groups: list[dict]) -> str:
     if not groups:
         return f"{head}  no assets"
     done = counts["built"] + counts["checked"] + counts["failed"] + counts["interrupted"] + counts["running"]
+    assets = f"{counts['assets']} asset{'s' * (counts['assets'] != 1)}"
     if not done and counts["up_to_date"] == counts["assets"]:
-        return f"{head}  nothing to do: {counts['assets']} assets up to date"
+        return f"{head}  nothing to do: {assets} up to date"
     parts = [f"{counts[key]} {label}" for key, label in (
         ("built", "built"), ("checked", "checked"), ("running", "running"), ("up_to_date", "up to date"),
         ("failed", "failed"), ("interrupted", "interrupted"), ("skipped", "not run")) if counts[key]]
-    line = f"{head}  {counts['assets']} assets: {', '.join(parts)}"
+    line = f"{head}  {assets}: {', '.join(parts)}"
     records = counts["records"]
     noun = "models" if "models" in records else next(iter(records), None)
     if noun:
