@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 
@@ -17,22 +18,59 @@ from doit.exceptions import InvalidCommand
 from pipeline.checks import render as check_lines
 from pipeline.config import load_settings
 from pipeline.registry import PipelineError
-from pipeline.runs import lineage, status
+from pipeline.runs import grouping, lineage, status
+from pipeline.runs.console import asset_line, count_of, shards_text, word_of
 from pipeline.runs.history import History, history_path
 
 
 def use_color(stream) -> bool:
-    return stream.isatty() and not os.environ.get("NO_COLOR")
+    try:
+        return stream.isatty() and not os.environ.get("NO_COLOR")
+    except (AttributeError, ValueError):
+        return False
 
 
 def _history() -> History:
     return History(history_path(load_settings().data_dir))
 
 
+def _reader_gone() -> None:
+    """The reader of stdout went away (`doit logs | head`): send the rest of the output nowhere, so
+    neither this command nor Python's exit flush fails on it."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 class OptionsAnywhere:
-    """doit parses options only before the first positional argument; accept them after it too."""
+    """doit parses options only before the first positional argument; accept them after it too.
+
+    A command with `raw_words` reads its words from the command line itself: doit turns every
+    `name=value` word into a variable before a command sees it, and queries are full of `=`.
+    Output into a pipe closed early (`| head`) ends the command quietly, without a traceback."""
+
+    raw_words = False
 
     def parse_execute(self, in_args):
+        try:
+            result = self._parse_execute(in_args)
+            sys.stdout.flush()
+            return result
+        except BrokenPipeError:
+            _reader_gone()
+            return 0
+
+    def _raw_args(self, in_args):
+        argv = sys.argv[1:]
+        if self.raw_words and self.name in argv:
+            return argv[argv.index(self.name) + 1:]
+        return in_args
+
+    def _parse_execute(self, in_args):
+        in_args = self._raw_args(in_args)
         takes_value = {}
         for option in self.get_options():
             for flag in (f"--{option.long}" if option.long else None, f"-{option.short}" if option.short else None):
@@ -104,6 +142,7 @@ def status_document(tasks: dict, rows: list, jobs: list) -> dict:
     for row in rows:
         item = asdict(row)
         item.pop("cause", None)
+        item.pop("root", None)
         if row.shard is None:
             item["description"] = tasks[row.name].doc if row.name in tasks else ""
             item["files"] = files.get(row.asset, [])
@@ -161,68 +200,171 @@ class Lineage(OptionsAnywhere, DoitCmdBase):
         return 0
 
 
+RUN_ID = re.compile(r"^\d{8}-\d{6}(-\d+)?$")
+
+
+def _run_groups(history: History, run_id: str) -> tuple[list, list[dict]]:
+    """A run's task records, and them grouped by asset (pipeline/runs/grouping.py)."""
+    records = history.tasks(run_id)
+    return records, grouping.group_run(records)
+
+
+def _run_line(run, groups: list[dict]) -> str:
+    """One run in `doit runs`: id, status, when, how long, what it did to its assets."""
+    counts = grouping.summarize(groups)
+    duration = f"{run.duration:.1f}s" if run.duration is not None else "-"
+    head = f"{run.id}  {run.status:<11}  {status.ago(run.started):>8}  {duration:>7}"
+    if not groups:
+        return f"{head}  no assets"
+    done = counts["built"] + counts["checked"] + counts["failed"] + counts["interrupted"] + counts["running"]
+    assets = f"{counts['assets']} asset{'s' * (counts['assets'] != 1)}"
+    if not done and counts["up_to_date"] == counts["assets"]:
+        return f"{head}  nothing to do: {assets} up to date"
+    parts = [f"{counts[key]} {label}" for key, label in (
+        ("built", "built"), ("checked", "checked"), ("running", "running"), ("up_to_date", "up to date"),
+        ("failed", "failed"), ("interrupted", "interrupted"), ("skipped", "not run")) if counts[key]]
+    line = f"{head}  {assets}: {', '.join(parts)}"
+    records = counts["records"]
+    noun = "models" if "models" in records else next(iter(records), None)
+    if noun:
+        line += f" ({count_of(records[noun], noun)})"
+    failed = [g["asset"] for g in groups if g["status"] in ("failed", "interrupted")]
+    if failed:
+        line += f" - {'failed' if any(g['status'] == 'failed' for g in groups) else 'interrupted'}: {', '.join(failed)}"
+    return line
+
+
 class Runs(OptionsAnywhere, Command):
     name = "runs"
-    doc_purpose = "recent runs with status, duration and which assets ran or failed"
-    doc_usage = ""
+    doc_purpose = "recent runs and what they did to each asset; `doit runs RUN_ID` for one run's assets and shards"
+    doc_usage = "[RUN_ID]"
+    doc_description = ("Without RUN_ID: one line per run (status, age, duration, assets built / up to date / failed). "
+                       "With RUN_ID (or a unique prefix): one line per asset of that run, its shard tasks counted by "
+                       "state, with the slowest shards and every failure.")
     cmd_options = (_opt("limit", 10, "how many runs", kind=int, short="n"),)
 
     def execute(self, params, args):
         history = _history()
         try:
+            if args:
+                return self._one(history, args[0])
             for run in history.runs(params["limit"]):
-                tasks = history.tasks(run.id)
-                ran = [t.name for t in tasks if t.status in ("success", "failed", "interrupted", "running")]
-                failed = [t.name for t in tasks if t.status in ("failed", "interrupted")]
-                duration = f"{run.duration:.1f}s" if run.duration is not None else "-"
-                line = f"{run.id}  {run.status:<11}  {status.ago(run.started):>8}  {duration:>7}  ran {len(ran)}"
-                if failed:
-                    line += f"  failed: {', '.join(failed)}"
-                elif ran:
-                    line += f": {', '.join(ran[:6])}" + (" ..." if len(ran) > 6 else "")
-                sys.stdout.write(line + "\n")
-        finally:
-            history.close()
-        return 0
-
-
-class Logs(OptionsAnywhere, Command):
-    name = "logs"
-    doc_purpose = "captured output and error of an asset in a run (default: the last run, its failed assets)"
-    doc_usage = "[RUN] [ASSET]"
-    cmd_options = ()
-
-    def execute(self, params, args):
-        history = _history()
-        try:
-            run_id, asset = self._resolve(history, list(args))
-            records = history.tasks(run_id)
-            if asset:
-                records = [r for r in records if r.name == asset]
-                if not records:
-                    raise InvalidCommand(f"asset {asset!r} did not run in run {run_id}")
-            else:
-                failed = [r for r in records if r.status in ("failed", "interrupted")]
-                records = failed or [r for r in records if r.status in ("success", "running")]
-            for at, event in history.events(run_id):  # e.g. a cancel from the UI and the signals it sent
-                sys.stdout.write(f"-- {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(at))} {event}\n")
-            for record in records:
-                duration = f"{record.duration:.2f}s" if record.duration is not None else "-"
-                sys.stdout.write(f"== {record.name} ({record.status}, {duration}) in run {run_id}\n")
-                shown = {k: v for k, v in record.metadata.items() if k != "checks"}
-                if shown:
-                    sys.stdout.write("metadata: " + json.dumps(shown, sort_keys=True) + "\n")
-                if record.metadata.get("checks"):
-                    sys.stdout.write("-- checks\n" + check_lines(record.metadata["checks"]) + "\n")
-                for title, text in (("stdout", record.stdout), ("stderr", record.stderr), ("error", record.error)):
-                    if text:
-                        sys.stdout.write(f"-- {title}\n{text.rstrip()}\n")
+                sys.stdout.write(_run_line(run, _run_groups(history, run.id)[1]) + "\n")
         finally:
             history.close()
         return 0
 
     @staticmethod
-    def _resolve(history: History, args: list[str]) -> tuple[str, str | None]:
+    def _one(history: History, run_id: str) -> int:
+        try:
+            run = history.run(run_id)
+        except LookupError as exc:
+            raise InvalidCommand(str(exc)) from None
+        if run is None:
+            raise InvalidCommand(f"no run {run_id} in the run history - `doit runs` lists them")
+        groups = _run_groups(history, run.id)[1]
+        color = use_color(sys.stdout)
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.started))
+        duration = f"{run.duration:.1f} s" if run.duration is not None else "still running"
+        sys.stdout.write(f"run {run.id}  {run.status}  started {when}  {duration}  "
+                         f"doit {' '.join(run.argv[1:])}".rstrip() + "\n")
+        width = max((len(g["asset"]) for g in groups), default=0)
+        for group in groups:
+            sys.stdout.write(asset_line(group, width, color) + "\n")
+            if group["sharded"] and group["slowest"] and group["built"]:
+                slowest = ", ".join(f"{s['shard']} {s['seconds']:.2f} s" for s in group["slowest"])
+                sys.stdout.write(f"    slowest shards: {slowest}; task time {group['task_seconds']:.1f} s\n")
+            for failure in group["failures"]:
+                sys.stdout.write(f"    {failure['status'].upper()} {failure['name']}: {failure['error']}\n")
+        for at, event in history.events(run.id):
+            sys.stdout.write(f"-- {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(at))} {event}\n")
+        if not groups:
+            sys.stdout.write("no assets: the run recorded no task\n")
+        return 0
+
+
+class Logs(OptionsAnywhere, Command):
+    name = "logs"
+    doc_purpose = "what a run's tasks printed, by asset: `doit logs` (last run), `doit logs ASSET`, `doit logs RUN [ASSET]`"
+    doc_usage = "[RUN] [ASSET]"
+    doc_description = ("Without arguments: the last run that built or failed something, its failed assets (else the "
+                       "assets it built). ASSET is an asset name (all its shards, grouped) or one task "
+                       "(`hf_models_normalized:017`); without RUN, the latest run that built it or failed on it.")
+    cmd_options = ()
+
+    def execute(self, params, args):
+        history = _history()
+        try:
+            run_id, asset, note = self._resolve(history, list(args))
+            if note:
+                sys.stdout.write(note + "\n")
+            records, groups = _run_groups(history, run_id)
+            if asset:
+                chosen = [g for g in groups if g["asset"] == asset.split(":")[0]]
+                if ":" in asset:
+                    records = [r for r in records if r.name == asset]
+                if not chosen or not records:
+                    raise InvalidCommand(f"{asset} did not run in run {run_id} - `doit runs {run_id}` lists its assets")
+            else:  # what failed; else, in a run that failed before running anything, what has an error;
+                # else what it built
+                chosen = [g for g in groups if g["status"] in ("failed", "interrupted")] or \
+                    [g for g in groups if any(r.error for r in records if grouping.split_name(r.name)[0] == g["asset"])
+                     and history.run(run_id).status == "failed"] or \
+                    [g for g in groups if g["status"] in ("success", "running")]
+            for at, event in history.events(run_id):  # e.g. a cancel from the UI and the signals it sent
+                sys.stdout.write(f"-- {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(at))} {event}\n")
+            by_name = {r.name: r for r in records}
+            for group in chosen:
+                names = [t["name"] for t in group["tasks"] if t["name"] in by_name]
+                if asset and ":" in asset:
+                    names = [asset]
+                self._show_group(run_id, group, [by_name[n] for n in names], single=bool(asset and ":" in asset))
+        finally:
+            history.close()
+        return 0
+
+    @staticmethod
+    def _show_task(run_id: str, record) -> None:
+        duration = f"{record.duration:.2f}s" if record.duration is not None else "-"
+        sys.stdout.write(f"== {record.name} ({record.status}, {duration}) in run {run_id}\n")
+        shown = {k: v for k, v in record.metadata.items() if k != "checks"}
+        if shown:
+            sys.stdout.write("metadata: " + json.dumps(shown, sort_keys=True) + "\n")
+        if record.metadata.get("checks"):
+            sys.stdout.write("-- checks\n" + check_lines(record.metadata["checks"]) + "\n")
+        for title, text in (("stdout", record.stdout), ("stderr", record.stderr), ("error", record.error)):
+            if text:
+                sys.stdout.write(f"-- {title}\n{text.rstrip()}\n")
+
+    def _show_group(self, run_id: str, group: dict, records: list, single: bool) -> None:
+        """An unsharded asset (or one task) as its task; a sharded asset as one header with what its shards
+        add up to, then only the shard tasks that printed something or failed."""
+        if single or not group["sharded"]:
+            for record in records:
+                self._show_task(run_id, record)
+            return
+        word = word_of(group)
+        took = f", {group['wall_seconds']:.2f}s" if group["wall_seconds"] is not None else ""
+        sys.stdout.write(f"== {group['asset']} ({word}, {shards_text(group)}{took}) in run {run_id}\n")
+        if group["metadata"]:
+            sys.stdout.write("metadata: " + json.dumps(group["metadata"], sort_keys=True) + " (summed over the shards "
+                             "built)\n")
+        if group["checks"]:
+            sys.stdout.write(f"-- checks ({group['asset']}:checks)\n" + check_lines(group["checks"]) + "\n")
+        loud = [r for r in records if r.stdout or r.stderr or r.error or r.status in ("failed", "interrupted")]
+        quiet = [r for r in records if r not in loud and r.status in ("success", "running")]
+        for record in loud:
+            self._show_task(run_id, record)
+        if quiet:
+            slowest = ", ".join(f"{s['shard']} {s['seconds']:.2f}s" for s in group["slowest"])
+            sys.stdout.write(f"-- {len(quiet)} other task(s) of {group['asset']} printed nothing"
+                             + (f" (slowest shards: {slowest})" if slowest else "") + "\n")
+
+    @staticmethod
+    def _resolve(history: History, args: list[str]) -> tuple[str, str | None, str | None]:
+        """(run id, asset or task name or None, a line to say first or None) from `[RUN] [ASSET]`."""
+        if len(args) > 2:
+            raise InvalidCommand("give at most a run id and an asset: doit logs [RUN] [ASSET]")
         run = None
         if args:
             try:
@@ -231,14 +373,35 @@ class Logs(OptionsAnywhere, Command):
                 raise InvalidCommand(str(exc)) from None
             if run is not None:
                 args = args[1:]
-        run = run or history.run()
-        if run is None:
+            elif RUN_ID.match(args[0]) or len(args) == 2:
+                raise InvalidCommand(f"no run {args[0]} in the run history - `doit runs` lists them")
+        if run is not None:
+            return run.id, (args[0] if args else None), None
+        if args:  # an asset (or a task) without a run: the latest run that built it or failed on it
+            found = history.latest_run_of(args[0], include_parts=":" not in args[0])
+            if found is None:
+                if history.mentions(args[0], include_parts=":" not in args[0]):
+                    raise InvalidCommand(f"no recorded run built {args[0]} or failed on it (every run found it up "
+                                         "to date)")
+                raise InvalidCommand(f"no run or asset {args[0]!r} in the run history - `doit runs` lists runs, "
+                                     "`doit list` assets")
+            return found, args[0], None
+        latest = history.run()
+        if latest is None:
             raise InvalidCommand("no runs recorded yet: run `doit` first")
-        return run.id, (args[0] if args else None)
+        if history.did_something(latest.id):
+            return latest.id, None, None
+        previous = history.last_run_that_did_something()
+        if previous is None:
+            raise InvalidCommand(f"the last run, {latest.id}, had nothing to do (every asset was up to date), and no "
+                                 "recorded run built anything yet")
+        return previous, None, (f"-- the last run, {latest.id}, had nothing to do (every asset was up to date); "
+                                f"showing {previous}, the last run that built or failed something")
 
 
 class Search(OptionsAnywhere, Command):
     name = "search"
+    raw_words = True
     doc_purpose = "search the loaded catalog (Elasticsearch at ELASTICSEARCH_URL, else the embedded index)"
     doc_usage = "QUERY..."
     cmd_options = (_opt("limit", 10, "how many models", kind=int, short="n"),
@@ -259,17 +422,13 @@ class Search(OptionsAnywhere, Command):
 
 class Graph(OptionsAnywhere, Command):
     name = "graph"
+    raw_words = True  # Cypher is full of `=`
     doc_purpose = "run a read-only Cypher query on the loaded graph (Neo4j at NEO4J_URI, else the embedded graph)"
     doc_usage = "CYPHER"
     cmd_options = ()
 
     def execute(self, params, args):
         from pipeline.load.graph import query_graph
-        # doit turns every `name=value` word into a variable before a command sees it, and Cypher is
-        # full of `=`: take the query from the command line itself when it is there
-        argv = sys.argv[1:]
-        if self.name in argv:
-            args = argv[argv.index(self.name) + 1:]
         if not args:
             raise InvalidCommand('give a Cypher query, e.g. doit graph "MATCH (m:MLModel) RETURN count(m)"')
         try:

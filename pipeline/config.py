@@ -1,9 +1,16 @@
-"""Pipeline settings: one place that reads the environment and `pyproject.toml` `[tool.mlentory]`.
+"""Pipeline settings: one place that reads the environment, `.env` and `pyproject.toml` `[tool.mlentory]`.
 
 Every setting has a default here, may be set in `[tool.mlentory]`, and may be overridden by the
-environment variable `MLENTORY_<NAME>` (upper case). A few settings follow the names their
-ecosystems already use (`HF_HUB_OFFLINE`, `HF_ENDPOINT`, `HF_TOKEN`). Nothing else in the package
-reads `os.environ`.
+variable `MLENTORY_<NAME>` (upper case). A few settings follow the names their ecosystems already
+use (`HF_HUB_OFFLINE`, `HF_ENDPOINT`, `HF_TOKEN`, `NEO4J_URI`, ...). Variables come from the
+environment, else from the project's `.env` file (python-dotenv's format: `NAME=value` lines), else
+`[tool.mlentory]`, else the default. Nothing else in the package reads `os.environ`.
+
+The source is sticky: a `doit` run records the source variables its environment sets (`HF_HUB_OFFLINE`,
+the snapshot folders, the Hub endpoint and listing filters; never a credential) in `.env`
+(`record_source`), so the commands after `HF_HUB_OFFLINE=1 doit` (`doit`, `doit status`, `doit ui`,
+`doit search`) use the same source without repeating it; a value given in the environment still wins,
+and a run records it in turn.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from functools import cached_property
 from pathlib import Path
 
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
+DEFAULT_ARXIV_ENDPOINT = "https://export.arxiv.org/api/query"
 # The JSON Schemas records must satisfy: package data (the top-level schemas/ is a link to them), so an
 # installed package finds them as well as a checkout does.
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
@@ -73,7 +81,7 @@ class Settings:
     # Base models a harvested model names but the harvest did not hold are fetched, and their own bases,
     # this many steps up (0: keep them as stubs known only by id).
     base_model_depth: int = 3
-    arxiv_endpoint: str = field(default="https://export.arxiv.org/api/query", repr=False)
+    arxiv_endpoint: str = field(default=DEFAULT_ARXIV_ENDPOINT, repr=False)
     arxiv_batch_size: int = 50  # ids per request
     arxiv_delay_s: float = 3.0  # between requests, as arXiv's API terms ask
     # Offline source of arXiv responses: the bundled snapshot unless pointed at another folder.
@@ -245,10 +253,87 @@ def _pyproject_settings(root: Path) -> dict:
         return tomllib.load(fh).get("tool", {}).get("mlentory", {})
 
 
-def load_settings(root: Path | str | None = None, environ: dict | None = None) -> Settings:
-    """Settings for the project at `root` (default: the current directory, where doit runs)."""
-    root = Path(root or os.getcwd()).resolve()
+ENV_FILE = ".env"
+# What decides where the data comes from; a run records those its environment sets in `.env`.
+SOURCE_VARIABLES = ("HF_HUB_OFFLINE", "HF_ENDPOINT", "MLENTORY_HF_SNAPSHOT_DIR", "MLENTORY_ARXIV_SNAPSHOT_DIR",
+                    "MLENTORY_ARXIV_ENDPOINT", "MLENTORY_HF_LIMIT", "MLENTORY_HF_FILTER", "MLENTORY_HF_AUTHOR",
+                    "MLENTORY_HF_SEARCH", "MLENTORY_HF_FETCH_README")
+_ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
+_PLAIN_VALUE = re.compile(r"^[A-Za-z0-9_./:@,+=-]*$")
+
+
+def _env_value(raw: str) -> str:
+    """A `.env` value: "double quoted" (backslash escapes), 'single quoted' (literal), or bare up to a ` #`."""
+    if raw[:1] == '"':
+        end = raw.find('"', 1)
+        while end > 0 and raw[end - 1] == "\\":
+            end = raw.find('"', end + 1)
+        body = raw[1:end] if end > 0 else raw[1:]
+        return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)
+    if raw[:1] == "'":
+        end = raw.find("'", 1)
+        return raw[1:end] if end > 0 else raw[1:]
+    return re.split(r"\s+#", raw, maxsplit=1)[0].strip()
+
+
+def read_env_file(root: Path | str) -> dict[str, str]:
+    """The variables of the project's `.env` file (none when it does not exist or cannot be read)."""
+    try:
+        text = (Path(root) / ENV_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    values = {}
+    for line in text.splitlines():
+        match = _ENV_LINE.match(line)
+        if match and not line.lstrip().startswith("#"):
+            values[match.group(1)] = _env_value(match.group(2))
+    return values
+
+
+def _env_quote(value: str) -> str:
+    if _PLAIN_VALUE.match(value):
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def record_source(root: Path | str, environ: dict | None = None) -> tuple[list[str], list[str]]:
+    """Write the source variables the environment sets into the project's `.env`, where they differ from
+    it; other lines of the file stay as they are. Returns (`NAME=value` recorded, names left out because
+    their value holds a credential)."""
     env = os.environ if environ is None else environ
+    path = Path(root) / ENV_FILE
+    current = read_env_file(root)
+    changed, secret = {}, []
+    for name in SOURCE_VARIABLES:
+        if name not in env or current.get(name) == env[name]:
+            continue
+        if redact_url(env[name]) != env[name] and "://" in env[name]:
+            secret.append(name)  # a URL with a password or token stays out of files
+            continue
+        changed[name] = env[name]
+    if not changed:
+        return [], secret
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else [
+        "# Project settings read by every doit command (pipeline/config.py); the environment overrides them.",
+        "# A doit run records here the source variables its environment sets (HF_HUB_OFFLINE, ...)."]
+    left = dict(changed)
+    for index, line in enumerate(lines):
+        match = _ENV_LINE.match(line)
+        if match and not line.lstrip().startswith("#") and match.group(1) in left:
+            name = match.group(1)
+            lines[index] = f"{name}={_env_quote(left.pop(name))}"
+    lines += [f"{name}={_env_quote(value)}" for name, value in left.items()]
+    staging = path.with_name(f".{ENV_FILE}.{os.getpid()}.tmp")
+    staging.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(staging, path)
+    return [f"{name}={value}" for name, value in changed.items()], secret
+
+
+def load_settings(root: Path | str | None = None, environ: dict | None = None) -> Settings:
+    """Settings for the project at `root` (default: the current directory, where doit runs): the
+    environment (`environ`, default os.environ) over the project's `.env` over `[tool.mlentory]`."""
+    root = Path(root or os.getcwd()).resolve()
+    env = {**read_env_file(root), **(os.environ if environ is None else environ)}
     values: dict = {"root": root}
     table = _pyproject_settings(root)
     for f in fields(Settings):

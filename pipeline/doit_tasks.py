@@ -6,6 +6,7 @@ so `doit -n N -P process` can pickle them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -14,10 +15,10 @@ from pathlib import Path
 from typing import Iterator
 
 from doit.exceptions import TaskFailed
-from doit.tools import config_changed, timeout
+from doit.tools import timeout
 
 from pipeline import checks as asset_checks
-from pipeline.config import Settings, load_settings, redact_data
+from pipeline.config import DEFAULT_ARXIV_ENDPOINT, DEFAULT_HF_ENDPOINT, Settings, load_settings, redact_data
 from pipeline.registry import (Asset, PipelineError, Registry, checks_fingerprint, code_fingerprint, load_registry,
                                save_fingerprint_cache, use_fingerprint_cache,
                                missing_input_message)
@@ -193,10 +194,7 @@ def materialize(registry_ref: str, name: str, shard: str | None = None) -> dict 
         metadata["peak_rss_mib"] = _peak_memory_mib()
     # doit keeps what the action returns in its dependency file: never a credential
     metadata = redact_data(json.loads(json.dumps(metadata, default=str)), settings.secrets())
-    if shard is None:  # a shard's metadata goes to the run history only: hundreds of lines help nobody
-        print(f"{label}: " + json.dumps({k: v for k, v in metadata.items() if k != "checks"}, sort_keys=True))
-        if "checks" in metadata:
-            print(f"{label} checks: {asset_checks.summary(metadata['checks'])}")
+    # the run console shows it (one line per asset; the metadata with -v 2), the run history keeps it
     return metadata
 
 
@@ -250,7 +248,6 @@ def materialize_checks(registry_ref: str, name: str) -> dict | TaskFailed:
     asset = load_registry(registry_ref)[name]
     settings = load_settings()
     results = _run_checks(asset, settings, output_targets(asset, settings, None), {})
-    print(f"{asset.checks_task}: {asset_checks.summary(results)}")
     if asset_checks.failures(results):
         return asset_checks.ChecksFailed(asset.checks_task, results)
     return {"checks": results}
@@ -271,6 +268,83 @@ def verify_in_target(registry_ref: str, name: str, shard: str | None = None) -> 
         return False  # target unreachable: stale, and the run will report the connection error
 
 
+class settings_changed:
+    """doit uptodate check: the task's code fingerprint and settings are those of its last success.
+
+    Like doit's `config_changed`, but doit's dependency file keeps the settings themselves (never a
+    credential: the registry's config functions redact them), not only their digest, so `doit status`
+    can say what changed: "source changed: snapshot → live Hub". A task last saved by
+    `config_changed` (its md5 digest of the same JSON) is still up to date."""
+
+    KEY = "_settings"
+    LEGACY_KEY = "_config_changed"
+
+    def __init__(self, config: dict):
+        self.config = config
+        self.text = json.dumps(config, sort_keys=True)
+
+    def configure_task(self, task) -> None:
+        task.value_savers.append(lambda: {self.KEY: self.text})
+
+    def __call__(self, task, values) -> bool:
+        saved = values.get(self.KEY)
+        if saved is not None:
+            return saved == self.text
+        legacy = values.get(self.LEGACY_KEY)
+        return legacy is not None and legacy == hashlib.md5(self.text.encode("utf-8")).hexdigest()
+
+    def describe(self, values: dict) -> str | None:
+        """What changed since the task's last success, in words; None when the saved state does not say."""
+        saved = values.get(self.KEY)
+        if saved is None:
+            return None
+        old = json.loads(saved)
+        found = []
+        if old.get("config") != self.config.get("config"):
+            found.append(describe_config_change(old.get("config") or {}, self.config.get("config") or {}))
+        if old.get("code") != self.config.get("code"):
+            found.append("code changed")
+        if old.get("checks") != self.config.get("checks"):
+            found.append("its checks changed")
+        return "; ".join(found) or None
+
+    def __repr__(self) -> str:
+        return f"settings_changed({self.text})"
+
+
+def source_label(config: dict) -> str:
+    """Where an asset's data comes from, in words: `snapshot`, `live Hub`, `live arXiv API at URL`."""
+    source, folder = config.get("source"), config.get("dir")
+    if source == "snapshot":
+        return "snapshot" if not folder else f"snapshot {folder}"
+    if source == "hub":
+        endpoint = config.get("endpoint")
+        return "live Hub" if endpoint in (None, DEFAULT_HF_ENDPOINT) else f"live Hub at {endpoint}"
+    if isinstance(source, str) and source.startswith(("http://", "https://")):
+        return "live arXiv API" if source == DEFAULT_ARXIV_ENDPOINT else f"live arXiv API at {source}"
+    return str(source)
+
+
+def target_label(config: dict) -> str:
+    where = config.get("uri") or config.get("url") or config.get("path")
+    return f"{config.get('kind')} at {where}" if where else str(config.get("kind"))
+
+
+def describe_config_change(old: dict, new: dict) -> str:
+    """`source changed: snapshot → live Hub`, `target changed: ...`, else the settings that differ."""
+    if "source" in old or "source" in new:
+        before, after = source_label(old), source_label(new)
+        if before != after:
+            return f"source changed: {before} → {after}"
+    if "kind" in old or "kind" in new:
+        before, after = target_label(old), target_label(new)
+        if before != after:
+            return f"target changed: {before} → {after}"
+    keys = [k for k in dict.fromkeys([*old, *new]) if old.get(k) != new.get(k)]
+    shown = [f"{k} {json.dumps(old.get(k))} → {json.dumps(new.get(k))}" for k in keys[:3]]
+    return "settings changed: " + ", ".join(shown) + (" ..." if len(keys) > 3 else "")
+
+
 def ensure_state_dir(root: Path | None = None) -> Path:
     """Create the folder of doit's dependency file (`dep_file` in pyproject.toml); sqlite3 will not."""
     path = (root or Path.cwd()) / DEP_DIR
@@ -286,7 +360,7 @@ def asset_tasks(registry_ref: str, settings: Settings | None = None) -> Iterator
     fingerprints = {asset.name: code_fingerprint(asset) for asset in registry}
     save_fingerprint_cache()
     for asset in registry:
-        checks = [config_changed({"code": fingerprints[asset.name], "config": asset.config(settings)})]
+        checks = [settings_changed({"code": fingerprints[asset.name], "config": asset.config(settings)})]
         max_age = asset.max_age(settings)
         if max_age is not None:
             checks.append(timeout(max_age))
@@ -319,7 +393,7 @@ def _checks_task(registry_ref: str, asset: Asset, settings: Settings) -> dict:
         "doc": f"checks of {asset.name}: " + ", ".join(c.name for c in asset.checks),
         "actions": [(materialize_checks, [registry_ref, asset.name])],
         "file_dep": asset.output_paths(settings.shard_labels, include_side=False),
-        "uptodate": [config_changed({"checks": checks_fingerprint(asset)})],
+        "uptodate": [settings_changed({"checks": checks_fingerprint(asset)})],
         "verbosity": 2,
         "meta": {"checks_of": asset.name, "group": asset.group},
     }

@@ -42,8 +42,9 @@ def test_an_error_check_stops_downstream_and_shows_in_status_logs_and_quality(hf
     write_snapshot(tmp_path / "snap", ITEMS)
     result = hf_project.doit(env={"MLENTORY_HF_FULL_LISTING_HOURS": "0"})
     assert result.returncode == 0, result.stdout + result.stderr
-    summary = lines_starting(result.stdout, "hf_models_normalized:checks:")
-    assert summary and "failed" not in summary[0] and "unique_ids" not in summary[0]
+    summary = lines_starting(result.stdout, "hf_models_normalized ")  # the asset's line, its checks on it
+    checks = summary[0].split("checks: ")[1]
+    assert "passed" in checks and "failed" not in checks and "unique_ids" not in checks
     assert len(list(hf_project.root.glob("data/rdf/hf/*.jsonld"))) == 4
 
 
@@ -53,7 +54,8 @@ def test_a_warning_shows_but_blocks_nothing(hf_project, tmp_path):
     hf_project.env["MLENTORY_HF_SNAPSHOT_DIR"] = str(tmp_path / "snap")
     result = hf_project.doit()
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "licenses checks: 0 passed, 1 warning (licenses_recognised 0.75)" in result.stdout
+    line = lines_starting(result.stdout, "licenses ")
+    assert line and "built" in line[0] and line[0].endswith("checks: 0 passed, 1 warning (licenses_recognised 0.75)")
     status = hf_project.doit("status", "licenses").stdout
     assert "checks: 0 passed, 1 warning (licenses_recognised 0.75)" in status
     assert hf_project.path("data/normalized/entities/entities.parquet").exists()

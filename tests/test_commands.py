@@ -16,8 +16,8 @@ def test_runs_lists_recent_runs_with_what_failed(toy_project):
     toy_project.doit()
     lines = toy_project.doit("runs", "-n", "5").stdout.splitlines()
     assert len(lines) == 2
-    assert re.match(r"^\S+\s+failed\s+.*ran 3\s+failed: total$", lines[0])
-    assert re.match(r"^\S+\s+success\s+.*ran 3: numbers, doubled, total$", lines[1])
+    assert re.match(r"^\S+\s+failed\s+.*3 assets: 2 built, 1 failed \(1 row\) - failed: total$", lines[0])
+    assert re.match(r"^\S+\s+success\s+.*3 assets: 3 built \(3 rows\)$", lines[1])
     assert len(toy_project.doit("runs", "-n", "1").stdout.splitlines()) == 1
 
 
@@ -60,6 +60,15 @@ def test_search_and_graph_commands(hf_project):
     assert all("openai/whisper" in line or "distil-whisper" in line for line in search[1:4])
     filtered = hf_project.doit("search", "llama", "--license", "llama3.2").stdout
     assert "meta-llama/Llama-3.2" in filtered and "llama2 " not in filtered
+    # `name=value` words reach the query (doit would take them as variables): field words filter, others are text
+    licensed = hf_project.doit("search", "license=mit", "-n", "50").stdout.splitlines()
+    hits = [line.split() for line in licensed[1:] if line.split()[0].isdigit()]
+    assert len(hits) >= 10 and all("mit" in row[-1].split(",") for row in hits), licensed
+    assert hf_project.doit("search", "zzqx=yyqv").stdout.strip() == "no models match"
+    assert hf_project.doit("search", "translation", "language:fr", "-n", "1").stdout.splitlines()[1].split()[1] == \
+        "Helsinki-NLP/opus-mt-fr-en"
+    namespace = [row.split()[1] for row in hf_project.doit("search", "openai", "-n", "5").stdout.splitlines()[1:6]]
+    assert all(model.split("/")[0].startswith("openai") for model in namespace), namespace
     rows = hf_project.doit("graph", "MATCH (m:MLModel)-[:TRAINED_ON]->(:Dataset {id: 'librispeech_asr'}) "
                                     "RETURN m.id ORDER BY m.id").stdout.split()
     assert "facebook/wav2vec2-base-960h" in rows

@@ -1,6 +1,7 @@
 """The live harvest path against the bundled snapshot served over local HTTP in the Hub API's shape."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -124,7 +125,7 @@ def test_doit_live_harvest_through_local_hub(hub, hf_project):
     assert sorted(ids) == sorted(m["id"] for m in hub.models())
     # live harvests are fresh for hf_max_age_hours: an immediate rerun does not hit the Hub again
     before = len(hub.requests)
-    assert "-- hf_raw_models" in hf_project.doit("hf_raw_models").stdout
+    assert re.search(r"^hf_raw_models +up to date", hf_project.doit("hf_raw_models").stdout, re.M)
     assert len(hub.requests) == before
 
 
@@ -146,7 +147,7 @@ def test_live_harvest_is_incremental_and_rewrites_only_the_touched_shard(bundled
         hub.requests.clear()
         result = hf_project.doit("hf_raw_models")
         assert result.returncode == 0, result.stdout + result.stderr
-        assert '"mode": "incremental"' in result.stdout
+        assert '"mode": "incremental"' in hf_project.doit("logs", "hf_raw_models").stdout
         # the listing stopped at the watermark (inclusive: models stamped with the newest time of the last
         # harvest are read again): one page, and only those models' cards fetched
         watermark = max(m["lastModified"] for m in items if m is not changed)

@@ -65,7 +65,10 @@ def task_status(project, name):
     if not path.exists():
         return None
     with sqlite3.connect(path) as db:
-        row = db.execute("SELECT status FROM tasks WHERE name=? ORDER BY started DESC LIMIT 1", (name,)).fetchone()
+        try:
+            row = db.execute("SELECT status FROM tasks WHERE name=? ORDER BY started DESC LIMIT 1", (name,)).fetchone()
+        except sqlite3.OperationalError:  # the run created the file and is creating its tables
+            return None
     return row[0] if row else None
 
 

@@ -2,16 +2,19 @@
 
 import re
 
-RAN = re.compile(r"^\.  (\S+)$", re.M)
+RAN = re.compile(r"^\.  (\S+)$", re.M)  # `doit -v 2`: one line per doit task that ran
+# the console by asset: one line per asset, what the run did to it second
+ASSET_LINE = re.compile(r"^(\S+)  +(built|checked|failed|interrupted|up to date|not run)\b", re.M)
 
 
 def ran(result) -> set[str]:
-    """The assets that ran (a sharded asset counts once, whichever of its shards ran)."""
-    return {name.split(":")[0] for name in RAN.findall(result.stdout)}
+    """The assets that ran, from the console's asset lines (a sharded asset counts once, whichever of
+    its shards ran)."""
+    return {name for name, word in ASSET_LINE.findall(result.stdout) if word not in ("up to date", "not run")}
 
 
 def ran_tasks(result) -> set[str]:
-    """The doit tasks that ran, shard sub-tasks by their own name (`asset:017`)."""
+    """The doit tasks that ran, shard sub-tasks by their own name (`asset:017`): needs `doit -v 2`."""
     return set(RAN.findall(result.stdout))
 
 

@@ -166,3 +166,51 @@ def test_test_indices_are_deleted_by_name(elasticsearch_env, es_alias):
         client.indices.delete(index=f"{es_alias}x-other")
     finally:
         client.close()
+
+
+def ranking_records():
+    """A model named after what is searched next to models that only mention it, many times, in long text."""
+    return family() + [
+        record("openai/tiny-speech", pipeline_tag="automatic-speech-recognition",
+               readme="# tiny\n\nA small speech recognizer for short clips.\n"),
+        record("someone/port", pipeline_tag="text-generation",
+               readme="# port\n\n" + "This port follows the OpenAI recipe for translation, as OpenAI did for "
+                                     "translation of speech. " * 4 + "\n"),
+        record("helsinki/opus-de-en", pipeline_tag="translation", cardData={"language": ["de", "en"],
+                                                                            "license": "cc-by-4.0"},
+               readme="# opus\n\nConverts German sentences into English ones, sentence by sentence.\n"),
+    ]
+
+
+def test_id_name_and_task_outrank_long_text_and_licenses_and_languages_are_searchable(index):
+    load(index, ranking_records())
+    top = {query: [h["id"] for h in index.search(query, limit=5)[0]] for query in (
+        "openai", "translation", "cc-by-4.0", "apache", "de", "mit")}
+    assert top["openai"] == ["openai/tiny-speech", "someone/port"]  # the namespace, then the long text
+    assert top["translation"] == ["helsinki/opus-de-en", "someone/port"]  # the task, then the long text
+    assert top["cc-by-4.0"] == ["helsinki/opus-de-en"]
+    assert sorted(top["apache"]) == ["org/base", "org/instruct"]
+    assert top["de"][0] == "helsinki/opus-de-en" and "other/bert-tiny" in top["de"]  # both list German
+    assert sorted(top["mit"]) == ["other/bert-tiny", "someone/tuned"]
+
+
+def test_field_words_in_a_query_are_filters(index):
+    from pipeline.load.search import parse_query
+    load(index, ranking_records())
+    text, filters = parse_query("language=de license:cc-by-4.0")
+    assert (text, filters) == ("", {"language": ["de"], "license": ["cc-by-4.0"]})
+    assert [h["id"] for h in index.search(text, 10, filters)[0]] == ["helsinki/opus-de-en"]
+    text, filters = parse_query("speech task:automatic-speech-recognition", {"license": "mit"})
+    assert text == "speech" and index.search(text, 10, filters)[0] == []  # every filter must hold
+    text, filters = parse_query("speech task=automatic-speech-recognition")
+    assert [h["id"] for h in index.search(text, 10, filters)[0]] == ["openai/tiny-speech"]
+    text, filters = parse_query("zzqx=yyqv")
+    assert (text, filters) == ("zzqx=yyqv", {}) and index.search(text, 10, filters)[0] == []  # text, found nowhere
+    for query in ('"masked language"', 'name:"bert tiny"', "description=masked bert", "id:other/bert-tiny"):
+        text, filters = parse_query(query)
+        assert [h["id"] for h in index.search(text, 10, filters)[0]] == ["other/bert-tiny"], query
+    text, filters = parse_query('name:"masked language"')
+    assert index.search(text, 10, filters)[0] == []  # in its description, not in its name
+    text, filters = parse_query("* license=mit")
+    assert text == "" and sorted(h["id"] for h in index.search(text, 10, filters)[0]) == ["other/bert-tiny",
+                                                                                         "someone/tuned"]

@@ -46,7 +46,7 @@ def graph_downloads(project, model_id):
 
 
 def test_changing_k_models_reruns_exactly_their_shards_downstream(sharded_project, tmp_path):
-    first = sharded_project.doit()
+    first = sharded_project.doit("-v", "2")  # every doit task, one line each
     assert first.returncode == 0, first.stdout + first.stderr
     assert len(ran_tasks(first)) == 1 + len(DOWNSTREAM) * SHARDS + len(READ_ALL_SHARDS) + len(ENTITIES) + len(CHECKS)
 
@@ -55,7 +55,7 @@ def test_changing_k_models_reruns_exactly_their_shards_downstream(sharded_projec
     picked = [items[40]["id"], items[200]["id"]]
     downloads = change_upstream(tmp_path / "snap", picked)
     shards = {f"{shard_of(model, SHARDS):03d}" for model in picked}
-    result = sharded_project.doit()
+    result = sharded_project.doit("--verbosity", "2")
     assert result.returncode == 0, result.stdout + result.stderr
     assert ran_tasks(result) == {"hf_raw_models", *READ_ALL_SHARDS, *ENTITIES, *CHECKS} | {
         f"{asset}:{s}" for asset in DOWNSTREAM for s in shards}
@@ -78,7 +78,7 @@ def test_changing_k_models_reruns_exactly_their_shards_downstream(sharded_projec
     settings_dir = sharded_project.path("data/search/hf_models")
     hits, _ = TantivyIndex(settings_dir).search(f'id:"{picked[0]}"', limit=5)
     assert [h["downloads"] for h in hits if h["id"] == picked[0]] == [downloads[picked[0]]]
-    assert ran_tasks(sharded_project.doit()) == set()
+    assert ran_tasks(sharded_project.doit("-v2")) == set()
 
 
 def test_normalization_reuses_unchanged_rows_of_a_touched_shard(sharded_project, tmp_path):

@@ -115,7 +115,7 @@ def test_assets_graph_materialize_plus_and_run_logs(toy_project, ui, page):
     page.click('tr[data-task="doubled"] summary')
     page.wait_for_selector('tr[data-task="doubled"] details[open]')
     logs = page.inner_text('tr[data-task="doubled"] pre.logs')
-    assert '"rows": 3' in logs and "-- stdout" in logs
+    assert '"rows":3' in logs.replace(" ", "") and "-- stdout" in logs and "doubled 3 numbers" in logs
     page.screenshot(path=str(ARTIFACTS / "ui-run.png"), full_page=True)
 
     page.click('header a[data-tab="assets"]')

@@ -35,7 +35,8 @@ def test_bad_records_are_quarantined_with_path_and_reason_and_odd_fields_repaire
     result = hf_project.doit("hf_models_normalized")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 of 9 records quarantined: see data/normalized/hf/quarantine-000.jsonl" in result.stdout
-    assert '"quarantined": 2' in result.stdout  # the harvest's metadata line
+    harvest_line = [line for line in result.stdout.splitlines() if line.startswith("hf_raw_models ")][0]
+    assert "9 models  2 quarantined" in harvest_line  # the harvest's line says what it set aside
 
     raw_quarantine = read_jsonl(hf_project.path("data/raw/hf/quarantine.jsonl"))
     assert [(q["path"], q["reason"].split(" (")[0]) for q in raw_quarantine] == [

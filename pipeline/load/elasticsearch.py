@@ -22,22 +22,26 @@ from elasticsearch import ApiError, AuthenticationException, Elasticsearch, NotF
 from elasticsearch import ConnectionError as EsConnectionError
 
 from pipeline.config import Settings, redact_url
-from pipeline.load.search import FACETS
+from pipeline.load.search import FACETS, SEARCH_FIELDS, query_terms
 from pipeline.registry import PipelineError
 
 COMPOSE_HINT = ("start it with `docker compose up -d elasticsearch` or unset ELASTICSEARCH_URL to use "
                 "the embedded search index")
 KEYWORD = {"type": "keyword"}
+# a keyword also searched as words (`openai/whisper-tiny` -> openai, whisper, tiny) through `<field>.words`
+KEYWORD_AND_WORDS = {"type": "keyword", "fields": {"words": {"type": "text", "analyzer": "standard"}}}
+WORDS = ("id", "task", "license", "language")
 MAPPINGS = {
     "dynamic": "strict",
     "properties": {
-        "id": KEYWORD,
+        "id": KEYWORD_AND_WORDS,
         "name": {"type": "text", "analyzer": "english", "fields": {"raw": KEYWORD}},
         "description": {"type": "text", "analyzer": "english"},
         "keywords": {"type": "text", "analyzer": "standard", "fields": {"raw": KEYWORD}},
         "dataset_titles": {"type": "text", "analyzer": "english"},
         "paper_titles": {"type": "text", "analyzer": "english"},
-        "task": KEYWORD, "library": KEYWORD, "license": KEYWORD, "language": KEYWORD, "author": KEYWORD,
+        "task": KEYWORD_AND_WORDS, "library": KEYWORD, "license": KEYWORD_AND_WORDS, "language": KEYWORD_AND_WORDS,
+        "author": KEYWORD,
         "shared_by": KEYWORD, "datasets": KEYWORD, "base_models": KEYWORD,
         "downloads": {"type": "long"}, "likes": {"type": "long"},
         "date_modified": {"type": "date"}, "date_created": {"type": "date"}, "shard": KEYWORD,
@@ -48,6 +52,23 @@ SHARD_IDS_PAGE = 5000  # ids per page when a full shard load asks which ids the 
 MAPPING_VERSION = hashlib.sha256(json.dumps([MAPPINGS, SETTINGS], sort_keys=True).encode()).hexdigest()[:12]
 RECEIPT_MAPPINGS = {"dynamic": "strict", "properties": {
     "index": KEYWORD, "loader": KEYWORD, "shard": KEYWORD, "receipt": {"type": "keyword", "index": False}}}
+
+
+def _field(field: str) -> str:
+    return f"{field}.words" if field in WORDS else field
+
+
+def _text_query(text: str) -> dict:
+    """The bool clauses of a query (see pipeline/load/search.py parse_query): words in every searched
+    field with its weight, phrases and fielded terms required; no term at all matches everything."""
+    words, required = query_terms(text)
+    fields = [f"{_field(field)}^{boost:g}" for field, boost in SEARCH_FIELDS.items()]
+    must = [{"match_phrase": {_field(field): phrase}} if field else
+            {"multi_match": {"query": phrase, "type": "phrase", "fields": fields}} for field, phrase in required]
+    should = [{"multi_match": {"query": " ".join(words), "fields": fields}}] if words else []
+    if not must and not should:
+        return {"must": [{"match_all": {}}]}
+    return {"must": must, "should": should, **({} if must else {"minimum_should_match": 1})}
 
 
 class ElasticsearchIndex:
@@ -191,12 +212,11 @@ class ElasticsearchIndex:
                 self._es.indices.delete(index=index, ignore_unavailable=True)
 
     def search(self, query: str, limit: int = 10, filters: dict | None = None) -> tuple[list[dict], dict]:
-        must = [{"multi_match": {"query": query, "fields": ["name^3", "keywords^2", "description", "dataset_titles",
-                                                              "paper_titles"]}}] if query \
-            else [{"match_all": {}}]
-        body_filter = [{"term": {field: value}} for field, value in (filters or {}).items()]
+        body_filter = [{"term": {field: value}} for field, values in (filters or {}).items()
+                       for value in (values if isinstance(values, (list, tuple)) else [values])]
         try:
-            response = self._es.search(index=self.alias, size=limit, query={"bool": {"must": must, "filter": body_filter}},
+            response = self._es.search(index=self.alias, size=limit, query={"bool": {**_text_query(query),
+                                                                                      "filter": body_filter}},
                                        aggs={f: {"terms": {"field": f, "size": 10}} for f in FACETS})
         except NotFoundError as exc:
             raise PipelineError(f"no search index {self.alias} at {redact_url(self.url)}: "

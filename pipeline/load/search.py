@@ -9,12 +9,67 @@ embedded tantivy index (`load/tantivy_index.py`) otherwise.
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, Iterator
 
 from pipeline.config import Settings
 
 FACETS = ("task", "library", "license", "language", "author")
 DESCRIPTION_CHARS = 2000
+# What a free-text query searches, and how much a match in each field counts: a model's id (its
+# namespace and repository name) and name, then its task, outweigh long text that mentions the words.
+SEARCH_FIELDS = {"id": 4.0, "name": 3.0, "task": 2.5, "keywords": 2.0, "license": 1.5, "language": 1.5,
+                 "description": 1.0, "dataset_titles": 1.0, "paper_titles": 1.0}
+# `field:value` or `field=value` in a query narrows it to models holding exactly that value.
+FILTER_FIELDS = FACETS
+# `field:word` or `field:"a phrase"` in a query must match in that field.
+TEXT_FIELDS = ("id", "name", "keywords", "description", "dataset_titles", "paper_titles")
+_TERM = re.compile(r'(?:(?P<field>[A-Za-z_]+)[:=])?(?:"(?P<phrase>[^"]*)"?|(?P<word>\S+))')
+_WORD_CHARS = re.compile(r"[^\w.\-/]+")
+
+
+def parse_query(query: str, filters: dict | None = None) -> tuple[str, dict[str, list[str]]]:
+    """(the text to search, {field: [values]}) of a query, the same for every search target.
+
+    Words are searched in every field (SEARCH_FIELDS); `"a phrase"` must appear as written, in any
+    field; `name:word` or `paper_titles:"a phrase"` (`:` or `=`; id, name, keywords, description,
+    dataset_titles, paper_titles) must match in that field; `license:mit`, `language=fr`,
+    `task:translation`, `library:...`, `author:...` are filters, exact values every hit holds, joined
+    by `filters` (from options). Any other `a=b` or `a:b` is words. Without words, phrases or fields
+    (``, `*`) every model matches."""
+    wanted: dict[str, list[str]] = {}
+    for field, value in (filters or {}).items():
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            wanted.setdefault(field, []).append(item)
+    kept = []
+    for match in _TERM.finditer(query):
+        field = (match["field"] or "").lower()
+        value = match["phrase"] if match["phrase"] is not None else match["word"]
+        if field in FILTER_FIELDS:
+            wanted.setdefault(field, []).append(value.strip("'\""))
+        elif field in TEXT_FIELDS or (not field and match["phrase"] is not None):
+            phrase = " ".join(_WORD_CHARS.sub(" ", value).split())
+            if phrase:
+                kept.append(f'{field}:"{phrase}"' if field else f'"{phrase}"')
+        else:
+            kept.append(match.group(0))
+    text = " ".join(kept)
+    text = text if re.search(r"\w", text) else ""
+    return text, {field: list(dict.fromkeys(values)) for field, values in wanted.items()}
+
+
+def query_terms(text: str) -> tuple[list[str], list[tuple[str | None, str]]]:
+    """The text of `parse_query` as (words searched in every field, required (field or None, phrase))."""
+    words, required = [], []
+    for match in _TERM.finditer(text):
+        field = (match["field"] or "").lower()
+        if match["phrase"] is not None and (not field or field in TEXT_FIELDS):
+            phrase = " ".join(_WORD_CHARS.sub(" ", match["phrase"]).split())
+            if phrase:
+                required.append((field or None, phrase))
+        else:
+            words += _WORD_CHARS.sub(" ", match.group(0)).split()
+    return words, required
 
 
 class LinkedTitles:
@@ -133,10 +188,11 @@ class SearchSink:
 
 
 def search_models(settings: Settings, query: str, limit: int = 10, filters: dict | None = None):
-    """Top models for a query, and facet counts, from whichever search target is configured."""
+    """Top models for a query (see parse_query), and facet counts, from whichever search target is configured."""
+    text, wanted = parse_query(query, filters)
     index = search_index(settings).open()
     try:
-        return index.search(query, limit, filters)
+        return index.search(text, limit, wanted)
     finally:
         index.close()
 

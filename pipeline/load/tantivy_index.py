@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -20,15 +21,20 @@ from typing import TextIO
 
 import tantivy
 
-from pipeline.load.search import FACETS
+from pipeline.load.search import FACETS, SEARCH_FIELDS, query_terms
 from pipeline.registry import PipelineError
 
 _TEXT = ("name", "description", "keywords", "dataset_titles", "paper_titles")
 _KEYWORDS = ("id", "task", "library", "license", "language", "author", "shared_by", "datasets", "base_models",
              "shard")
 _LISTS = ("keywords", "task", "license", "language", "datasets", "base_models", "dataset_titles", "paper_titles")
+# Keyword fields searched as words too (`openai/whisper-tiny` -> openai, whisper, tiny): `<field>_words`.
+_WORDS = ("id", "task", "license", "language")
 WRITER_HEAP = 128 * 1024 * 1024
-SCHEMA_VERSION = hashlib.sha256(json.dumps([_TEXT, _KEYWORDS, "downloads", "likes", "dates", 1]).encode()).hexdigest()[:12]
+SCHEMA_VERSION = hashlib.sha256(json.dumps([_TEXT, _KEYWORDS, _WORDS, "downloads", "likes", "dates", 1])
+                                .encode()).hexdigest()[:12]
+# the fields a free-text query searches, with their weights (pipeline/load/search.py)
+_QUERY_FIELDS = {(f"{field}_words" if field in _WORDS else field): boost for field, boost in SEARCH_FIELDS.items()}
 
 
 def _schema() -> tantivy.Schema:
@@ -41,6 +47,8 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("paper_titles", stored=True, tokenizer_name="en_stem")
     for field in _KEYWORDS:
         builder.add_text_field(field, stored=True, tokenizer_name="raw", fast=True)
+    for field in _WORDS:
+        builder.add_text_field(f"{field}_words", stored=False, tokenizer_name="default")
     builder.add_integer_field("downloads", stored=True, indexed=True, fast=True)
     builder.add_integer_field("likes", stored=True, indexed=True, fast=True)
     builder.add_date_field("date_modified", stored=True, indexed=True, fast=True)
@@ -61,12 +69,26 @@ def _document(doc: dict) -> tantivy.Document:
                 if not isinstance(value, str):
                     raise ValueError(f"field {field} expects text, got {type(value).__name__}")
                 out.add_text(field, value)
+                if field in _WORDS:
+                    out.add_text(f"{field}_words", value)
     for field in ("downloads", "likes"):
         out.add_integer(field, doc.get(field) or 0)
     for field in ("date_modified", "date_created"):
         if doc.get(field):
             out.add_date(field, _date(doc[field]))
     return out
+
+
+def _query_string(text: str) -> str:
+    """A query (see pipeline/load/search.py parse_query) in tantivy's syntax, from its words and phrases
+    only: a user's `a=b` or `c++` never means tantivy syntax. Phrases and fielded terms are required."""
+    words, required = query_terms(text)
+    clauses = [f'+{_field_name(field) + ":" if field else ""}"{phrase}"' for field, phrase in required]
+    return " ".join(clauses + words)
+
+
+def _field_name(field: str) -> str:
+    return f"{field}_words" if field in _WORDS else field
 
 
 class TantivyIndex:
@@ -156,12 +178,16 @@ class TantivyIndex:
         if current is None:
             raise PipelineError(f"no search index at {self.directory}: run `doit hf_index_models_in_elasticsearch`")
         index = tantivy.Index.open(str(current))
-        parsed, _errors = index.parse_query_lenient(query or "*", list(_TEXT),
-                                                    field_boosts={"name": 3.0, "keywords": 2.0})
+        if _query_string(query):
+            parsed, _errors = index.parse_query_lenient(_query_string(query), list(_QUERY_FIELDS),
+                                                        field_boosts=_QUERY_FIELDS)
+        else:
+            parsed = tantivy.Query.all_query()
         if filters:
             clauses = [(tantivy.Occur.Must, parsed)]
-            for field, value in filters.items():
-                clauses.append((tantivy.Occur.Must, tantivy.Query.term_query(index.schema, field, value)))
+            for field, values in filters.items():
+                for value in values if isinstance(values, (list, tuple)) else [values]:
+                    clauses.append((tantivy.Occur.Must, tantivy.Query.term_query(index.schema, field, value)))
             parsed = tantivy.Query.boolean_query(clauses)
         searcher = index.searcher()
         hits = []

@@ -172,3 +172,38 @@ class History:
             for row in self._db.execute(query.format(cond=cond)).fetchall():
                 out.setdefault(row[1], {})[key] = self._task(row, live_runs.get(row[0]))
         return out
+
+    # -- by asset (`doit logs ASSET`) -----------------------------------------------------------
+    _RAN = "('success','failed','interrupted','running')"
+
+    @staticmethod
+    def _named(include_parts: bool) -> str:
+        """Tasks named NAME, and with include_parts its shard and checks tasks (`NAME:...`)."""
+        return "(t.name = :name OR substr(t.name, 1, :length) = :prefix)" if include_parts else "t.name = :name"
+
+    def latest_run_of(self, name: str, include_parts: bool = True) -> str | None:
+        """The latest run in which the task NAME (with include_parts: any task of the asset NAME) ran."""
+        row = self._db.execute(
+            f"SELECT t.run_id FROM tasks t JOIN runs r ON r.id = t.run_id WHERE {self._named(include_parts)} "
+            f"AND t.status IN {self._RAN} ORDER BY r.started DESC LIMIT 1",
+            {"name": name, "length": len(name) + 1, "prefix": name + ":"}).fetchone()
+        return row[0] if row else None
+
+    def mentions(self, name: str, include_parts: bool = True) -> bool:
+        """Whether any run recorded the task NAME (or, with include_parts, a task of the asset NAME)."""
+        return self._db.execute(f"SELECT 1 FROM tasks t WHERE {self._named(include_parts)} LIMIT 1",
+                                {"name": name, "length": len(name) + 1, "prefix": name + ":"}).fetchone() is not None
+
+    def did_something(self, run_id: str) -> bool:
+        """A run that ran a task or failed (a no-op run only found everything up to date)."""
+        run = self.run(run_id)
+        if run is not None and run.status in ("failed", "interrupted"):
+            return True
+        return self._db.execute(f"SELECT 1 FROM tasks t WHERE t.run_id = ? AND t.status IN {self._RAN} LIMIT 1",
+                                (run_id,)).fetchone() is not None
+
+    def last_run_that_did_something(self) -> str | None:
+        row = self._db.execute(
+            f"SELECT r.id FROM runs r WHERE r.status IN ('failed','interrupted') OR EXISTS (SELECT 1 FROM tasks t "
+            f"WHERE t.run_id = r.id AND t.status IN {self._RAN}) ORDER BY r.started DESC LIMIT 1").fetchone()
+        return row[0] if row else None

@@ -30,6 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.checks import summary as check_summary
+from pipeline.runs.grouping import summed_metadata
 from pipeline.runs.history import History, TaskRecord
 
 STATES = ("fresh", "stale", "failed", "running", "never")
@@ -58,6 +59,8 @@ class AssetState:
     cause: str = field(default="", repr=False)
     # The asset checks of its latest materialization (or of the attempt that failed on them).
     checks: list[dict] = field(default_factory=list)
+    # What made it stale at the root, when staleness came from upstream ("source changed: ...").
+    root: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
         self.asset = self.asset or self.name
@@ -172,10 +175,12 @@ def _leaf_state(task, tasks: dict, dep_manager, latest: dict, saved_ids: set[str
         if not (saved or success):
             state.state, state.reason = "never", "never materialized"
         elif result.status != "up-to-date":
-            state.state, state.reason = "stale", _reason(result)
+            state.state, state.reason = "stale", _reason(task, result, dep_manager)
+            state.root = state.reason
             damaged = _damaged_output(task, result)
             if damaged:
                 state.reason, state.cause = damaged, "an output is not what it wrote"
+                state.root = state.cause
     state.cause = state.cause or state.reason
     return state
 
@@ -203,24 +208,29 @@ def _propagate(state: AssetState, states: dict, shard_states: dict, shard: str |
             if shard is not None and shard in shard_states[up]:  # a shard reads the same shard
                 upstream = shard_states[up][shard]
                 if upstream.state in ("stale", "never"):
-                    state.state, state.reason = "stale", f"upstream {upstream.name} is {upstream.state}"
-                    state.cause = f"upstream {up} is {upstream.state}"
+                    because = f" ({upstream.root})" if upstream.root else ""
+                    state.state, state.reason = "stale", f"upstream {upstream.name} is {upstream.state}{because}"
+                    state.cause, state.root = f"upstream {up} is {upstream.state}{because}", upstream.root
                     return
                 continue
             # an unsharded asset (or a shard of another layout) reads every shard
             bad = [s for s in shard_states[up].values() if s.state in ("stale", "never")]
             if bad:
                 never = all(s.state == "never" for s in bad)
+                root = Counter(s.root for s in bad if s.root).most_common(1)
+                because = f" ({root[0][0]})" if root else ""
                 if len(bad) == len(shard_states[up]):
-                    reason = f"upstream {up} is {'never' if never else 'stale'}"
+                    reason = f"upstream {up} is {'never' if never else 'stale'}{because}"
                 else:
                     reason = (f"upstream {up} has {len(bad)} of {len(shard_states[up])} shards "
-                              f"{'never materialized' if never else 'stale'}")
+                              f"{'never materialized' if never else 'stale'}{because}")
                 state.state, state.reason, state.cause = "stale", reason, reason
+                state.root = root[0][0] if root else ""
                 return
         elif up in states and states[up].state in ("stale", "never"):
-            state.state, state.reason = "stale", f"upstream {up} is {states[up].state}"
-            state.cause = state.reason
+            because = f" ({states[up].root})" if states[up].root else ""
+            state.state, state.reason = "stale", f"upstream {up} is {states[up].state}{because}"
+            state.cause, state.root = state.reason, states[up].root
             return
 
 
@@ -236,7 +246,7 @@ def _aggregate(task, leaves: list[AssetState], latest: dict) -> AssetState:
     materialized = [(leaf, latest[leaf.name]["success"]) for leaf in leaves
                     if latest.get(leaf.name, {}).get("success") is not None]
     state.last_duration = _latest_run_duration([success for _, success in materialized])
-    state.metadata = _summed_metadata([leaf.metadata for leaf, _ in materialized])
+    state.metadata = summed_metadata([leaf.metadata for leaf, _ in materialized])
     if counts["running"]:
         runs = _runs_of(latest, [leaf for leaf in leaves if leaf.state == "running"])
         state.state, state.reason = "running", f"{counts['running']} of {total} shards running in run {runs}"
@@ -251,6 +261,8 @@ def _aggregate(task, leaves: list[AssetState], latest: dict) -> AssetState:
     elif counts["stale"] or counts["never"]:
         stale = [leaf for leaf in leaves if leaf.state in ("stale", "never")]
         causes = Counter(leaf.cause for leaf in stale).most_common()
+        roots = Counter(leaf.root for leaf in stale if leaf.root).most_common(1)
+        state.root = roots[0][0] if roots else ""
         state.state = "stale"
         state.reason = f"{len(stale)} of {total} shards stale: {causes[0][0]}"
         if len(causes) > 1:
@@ -278,21 +290,6 @@ def _latest_run_duration(successes: list[TaskRecord]) -> float | None:
     return sum(durations) if durations else None
 
 
-def _summed_metadata(shards: list[dict]) -> dict:
-    """Numbers summed over the shards; any other value kept only when every shard has the same one."""
-    out: dict = {}
-    keys = list(dict.fromkeys(k for metadata in shards for k in metadata))
-    for key in keys:
-        values = [metadata.get(key) for metadata in shards]
-        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values if v is not None) \
-                and any(v is not None for v in values):
-            total = sum(v for v in values if v is not None)
-            out[key] = round(total, 6) if isinstance(total, float) else total
-        elif all(v == values[0] for v in values):
-            out[key] = values[0]
-    return out
-
-
 def _damaged_output(task, result) -> str | None:
     """The reason when the output ledger's check made the task stale (pipeline/storage.py)."""
     from pipeline.doit_tasks import NOT_AS_WRITTEN, outputs_as_written
@@ -303,10 +300,23 @@ def _damaged_output(task, result) -> str | None:
     return None
 
 
-def _reason(result) -> str:
+def _reason(task, result, dep_manager) -> str:
+    """Why doit would rerun the task, in words: what changed, when its saved state says."""
+    from doit.tools import timeout
+
+    from pipeline.doit_tasks import settings_changed, verify_in_target
     reasons = result.reasons
-    if reasons.get("uptodate_false"):
-        return "code, settings or target changed"
+    failing = [item[0] for item in reasons.get("uptodate_false", [])]
+    if failing:
+        said = []
+        for check in failing:
+            if isinstance(check, settings_changed):
+                said.append(check.describe(dep_manager.get_values(task.name)) or "code, settings or target changed")
+            elif isinstance(check, timeout) and "success-time" in dep_manager.get_values(task.name):
+                said.append(f"older than {check.limit_sec / 3600:g} h (a live source is fetched again after that)")
+            elif check is verify_in_target:
+                said.append("its target no longer holds its last load")
+        return "; ".join(dict.fromkeys(said)) or "code, settings or target changed"
     for key, text in (("changed_file_dep", "input changed"), ("missing_target", "output missing"),
                       ("missing_file_dep", "input missing"), ("added_file_dep", "inputs changed"),
                       ("removed_file_dep", "inputs changed")):

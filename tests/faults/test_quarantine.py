@@ -24,7 +24,9 @@ def test_items_without_an_id_are_not_duplicated_by_incremental_harvests(hf_proje
         items.insert(2, newest)
         page.write_text(json.dumps(items))
         result = hf_project.doit("hf_raw_models")
-        assert result.returncode == 0 and '"mode": "incremental"' in result.stdout, result.stdout + result.stderr
+        assert result.returncode == 0, result.stdout + result.stderr
+        logs = hf_project.doit("logs", "hf_raw_models").stdout  # the metadata of the run that built it
+        assert '"mode": "incremental"' in logs, logs
         entries = list(read_jsonl(quarantine))
         assert sorted(e["reason"] for e in entries) == sorted(e["reason"] for e in first), entries
-        assert '"quarantined": 2' in result.stdout
+        assert '"quarantined": 2' in logs and "  2 quarantined" in result.stdout

@@ -41,6 +41,7 @@ def build_numbers(ctx):
 def build_doubled(ctx):
     _switches(ctx)
     values = [int(v) for v in ctx.input("numbers").read_text().split()]
+    print(f"doubled {len(values)} numbers")
     ctx.output("doubled").write_text("\n".join(str(v * 2) for v in values) + "\n")
     return {"rows": len(values)}
 
