@@ -14,7 +14,8 @@ from pipeline.shards import shard_of, shard_path
 
 def versions(settings, model_id: str) -> list[dict]:
     """Every version of a model's record, oldest first: {record, valid_from, valid_to, change}; the
-    current one (if the model is in the catalog) last, with valid_to None."""
+    current one (if the model is in the catalog) last, with valid_to None. Times are the Hub's
+    lastModified of each version (when a model left the catalog: when the catalog saw it gone)."""
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
@@ -30,11 +31,12 @@ def versions(settings, model_id: str) -> list[dict]:
             found.append({**row, "record": json.loads(row["record"])})
     normalized = settings.root / shard_path(outputs["parquet"].path, label)
     if normalized.exists():
-        table = pq.read_table(normalized, columns=["identifier", "record", "valid_from"])
+        table = pq.read_table(normalized, columns=["identifier", "record"])
         for row in table.filter(pc.equal(table.column("identifier"), model_id)).to_pylist():
-            found.append({"record": json.loads(row["record"]), "valid_from": row["valid_from"], "valid_to": None,
+            record = json.loads(row["record"])
+            found.append({"record": record, "valid_from": record.get("dateModified"), "valid_to": None,
                           "change": "current"})
-    return sorted(found, key=lambda v: (v["valid_to"] is None, v["valid_to"] or ""))
+    return found  # the history file keeps versions in the order they ended; the current one comes last
 
 
 def differences(before: dict, after: dict) -> dict[str, tuple]:

@@ -23,7 +23,6 @@ from pipeline.transform import fair4ml, validation
 FINGERPRINT_KEY = b"mlentory.fingerprint"
 STATS_KEY = b"mlentory.stats"  # what the shard holds, counted at write time (read by checks and `doit quality`)
 SHARD_SCHEMA = pa.schema(list(fair4ml.ARROW_SCHEMA) + [
-    pa.field("valid_from", pa.string()),  # when this version of the record entered the catalog
     pa.field("raw_digest", pa.string()),
     pa.field("record", pa.large_string()),
     pa.field("record_digest", pa.string()),  # downstream shards compare this instead of the records
@@ -125,11 +124,13 @@ def _reusable(previous: Path, fingerprint: str) -> pa.Table | None:
     return file.read()
 
 
+# A version is valid from the Hub's lastModified of that version (the record's dateModified) to the next
+# version's, or to when the catalog saw the model gone: upstream times, so a rebuild writes the same bytes.
 HISTORY_SCHEMA = pa.schema([
     pa.field("identifier", pa.string(), nullable=False),
     pa.field("record", pa.large_string(), nullable=False),  # the version that ended
-    pa.field("valid_from", pa.string()),  # when it entered the catalog (unknown for versions older than history)
-    pa.field("valid_to", pa.string(), nullable=False),  # when it was replaced or left
+    pa.field("valid_from", pa.string()),  # its dateModified (None when the source gave none)
+    pa.field("valid_to", pa.string(), nullable=False),  # the next version's dateModified, or when it left
     pa.field("change", pa.string(), nullable=False),  # updated | removed
 ])
 
@@ -141,7 +142,7 @@ def _previous_versions(previous: Path, ids: set[str]) -> dict[str, dict]:
         return {}
     file = pq.ParquetFile(previous)
     names = file.schema_arrow.names
-    wanted = [c for c in ("identifier", "raw_digest", "record_digest", "valid_from", "record") if c in names]
+    wanted = [c for c in ("identifier", "raw_digest", "record_digest", "record") if c in names]
     found = {}
     for group in range(file.num_row_groups):
         group_ids = file.read_row_group(group, columns=["identifier"]).column(0).to_pylist()
@@ -153,38 +154,36 @@ def _previous_versions(previous: Path, ids: set[str]) -> dict[str, dict]:
     return found
 
 
-def _history(previous: Path, current: pa.Table, fresh: list[dict], now: str) -> tuple[list[dict], dict[str, str]]:
-    """(history rows for versions that ended, valid_from of each fresh record). A record is a new version
-    when its upstream data changed (raw digest), not when only the code that maps it did."""
+def _history(previous: Path, current: pa.Table, fresh: list[dict], now: str) -> list[dict]:
+    """History rows for the versions that ended. A record is a new version when its upstream data changed
+    (raw digest), not when only the code that maps it did."""
     previous_ids: set[str] = set()
     if previous.exists():
         previous_ids = set(pq.read_table(previous, columns=["identifier"]).column(0).to_pylist())
-    kept = set(current.column("identifier").to_pylist())
-    removed = previous_ids - kept
+    removed = previous_ids - set(current.column("identifier").to_pylist())
     versions = _previous_versions(previous, {r["identifier"] for r in fresh} | removed)
-    rows, valid_from = [], {}
+    rows = []
     for record in fresh:
         before = versions.get(record["identifier"])
-        if before is None:
-            valid_from[record["identifier"]] = now
-        elif before.get("raw_digest") == record["raw_digest"] or before.get("record_digest") == record["record_digest"]:
-            valid_from[record["identifier"]] = before.get("valid_from") or now  # remapped, not changed
-        else:
-            valid_from[record["identifier"]] = now
-            rows.append({"identifier": record["identifier"], "record": before["record"],
-                         "valid_from": before.get("valid_from"), "valid_to": now, "change": "updated"})
+        if before is None or before.get("raw_digest") == record["raw_digest"] \
+                or before.get("record_digest") == record["record_digest"]:
+            continue  # new, or only remapped
+        rows.append({"identifier": record["identifier"], "record": before["record"],
+                     "valid_from": json.loads(before["record"]).get("dateModified"),
+                     "valid_to": record.get("dateModified") or now, "change": "updated"})
     for identifier in sorted(removed):
         before = versions[identifier]
-        rows.append({"identifier": identifier, "record": before["record"], "valid_from": before.get("valid_from"),
-                     "valid_to": now, "change": "removed"})
-    return rows, valid_from
+        rows.append({"identifier": identifier, "record": before["record"],
+                     "valid_from": json.loads(before["record"]).get("dateModified"), "valid_to": now,
+                     "change": "removed"})
+    return rows
 
 
 def append_history(previous: Path, out: Path, rows: list[dict]) -> int:
     """The shard's history file with `rows` added; returns how many versions it holds."""
     added = pa.Table.from_pylist(rows, schema=HISTORY_SCHEMA)
     table = pa.concat_tables([pq.read_table(previous).cast(HISTORY_SCHEMA), added]) if previous.exists() else added
-    pq.write_table(table.sort_by([("identifier", "ascending"), ("valid_to", "ascending")]), out, compression="zstd")
+    pq.write_table(table, out, compression="zstd")  # in the order versions ended
     return table.num_rows
 
 
@@ -220,9 +219,7 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
     if good or previous.exists():
         kept_ids = pa.table({"identifier": pa.concat_arrays([reused.column("identifier").combine_chunks(),
                                                              pa.array([r["identifier"] for r in good], pa.string())])})
-        ended, valid_from = _history(previous, kept_ids, good, now)
-        for record in good:
-            record["valid_from"] = valid_from[record["identifier"]]
+        ended = _history(previous, kept_ids, good, now)
     fresh = pa.Table.from_pylist(good, schema=SHARD_SCHEMA)
     table = pa.concat_tables([reused, fresh]).sort_by("identifier")
     stats = shard_stats(table, quarantined)  # quarantined rows are never reused: each build counts them all
