@@ -188,7 +188,11 @@ def test_schedules_list_and_toggle(client):
 def test_missing_graph_library_is_reported(client, monkeypatch, tmp_path):
     monkeypatch.setattr(server, "STATIC_DIR", tmp_path)
     health = client.get("/api/health").json()
-    assert health["missing"] == ["cytoscape.min.js"] and "npm ci" in health["message"]
+    assert health["missing"] == ["cytoscape.min.js", "uPlot.iife.min.js", "uPlot.min.css"]
+    assert "npm ci" in health["message"]
+    (tmp_path / "vendor").mkdir()
+    (tmp_path / "vendor" / "cytoscape.min.js").write_text("/* the graph library */")
+    assert client.get("/api/health").json()["missing"] == ["uPlot.iife.min.js", "uPlot.min.css"]
 
 
 def _free_port() -> int:
