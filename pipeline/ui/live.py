@@ -116,6 +116,14 @@ class Live:
         self.runs_version = 0
         self.sent = {"assets": 0, "runs": 0, "active": 0}
         self.status_runs = 0  # `doit status` subprocesses this watcher started (tests read it)
+        self.kernel: bool | None = None  # whether the kernel reports changes (None: not watching yet)
+
+    def info(self) -> dict:
+        """How the pushing goes: open streams, whether the kernel reports changes, what was sent, and
+        how many times the states were recomputed (`doit status` runs)."""
+        return {"streams": len(self.queues), "watching": bool(self._task and not self._task.done()),
+                "kernel": self.kernel, "status_runs": self.status_runs, "sent": dict(self.sent),
+                "runs_version": self.runs_version}
 
     # -- streams ------------------------------------------------------------------------------------
     async def stream(self):
@@ -209,6 +217,7 @@ class Live:
             pending.update(watcher.changes())
             self._wake.set()
 
+        self.kernel = watcher.kernel
         if watcher.kernel:
             self.loop.add_reader(watcher.fileno(), readable)
         try:

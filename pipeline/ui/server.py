@@ -365,7 +365,7 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
     async def health(request: Request):
         missing = missing_vendor_files()
         return JSONResponse({"root": str(project.root), "missing": missing,
-                             "message": VENDOR_HINT if missing else ""})
+                             "message": VENDOR_HINT if missing else "", "live": live.info()})
 
     async def assets(request: Request):
         try:

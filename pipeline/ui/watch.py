@@ -22,17 +22,21 @@ import sys
 from pathlib import Path
 
 # inotify(7)
-IN_MODIFY, IN_ATTRIB, IN_CLOSE_WRITE = 0x002, 0x004, 0x008
+IN_MODIFY = 0x002
 IN_MOVED_FROM, IN_MOVED_TO, IN_CREATE, IN_DELETE = 0x040, 0x080, 0x100, 0x200
 IN_DELETE_SELF, IN_MOVE_SELF, IN_Q_OVERFLOW, IN_IGNORED, IN_ISDIR = 0x400, 0x800, 0x4000, 0x8000, 0x40000000
 IN_NONBLOCK, IN_CLOEXEC = os.O_NONBLOCK, os.O_CLOEXEC
-WATCH_MASK = (IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE
-              | IN_DELETE_SELF | IN_MOVE_SELF)
+# Content changes only: not IN_ATTRIB (SQLite, run as root, chowns its files each time it opens them)
+# nor IN_CLOSE_WRITE (a file opened for writing and closed unchanged, like the run lock each time
+# anyone looks at who holds it); a real write is an IN_MODIFY anyway.
+WATCH_MASK = IN_MODIFY | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF
 EVENT_HEADER = struct.Struct("iIII")  # wd, mask, cookie, len
 
 SKIP_DIRS = {"node_modules", "__pycache__", "build", "dist", "site-packages"}
 # files whose changes say nothing about the data: SQLite's shared memory and journals, editor droppings
 NOISE_SUFFIXES = ("-shm", "-journal", ".swp", ".swx", "~", ".pyc", ".tmp")
+# the run lock's file is only ever locked, never written (who holds it is in run.json)
+NOISE_NAMES = {"run.lock"}
 MAX_WATCHED_DIRS = 20_000
 
 
@@ -49,7 +53,7 @@ def skipped(directory: Path, root: Path) -> bool:
 
 
 def noise(name: str) -> bool:
-    return name.endswith(NOISE_SUFFIXES) or name.startswith(".#")
+    return name in NOISE_NAMES or name.endswith(NOISE_SUFFIXES) or name.startswith(".#")
 
 
 def project_dirs(root: Path, limit: int = MAX_WATCHED_DIRS) -> list[Path]:
