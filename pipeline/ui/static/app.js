@@ -171,7 +171,7 @@ function wrapName(name, width = 17) {
   }
   return lines;
 }
-const FONT = 13, LINE = 16, NODE_PAD = 14, BAR_H = 6;
+const FONT = 13, LINE = 16, NODE_PAD = 14, BAR_H = 6, ROW_GAP = 30;
 const READABLE_ZOOM = 10 / FONT;  // below this, a label is smaller than 10 px on screen
 function nodeShape(a) {
   const lines = wrapName(a.name);
@@ -228,9 +228,9 @@ function layered(data, sizes) {
   let x = 0;
   Object.keys(columns).map(Number).sort((p, q) => p - q).forEach(column => {
     const members = columns[column];
-    const tall = members.reduce((sum, n) => sum + sizes[n].h, 0) + 22 * (members.length - 1);
+    const tall = members.reduce((sum, n) => sum + sizes[n].h, 0) + ROW_GAP * (members.length - 1);
     let y = -tall / 2;
-    members.forEach(n => { positions[n] = {x, y: y + sizes[n].h / 2}; y += sizes[n].h + 22; });
+    members.forEach(n => { positions[n] = {x, y: y + sizes[n].h / 2}; y += sizes[n].h + ROW_GAP; });
     x += widest + 44;
   });
   return positions;
@@ -299,12 +299,18 @@ function drawGraph(data) {
   if (!box.dataset.watched) {  // a person zoomed: leave their view alone when the page resizes
     box.dataset.watched = "1";
     box.addEventListener("wheel", () => { if (window.cy) window.cy.scratch("userMoved", true); }, {passive: true});
+    box.addEventListener("mouseleave", hideTip);  // the graph does not say "mouseout" when the pointer leaves it
   }
   graph.on("dragpan", () => graph.scratch("userMoved", true));
   graph.on("tap", "node", event => { location.hash = `#/assets/${encodeURIComponent(event.target.id())}`; });
-  graph.on("mouseover", "node", event => {
+  const tipFor = event => {
     const a = (latest.assets || data).assets.find(x => x.name === event.target.id()) || byName[event.target.id()];
     if (a) showTip(a, event.target);
+  };
+  graph.on("mouseover", "node", tipFor);
+  graph.on("mousemove", "node", event => {  // back onto a node after leaving the graph: no new "mouseover"
+    const tip = document.getElementById("graph-tip");
+    if (tip && (tip.hidden || tip.dataset.asset !== event.target.id())) tipFor(event);
   });
   graph.on("mouseout", "node", hideTip);
   graph.on("viewport", () => { const tip = document.getElementById("graph-tip"); if (tip && !tip.hidden) hideTip(); });
@@ -350,14 +356,14 @@ function assetView(name) {
   view.innerHTML = `<p><a href="#/assets">← Assets</a></p><div id="asset">loading…</div>
     <section id="plots-section"><h3>Materializations over time</h3>
       <p class="muted">One point per run that materialized the asset: its figures after that run (a sharded asset's shards summed) and the build time it took.</p>
-      <div id="plots"></div></section>`;
+      <div id="plots"></div></section>
+    <div id="asset-runs"></div>`;
   let plotted = null;
   const load = async () => {
     let a;
     try { a = await api(`/api/assets/${encodeURIComponent(name)}`); } catch (error) { notice(error.message, true); return; }
     const box = document.getElementById("asset");
     if (!box) return;
-    const open = new Set([...box.querySelectorAll("details[open]")].map(d => d.dataset.key));
     box.innerHTML = `
       <h2>${esc(a.name)} ${badge(a.state)}</h2>
       <p>${esc(a.description)}</p>
@@ -374,12 +380,15 @@ function assetView(name) {
         ${a.shards != null ? `<dt>shards</dt><dd>${a.shards}: ${esc(counted(a.shard_counts))}</dd>` : ""}
         <dt>files</dt><dd>${a.files.slice(0, 12).map(f => `<code>${esc(f)}</code>`).join("<br>")}${a.files.length > 12 ? `<br>… ${a.files.length - 12} more` : ""}</dd>
       </dl>
-      ${a.checks && a.checks.length ? `<h3>Checks</h3>${checksTable(a.checks)}` : ""}
+      ${a.checks && a.checks.length ? `<h3>Checks</h3>${checksTable(a.checks, "checks")}` : ""}`;
+    const runs = document.getElementById("asset-runs");
+    const openRuns = new Set([...runs.querySelectorAll("details[open]")].map(d => d.dataset.key));
+    runs.innerHTML = `
       <h3>Recent runs</h3>
       <table><thead><tr><th>run</th><th>status</th><th>started</th><th>duration</th><th>logs</th></tr></thead><tbody>
       ${a.recent_runs.map(r => `<tr><td><a href="#/runs/${esc(r.run.id)}">${esc(r.run.id)}</a></td><td>${badge(r.status)}</td>
         <td>${when(r.run.started)}</td><td>${secs(r.run.duration)}</td>
-        <td>${r.tasks > 1 ? `<span class="muted">${esc(r.tasks)} tasks</span>` : ""}${r.logs.map(t => `<details data-key="${esc(r.run.id + t.name)}"${open.has(r.run.id + t.name) ? " open" : ""}><summary>${esc(t.name)} (${esc(t.status)})</summary><pre>${esc(logText(t))}</pre></details>`).join("")}</td></tr>`).join("")
+        <td>${r.tasks > 1 ? `<span class="muted">${esc(r.tasks)} tasks</span>` : ""}${r.logs.map(t => `<details data-key="${esc(r.run.id + t.name)}"${openRuns.has(r.run.id + t.name) ? " open" : ""}><summary>${esc(t.name)} (${esc(t.status)})</summary><pre>${esc(logText(t))}</pre></details>`).join("")}</td></tr>`).join("")
         || `<tr><td colspan="5" class="muted">never ran</td></tr>`}
       </tbody></table>`;
     document.getElementById("materialize").onclick = () => launch({asset: a.name, mode: "only"});
@@ -399,8 +408,8 @@ function assetView(name) {
   loadPlots();
 }
 
-function checksTable(checks) {
-  return `<table id="checks"><thead><tr><th>check</th><th>severity</th><th>result</th><th>figure</th><th>what it measures</th></tr></thead><tbody>
+function checksTable(checks, id) {
+  return `<table class="checks"${id ? ` id="${id}"` : ""}><thead><tr><th>check</th><th>severity</th><th>result</th><th>figure</th><th>what it measures</th></tr></thead><tbody>
     ${checks.map(c => `<tr data-check="${esc(c.check)}"><td>${esc(c.check)}</td><td>${esc(c.severity)}</td>
       <td><span class="state check-${esc(c.status)}" data-state="${esc(c.status)}">${esc(c.status)}</span></td>
       <td>${esc(c.value == null ? "-" : c.value)}</td><td>${esc(c.detail)}</td></tr>`).join("")}
@@ -433,11 +442,12 @@ function drawPlots(m) {
     const series = {label, stroke: color, width: 2, fill: bars ? color + "55" : undefined,
                     points: {show: true, size: 7, fill: color}, value: (u, v) => v == null ? "-" : v.toLocaleString()};
     if (bars && uPlot.paths && uPlot.paths.bars) series.paths = uPlot.paths.bars({size: [0.6, 40]});
-    const single = xs.length === 1;  // one point: give the time axis some room around it
+    // room around the first and last point (an hour around a single one), so bars and points show whole
+    const pad = xs.length === 1 ? 3600 : Math.max(1, (xs[xs.length - 1] - xs[0]) * 0.06);
     window.plots[name] = new uPlot({
       width, height: 150, series: [{label: "materialized", value: (u, v) => v == null ? "-" : new Date(v * 1000).toLocaleString()}, series],
-      scales: {x: {time: true, range: single ? [xs[0] - 3600, xs[0] + 3600] : undefined},
-               y: {range: (u, lo, hi) => [Math.min(0, lo), hi > 0 ? hi * 1.1 : 1]}},
+      scales: {x: {time: true, range: () => [xs[0] - pad, xs[xs.length - 1] + pad]},
+               y: {range: (u, lo, hi) => [Math.min(0, lo), hi > 0 ? hi * 1.15 : 1]}},
       axes: [{}, {size: 60}],
     }, [xs, values], target);
   };
@@ -453,9 +463,15 @@ function drawPlots(m) {
   chart("duration", "task seconds", m.points.map(p => p.task_seconds), "#6a1b9a", true);
 }
 
+// JSON as `doit logs` prints it (Python's json.dumps with sorted keys), so the UI and the CLI read alike
+function pyJson(value) {
+  if (Array.isArray(value)) return `[${value.map(pyJson).join(", ")}]`;
+  if (value && typeof value === "object") return `{${Object.keys(value).sort().map(k => `${JSON.stringify(k)}: ${pyJson(value[k])}`).join(", ")}}`;
+  return JSON.stringify(value);
+}
 function logText(t) {
   const parts = [];
-  if (Object.keys(t.metadata || {}).length) parts.push("metadata: " + JSON.stringify(t.metadata));
+  if (Object.keys(t.metadata || {}).length) parts.push("metadata: " + pyJson(t.metadata));
   for (const key of ["stdout", "stderr", "error"]) if (t[key]) parts.push(`-- ${key}\n${t[key].trimEnd()}`);
   return parts.join("\n") || "(no output)";
 }
