@@ -34,6 +34,7 @@ from pipeline.ui.watch import FileWatcher
 KEEPALIVE_S = 20.0
 DEBOUNCE_S = 0.25  # a burst of file events (a run writing) becomes one check
 MIN_STATUS_INTERVAL_S = 1.0  # at most one `doit status` a second while a run writes
+MIN_RUNS_INTERVAL_S = 1.0  # at most one `runs` event a second (each makes the open pages reload)
 ACTIVE_CHECK_S = 1.0
 SCAN_S = 3.0  # without inotify: how often the files are compared
 REFRESH_S = 300.0
@@ -226,7 +227,8 @@ class Live:
             project.status_trusted = watcher.kernel
             self._ready.set()
             last_status = last_refresh = time.monotonic()
-            status_due = False
+            last_runs = 0.0
+            status_due = runs_due = False
             active = await asyncio.to_thread(project.active_run)
             self._last_active = json.dumps(active, sort_keys=True)
             while self.queues and not self.stopping:
@@ -238,6 +240,8 @@ class Live:
                     waits.append(SCAN_S)
                 if status_due:
                     waits.append(MIN_STATUS_INTERVAL_S - (now - last_status))
+                if runs_due:
+                    waits.append(MIN_RUNS_INTERVAL_S - (now - last_runs))
                 try:
                     await asyncio.wait_for(self._wake.wait(), max(0.0, min(waits)))
                     await asyncio.sleep(DEBOUNCE_S)  # let a burst of writes finish
@@ -255,9 +259,11 @@ class Live:
                 ours = history.path.name
                 history_touched = any(p.name.startswith(ours) for p in changed)
                 if (history_touched or active is not None) and history.changed():
+                    runs_due = status_due = True
+                if runs_due and time.monotonic() - last_runs >= MIN_RUNS_INTERVAL_S:
+                    runs_due, last_runs = False, time.monotonic()
                     self.runs_version += 1
                     self._publish("runs", {"runs": self.runs_version})
-                    status_due = True
                 if any(not p.name.startswith(ours) for p in changed):
                     status_due = True
                 now_active = await asyncio.to_thread(project.active_run)

@@ -27,15 +27,35 @@ import sqlite3
 from pathlib import Path
 
 from pipeline.runs.history import pid_alive
-from pipeline.runs.status import HIDDEN_METADATA, _summed_metadata
+from pipeline.runs.status import HIDDEN_METADATA
 
 RAN = ("success", "failed", "interrupted", "running")
 WORST_FIRST = ("running", "failed", "interrupted", "success", "up-to-date", "skipped")
 CHECKS = "checks"
 
 
+def summed_metadata(items: list[dict]) -> dict:
+    """Numbers summed; any other value kept only when every item has the same one (as `doit status`
+    folds a sharded asset's shards)."""
+    out: dict = {}
+    for key in dict.fromkeys(k for metadata in items for k in metadata):
+        values = [metadata.get(key) for metadata in items]
+        present = [v for v in values if v is not None]
+        if present and all(_number(v) for v in present):
+            total = sum(present)
+            out[key] = round(total, 6) if isinstance(total, float) else total
+        elif all(v == values[0] for v in values):
+            out[key] = values[0]
+    return out
+
+
 def asset_of(task_name: str) -> str:
     return task_name.split(":", 1)[0]
+
+
+def assets_of(task_names: list[str]) -> list[str]:
+    """The assets of these tasks, each once, in order."""
+    return list(dict.fromkeys(asset_of(name) for name in task_names))
 
 
 def part_of(task_name: str) -> str | None:
@@ -98,7 +118,7 @@ def _group(asset: str, members: list) -> dict:
         "ended": None if running or not ended else max(ended),
         "task_seconds": round(sum(t.duration for t in ran), 3) if ran else None,
         "slowest": {"name": slowest.name, "duration": slowest.duration} if slowest is not None else None,
-        "metadata": _summed_metadata(succeeded) if succeeded else {},
+        "metadata": summed_metadata(succeeded) if succeeded else {},
         "checks": checks,
         "checks_status": checks_status,
         "failed": [{"name": t.name, "status": t.status, "error": last_line(t.error)} for t in failed[:20]],
@@ -152,7 +172,7 @@ def materializations(history_file: Path, asset: str, limit: int = 100) -> dict:
     for run_id, name, started, ended, metadata in rows:  # runs never overlap: one run's rows are together
         if not points or points[-1]["run_id"] != run_id:
             if points:  # the asset's figures after that run: every task's latest, summed
-                points[-1]["metrics"] = _summed_metadata(list(latest.values()))
+                points[-1]["metrics"] = summed_metadata(list(latest.values()))
             points.append({"run_id": run_id, "first": started, "at": ended or started, "tasks": 0,
                            "task_seconds": 0.0})
         numbers = {k: v for k, v in _shown_metadata(json.loads(metadata) if metadata else {}).items() if _number(v)}
@@ -162,7 +182,7 @@ def materializations(history_file: Path, asset: str, limit: int = 100) -> dict:
         point["at"] = max(point["at"], ended or started)
         point["task_seconds"] += (ended - started) if ended is not None else 0.0
     if points:
-        points[-1]["metrics"] = _summed_metadata(list(latest.values()))
+        points[-1]["metrics"] = summed_metadata(list(latest.values()))
     keys: list[str] = []
     for point in reversed(points):
         for key in point["metrics"]:

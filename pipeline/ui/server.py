@@ -292,13 +292,15 @@ class Project:
 # -- JSON shapes -----------------------------------------------------------------------------------
 def _run_json(run, tasks=None, names: bool = True) -> dict:
     """A run; with its tasks: counts by state, and per asset (`asset_counts`: how many assets ended
-    in each state, `ran_assets`, `failed_assets`); with `names` the task names that ran or failed."""
+    in each state, `ran_assets`, `failed_assets`); with `names` the task names that ran or failed.
+    A task may stand for several of the same asset and state (`count`, as the run list reads them).
+    Without `names`, `selected` names the selected assets rather than every selected task."""
     out = {"id": run.id, "status": run.status, "started": run.started, "ended": run.ended,
            "duration": run.duration, "pid": run.pid, "argv": run.argv, "selected": run.selected}
     if tasks is not None:
         counts: dict[str, int] = {}
         for task in tasks:
-            counts[task.status] = counts.get(task.status, 0) + 1
+            counts[task.status] = counts.get(task.status, 0) + getattr(task, "count", 1)
         out["counts"] = counts
         statuses: dict[str, set] = {}
         for task in tasks:
@@ -310,6 +312,8 @@ def _run_json(run, tasks=None, names: bool = True) -> dict:
         if names:
             out["ran"] = [t.name for t in tasks if t.status in runs_view.RAN]
             out["failed"] = [t.name for t in tasks if t.status in ("failed", "interrupted")]
+        else:  # a plain `doit` selects every task: a thousand names nobody reads in a list
+            out["selected"] = runs_view.assets_of(run.selected)
     return out
 
 
@@ -429,7 +433,8 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
         return JSONResponse(await asyncio.to_thread(runs_view.materializations, project.history_file, name, limit))
 
     def _runs(limit: int, names: bool = True) -> list[dict]:
-        """The run list: counts and names read without the tasks' logs (a sharded run has a thousand tasks)."""
+        """The run list, read without the tasks' logs (a sharded run has a thousand tasks); without
+        `names`, counted in SQL per asset and state (no task names at all)."""
         history = project.history()
         try:
             runs = history.runs(limit)
@@ -439,9 +444,15 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
         try:
             out = []
             for run in runs:
-                rows = db.execute("SELECT name, status FROM tasks WHERE run_id = ? ORDER BY started", (run.id,)).fetchall()
+                if names:
+                    rows = [(n, st, 1) for n, st in db.execute(
+                        "SELECT name, status FROM tasks WHERE run_id = ? ORDER BY started", (run.id,))]
+                else:  # the part of a task's name before ':' is its asset
+                    rows = db.execute("SELECT substr(name, 1, instr(name || ':', ':') - 1) AS asset, status, count(*) "
+                                      "FROM tasks WHERE run_id = ? GROUP BY asset, status ORDER BY min(started)",
+                                      (run.id,)).fetchall()
                 tasks = [SimpleNamespace(name=n, status="interrupted" if st == "running" and run.status == "interrupted"
-                                         else st) for n, st in rows]
+                                         else st, count=count) for n, st, count in rows]
                 out.append(_run_json(run, tasks, names))
             return out
         finally:
