@@ -229,6 +229,7 @@ class Live:
             last_status = last_refresh = time.monotonic()
             last_runs = 0.0
             status_due = runs_due = False
+            recomputing: asyncio.Task | None = None
             active = await asyncio.to_thread(project.active_run)
             self._last_active = json.dumps(active, sort_keys=True)
             while self.queues and not self.stopping:
@@ -238,7 +239,7 @@ class Live:
                     waits.append(ACTIVE_CHECK_S)
                 if not watcher.kernel:
                     waits.append(SCAN_S)
-                if status_due:
+                if status_due and (recomputing is None or recomputing.done()):
                     waits.append(MIN_STATUS_INTERVAL_S - (now - last_status))
                 if runs_due:
                     waits.append(MIN_RUNS_INTERVAL_S - (now - last_runs))
@@ -276,10 +277,19 @@ class Live:
                 if time.monotonic() - last_refresh >= self.refresh_s:
                     last_refresh = time.monotonic()
                     status_due = True
-                if status_due and time.monotonic() - last_status >= MIN_STATUS_INTERVAL_S:
+                # the states are recomputed beside the loop (a `doit status` of a big project takes a
+                # second or two), so `runs` and `active` keep flowing meanwhile; one at a time
+                idle = recomputing is None or recomputing.done()
+                if status_due and idle and time.monotonic() - last_status >= MIN_STATUS_INTERVAL_S:
                     status_due = False
-                    await self._recompute()
-                    last_status = time.monotonic()
+                    recomputing = self.loop.create_task(self._recompute())
+
+                    def finished(task):
+                        nonlocal last_status
+                        last_status = time.monotonic()
+                        if self._wake is not None:
+                            self._wake.set()  # look again: more may have changed meanwhile
+                    recomputing.add_done_callback(finished)
         finally:
             self._ready.set()
             project.status_trusted = False

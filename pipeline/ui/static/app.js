@@ -10,6 +10,7 @@ const TINTS = {fresh: "#e4f2e5", stale: "#fdebd9", failed: "#fbe1e1", running: "
 const BAR_ORDER = ["fresh", "running", "stale", "failed", "never"];  // a sharded node's bar, left to right
 const HIDDEN_METADATA = ["seconds", "changed_outputs", "peak_rss_mib", "target", "checks"];  // as `doit status` hides them
 const RECORD_KEYS = ["models", "records", "rows", "entities", "datasets", "papers", "licenses", "links"];
+const RAN = ["success", "failed", "interrupted", "running"];  // task states of tasks that did something
 const view = document.getElementById("view");
 let current = {};        // the view on screen: {onAssets, onRuns, onActive, timer}
 let latest = {assets: null, active: null};  // what the event stream said last
@@ -554,7 +555,7 @@ function runView(id) {
       ${r.status === "running" ? ` <button id="cancel"${cancelling || r.cancelling ? " disabled" : ""}>Cancel</button>` : ""}</p>
       ${(r.events || []).length ? `<ul id="run-events">${r.events.map(e => `<li>${when(e.at)}: ${esc(e.event)}</li>`).join("")}</ul>` : ""}
       <p id="run-summary">${r.assets.length} asset${r.assets.length === 1 ? "" : "s"}: ${esc(summary)}</p>
-      <table id="run-assets"><thead><tr><th></th><th>asset</th><th>status</th><th>tasks</th><th>build time</th><th>slowest</th><th>figures</th><th>checks</th></tr></thead>
+      <table id="run-assets"><thead><tr><th></th><th>asset</th><th>status</th><th>tasks</th><th title="the tasks' durations summed (and the time from the first start to the last end)">build time</th><th>slowest</th><th title="the metadata of the tasks this run materialized, summed">figures</th><th>checks</th></tr></thead>
       <tbody>${r.assets.map(g => assetRow(g)).join("")}</tbody></table>`;
     box.querySelectorAll("tr[data-asset-row]").forEach(row => {
       row.querySelector("button.expand").onclick = () => {
@@ -598,7 +599,11 @@ function runView(id) {
     try { detail = await api(`/api/runs/${encodeURIComponent(r.id)}/assets/${encodeURIComponent(asset)}`); } catch (error) { notice(error.message, true); return; }
     const cell = document.querySelector(`tr[data-expansion="${CSS.escape(asset)}"] td:last-child`);
     if (!cell) return;
-    const filter = filters[asset] || "all";
+    // what is worth seeing first: the failures, else what ran when much was up to date, else all
+    const work = detail.tasks.filter(t => t.part !== "checks");
+    const ranSome = work.some(t => RAN.includes(t.status)) && work.some(t => !RAN.includes(t.status));
+    const filter = filters[asset] || (work.some(t => t.status === "failed" || t.status === "interrupted") ? "failed"
+      : ranSome ? "ran" : "all");
     let tasks = detail.tasks.filter(t => t.part !== "checks");
     if (filter === "failed") tasks = tasks.filter(t => t.status === "failed" || t.status === "interrupted");
     if (filter === "ran") tasks = tasks.filter(t => !["up-to-date", "skipped"].includes(t.status));
@@ -612,9 +617,9 @@ function runView(id) {
         <span class="muted">${tasks.length} shown</span></div>` : ""}
       <table class="tasks"><thead><tr><th>task</th><th>status</th><th>started</th><th>duration</th><th>figures</th><th>logs</th></tr></thead><tbody>
       ${[...tasks, ...(checksTask ? [checksTask] : [])].map(t => `<tr data-task="${esc(t.name)}"><td>${esc(t.name)}</td><td>${badge(t.status)}</td>
-        <td title="${esc(when(t.started))}">${t.started ? new Date(t.started * 1000).toLocaleTimeString() : "-"}</td><td>${secs(t.duration)}</td>
+        <td title="${esc(when(t.started))}">${t.started ? new Date(t.started * 1000).toLocaleTimeString() : "-"}</td><td>${RAN.includes(t.status) ? secs(t.duration) : "-"}</td>
         <td class="meta">${esc(Object.entries(t.metadata || {}).filter(([k]) => !HIDDEN_METADATA.includes(k)).map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : v}`).join(" "))}${t.error ? `<div class="error-line">${esc(t.error)}</div>` : ""}</td>
-        <td><button class="logs-toggle" data-key="${esc(t.name)}" aria-expanded="${openLogs.has(t.name)}">${openLogs.has(t.name) ? "hide logs" : "logs"}</button></td></tr>
+        <td>${RAN.includes(t.status) ? `<button class="logs-toggle" data-key="${esc(t.name)}" aria-expanded="${openLogs.has(t.name)}">${openLogs.has(t.name) ? "hide logs" : "logs"}</button>` : ""}</td></tr>
         ${openLogs.has(t.name) ? `<tr class="logs-row" data-logs="${esc(t.name)}"><td colspan="6"><pre class="logs">${esc(logCache.get(t.name) ?? "loading…")}</pre></td></tr>` : ""}`).join("")}
       </tbody></table>`;
     const select = cell.querySelector("select.shard-filter");
