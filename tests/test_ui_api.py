@@ -401,6 +401,10 @@ def test_event_stream_pushes_changes_and_nothing_while_idle(toy_project):
         assert len(stream.named("assets")) == pushed  # pushed once per change, not again and again
 
         toy_project.path("input.txt").write_text("7 8\n")  # an input: the states change, no run involved
+        # asked at once (before the watcher's own recompute is done), the server does not answer
+        # with the states it had cached before the change
+        with urllib.request.urlopen(base + "/api/assets", timeout=60) as response:
+            assert {a["name"]: a["state"] for a in json.load(response)["assets"]}["total"] == "stale"
         assert wait_for(lambda: {a["name"]: a["state"] for a in stream.named("assets")[-1]["assets"]}["total"]
                         == "stale", 30)
 

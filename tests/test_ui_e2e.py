@@ -325,6 +325,8 @@ def test_real_pipeline_at_1000_px(hf_project, browser):
         # a second materialization: the plots get their second point, the shards carried forward
         assert hf_project.doit().returncode == 0
         page.goto(ui + "/#/assets/hf_models_normalized")
+        page.wait_for_selector("#asset h2 .state")  # right from the first answer, not after the next push
+        assert page.get_attribute("#asset h2 .state", "data-state") == "fresh"
         page.wait_for_function("window.plots.records && window.plots.records.data[0].length === 2", timeout=30_000)
         assert page.evaluate("window.plots.records.data[1]") == [331, 331]  # the whole asset, not the rebuilt shard
         assert page.evaluate("window.plots.quarantined.data[1]") == [0, 0]

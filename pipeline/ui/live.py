@@ -114,6 +114,7 @@ class Live:
         self._last_active: str | None = None
         self._assets: dict | None = None
         self._error: str | None = None  # why the states could not be read, when they could not
+        self._changed_at = 0.0  # when the watcher last saw something the states depend on change
         self.runs_version = 0
         self.sent = {"assets": 0, "runs": 0, "active": 0}
         self.status_runs = 0  # `doit status` subprocesses this watcher started (tests read it)
@@ -212,10 +213,27 @@ class Live:
             raise
         history = HistoryVersion(project.history_file)
         history.changed()  # the version it starts from
-        pending: set[Path] = set()
+        ours = history.path.name
+        seen = {"history": False, "files": False}
+
+        def changed(now_stale: bool) -> None:
+            """Something the states depend on changed: the cached states are not to be served any more
+            (a page asking before the recompute gets them computed afresh)."""
+            if now_stale:
+                self._changed_at = time.monotonic()
+                project.forget_status()
+
+        def take(paths: set[Path]) -> None:
+            others = [p for p in paths if not p.name.startswith(ours)]
+            if len(others) < len(paths) and history.changed():  # a commit, not a reader opening the file
+                seen["history"] = True
+                changed(True)
+            if others:
+                seen["files"] = True
+                changed(True)
 
         def readable():
-            pending.update(watcher.changes())
+            take(watcher.changes())
             self._wake.set()
 
         self.kernel = watcher.kernel
@@ -251,32 +269,31 @@ class Live:
                 self._wake.clear()
                 if not self.queues or self.stopping:
                     break
-                if watcher.kernel:
-                    pending.update(watcher.changes())
-                else:
-                    pending.update(await asyncio.to_thread(watcher.scan))
-                changed = set(pending)
-                pending.clear()
-                ours = history.path.name
-                history_touched = any(p.name.startswith(ours) for p in changed)
-                if (history_touched or active is not None) and history.changed():
+                take(watcher.changes() if watcher.kernel else await asyncio.to_thread(watcher.scan))
+                if active is not None and history.changed():  # a run in progress: look even without events
+                    seen["history"] = True
+                    changed(True)
+                if seen["history"]:
                     runs_due = status_due = True
+                if seen["files"]:
+                    status_due = True
+                seen["history"] = seen["files"] = False
                 if runs_due and time.monotonic() - last_runs >= MIN_RUNS_INTERVAL_S:
                     runs_due, last_runs = False, time.monotonic()
                     self.runs_version += 1
                     self._publish("runs", {"runs": self.runs_version})
-                if any(not p.name.startswith(ours) for p in changed):
-                    status_due = True
                 now_active = await asyncio.to_thread(project.active_run)
                 key = json.dumps(now_active, sort_keys=True)
                 if key != self._last_active:
                     self._last_active = key
                     self._publish("active", now_active)
                     status_due = True
+                    changed(True)
                 active = now_active
                 if time.monotonic() - last_refresh >= self.refresh_s:
                     last_refresh = time.monotonic()
                     status_due = True
+                    changed(True)
                 # the states are recomputed beside the loop (a `doit status` of a big project takes a
                 # second or two), so `runs` and `active` keep flowing meanwhile; one at a time
                 idle = recomputing is None or recomputing.done()
@@ -303,10 +320,13 @@ class Live:
             history.close()
 
     async def _recompute(self, publish: bool = True) -> None:
-        self.project.forget_status()
+        """The states after the latest change (computed now, or by a page's request since then)."""
+        if not publish:  # the watcher starts: whatever was cached may predate a change nobody saw
+            self._changed_at = time.monotonic()
+        changed_at = self._changed_at
         self.status_runs += 1
         try:
-            document = await asyncio.to_thread(self.project.status)
+            document = await asyncio.to_thread(self.project.status, changed_at)
         except RuntimeError as exc:
             self._error = str(exc)
             if publish:

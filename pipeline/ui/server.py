@@ -109,7 +109,7 @@ class Project:
         self.env = dict(env if env is not None else os.environ)
         self.doit = doit or [sys.executable, "-m", "doit"]
         self._status_lock = threading.Lock()
-        self._status: tuple[float, dict] | None = None
+        self._status: tuple[float, float, dict] | None = None  # (begun, ended, document)
         self.status_trusted = False  # set while the live watcher invalidates the cache on every change
         self.on_change = lambda: None  # told when a run starts, is cancelled or ends (the live watcher)
         self._run_lock = threading.Lock()
@@ -125,18 +125,23 @@ class Project:
     def history(self) -> History:
         return History(self.history_file)
 
-    def status(self) -> dict:
+    def status(self, newer_than: float | None = None) -> dict:
         """`doit status --shards --format json`, at most STATUS_TTL seconds old (or as long as nothing
-        changed, while the live watcher looks); one subprocess at a time."""
+        changed, while the live watcher looks); with `newer_than` (a time.monotonic() value) not
+        computed before then. One subprocess at a time."""
         with self._status_lock:
-            if self._status and (self.status_trusted or time.monotonic() - self._status[0] < STATUS_TTL):
-                return self._status[1]
+            if self._status:
+                begun, ended, document = self._status
+                if (newer_than is None or begun >= newer_than) and (
+                        self.status_trusted or time.monotonic() - ended < STATUS_TTL):
+                    return document
+            begun = time.monotonic()
             result = subprocess.run([*self.doit, "status", "--shards", "--format", "json"], cwd=self.root,
                                     env=self.env, capture_output=True, text=True, timeout=300)
             if result.returncode != 0:
                 raise RuntimeError("doit status failed: " + (result.stderr or result.stdout).strip()[-2000:])
             document = json.loads(result.stdout)
-            self._status = (time.monotonic(), document)
+            self._status = (begun, time.monotonic(), document)  # the project as of `begun`
             return document
 
     def forget_status(self) -> None:
