@@ -75,7 +75,10 @@ def main() -> int:
                 requests: list[str] = []
                 page.on("request", lambda request: requests.append(request.url))
                 page.goto(url + "/" + args.page)
-                page.wait_for_function("window.cy && window.cy.nodes().length > 0", timeout=120_000)
+                if args.page.rstrip("/") in ("#/assets", "#", ""):
+                    page.wait_for_function("window.cy && window.cy.nodes().length > 0", timeout=120_000)
+                else:  # another page: it has drawn something
+                    page.wait_for_function("document.querySelector('#view h2, #view table')", timeout=120_000)
                 page.wait_for_timeout(args.settle * 1000)
                 before, began = cpu_seconds(server.pid), time.monotonic()
                 seen = len(requests)
