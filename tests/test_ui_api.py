@@ -423,3 +423,31 @@ def test_event_stream_pushes_changes_and_nothing_while_idle(toy_project):
             process.communicate()
             raise AssertionError("doit ui did not stop on SIGINT with an event stream open")
     assert time.monotonic() - begun < 10
+
+
+def test_event_stream_says_when_states_cannot_be_read_and_recovers(toy_project):
+    dodo = toy_project.path("dodo.py")
+    good = dodo.read_text()
+    dodo.write_text(good + "\nraise RuntimeError('dodo.py is broken here')\n")
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "doit", "ui", "--port", str(port)], cwd=toy_project.root,
+                               env=toy_project.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        def up():
+            try:
+                with urllib.request.urlopen(base + "/api/health", timeout=10):
+                    return True
+            except OSError:
+                return False
+        assert wait_for(up, 60)
+        stream = EventReader(base + "/api/events")
+        assert wait_for(lambda: stream.named("error"), 60)
+        assert "dodo.py is broken here" in stream.named("error")[0]["error"]
+        assert not stream.named("assets")
+        dodo.write_text(good)  # fixed: the code changed, the states are read and pushed
+        assert wait_for(lambda: stream.named("assets"), 60)
+        assert [a["name"] for a in stream.named("assets")[-1]["assets"]] == ["numbers", "doubled", "total"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=30)

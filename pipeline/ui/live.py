@@ -327,13 +327,13 @@ class Live:
         self.status_runs += 1
         try:
             document = await asyncio.to_thread(self.project.status, changed_at)
-        except RuntimeError as exc:
-            self._error = str(exc)
+            payload = await asyncio.to_thread(self.assets_payload, document)
+        except Exception as exc:  # doit status failed, timed out or said something unreadable: say so
+            self._error = str(exc) or type(exc).__name__
             if publish:
                 self._publish("error", {"error": self._error})
             return
         self._error = None
-        payload = self.assets_payload(document)
         key = json.dumps(payload, sort_keys=True)
         if key != self._last_assets:
             self._last_assets, self._assets = key, payload
