@@ -1,8 +1,9 @@
-"""The web UI end to end: `doit ui` in the toy project, driven in Debian's headless chromium by Playwright.
+"""The UI end to end: `doit ui` in the toy project and in the real one (4 shards of the bundled
+snapshot), driven in Debian's headless chromium by Playwright.
 
 Needs /usr/bin/chromium (`.ci/run` installs it with apt). Without it the test skips with one line,
 except under CI (the CI variable set), where it fails: a green CI must have run it. Screenshots go
-to build/test-artifacts/.
+to build/test-artifacts/ (the README's pictures in docs/ are copies of some of them).
 """
 
 import os
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,7 @@ from tests.test_history import wait_for
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "build" / "test-artifacts"
 GREEN, GREY, ORANGE = "rgb(46,125,50)", "rgb(158,158,158)", "rgb(239,108,0)"
+YELLOW, RED = "rgb(249,168,37)", "rgb(198,40,40)"
 
 if not CHROMIUM.exists() and not os.environ.get("CI"):
     pytest.skip("no /usr/bin/chromium (apt-get install chromium); required when CI is set", allow_module_level=True)
@@ -33,12 +36,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def ui(toy_project):
-    """`doit ui` serving the toy project on a free port; stopped (and checked stopped) at the end."""
+@contextmanager
+def serve(project):
+    """`doit ui` serving `project` on a free port; stopped (and checked stopped) at the end."""
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "doit", "ui", "--port", str(port)], cwd=toy_project.root,
-                               env=toy_project.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen([sys.executable, "-m", "doit", "ui", "--port", str(port)], cwd=project.root,
+                               env=project.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
     def up():
         try:
@@ -60,7 +63,13 @@ def ui(toy_project):
 
 
 @pytest.fixture
-def page():
+def ui(toy_project):
+    with serve(toy_project) as url:
+        yield url
+
+
+@pytest.fixture
+def browser():
     assert CHROMIUM.exists(), "CI is set but /usr/bin/chromium is missing: .ci/run installs it with apt"
     from pipeline.ui.server import VENDOR_HINT, missing_vendor_files
     assert not missing_vendor_files(), VENDOR_HINT
@@ -68,17 +77,31 @@ def page():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
         try:
-            yield browser.new_page(viewport={"width": 1280, "height": 900})
+            yield browser
         finally:
             browser.close()
 
 
+@pytest.fixture
+def page(browser):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return browser.new_page(viewport={"width": 1280, "height": 900})
+
+
 def node_color(page, name):
-    return page.evaluate(f"window.cy.getElementById({name!r}).style('background-color')").replace(" ", "")
+    """A node's state color: its frame (it is filled with a tint of the same color)."""
+    return page.evaluate(f"window.cy.getElementById({name!r}).style('border-color')").replace(" ", "")
+
+
+def api_requests(page):
+    """The page's requests to the JSON API from now on (the event stream itself left out)."""
+    seen = []
+    page.on("request", lambda request: seen.append(request.url) if "/api/" in request.url
+            and "/api/events" not in request.url else None)
+    return seen
 
 
 def test_assets_graph_materialize_plus_and_run_logs(toy_project, ui, page):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     assert toy_project.doit("-s", "numbers").returncode == 0  # one built asset, two never built
 
     page.goto(ui + "/#/assets")
@@ -96,40 +119,51 @@ def test_assets_graph_materialize_plus_and_run_logs(toy_project, ui, page):
     page.select_option("#fstate", "never")
     assert page.locator("#assets tbody tr").count() == 2
     page.select_option("#fstate", "")
-    page.screenshot(path=str(ARTIFACTS / "ui-assets.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / "ui-assets-toy.png"), full_page=True)
 
     page.click('tr[data-asset="total"] a')
     page.wait_for_selector("#materialize-plus")
     assert "Sum of the doubled numbers" in page.inner_text("#asset")
     page.click("#materialize-plus")
     page.wait_for_selector("#run-link")
-    page.wait_for_selector('#asset h2 .state[data-state="fresh"]', timeout=90_000)  # turns green
+    page.wait_for_selector('#asset h2 .state[data-state="fresh"]', timeout=90_000)  # turns green, pushed
     page.wait_for_selector('#checks tr[data-check="total_positive"] .state[data-state="pass"]')  # its check, with the figure
     assert "12" in page.inner_text('#checks tr[data-check="total_positive"]')
+    page.wait_for_function("window.plots.duration && window.plots.duration.data[0].length === 1")  # its first point
 
     page.click("#run-link")
     page.wait_for_selector('#run h2 .state[data-state="success"]', timeout=90_000)
-    assert page.locator('tr[data-task="total"] .state').inner_text() == "success"
-    assert page.locator('tr[data-task="doubled"] .state').inner_text() == "success"
-    assert page.locator('tr[data-task="numbers"] .state').inner_text() == "up-to-date"  # fresh upstream kept
-    page.click('tr[data-task="doubled"] summary')
-    page.wait_for_selector('tr[data-task="doubled"] details[open]')
-    logs = page.inner_text('tr[data-task="doubled"] pre.logs')
-    assert '"rows":3' in logs.replace(" ", "") and "-- stdout" in logs and "doubled 3 numbers" in logs
-    page.screenshot(path=str(ARTIFACTS / "ui-run.png"), full_page=True)
+    assert page.locator("#run-assets tr[data-asset-row]").count() == 3  # one row per asset
+    assert page.locator('tr[data-asset-row="total"] .state').first.inner_text() == "success"
+    assert page.locator('tr[data-asset-row="doubled"] .state').first.inner_text() == "success"
+    assert page.locator('tr[data-asset-row="numbers"] .state').first.inner_text() == "up-to-date"  # fresh upstream kept
+    assert "checks: 1 passed" in page.inner_text('tr[data-asset-row="total"]')
+    page.click('tr[data-asset-row="doubled"] button.expand')
+    page.click('tr[data-task="doubled"] button.logs-toggle')
+    page.wait_for_function("(document.querySelector('tr[data-logs=\"doubled\"] pre.logs') || {}).textContent"
+                           "?.includes('metadata')")
+    logs = page.inner_text('tr[data-logs="doubled"] pre.logs')
+    assert logs.startswith('metadata: {') and '"rows": 3' in logs and "-- stdout" in logs  # as `doit logs` prints it
+    assert "doubled 3 numbers" in logs  # what the task printed
+    page.screenshot(path=str(ARTIFACTS / "ui-run-toy.png"), full_page=True)
 
     page.click('header a[data-tab="assets"]')
     page.wait_for_function("window.cy && window.cy.nodes().length === 3")
     wait_for(lambda: node_color(page, "total") == GREEN, 10)
     assert [node_color(page, n) for n in ("numbers", "doubled", "total")] == [GREEN] * 3
 
+    # nothing polls: an idle page asks the server nothing; a change is pushed over the event stream
+    assert page.evaluate("window.sse.connected") is True
+    asked = api_requests(page)
+    pushed = page.evaluate("window.sse.events.assets")
+    time.sleep(3)
+    assert asked == []
     toy_project.path("input.txt").write_text("7 8\n")  # everything downstream of the input is stale
     assert wait_for(lambda: node_color(page, "total") == ORANGE, 15)
     assert "stale" in page.evaluate("window.cy.getElementById('total').data('label')")
-    assert page.locator('tr[data-asset="total"] .state').inner_text() == "stale*"
-
-
-YELLOW, RED = "rgb(249,168,37)", "rgb(198,40,40)"
+    page.wait_for_selector('tr[data-asset="total"] .state[data-state="stale"]')
+    assert page.locator('tr[data-asset="total"] .state').first.inner_text() == "stale*"
+    assert page.evaluate("window.sse.events.assets") > pushed and asked == []
 
 
 def test_running_run_is_live_and_cancellable_jobs_and_schedules(toy_project, ui, page):
@@ -146,11 +180,14 @@ def test_running_run_is_live_and_cancellable_jobs_and_schedules(toy_project, ui,
     assert "running: doit toy_job" in page.inner_text("#active")
 
     page.click("#active a")  # the run in progress
-    page.wait_for_selector('tr[data-task="doubled"] .state[data-state="running"]')
-    assert page.locator('tr[data-task="numbers"] .state').inner_text() == "success"
+    page.wait_for_selector('tr[data-asset-row="doubled"] .state[data-state="running"]')
+    assert page.locator('tr[data-asset-row="numbers"] .state').first.inner_text() == "success"
     page.click("#cancel")
     page.wait_for_selector('#run h2 .state[data-state="interrupted"]', timeout=60_000)
-    assert page.locator('tr[data-task="doubled"] .state').inner_text() == "interrupted"
+    # the banner follows by itself: no "running" left once the run has ended, without leaving the page
+    page.wait_for_function("document.getElementById('active').textContent === ''", timeout=15_000)
+    assert page.locator('tr[data-asset-row="doubled"] .state').first.inner_text() == "interrupted"
+    assert page.locator("#cancel").count() == 0
 
     page.click('header a[data-tab="runs"]')
     page.wait_for_selector("#runs tbody tr[data-run]")
@@ -166,3 +203,137 @@ def test_running_run_is_live_and_cancellable_jobs_and_schedules(toy_project, ui,
     page.wait_for_selector('tr[data-schedule="nightly_hf_etl"] >> text=off')
     assert "disabled" in toy_project.doit("schedule", "--list").stdout
     toy_project.path("SLOW_doubled").unlink()
+
+
+def graph_in_view(page):
+    """Whether every node is inside the graph's box, and its labels' size on screen in pixels."""
+    return page.evaluate("""(() => {
+        const cy = window.cy, w = cy.width(), h = cy.height();
+        const inside = cy.nodes().every(n => { const b = n.renderedBoundingBox();
+            return b.x1 >= 0 && b.y1 >= 0 && b.x2 <= w && b.y2 <= h; });
+        return [inside, parseFloat(cy.nodes()[0].style('font-size')) * cy.zoom()];
+    })()""")
+
+
+def hover(page, name):
+    x, y = page.evaluate(f"""(() => {{ const p = window.cy.getElementById({name!r}).renderedPosition();
+        const r = document.getElementById('graph').getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }})()""")
+    page.mouse.move(x - 3, y, steps=2)
+    page.mouse.move(x, y, steps=2)
+
+
+def local_day(page, days):
+    """A local date as the date inputs take it (yyyy-mm-dd), `days` from today in the browser's time zone."""
+    return page.evaluate(f"""(() => {{ const d = new Date(); d.setDate(d.getDate() + {days});
+        return `${{d.getFullYear()}}-${{String(d.getMonth() + 1).padStart(2, '0')}}-${{String(d.getDate()).padStart(2, '0')}}`; }})()""")
+
+
+def test_real_pipeline_at_1000_px(hf_project, browser):
+    """The real asset graph (11 assets, 4 shards each per-model asset), a full build and an `-s` run."""
+    assert hf_project.doit().returncode == 0
+    hf_project.path("data/enriched/licenses.parquet").unlink()
+    assert hf_project.doit("-s", "licenses").returncode == 0  # one asset; its upstream tasks recorded as skipped
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    with serve(hf_project) as ui:
+        page.goto(ui + "/#/assets")
+        page.wait_for_function("window.cy && window.cy.nodes().length === 11")
+
+        # readable at 1,000 px: the whole graph in view, labels at least 10 px on screen
+        inside, font_px = graph_in_view(page)
+        assert inside and font_px >= 10, (inside, font_px)
+        fitted = page.evaluate("window.cy.zoom()")
+        page.click("#zoom-in")
+        assert page.evaluate("window.cy.zoom()") == pytest.approx(fitted * 1.25)
+        box = page.locator("#graph").bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.wheel(0, -400)  # the wheel zooms too
+        assert wait_for(lambda: page.evaluate("window.cy.zoom()") > fitted * 1.3, 5)
+        assert graph_in_view(page)[0] is False  # zoomed in: part of the graph is out of view
+        page.click("#fit")
+        assert page.evaluate("window.cy.zoom()") == pytest.approx(fitted) and graph_in_view(page)[0]
+
+        # shards as a bar on the node; hovering shows the asset's quick facts
+        assert page.evaluate("window.cy.getElementById('hf_models_normalized').data('fresh')") == 1
+        assert "4/4 fresh" in page.evaluate("window.cy.getElementById('hf_models_normalized').data('label')")
+        hover(page, "hf_models_normalized")
+        page.wait_for_selector("#graph-tip:not([hidden])")
+        tip = page.inner_text("#graph-tip")
+        assert "hf_models_normalized" in tip and "fresh" in tip and "331 models" in tip and "0 quarantined" in tip
+        assert "passed" in page.inner_text('#graph-tip [data-fact="checks"]')
+        last_run = page.inner_text('#graph-tip [data-fact="last-run"]')
+        assert ": success" in last_run
+
+        hf_project.path("data/normalized/hf/models-002.parquet").unlink()  # one shard's output gone: pushed
+        assert wait_for(lambda: page.evaluate("window.cy.getElementById('hf_models_normalized').data('fresh')") == 0.75, 30)
+        assert "3/4 fresh" in page.evaluate("window.cy.getElementById('hf_models_normalized').data('label')")
+        assert node_color(page, "hf_models_normalized") == ORANGE
+        assert page.evaluate("window.cy.getElementById('hf_models_jsonld').data('fresh')") == 0.75  # its shard 002 too
+        page.mouse.move(1, 1)
+        page.wait_for_selector("#graph-tip", state="hidden")
+        page.screenshot(path=str(ARTIFACTS / "ui-assets.png"), full_page=True)
+        hover(page, "hf_models_normalized")
+        page.wait_for_selector("#graph-tip:not([hidden])")
+        assert "3 fresh, 1 stale of 4" in page.inner_text("#graph-tip")
+        page.locator(".graph-wrap").screenshot(path=str(ARTIFACTS / "ui-graph-hover.png"))
+
+        # the asset list by materialization date
+        today, tomorrow, yesterday = local_day(page, 0), local_day(page, 1), local_day(page, -1)
+        rows = "#assets tbody tr[data-asset]"
+        assert page.locator(rows).count() == 11
+        page.fill("#from", tomorrow)
+        assert page.locator(rows).count() == 0 and "no asset matches" in page.inner_text("#assets tbody")
+        page.fill("#from", today)
+        assert page.locator(rows).count() == 11
+        page.fill("#to", yesterday)
+        assert page.locator(rows).count() == 0
+        page.fill("#to", today)
+        page.fill("#q", "hf_load")
+        assert page.locator(rows).count() == 2 and page.inner_text("#shown") == "2 of 11 assets"
+
+        # the run that built everything: one row per asset, the shards and the checks folded in
+        page.goto(ui + "/#/runs")
+        page.wait_for_selector("#runs tbody tr[data-run]")
+        assert page.locator("#runs tbody tr[data-run]").count() == 2
+        assert "1 materialized, 3 skipped" in page.inner_text("#runs tbody tr[data-run] >> nth=0")
+        assert "11 materialized" in page.inner_text("#runs tbody tr[data-run] >> nth=1")
+        page.click("#runs tbody tr[data-run] >> nth=1 >> a")
+        page.wait_for_selector('#run h2 .state[data-state="success"]')
+        assert page.locator("#run-assets tr[data-asset-row]").count() == 11
+        normalized = page.locator('tr[data-asset-row="hf_models_normalized"]')
+        assert "4 success" in normalized.inner_text() and "4 shards" in normalized.inner_text()
+        assert "passed" in normalized.locator("[data-checks]").inner_text()  # its checks task's results
+        assert "331 models" in normalized.inner_text()
+        normalized.locator("button.expand").click()
+        page.wait_for_selector('tr[data-task="hf_models_normalized:checks"]')
+        assert page.locator('tr[data-expansion="hf_models_normalized"] tr[data-task]').count() == 5  # 4 shards + checks
+        assert page.locator('tr[data-expansion="hf_models_normalized"] table.checks tr[data-check]').count() >= 5
+        page.click('tr[data-task="hf_models_normalized:001"] button.logs-toggle')
+        page.wait_for_function("(document.querySelector('tr[data-logs=\"hf_models_normalized:001\"] pre.logs') || {})"
+                               ".textContent?.includes('metadata')")
+        page.select_option('tr[data-expansion="hf_models_normalized"] select.shard-filter', "failed")
+        page.wait_for_function("document.querySelectorAll('tr[data-expansion=\"hf_models_normalized\"] tr[data-task]')"
+                               ".length === 1")  # no shard failed: only the checks task is left
+        page.select_option('tr[data-expansion="hf_models_normalized"] select.shard-filter', "all")
+        page.wait_for_selector('tr[data-task="hf_models_normalized:003"]')
+        page.screenshot(path=str(ARTIFACTS / "ui-run.png"), full_page=False)
+
+        page.goto(ui + "/#/runs")
+        page.click("#runs tbody tr[data-run] >> nth=0 >> a")  # `doit -s licenses`: 4 rows, not 7 tasks' worth
+        page.wait_for_selector("#run-assets tr[data-asset-row]")
+        assert page.locator("#run-assets tr[data-asset-row]").count() == 4
+        assert "1 materialized, 3 skipped" in page.inner_text("#run-summary")
+
+        # a second materialization: the plots get their second point, the shards carried forward
+        assert hf_project.doit().returncode == 0
+        page.goto(ui + "/#/assets/hf_models_normalized")
+        page.wait_for_selector("#asset h2 .state")  # right from the first answer, not after the next push
+        assert page.get_attribute("#asset h2 .state", "data-state") == "fresh"
+        page.wait_for_function("window.plots.records && window.plots.records.data[0].length === 2", timeout=30_000)
+        assert page.evaluate("window.plots.records.data[1]") == [331, 331]  # the whole asset, not the rebuilt shard
+        assert page.evaluate("window.plots.quarantined.data[1]") == [0, 0]
+        durations = page.evaluate("window.plots.duration.data[1]")
+        assert len(durations) == 2 and all(d > 0 for d in durations)
+        assert page.locator("#plots .uplot").count() == 3
+        assert "models" in page.inner_text("#plot-metric")
+        page.locator("#plots-section").scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / "ui-asset-plots.png"), full_page=True)

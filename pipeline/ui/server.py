@@ -6,6 +6,11 @@ cached briefly; runs, logs and schedules are read from `data/runs.sqlite3`; a ru
 UI is its own `doit` process, one at a time per project (the run lock of pipeline/runs/lock.py),
 recorded by the run history like any CLI run and cancellable: SIGINT, then SIGTERM, then SIGKILL,
 each after a grace period (pipeline/runs/stop.py), every step recorded in the run's history.
+
+Pages are kept up to date by server-sent events (`/api/events`, pipeline/ui/live.py): the server
+watches the project's files and pushes new states only when something changed, so an open page
+costs nothing while the project is idle. A run's page shows one row per asset
+(pipeline/ui/runs_view.py), its shards and their logs on demand.
 """
 
 from __future__ import annotations
@@ -29,19 +34,24 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from pipeline.runs import lock as run_lock
 from pipeline.runs import stop
 from pipeline.runs.history import History, history_path
+from pipeline.ui import runs_view
+from pipeline.ui.live import Live
 
 UI_DIR = Path(__file__).resolve().parent
 STATIC_DIR = UI_DIR / "static"
-VENDOR_FILES = {"cytoscape.min.js": "cytoscape"}
-VENDOR_HINT = "the graph library is missing: run `npm ci` in pipeline/ui (it copies it to pipeline/ui/static/vendor/)"
-STATUS_TTL = 2.0  # seconds a `doit status --format json` answer is reused
+VENDOR_FILES = {"cytoscape.min.js": "cytoscape", "uPlot.iife.min.js": "uplot", "uPlot.min.css": "uplot"}
+VENDOR_HINT = ("the UI's JavaScript libraries (the graph and the plots) are missing: run `npm ci` in pipeline/ui "
+               "(it copies them to pipeline/ui/static/vendor/)")
+# seconds a `doit status --format json` answer is reused when no page watches the project (while one
+# does, the answer is kept until a file changes: pipeline/ui/live.py)
+STATUS_TTL = 2.0
 
 DAEMON_SILENCE_S = 90
 CANCEL_GRACE_S = 10.0  # seconds between SIGINT, SIGTERM and SIGKILL when cancelling a run
@@ -99,7 +109,9 @@ class Project:
         self.env = dict(env if env is not None else os.environ)
         self.doit = doit or [sys.executable, "-m", "doit"]
         self._status_lock = threading.Lock()
-        self._status: tuple[float, dict] | None = None
+        self._status: tuple[float, float, dict] | None = None  # (begun, ended, document)
+        self.status_trusted = False  # set while the live watcher invalidates the cache on every change
+        self.on_change = lambda: None  # told when a run starts, is cancelled or ends (the live watcher)
         self._run_lock = threading.Lock()
         self.child: subprocess.Popen | None = None
         self.child_args: list[str] = []
@@ -113,17 +125,23 @@ class Project:
     def history(self) -> History:
         return History(self.history_file)
 
-    def status(self) -> dict:
-        """`doit status --shards --format json`, at most STATUS_TTL seconds old; one subprocess at a time."""
+    def status(self, newer_than: float | None = None) -> dict:
+        """`doit status --shards --format json`, at most STATUS_TTL seconds old (or as long as nothing
+        changed, while the live watcher looks); with `newer_than` (a time.monotonic() value) not
+        computed before then. One subprocess at a time."""
         with self._status_lock:
-            if self._status and time.monotonic() - self._status[0] < STATUS_TTL:
-                return self._status[1]
+            if self._status:
+                begun, ended, document = self._status
+                if (newer_than is None or begun >= newer_than) and (
+                        self.status_trusted or time.monotonic() - ended < STATUS_TTL):
+                    return document
+            begun = time.monotonic()
             result = subprocess.run([*self.doit, "status", "--shards", "--format", "json"], cwd=self.root,
                                     env=self.env, capture_output=True, text=True, timeout=300)
             if result.returncode != 0:
                 raise RuntimeError("doit status failed: " + (result.stderr or result.stdout).strip()[-2000:])
             document = json.loads(result.stdout)
-            self._status = (time.monotonic(), document)
+            self._status = (begun, time.monotonic(), document)  # the project as of `begun`
             return document
 
     def forget_status(self) -> None:
@@ -135,13 +153,19 @@ class Project:
         """The run in progress: the one this server started, else whoever holds the project's run
         lock (a CLI run, a scheduled one, another UI's)."""
         if self.child is not None and self.child.poll() is None:
-            return {"pid": self.child.pid, "args": self.child_args, "run_id": self.run_of_pid(self.child.pid),
-                    "started_here": True}
+            run_id = self.run_of_pid(self.child.pid)
+            return {"pid": self.child.pid, "args": self.child_args, "run_id": run_id,
+                    "started_here": True, "cancelling": self.cancelling(run_id)}
         held = run_lock.holder(self.root / "data")
         if held is not None:
             return {"pid": held.get("pid"), "args": held.get("args", []), "run_id": held.get("run_id"),
-                    "started_here": False}
+                    "started_here": False, "cancelling": self.cancelling(held.get("run_id"))}
         return None
+
+    def cancelling(self, run_id: str | None) -> bool:
+        """Whether this server is cancelling that run (signals sent, the run not ended yet)."""
+        thread = self._cancelling.get(run_id) if run_id else None
+        return bool(thread is not None and thread.is_alive())
 
     def start(self, args: list[str], wait: float = 15.0) -> tuple[subprocess.Popen, str | None]:
         """Start `doit ARGS` in the project as its own process, unless a run is in progress.
@@ -166,6 +190,7 @@ class Project:
             # reap it when it ends (a zombie would look alive to the history's pid check)
             threading.Thread(target=self._reap, args=(child,), daemon=True).start()
             self.forget_status()
+            self.on_change()
             deadline = time.monotonic() + wait
             run_id = None
             while time.monotonic() < deadline:  # the child records its run once doit has loaded the tasks
@@ -178,6 +203,7 @@ class Project:
     def _reap(self, child: subprocess.Popen) -> None:
         child.wait()
         self.forget_status()
+        self.on_change()
 
     def runs_that_built(self, asset: str, limit: int) -> list[str]:
         """Latest runs in which the asset (or a shard of it) did something, via the tasks_by_name index."""
@@ -230,6 +256,7 @@ class Project:
         thread = threading.Thread(target=self._escalate, args=(run.id, run.pid, group), daemon=True)
         self._cancelling[run.id] = thread
         thread.start()
+        self.on_change()
         grace = self.cancel_grace_s
         return {"run_id": run.id, "status": "cancelling", "cancelled": True,
                 "message": f"{sent}; SIGTERM after {grace:g} s and SIGKILL {grace:g} s later if it is still running"}
@@ -252,6 +279,8 @@ class Project:
             finally:
                 history.close()
         self.forget_status()
+        self._cancelling.pop(run_id, None)
+        self.on_change()
 
     def shutdown(self) -> None:
         """The server is stopping: interrupt the run it started (recorded as interrupted), wait for it
@@ -266,16 +295,30 @@ class Project:
 
 
 # -- JSON shapes -----------------------------------------------------------------------------------
-def _run_json(run, tasks=None) -> dict:
+def _run_json(run, tasks=None, names: bool = True) -> dict:
+    """A run; with its tasks: counts by state, and per asset (`asset_counts`: how many assets ended
+    in each state, `ran_assets`, `failed_assets`); with `names` the task names that ran or failed.
+    A task may stand for several of the same asset and state (`count`, as the run list reads them).
+    Without `names`, `selected` names the selected assets rather than every selected task."""
     out = {"id": run.id, "status": run.status, "started": run.started, "ended": run.ended,
            "duration": run.duration, "pid": run.pid, "argv": run.argv, "selected": run.selected}
     if tasks is not None:
         counts: dict[str, int] = {}
         for task in tasks:
-            counts[task.status] = counts.get(task.status, 0) + 1
+            counts[task.status] = counts.get(task.status, 0) + getattr(task, "count", 1)
         out["counts"] = counts
-        out["ran"] = [t.name for t in tasks if t.status in ("success", "failed", "interrupted", "running")]
-        out["failed"] = [t.name for t in tasks if t.status in ("failed", "interrupted")]
+        statuses: dict[str, set] = {}
+        for task in tasks:
+            statuses.setdefault(runs_view.asset_of(task.name), set()).add(task.status)
+        by_asset = {asset: runs_view.asset_status(s) for asset, s in statuses.items()}
+        out["asset_counts"] = runs_view.run_summary([{"status": s} for s in by_asset.values()])
+        out["ran_assets"] = [a for a, s in by_asset.items() if s in runs_view.RAN]
+        out["failed_assets"] = [a for a, s in by_asset.items() if s in ("failed", "interrupted")]
+        if names:
+            out["ran"] = [t.name for t in tasks if t.status in runs_view.RAN]
+            out["failed"] = [t.name for t in tasks if t.status in ("failed", "interrupted")]
+        else:  # a plain `doit` selects every task: a thousand names nobody reads in a list
+            out["selected"] = runs_view.assets_of(run.selected)
     return out
 
 
@@ -312,23 +355,34 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
     async def status_document() -> dict:
         return await asyncio.to_thread(project.status)
 
+    def assets_payload(document: dict) -> dict:
+        """The asset rows (no shard rows, no file lists), the lineage edges, the jobs, and per asset
+        the latest run that built it or tried to (`last_run`)."""
+        rows = [{k: v for k, v in a.items() if k != "files"} for a in document["assets"] if a["shard"] is None]
+        last = runs_view.last_attempts(project.history_file, [row["name"] for row in rows])
+        for row in rows:
+            row["last_run"] = last.get(row["name"])
+        edges = [[up, row["name"]] for row in rows for up in row["upstream"]]
+        return {"assets": rows, "jobs": document["jobs"], "edges": edges}
+
+    live = Live(project, assets_payload)
+    project.on_change = live.poke
+
     async def index(request: Request):
         return FileResponse(STATIC_DIR / "index.html")
 
     async def health(request: Request):
         missing = missing_vendor_files()
         return JSONResponse({"root": str(project.root), "missing": missing,
-                             "message": VENDOR_HINT if missing else ""})
+                             "message": VENDOR_HINT if missing else "", "live": live.info()})
 
     async def assets(request: Request):
         try:
             document = await status_document()
         except RuntimeError as exc:
             return _error(500, str(exc))
-        rows = [{k: v for k, v in a.items() if k != "files"} for a in document["assets"] if a["shard"] is None]
-        edges = [[up, row["name"]] for row in rows for up in row["upstream"]]
-        return JSONResponse({"assets": rows, "jobs": document["jobs"], "edges": edges,
-                             "active": await asyncio.to_thread(project.active_run)})
+        payload = await asyncio.to_thread(assets_payload, document)
+        return JSONResponse({**payload, "active": await asyncio.to_thread(project.active_run)})
 
     def _asset_detail(name: str) -> dict | None:
         document = project.status()
@@ -368,8 +422,24 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
             return _error(404, f"no asset named {request.path_params['name']!r}")
         return JSONResponse(detail)
 
-    def _runs(limit: int) -> list[dict]:
-        """The run list: counts and names read without the tasks' logs (a sharded run has a thousand tasks)."""
+    async def asset_materializations(request: Request):
+        """The asset's materializations over time, for its plots (pipeline/ui/runs_view.py)."""
+        name = request.path_params["name"]
+        try:
+            document = await status_document()
+        except RuntimeError as exc:
+            return _error(500, str(exc))
+        if not any(a["name"] == name for a in document["assets"]):
+            return _error(404, f"no asset named {name!r}")
+        try:
+            limit = max(1, min(1000, int(request.query_params.get("limit", 100))))
+        except ValueError:
+            return _error(400, "limit must be a number")
+        return JSONResponse(await asyncio.to_thread(runs_view.materializations, project.history_file, name, limit))
+
+    def _runs(limit: int, names: bool = True) -> list[dict]:
+        """The run list, read without the tasks' logs (a sharded run has a thousand tasks); without
+        `names`, counted in SQL per asset and state (no task names at all)."""
         history = project.history()
         try:
             runs = history.runs(limit)
@@ -379,10 +449,16 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
         try:
             out = []
             for run in runs:
-                rows = db.execute("SELECT name, status FROM tasks WHERE run_id = ? ORDER BY started", (run.id,)).fetchall()
+                if names:
+                    rows = [(n, st, 1) for n, st in db.execute(
+                        "SELECT name, status FROM tasks WHERE run_id = ? ORDER BY started", (run.id,))]
+                else:  # the part of a task's name before ':' is its asset
+                    rows = db.execute("SELECT substr(name, 1, instr(name || ':', ':') - 1) AS asset, status, count(*) "
+                                      "FROM tasks WHERE run_id = ? GROUP BY asset, status ORDER BY min(started)",
+                                      (run.id,)).fetchall()
                 tasks = [SimpleNamespace(name=n, status="interrupted" if st == "running" and run.status == "interrupted"
-                                         else st) for n, st in rows]
-                out.append(_run_json(run, tasks))
+                                         else st, count=count) for n, st, count in rows]
+                out.append(_run_json(run, tasks, names))
             return out
         finally:
             db.close()
@@ -392,10 +468,13 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
             limit = max(1, min(500, int(request.query_params.get("limit", 50))))
         except ValueError:
             return _error(400, "limit must be a number")
-        return JSONResponse({"runs": await asyncio.to_thread(_runs, limit),
+        names = request.query_params.get("tasks", "1") != "0"  # tasks=0: per asset only, no task names
+        return JSONResponse({"runs": await asyncio.to_thread(_runs, limit, names),
                              "active": await asyncio.to_thread(project.active_run)})
 
-    def _run(run_id: str) -> dict | None:
+    def _run(run_id: str, with_tasks: bool = True) -> dict | None:
+        """A run with its events and one summary per asset (`assets`); with `with_tasks` also every
+        task with its logs (`tasks`: a full build has a thousand)."""
         history = project.history()
         try:
             run = history.run(run_id)
@@ -403,13 +482,66 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
                 return None
             tasks = history.tasks(run.id)
             events = [{"at": at, "event": event} for at, event in history.events(run.id)]
-            return {**_run_json(run, tasks), "tasks": [_task_json(t) for t in tasks], "events": events}
+            groups = runs_view.group_tasks(tasks)
+            out = {**_run_json(run, tasks, names=with_tasks), "events": events, "assets": groups,
+                   "cancelling": project.cancelling(run.id)}
+            if with_tasks:
+                out["tasks"] = [_task_json(t) for t in tasks]
+            return out
         finally:
             history.close()
 
-    async def run_detail(request: Request):
+    def _run_asset(run_id: str, asset: str) -> dict | None:
+        """One asset in a run: its summary and its tasks (shards, checks) without their logs."""
+        history = project.history()
         try:
-            detail = await asyncio.to_thread(_run, request.path_params["run_id"])
+            run = history.run(run_id)
+            if run is None:
+                return None
+            mine = runs_view.asset_tasks(history.tasks(run.id), asset)
+        finally:
+            history.close()
+        if not mine:
+            return {"run_id": run.id, "asset": asset, "tasks": []}
+        [group] = runs_view.group_tasks(mine)
+        tasks = [{**_task_json(t, logs=False), "error": runs_view.last_line(t.error),
+                  "part": runs_view.part_of(t.name)} for t in mine]
+        return {"run_id": run.id, **group, "tasks": tasks}
+
+    async def run_asset(request: Request):
+        try:
+            detail = await asyncio.to_thread(_run_asset, request.path_params["run_id"], request.path_params["asset"])
+        except LookupError as exc:
+            return _error(400, str(exc))
+        if detail is None:
+            return _error(404, f"no run {request.path_params['run_id']}")
+        if not detail["tasks"]:
+            return _error(404, f"asset {detail['asset']!r} is not in run {detail['run_id']}")
+        return JSONResponse(detail)
+
+    def _run_task(run_id: str, name: str) -> dict | None:
+        history = project.history()
+        try:
+            run = history.run(run_id)
+            task = next((t for t in history.tasks(run.id) if t.name == name), None) if run else None
+        finally:
+            history.close()
+        return _task_json(task) if task is not None else None
+
+    async def run_task(request: Request):
+        """One task of a run with its captured output (what a shard row's "logs" opens)."""
+        try:
+            task = await asyncio.to_thread(_run_task, request.path_params["run_id"], request.path_params["name"])
+        except LookupError as exc:
+            return _error(400, str(exc))
+        if task is None:
+            return _error(404, f"no task {request.path_params['name']!r} in run {request.path_params['run_id']}")
+        return JSONResponse(task)
+
+    async def run_detail(request: Request):
+        with_tasks = request.query_params.get("tasks", "1") != "0"
+        try:
+            detail = await asyncio.to_thread(_run, request.path_params["run_id"], with_tasks)
         except LookupError as exc:
             return _error(400, str(exc))
         if detail is None:
@@ -529,20 +661,35 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
             book.close()
         return JSONResponse({"name": name, "enabled": body["enabled"]})
 
+    async def events(request: Request):
+        """Server-sent events: `assets` (the /api/assets answer, without `active`) when states change,
+        `active` when the run in progress changes, `runs` when the run history changes."""
+        return StreamingResponse(live.stream(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
     @asynccontextmanager
     async def lifespan(app):
-        yield
+        restore = _end_streams_on_signals(live)
+        try:
+            yield
+        finally:
+            live.stop()
+            restore()
         await asyncio.to_thread(project.shutdown)
 
     routes = [
         Route("/", index),
         Route("/api/health", health),
+        Route("/api/events", events),
         Route("/api/assets", assets),
+        Route("/api/assets/{name}/materializations", asset_materializations),
         Route("/api/assets/{name:path}", asset_detail),
         Route("/api/runs", runs),
         Route("/api/runs", start_run, methods=["POST"]),
         Route("/api/runs/{run_id}", run_detail),
         Route("/api/runs/{run_id}/logs", run_logs),
+        Route("/api/runs/{run_id}/assets/{asset}", run_asset),
+        Route("/api/runs/{run_id}/tasks/{name}", run_task),
         Route("/api/runs/{run_id}/cancel", cancel_run, methods=["POST"]),
         Route("/api/schedules", schedules),
         Route("/api/schedules/{name}", set_schedule, methods=["POST"]),
@@ -551,4 +698,34 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts or ["127.0.0.1", "localhost", "testserver"])]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.project = project
+    app.state.live = live
     return app
+
+
+def _end_streams_on_signals(live: Live):
+    """uvicorn waits for open responses before it stops, and an event stream never ends by itself:
+    on SIGINT or SIGTERM end the streams first, then let uvicorn's own handler do its work.
+    Returns what puts the previous handlers back. Only the main thread may set handlers (a test
+    client runs the app in another thread: nothing to do there)."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = {}
+
+    def handler(signum, frame):
+        live.stop()
+        earlier = previous.get(signum)
+        if callable(earlier):
+            earlier(signum, frame)
+        elif earlier == signal.SIG_DFL:  # what it would have done without us
+            signal.signal(signum, signal.SIG_DFL)
+            signal.raise_signal(signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        previous[signum] = signal.getsignal(signum)
+        signal.signal(signum, handler)
+
+    def restore():
+        for signum, earlier in previous.items():
+            if signal.getsignal(signum) is handler:
+                signal.signal(signum, earlier)
+    return restore
