@@ -43,6 +43,15 @@ class Project:
     def path(self, relative: str) -> Path:
         return self.root / relative
 
+    def metadata(self, task: str) -> dict:
+        """The metadata of the task's latest successful materialization, from the run history."""
+        from pipeline.runs.history import History, history_path
+        history = History(history_path(self.root / "data"))
+        try:
+            return history.latest()[task]["success"].metadata
+        finally:
+            history.close()
+
 
 def _clean_env(**extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "MLENTORY_", "NEO4J_", "ELASTICSEARCH_"))}

@@ -73,7 +73,7 @@ def test_the_store_is_loaded_incrementally_and_reloaded_when_lost(hf_project, tm
     hf_project.env.update(MLENTORY_HF_SNAPSHOT_DIR=str(tmp_path / "snap"))
     first = hf_project.doit()
     assert first.returncode == 0, first.stdout + first.stderr
-    meta = lambda result: json.loads(next(l for l in lines(result) if l.startswith("hf_rdf: ")).split(": ", 1)[1])
+    meta = lambda result: hf_project.metadata("hf_rdf")
     assert meta(first)["mode"] == "full" and meta(first)["reloaded"] == 5
 
     changed = dict(items[2], lastModified="2030-01-01T00:00:00.000Z", downloads=77)

@@ -65,7 +65,7 @@ def test_changing_k_models_reruns_exactly_their_shards_downstream(sharded_projec
     receipt = json.loads(sharded_project.path("data/load/hf_load_entities_to_neo4j/entities.json").read_text())
     assert (receipt["counts"]["mode"], receipt["counts"]["sent"]) == ("incremental", 0)
     # the SPARQL store replaced only the graphs of the touched shards
-    rdf = json.loads(next(l for l in result.stdout.splitlines() if l.startswith("hf_rdf: ")).split(": ", 1)[1])
+    rdf = sharded_project.metadata("hf_rdf")
     assert (rdf["mode"], rdf["reloaded"], rdf["unchanged"]) == ("incremental", len(shards), SHARDS + 1 - len(shards))
 
     # inside a shard, only the changed rows were mapped again and sent to the targets

@@ -18,6 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.assets import REGISTRY
+
+ASSETS = len(REGISTRY.assets)
+
 from tests.conftest import REPO
 from tests.test_history import wait_for
 
@@ -229,14 +233,15 @@ def local_day(page, days):
 
 
 def test_real_pipeline_at_1000_px(hf_project, browser):
-    """The real asset graph (11 assets, 4 shards each per-model asset), a full build and an `-s` run."""
+    """The real asset graph (every asset of the registry, 4 shards each per-model asset), a full build and
+    an `-s` run."""
     assert hf_project.doit().returncode == 0
     hf_project.path("data/enriched/licenses.parquet").unlink()
-    assert hf_project.doit("-s", "licenses").returncode == 0  # one asset; its upstream tasks recorded as skipped
+    assert hf_project.doit("-s", "licenses").returncode == 0  # one asset, and only that asset in the run
     page = browser.new_page(viewport={"width": 1000, "height": 900})
     with serve(hf_project) as ui:
         page.goto(ui + "/#/assets")
-        page.wait_for_function("window.cy && window.cy.nodes().length === 11")
+        page.wait_for_function(f"window.cy && window.cy.nodes().length === {ASSETS}")
 
         # readable at 1,000 px: the whole graph in view, labels at least 10 px on screen
         inside, font_px = graph_in_view(page)
@@ -279,26 +284,26 @@ def test_real_pipeline_at_1000_px(hf_project, browser):
         # the asset list by materialization date
         today, tomorrow, yesterday = local_day(page, 0), local_day(page, 1), local_day(page, -1)
         rows = "#assets tbody tr[data-asset]"
-        assert page.locator(rows).count() == 11
+        assert page.locator(rows).count() == ASSETS
         page.fill("#from", tomorrow)
         assert page.locator(rows).count() == 0 and "no asset matches" in page.inner_text("#assets tbody")
         page.fill("#from", today)
-        assert page.locator(rows).count() == 11
+        assert page.locator(rows).count() == ASSETS
         page.fill("#to", yesterday)
         assert page.locator(rows).count() == 0
         page.fill("#to", today)
         page.fill("#q", "hf_load")
-        assert page.locator(rows).count() == 2 and page.inner_text("#shown") == "2 of 11 assets"
+        assert page.locator(rows).count() == 2 and page.inner_text("#shown") == f"2 of {ASSETS} assets"
 
         # the run that built everything: one row per asset, the shards and the checks folded in
         page.goto(ui + "/#/runs")
         page.wait_for_selector("#runs tbody tr[data-run]")
         assert page.locator("#runs tbody tr[data-run]").count() == 2
-        assert "1 materialized, 3 skipped" in page.inner_text("#runs tbody tr[data-run] >> nth=0")
-        assert "11 materialized" in page.inner_text("#runs tbody tr[data-run] >> nth=1")
+        assert "1 materialized (1 task)" in page.inner_text("#runs tbody tr[data-run] >> nth=0")
+        assert f"{ASSETS} materialized" in page.inner_text("#runs tbody tr[data-run] >> nth=1")
         page.click("#runs tbody tr[data-run] >> nth=1 >> a")
         page.wait_for_selector('#run h2 .state[data-state="success"]')
-        assert page.locator("#run-assets tr[data-asset-row]").count() == 11
+        assert page.locator("#run-assets tr[data-asset-row]").count() == ASSETS
         normalized = page.locator('tr[data-asset-row="hf_models_normalized"]')
         assert "4 success" in normalized.inner_text() and "4 shards" in normalized.inner_text()
         assert "passed" in normalized.locator("[data-checks]").inner_text()  # its checks task's results
@@ -318,10 +323,10 @@ def test_real_pipeline_at_1000_px(hf_project, browser):
         page.screenshot(path=str(ARTIFACTS / "ui-run.png"), full_page=False)
 
         page.goto(ui + "/#/runs")
-        page.click("#runs tbody tr[data-run] >> nth=0 >> a")  # `doit -s licenses`: 4 rows, not 7 tasks' worth
+        page.click("#runs tbody tr[data-run] >> nth=0 >> a")  # `doit -s licenses`: one row, its one asset
         page.wait_for_selector("#run-assets tr[data-asset-row]")
-        assert page.locator("#run-assets tr[data-asset-row]").count() == 4
-        assert "1 materialized, 3 skipped" in page.inner_text("#run-summary")
+        assert page.locator("#run-assets tr[data-asset-row]").count() == 1
+        assert "1 materialized" in page.inner_text("#run-summary") and "skipped" not in page.inner_text("#run-summary")
 
         # a second materialization: the plots get their second point, the shards carried forward
         assert hf_project.doit().returncode == 0
