@@ -19,7 +19,8 @@ from pipeline.config import SCHEMA_DIR, redact_url
 from pipeline.doit_tasks import BuildContext
 from pipeline.extract.snapshot import arxiv_files, base_model_files, dataset_files, snapshot_files
 from pipeline.load.targets import graph_target, search_target
-from pipeline.registry import Asset, Job, Output, PipelineError, Registry
+from pipeline.errors import PipelineError
+from pipeline.registry import Asset, Job, Output, Registry
 from pipeline.storage import write_jsonl
 
 HF = "hf_etl"

@@ -17,7 +17,7 @@ from doit.exceptions import InvalidCommand
 
 from pipeline.checks import render as check_lines
 from pipeline.config import load_settings
-from pipeline.registry import PipelineError
+from pipeline.errors import PipelineError
 from pipeline.runs import grouping, lineage, status
 from pipeline.runs.console import asset_line, count_of, shards_text, word_of
 from pipeline.runs.history import History, history_path

@@ -19,7 +19,8 @@ from doit.tools import timeout
 
 from pipeline import checks as asset_checks
 from pipeline.config import DEFAULT_ARXIV_ENDPOINT, DEFAULT_HF_ENDPOINT, Settings, load_settings, redact_data
-from pipeline.registry import (Asset, PipelineError, Registry, checks_fingerprint, code_fingerprint, load_registry,
+from pipeline.errors import PipelineError
+from pipeline.registry import (Asset, Registry, checks_fingerprint, code_fingerprint, load_registry,
                                save_fingerprint_cache, use_fingerprint_cache,
                                missing_input_message)
 from pipeline.storage import OutputLedger, StagedOutputs, unreadable

@@ -16,19 +16,9 @@ from typing import Callable, Iterator, Mapping
 
 from pipeline import fingerprint
 from pipeline.config import Settings
+from pipeline.errors import PipelineError
 from pipeline.fingerprint import normalized_code  # noqa: F401  (what "the same code" means, for tests and tools)
 from pipeline.shards import SHARD_PLACEHOLDER, shard_path
-
-
-class PipelineError(Exception):
-    """A failure with a message a user can act on; printed as one line, never as a traceback.
-
-    `keep` names outputs to publish even though the asset failed (e.g. the quarantine that explains why).
-    """
-
-    def __init__(self, message: str, keep: tuple[str, ...] = ()):
-        super().__init__(message)
-        self.keep = keep
 
 
 @dataclass(frozen=True)

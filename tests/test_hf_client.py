@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.config import load_settings
 from pipeline.extract import hf
-from pipeline.registry import PipelineError
+from pipeline.errors import PipelineError
 from pipeline.shards import shard_of
 from tests.hub_server import HubSnapshotServer
 

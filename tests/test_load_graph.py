@@ -9,7 +9,7 @@ from pipeline.load import graph
 from pipeline.load import graph_model as gm
 from pipeline.load.falkordb import FalkorStore
 from pipeline.load.neo4j import Neo4jStore
-from pipeline.registry import PipelineError
+from pipeline.errors import PipelineError
 from tests.records import family, record
 
 

@@ -10,7 +10,7 @@ from pipeline.config import load_settings
 from pipeline.load.elasticsearch import MAPPING_VERSION, ElasticsearchIndex
 from pipeline.load.search import search_documents
 from pipeline.load.tantivy_index import TantivyIndex
-from pipeline.registry import PipelineError
+from pipeline.errors import PipelineError
 from tests.conftest import delete_test_indices, es_client
 from tests.records import family, record
 

@@ -10,7 +10,7 @@ from doit.cmd_base import Command
 from doit.exceptions import InvalidCommand
 
 from pipeline.config import load_settings
-from pipeline.registry import PipelineError
+from pipeline.errors import PipelineError
 
 FORMATS = ("table", "json", "csv")
 

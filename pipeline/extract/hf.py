@@ -24,7 +24,7 @@ from huggingface_hub.utils import build_hf_headers, httpx
 from pipeline.config import Settings, redact_url
 from pipeline.extract.http import RETRY_STATUS, paginate, request
 from pipeline.extract.snapshot import model_pages, readme_bundle, snapshot_dir
-from pipeline.registry import PipelineError
+from pipeline.errors import PipelineError, SettingsError
 
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
 README_WORKERS = 8
@@ -205,7 +205,7 @@ def read_model_list(settings: Settings, rejected: list[dict]) -> ModelList:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise PipelineError(f"cannot read the model list {path}: {exc.strerror or exc} - check MLENTORY_HF_MODEL_LIST")
+        raise SettingsError(f"cannot read the model list {path}: {exc.strerror or exc} - check MLENTORY_HF_MODEL_LIST")
     found = ModelList([], [], {})
     for number, line in enumerate(lines, 1):
         text = line.split("#", 1)[0].strip()

@@ -23,7 +23,7 @@ from elasticsearch import ConnectionError as EsConnectionError
 
 from pipeline.config import Settings, redact_url
 from pipeline.load.search import FACETS, SEARCH_FIELDS, query_terms
-from pipeline.registry import PipelineError
+from pipeline.errors import PipelineError
 
 COMPOSE_HINT = ("start it with `docker compose up -d elasticsearch` or unset ELASTICSEARCH_URL to use "
                 "the embedded search index")

@@ -37,7 +37,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from pipeline.load.graph_model import ADD_ID_LOWER, MISSING_ID_LOWER
-from pipeline.registry import PipelineError
+from pipeline.errors import PipelineError
 
 GRAPH_NAME = "mlentory"
 RDB_NAME = "graph.rdb"

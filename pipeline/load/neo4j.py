@@ -9,7 +9,7 @@ from neo4j.exceptions import AuthError, ClientError, ConfigurationError, Service
 
 from pipeline.config import redact_url
 from pipeline.load.graph_model import ADD_ID_LOWER
-from pipeline.registry import PipelineError
+from pipeline.errors import PipelineError
 
 _SCHEMA_READY: set[tuple] = set()
 COMPOSE_HINT = "start it with `docker compose up -d neo4j` or unset NEO4J_URI to use the embedded graph"

@@ -15,7 +15,7 @@ import json
 import os
 from pathlib import Path
 
-from pipeline.registry import PipelineError
+from pipeline.errors import PipelineError
 
 STORE_DIR = Path("sparql") / "store"  # under the data directory
 PREFIXES = {"schema": "https://schema.org/", "fair4ml": "https://w3id.org/fair4ml#",

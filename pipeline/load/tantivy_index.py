@@ -22,7 +22,7 @@ from typing import TextIO
 import tantivy
 
 from pipeline.load.search import FACETS, SEARCH_FIELDS, query_terms
-from pipeline.registry import PipelineError
+from pipeline.errors import PipelineError
 
 _TEXT = ("name", "description", "keywords", "dataset_titles", "paper_titles")
 _KEYWORDS = ("id", "task", "library", "license", "language", "author", "shared_by", "datasets", "base_models",

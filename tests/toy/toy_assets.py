@@ -10,7 +10,8 @@ import signal
 import time
 
 from pipeline.checks import Check, Measure
-from pipeline.registry import Asset, Job, Output, PipelineError, Registry
+from pipeline.errors import PipelineError
+from pipeline.registry import Asset, Job, Output, Registry
 
 
 def _switches(ctx):

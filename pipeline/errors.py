@@ -1,0 +1,23 @@
+"""The pipeline's errors, in one low module every layer may import (drivers need no registry for them).
+
+A `PipelineError` is terminal for the task that raised it and says, in one line, what failed and how to
+fix it; the reporter prints it without a traceback. (What may pass, a rate limit or a 5xx, is retried by
+pipeline/extract/http.py before it becomes one.)
+"""
+
+from __future__ import annotations
+
+
+class PipelineError(Exception):
+    """A failure with a message a user can act on; printed as one line, never as a traceback.
+
+    `keep` names outputs to publish even though the asset failed (e.g. the quarantine that explains why).
+    """
+
+    def __init__(self, message: str, keep: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.keep = keep
+
+
+class SettingsError(PipelineError):
+    """A setting that cannot be used as given (a bad value, a missing file it names)."""
