@@ -17,7 +17,8 @@ from datetime import timedelta
 from pipeline.checks import Check, CheckInput, Measure, share
 from pipeline.config import SCHEMA_DIR, redact_url
 from pipeline.doit_tasks import BuildContext
-from pipeline.extract.snapshot import arxiv_files, base_model_files, dataset_files, snapshot_files
+from pipeline.extract.hf_source import hf_source
+from pipeline.extract.snapshot import arxiv_files, base_model_files, dataset_files
 from pipeline.load.targets import graph_target, search_target
 from pipeline.errors import PipelineError
 from pipeline.registry import Asset, Job, Output, Registry
@@ -447,9 +448,8 @@ REGISTRY = Registry(
             outputs={"models": Output("data/raw/hf/models-{shard}.parquet"),
                      "state": Output("data/raw/hf/harvest.json", side=True),
                      "quarantine": Output("data/raw/hf/quarantine.jsonl", side=True)},
-            inputs=lambda s: (snapshot_files(s) if s.hf_offline else []) + (
-                [str(s.model_list_path())] if s.hf_model_list else []),
-            config=lambda s: {**s.hf_harvest_identity(), "shards": s.shards},
+            inputs=lambda s: hf_source(s).input_files(),
+            config=lambda s: {**hf_source(s).identity(), "shards": s.shards},
             max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours),
             checks=(Check("harvest_quarantine_share", "share of listed items quarantined", check_harvest_quarantine),),
         ),

@@ -282,11 +282,8 @@ def harvest(settings: Settings, rejected: list[dict], since: str | None = None) 
     """Raw models in listing order, newest first (an id may repeat if the listing shifted while paged:
     its first, newest copy counts); bad items go to `rejected`. `since` makes it incremental. With a
     model list, only the models it names (a snapshot is read for them; the Hub is asked for them)."""
-    if settings.hf_offline:
-        if settings.hf_model_list:
-            return iter_listed_snapshot(settings, rejected)
-        return iter_snapshot(settings, rejected, since)
-    return iter_hub(settings, rejected, since)
+    from pipeline.extract.hf_source import hf_source
+    return hf_source(settings).models(rejected, since)
 
 
 def iter_listed_snapshot(settings: Settings, rejected: list[dict]) -> Iterator[RawModel]:

@@ -16,10 +16,11 @@ from typing import Iterable, Iterator, TextIO
 
 from pipeline.config import Settings
 from pipeline.load import graph_model as gm
+from pipeline.load.base import GraphStore
 from pipeline.transform.entities import stub_model_record
 
 
-def graph_store(settings: Settings, keep_running: bool = False):
+def graph_store(settings: Settings, keep_running: bool = False) -> GraphStore:
     """The configured graph store; an embedded one started here keeps running when `keep_running`
     (for the other loader shards of the run; the run's end stops it, see pipeline/runs/reporter.py)."""
     if settings.neo4j_uri:

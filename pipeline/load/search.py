@@ -13,6 +13,7 @@ import re
 from typing import Iterable, Iterator
 
 from pipeline.config import Settings
+from pipeline.load.base import SearchIndex
 
 FACETS = ("task", "library", "license", "language", "author")
 DESCRIPTION_CHARS = 2000
@@ -150,7 +151,8 @@ def search_documents(records: Iterable[dict]) -> Iterator[dict]:
     return (search_document(r) for r in records)
 
 
-def search_index(settings: Settings):
+def search_index(settings: Settings) -> SearchIndex:
+    """The configured search index: Elasticsearch when ELASTICSEARCH_URL is set, else the embedded one."""
     if settings.elasticsearch_url:
         from pipeline.load.elasticsearch import ElasticsearchIndex
         return ElasticsearchIndex(settings)

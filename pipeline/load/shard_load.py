@@ -5,11 +5,9 @@ target still holds that receipt (nobody wiped or replaced it), only records whos
 are sent and ids that left the shard are retired; otherwise the whole shard is sent and the target
 retires whatever it holds for the shard that is no longer in it.
 
-A sink (built from settings and the loader's name, connecting on first use) has:
-`read_receipts() -> {shard: receipt}`, `load(shard, records, vanished,
-all_ids, rejects) -> counts` (`records` an iterable read once, so an unsharded loader of a large
-catalog need not hold it; `vanished` None means "find them yourself"),
-`write_receipt(shard, receipt)` and `close()`.
+A sink (`pipeline/load/base.py: ShardSink`, built from settings and the loader's name, connecting
+on first use) gets `records` as an iterable read once, so an unsharded loader of a large catalog need
+not hold it; `vanished` None means "find them yourself".
 """
 
 from __future__ import annotations
@@ -23,6 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.load import receipts
+from pipeline.load.base import ShardSink
 from pipeline.registry import code_fingerprint
 from pipeline.transform.normalized_shards import iter_records
 
@@ -66,7 +65,7 @@ def load_id(loaded: pa.Table) -> str:
     return digest.hexdigest()
 
 
-def load_shard(ctx, sink, target: dict, source: str = "hf_models_normalized", id_column: str = "identifier",
+def load_shard(ctx, sink: ShardSink, target: dict, source: str = "hf_models_normalized", id_column: str = "identifier",
                extra=None, noun: str = "models") -> dict:
     """Bring the target's copy of this shard (or of the whole `source` when the loader is unsharded) up
     to date; returns the counts (also in the receipt). `extra(path)` gives, per id, what else the
