@@ -412,7 +412,7 @@ class Search(OptionsAnywhere, Command):
         from pipeline.load.search import format_results, search_models
         filters = {k: params[k] for k in ("task", "license") if params[k]}
         try:
-            hits, facets = search_models(load_settings(), " ".join(args), params["limit"], filters)
+            hits, facets, _ = search_models(load_settings(), " ".join(args), params["limit"], filters)
         except PipelineError as exc:
             sys.stderr.write(f"search failed: {exc}\n")
             return 1
@@ -546,8 +546,8 @@ class Ui(OptionsAnywhere, Command):
     def execute(self, params, args):
         import uvicorn
 
-        from pipeline.ui.server import (LOOPBACK_NAMES, VENDOR_HINT, create_app, is_loopback, machine_names,
-                                        missing_vendor_files, url_for)
+        from pipeline.ui.hosts import LOOPBACK_NAMES, is_loopback, machine_names, url_for
+        from pipeline.ui.server import VENDOR_HINT, create_app, missing_vendor_files
 
         root = load_settings().root
         host, port = params["host"], params["port"]

@@ -21,3 +21,11 @@ class PipelineError(Exception):
 
 class SettingsError(PipelineError):
     """A setting that cannot be used as given (a bad value, a missing file it names)."""
+
+
+class NotFound(PipelineError):
+    """What was asked for is not in the catalog (the message names it)."""
+
+
+class TargetUnavailable(PipelineError):
+    """A load target (graph or search) cannot answer now: down, unreachable, or not built yet."""

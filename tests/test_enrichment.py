@@ -127,7 +127,7 @@ def test_classify_keeps_any_string_as_declared():
 
 def test_search_finds_models_by_the_titles_of_their_papers(built):
     settings = load_settings(built.root, environ={"HF_HUB_OFFLINE": "1", "MLENTORY_SHARDS": "4"})
-    hits, _ = search_models(settings, 'paper_titles:"Deep Bidirectional Transformers"', limit=50)
+    hits, _, _ = search_models(settings, 'paper_titles:"Deep Bidirectional Transformers"', limit=50)
     ids = {hit["id"] for hit in hits}
     assert "google-bert/bert-base-uncased" in ids
     assert all("BERT: Pre-training" in " ".join(hit["paper_titles"]) for hit in hits)

@@ -41,20 +41,31 @@ def load(index, records, shard="000", vanished=None, load_id="L1"):
 def test_search_ranks_by_bm25_and_returns_facets(index):
     counts, rejects = load(index, family())
     assert counts == {"models_retired": 0, "rejected_ids": []} and rejects == []
-    hits, facets = index.search("bert", limit=5)
+    hits, facets, _ = index.search("bert", limit=5)
     assert hits[0]["id"] == "other/bert-tiny"
     assert hits[0]["task"] == ["fill-mask"] and hits[0]["license"] == ["mit"]
-    hits, _ = index.search("masked language modelling")
+    hits, _, _ = index.search("masked language modelling")
     assert hits[0]["id"] == "other/bert-tiny"  # found through the description
-    _, facets = index.search("")
+    _, facets, _ = index.search("")
     assert facets["task"] == {"text-generation": 3, "fill-mask": 1}
     assert facets["license"]["mit"] == 2
 
 
 def test_filters_narrow_by_facet(index):
     load(index, family())
-    hits, _ = index.search("", limit=10, filters={"license": "apache-2.0"})
+    hits, _, _ = index.search("", limit=10, filters={"license": "apache-2.0"})
     assert sorted(h["id"] for h in hits) == ["org/base", "org/instruct"]
+
+
+def test_pages_count_every_match_and_facet_the_relation_to_the_base(index):
+    load(index, family())
+    first, facets, total = index.search("", limit=2, filters={"task": "text-generation"})
+    second, _, again = index.search("", limit=2, filters={"task": "text-generation"}, offset=2)
+    assert total == again == 3 and len(first) == 2 and len(second) == 1
+    assert not {h["id"] for h in first} & {h["id"] for h in second}  # a page goes on where the last ended
+    assert facets["relation"] == {"finetune": 2}  # the base itself derives from nothing
+    hits, _, total = index.search("", limit=10, filters={"relation": "quantized"})
+    assert [h["id"] for h in hits] == ["someone/tuned-GGUF"] and total == 1 and hits[0]["relation"] == "quantized"
 
 
 def test_full_shard_load_replaces_the_shard_and_incremental_touches_only_what_it_is_given(index):
@@ -62,12 +73,12 @@ def test_full_shard_load_replaces_the_shard_and_incremental_touches_only_what_it
     changed = record("other/bert-tiny", pipeline_tag="fill-mask", downloads=12345)
     counts, _ = load(index, family()[:2] + [changed], load_id="L2")
     assert counts["models_retired"] == 2  # the full load of the shard dropped the two models not in it
-    hits, _ = index.search("", limit=10)
+    hits, _, _ = index.search("", limit=10)
     assert sorted(h["id"] for h in hits) == ["org/base", "org/instruct", "other/bert-tiny"]
     assert [h["downloads"] for h in hits if h["id"] == "other/bert-tiny"] == [12345]
     assert index.read_receipts("loader")["000"] == {"load_id": "L2"}
     counts, _ = load(index, [record("org/instruct", downloads=7)], vanished=["org/base"], load_id="L3")
-    hits, _ = index.search("", limit=10)
+    hits, _, _ = index.search("", limit=10)
     assert sorted((h["id"], h["downloads"]) for h in hits) == [("org/instruct", 7), ("other/bert-tiny", 12345)]
 
 
@@ -79,7 +90,7 @@ def test_documents_the_index_rejects_go_to_rejects(index):
     index.write_receipt("loader", "000", {"load_id": "L1"})
     assert counts["rejected_ids"] == ["someone/tuned"]
     assert json.loads(rejects.getvalue())["id"] == "someone/tuned"
-    hits, _ = index.search("", limit=10)
+    hits, _, _ = index.search("", limit=10)
     assert len(hits) == 4
 
 

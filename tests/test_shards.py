@@ -76,7 +76,7 @@ def test_changing_k_models_reruns_exactly_their_shards_downstream(sharded_projec
     for model in picked:
         assert graph_downloads(sharded_project, model) == [[downloads[model]]]
     settings_dir = sharded_project.path("data/search/hf_models")
-    hits, _ = TantivyIndex(settings_dir).search(f'id:"{picked[0]}"', limit=5)
+    hits, _, _ = TantivyIndex(settings_dir).search(f'id:"{picked[0]}"', limit=5)
     assert [h["downloads"] for h in hits if h["id"] == picked[0]] == [downloads[picked[0]]]
     assert ran_tasks(sharded_project.doit("-v2")) == set()
 

@@ -8,40 +8,8 @@ import sys
 from doit.cmd_base import Command
 from doit.exceptions import InvalidCommand
 
+from pipeline.catalog.versions import differences, versions
 from pipeline.config import load_settings
-from pipeline.shards import shard_of, shard_path
-
-
-def versions(settings, model_id: str) -> list[dict]:
-    """Every version of a model's record, oldest first: {record, valid_from, valid_to, change}; the
-    current one (if the model is in the catalog) last, with valid_to None. Times are the Hub's
-    lastModified of each version (when a model left the catalog: when the catalog saw it gone)."""
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    from pipeline.assets import REGISTRY
-
-    outputs = REGISTRY["hf_models_normalized"].outputs  # where the records and their history live
-    label = settings.shard_labels[shard_of(model_id, settings.shards)]
-    found = []
-    history = settings.root / shard_path(outputs["history"].path, label)
-    if history.exists():
-        table = pq.read_table(history)
-        for row in table.filter(pc.equal(table.column("identifier"), model_id)).to_pylist():
-            found.append({**row, "record": json.loads(row["record"])})
-    normalized = settings.root / shard_path(outputs["parquet"].path, label)
-    if normalized.exists():
-        table = pq.read_table(normalized, columns=["identifier", "record"])
-        for row in table.filter(pc.equal(table.column("identifier"), model_id)).to_pylist():
-            record = json.loads(row["record"])
-            found.append({"record": record, "valid_from": record.get("dateModified"), "valid_to": None,
-                          "change": "current"})
-    return found  # the history file keeps versions in the order they ended; the current one comes last
-
-
-def differences(before: dict, after: dict) -> dict[str, tuple]:
-    return {k: (before.get(k), after.get(k)) for k in sorted(set(before) | set(after))
-            if before.get(k) != after.get(k)}
 
 
 def _short(value) -> str:

@@ -45,8 +45,9 @@ class SearchIndex(Protocol):
 
     def write_receipt(self, loader: str, shard: str, receipt: dict) -> None: ...
 
-    def search(self, query: str, limit: int = 10, filters: dict | None = None) -> tuple[list[dict], dict]:
-        """(hits, facet counts)."""
+    def search(self, query: str, limit: int = 10, filters: dict | None = None,
+               offset: int = 0) -> tuple[list[dict], dict, int]:
+        """(hits `offset` to `offset + limit`, facet counts, how many documents match in all)."""
 
     def close(self) -> None: ...
 

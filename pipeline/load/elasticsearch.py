@@ -42,7 +42,7 @@ MAPPINGS = {
         "paper_titles": {"type": "text", "analyzer": "english"},
         "task": KEYWORD_AND_WORDS, "library": KEYWORD, "license": KEYWORD_AND_WORDS, "language": KEYWORD_AND_WORDS,
         "author": KEYWORD,
-        "shared_by": KEYWORD, "datasets": KEYWORD, "base_models": KEYWORD,
+        "shared_by": KEYWORD, "datasets": KEYWORD, "base_models": KEYWORD, "relation": KEYWORD,
         "downloads": {"type": "long"}, "likes": {"type": "long"},
         "date_modified": {"type": "date"}, "date_created": {"type": "date"}, "shard": KEYWORD,
     },
@@ -211,19 +211,20 @@ class ElasticsearchIndex:
             if index != self.index:
                 self._es.indices.delete(index=index, ignore_unavailable=True)
 
-    def search(self, query: str, limit: int = 10, filters: dict | None = None) -> tuple[list[dict], dict]:
+    def search(self, query: str, limit: int = 10, filters: dict | None = None,
+               offset: int = 0) -> tuple[list[dict], dict, int]:
         body_filter = [{"term": {field: value}} for field, values in (filters or {}).items()
                        for value in (values if isinstance(values, (list, tuple)) else [values])]
         try:
-            response = self._es.search(index=self.alias, size=limit, query={"bool": {**_text_query(query),
-                                                                                      "filter": body_filter}},
+            response = self._es.search(index=self.alias, size=limit, from_=offset, track_total_hits=True,
+                                       query={"bool": {**_text_query(query), "filter": body_filter}},
                                        aggs={f: {"terms": {"field": f, "size": 10}} for f in FACETS})
         except NotFoundError as exc:
             raise PipelineError(f"no search index {self.alias} at {redact_url(self.url)}: "
                                 "run `doit hf_index_models_in_elasticsearch`") from exc
         hits = [{**hit["_source"], "score": round(hit["_score"] or 0, 3)} for hit in response["hits"]["hits"]]
         facets = {f: {b["key"]: b["doc_count"] for b in response["aggregations"][f]["buckets"]} for f in FACETS}
-        return hits, facets
+        return hits, facets, response["hits"]["total"]["value"]
 
     def close(self) -> None:
         if self._es is not None:

@@ -3,7 +3,7 @@
 A SearchIndex has: `target` (description without secrets), `open()`, `read_receipts(loader)`,
 `load(shard, docs, vanished, rejects) -> counts` (update one shard in place),
 `write_receipt(loader, shard, receipt)` (readers switch to a new index version once every shard is
-in it), `search(query, limit, filters) -> (hits, facets)` and `close()`. Elasticsearch (`load/elasticsearch.py`) is used when ELASTICSEARCH_URL is set, the
+in it), `search(query, limit, filters, offset) -> (hits, facets, total)` and `close()`. Elasticsearch (`load/elasticsearch.py`) is used when ELASTICSEARCH_URL is set, the
 embedded tantivy index (`load/tantivy_index.py`) otherwise.
 """
 
@@ -15,7 +15,8 @@ from typing import Iterable, Iterator
 from pipeline.config import Settings
 from pipeline.load.base import SearchIndex
 
-FACETS = ("task", "library", "license", "language", "author")
+# `relation`: how a model derives from its base (finetune, quantized, adapter, merge, unknown)
+FACETS = ("task", "library", "license", "language", "author", "relation")
 DESCRIPTION_CHARS = 2000
 # What a free-text query searches, and how much a match in each field counts: a model's id (its
 # namespace and repository name) and name, then its task, outweigh long text that mentions the words.
@@ -140,6 +141,7 @@ def search_document(record: dict, titles: LinkedTitles | None = None) -> dict:
         "dataset_titles": dataset_titles,
         "paper_titles": paper_titles,
         "base_models": record.get("fineTunedFrom", []),
+        "relation": (record.get("baseModelRelation") or "unknown") if record.get("fineTunedFrom") else "",
         "downloads": record.get("downloads", 0),
         "likes": record.get("likes", 0),
         "date_modified": record.get("dateModified"),
@@ -189,12 +191,13 @@ class SearchSink:
             self._index = None
 
 
-def search_models(settings: Settings, query: str, limit: int = 10, filters: dict | None = None):
-    """Top models for a query (see parse_query), and facet counts, from whichever search target is configured."""
+def search_models(settings: Settings, query: str, limit: int = 10, filters: dict | None = None, offset: int = 0):
+    """Top models for a query (see parse_query), facet counts and the number of matches, from whichever
+    search target is configured."""
     text, wanted = parse_query(query, filters)
     index = search_index(settings).open()
     try:
-        return index.search(text, limit, wanted)
+        return index.search(text, limit, wanted, offset)
     finally:
         index.close()
 

@@ -26,7 +26,7 @@ from pipeline.errors import PipelineError
 
 _TEXT = ("name", "description", "keywords", "dataset_titles", "paper_titles")
 _KEYWORDS = ("id", "task", "library", "license", "language", "author", "shared_by", "datasets", "base_models",
-             "shard")
+             "relation", "shard")
 _LISTS = ("keywords", "task", "license", "language", "datasets", "base_models", "dataset_titles", "paper_titles")
 # Keyword fields searched as words too (`openai/whisper-tiny` -> openai, whisper, tiny): `<field>_words`.
 _WORDS = ("id", "task", "license", "language")
@@ -173,7 +173,8 @@ class TantivyIndex:
         if self._current() != self.version and self.labels <= {p.stem for p in folder.glob("*.json")}:
             self._switch_to(self.version)
 
-    def search(self, query: str, limit: int = 10, filters: dict | None = None) -> tuple[list[dict], dict]:
+    def search(self, query: str, limit: int = 10, filters: dict | None = None,
+               offset: int = 0) -> tuple[list[dict], dict, int]:
         current = self._current()
         if current is None:
             raise PipelineError(f"no search index at {self.directory}: run `doit hf_index_models_in_elasticsearch`")
@@ -191,7 +192,8 @@ class TantivyIndex:
             parsed = tantivy.Query.boolean_query(clauses)
         searcher = index.searcher()
         hits = []
-        for score, address in searcher.search(parsed, limit).hits:
+        found = searcher.search(parsed, limit, count=True, offset=offset)
+        for score, address in found.hits:
             stored = searcher.doc(address).to_dict()
             hit = {k: (v if k in _LISTS else v[0])
                    for k, v in stored.items() if v}
@@ -199,7 +201,7 @@ class TantivyIndex:
             hits.append(hit)
         aggs = searcher.aggregate(parsed, {f: {"terms": {"field": f, "size": 10}} for f in FACETS})
         facets = {f: {b["key"]: b["doc_count"] for b in aggs.get(f, {}).get("buckets", [])} for f in FACETS}
-        return hits, facets
+        return hits, facets, found.count
 
     def close(self) -> None:
         """Nothing stays open between calls: each load opens its writer under the lock and commits."""

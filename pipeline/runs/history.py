@@ -79,13 +79,28 @@ class RunRecord:
 
 
 class History:
-    def __init__(self, path: Path):
+    """The one owner of the run history's SQL: the reporter writes through it, the CLI (`doit runs`,
+    `doit logs`, `doit status`) and the UI read through it."""
+
+    def __init__(self, path: Path, _db: sqlite3.Connection | None = None):
         self.path = Path(path)
+        if _db is not None:
+            self._db = _db
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # autocommit: rows land as they happen
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
+
+    @classmethod
+    def reader(cls, path: Path, timeout: float = 30) -> "History | None":
+        """A read-only view of an existing history (None when there is none yet): it creates nothing and
+        never counts as a writer, so watchers may hold it open across threads."""
+        if not Path(path).exists():
+            return None
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=timeout, check_same_thread=False)
+        return cls(path, db)
 
     def close(self) -> None:
         self._db.close()
@@ -207,3 +222,54 @@ class History:
             f"SELECT r.id FROM runs r WHERE r.status IN ('failed','interrupted') OR EXISTS (SELECT 1 FROM tasks t "
             f"WHERE t.run_id = r.id AND t.status IN {self._RAN}) ORDER BY r.started DESC LIMIT 1").fetchone()
         return row[0] if row else None
+
+    # -- by asset, for the UI's pages (names compared as a range, so the tasks_by_name index serves) --
+    @staticmethod
+    def _span(asset: str) -> tuple[str, str, str]:
+        return asset, asset + ":", asset + ";"
+
+    def runs_that_built(self, asset: str, limit: int) -> list[str]:
+        """Latest runs in which the asset (or a shard of it) did something."""
+        rows = self._db.execute("SELECT run_id FROM tasks WHERE (name = ? OR (name >= ? AND name < ?)) "
+                                "AND status NOT IN ('up-to-date', 'skipped') GROUP BY run_id "
+                                "ORDER BY MAX(started) DESC LIMIT ?", (*self._span(asset), limit)).fetchall()
+        return [row[0] for row in rows]
+
+    def task_states(self, run_id: str) -> list[tuple[str, str, int]]:
+        """(task name, status, 1) of every task of a run, in the order they started (no logs read)."""
+        return [(name, status, 1) for name, status in
+                self._db.execute("SELECT name, status FROM tasks WHERE run_id = ? ORDER BY started", (run_id,))]
+
+    def asset_states(self, run_id: str) -> list[tuple[str, str, int]]:
+        """(asset, status, how many of its tasks) of a run, counted in SQL: a task's asset is its name
+        before ':'."""
+        return self._db.execute("SELECT substr(name, 1, instr(name || ':', ':') - 1) AS asset, status, count(*) "
+                                "FROM tasks WHERE run_id = ? GROUP BY asset, status ORDER BY min(started)",
+                                (run_id,)).fetchall()
+
+    def successes_of(self, asset: str, but: str | None = None) -> list[tuple]:
+        """(run_id, name, started, ended, metadata dict) of every successful task of the asset (but the
+        task named `but`), oldest first."""
+        rows = self._db.execute("SELECT run_id, name, started, ended, metadata FROM tasks "
+                                "WHERE (name = ? OR (name >= ? AND name < ?)) AND name != ? AND status = 'success' "
+                                "ORDER BY started", (*self._span(asset), but or "")).fetchall()
+        return [(r, n, s, e, json.loads(m) if m else {}) for r, n, s, e, m in rows]
+
+    def last_attempt(self, asset: str) -> tuple[str, str | None, int | None, list[tuple]] | None:
+        """The latest run in which any task of the asset ran: (run id, the run's status and pid as
+        recorded, [(status, first start, last end, count)] of the asset's tasks in it); None if none ran."""
+        span = self._span(asset)
+        row = self._db.execute(f"SELECT run_id FROM tasks WHERE (name = ? OR (name >= ? AND name < ?)) "
+                               f"AND status IN {self._RAN} ORDER BY started DESC LIMIT 1", span).fetchone()
+        if row is None:
+            return None
+        run = self._db.execute("SELECT status, pid FROM runs WHERE id = ?", (row[0],)).fetchone()
+        rows = self._db.execute("SELECT status, min(started), max(ended), count(*) FROM tasks WHERE run_id = ? "
+                                "AND (name = ? OR (name >= ? AND name < ?)) GROUP BY status", (row[0], *span)).fetchall()
+        return row[0], run[0] if run else None, run[1] if run else None, rows
+
+    def commit_version(self) -> tuple:
+        """What changes when another connection commits (SQLite's data_version, with the run count and
+        the latest start), and not when a reader opens and closes the file."""
+        return (self._db.execute("PRAGMA data_version").fetchone()[0],
+                self._db.execute("SELECT count(*), max(started) FROM runs").fetchone())

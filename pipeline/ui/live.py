@@ -29,6 +29,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+from pipeline.runs.history import History
 from pipeline.ui.watch import FileWatcher
 
 KEEPALIVE_S = 20.0
@@ -54,7 +55,7 @@ class HistoryVersion:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self._db: sqlite3.Connection | None = None
+        self._history: History | None = None
         self._stat = None
         self._version = None
 
@@ -70,19 +71,15 @@ class HistoryVersion:
 
     def changed(self) -> bool:
         stat = self._files()
-        if stat == self._stat and self._db is not None:
+        if stat == self._stat and self._history is not None:
             return False
         self._stat = stat
-        if self._db is None:
-            if not self.path.exists():
-                return False
-            try:
-                self._db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=5, check_same_thread=False)
-            except sqlite3.Error:
-                return False
         try:
-            version = (self._db.execute("PRAGMA data_version").fetchone()[0],
-                       self._db.execute("SELECT count(*), max(started) FROM runs").fetchone())
+            if self._history is None:
+                self._history = History.reader(self.path, timeout=5)
+                if self._history is None:
+                    return False
+            version = self._history.commit_version()
         except sqlite3.Error:  # not created yet, or busy: look again at the next event
             return False
         if version == self._version:
@@ -92,9 +89,9 @@ class HistoryVersion:
         return not first
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        if self._history is not None:
+            self._history.close()
+            self._history = None
 
 
 class Live:

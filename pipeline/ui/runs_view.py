@@ -22,11 +22,9 @@ shows the whole asset's record count), and the build time it took.
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from pathlib import Path
 
-from pipeline.runs.history import pid_alive
+from pipeline.runs.history import History, pid_alive
 from pipeline.runs.status import HIDDEN_METADATA
 
 RAN = ("success", "failed", "interrupted", "running")
@@ -157,16 +155,13 @@ def materializations(history_file: Path, asset: str, limit: int = 100) -> dict:
     "keys": numeric metadata keys, most recent first}. `metrics` holds every numeric metadata value
     as it stood after that run (sharded: each shard's latest figures, summed).
     """
-    if not Path(history_file).exists():
+    history = History.reader(history_file)
+    if history is None:
         return {"asset": asset, "points": [], "keys": []}
-    db = sqlite3.connect(f"file:{history_file}?mode=ro", uri=True, timeout=30)
     try:
-        rows = db.execute(
-            "SELECT run_id, name, started, ended, metadata FROM tasks "
-            "WHERE (name = ? OR (name >= ? AND name < ?)) AND name != ? AND status = 'success' "
-            "ORDER BY started", (asset, asset + ":", asset + ";", f"{asset}:{CHECKS}")).fetchall()
+        rows = history.successes_of(asset, but=f"{asset}:{CHECKS}")
     finally:
-        db.close()
+        history.close()
     latest: dict[str, dict] = {}  # task (shard) name -> its latest numeric metadata
     points: list[dict] = []
     for run_id, name, started, ended, metadata in rows:  # runs never overlap: one run's rows are together
@@ -175,7 +170,7 @@ def materializations(history_file: Path, asset: str, limit: int = 100) -> dict:
                 points[-1]["metrics"] = summed_metadata(list(latest.values()))
             points.append({"run_id": run_id, "first": started, "at": ended or started, "tasks": 0,
                            "task_seconds": 0.0})
-        numbers = {k: v for k, v in _shown_metadata(json.loads(metadata) if metadata else {}).items() if _number(v)}
+        numbers = {k: v for k, v in _shown_metadata(metadata).items() if _number(v)}
         latest[name] = numbers
         point = points[-1]
         point["tasks"] += 1
@@ -199,28 +194,22 @@ def materializations(history_file: Path, asset: str, limit: int = 100) -> dict:
 def last_attempts(history_file: Path, assets: list[str]) -> dict[str, dict]:
     """Per asset: the latest run that built it or tried to (any of its tasks ran), with how it went
     for this asset there: {"run_id", "status", "started", "ended", "tasks"}."""
-    if not Path(history_file).exists():
+    history = History.reader(history_file)
+    if history is None:
         return {}
-    db = sqlite3.connect(f"file:{history_file}?mode=ro", uri=True, timeout=30)
     out: dict[str, dict] = {}
     try:
         for asset in assets:
-            span = (asset, asset + ":", asset + ";")
-            row = db.execute("SELECT run_id FROM tasks WHERE (name = ? OR (name >= ? AND name < ?)) "
-                             "AND status IN ('success', 'failed', 'interrupted', 'running') "
-                             "ORDER BY started DESC LIMIT 1", span).fetchone()
-            if row is None:
+            found = history.last_attempt(asset)
+            if found is None:
                 continue
-            run_status = db.execute("SELECT status, pid FROM runs WHERE id = ?", (row[0],)).fetchone()
-            rows = db.execute("SELECT status, min(started), max(ended), count(*) FROM tasks WHERE run_id = ? "
-                              "AND (name = ? OR (name >= ? AND name < ?)) GROUP BY status", (row[0], *span)).fetchall()
+            run_id, run_status, pid, rows = found
             statuses = {r[0] for r in rows}
-            if "running" in statuses and run_status and run_status[0] == "running":
-                if not pid_alive(run_status[1]):  # the run died without recording its end
-                    statuses = (statuses - {"running"}) | {"interrupted"}
+            if "running" in statuses and run_status == "running" and not pid_alive(pid):
+                statuses = (statuses - {"running"}) | {"interrupted"}  # the run died without recording its end
             ended = [r[2] for r in rows if r[2] is not None]
-            out[asset] = {"run_id": row[0], "status": asset_status(statuses), "started": min(r[1] for r in rows),
+            out[asset] = {"run_id": run_id, "status": asset_status(statuses), "started": min(r[1] for r in rows),
                           "ended": max(ended) if ended else None, "tasks": sum(r[3] for r in rows)}
     finally:
-        db.close()
+        history.close()
     return out

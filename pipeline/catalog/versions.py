@@ -1,0 +1,52 @@
+"""A model's record through time: its earlier versions (the history output of hf_models_normalized,
+`data/history/hf/models-NNN.parquet`) and its current one, for `doit history` and the catalog's pages.
+Only the model's own shard is read."""
+
+from __future__ import annotations
+
+import json
+
+from pipeline.shards import shard_of, shard_path
+
+
+def versions(settings, model_id: str) -> list[dict]:
+    """Every version of a model's record, oldest first: {record, valid_from, valid_to, change}; the
+    current one (if the model is in the catalog) last, with valid_to None. Times are the Hub's
+    lastModified of each version (when a model left the catalog: when the catalog saw it gone)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from pipeline.assets import REGISTRY
+
+    outputs = REGISTRY["hf_models_normalized"].outputs  # where the records and their history live
+    label = settings.shard_labels[shard_of(model_id, settings.shards)]
+    found = []
+    history = settings.root / shard_path(outputs["history"].path, label)
+    if history.exists():
+        table = pq.read_table(history)
+        for row in table.filter(pc.equal(table.column("identifier"), model_id)).to_pylist():
+            found.append({**row, "record": json.loads(row["record"])})
+    normalized = settings.root / shard_path(outputs["parquet"].path, label)
+    if normalized.exists():
+        table = pq.read_table(normalized, columns=["identifier", "record"])
+        for row in table.filter(pc.equal(table.column("identifier"), model_id)).to_pylist():
+            record = json.loads(row["record"])
+            found.append({"record": record, "valid_from": record.get("dateModified"), "valid_to": None,
+                          "change": "current"})
+    return found  # the history file keeps versions in the order they ended; the current one comes last
+
+
+def differences(before: dict, after: dict) -> dict[str, tuple]:
+    return {k: (before.get(k), after.get(k)) for k in sorted(set(before) | set(after))
+            if before.get(k) != after.get(k)}
+
+
+def changes(found: list[dict]) -> list[dict]:
+    """The versions without their records, each with what changed from the version before it
+    ({field: [before, after]}; the first version has none)."""
+    out = []
+    for index, version in enumerate(found):
+        changed = differences(found[index - 1]["record"], version["record"]) if index else {}
+        out.append({"valid_from": version["valid_from"], "valid_to": version["valid_to"], "change": version["change"],
+                    "changed": {field: list(pair) for field, pair in changed.items()}})
+    return out
