@@ -122,6 +122,8 @@ class Catalog:
         shown = []
         for hit in hits:
             item = {key: hit.get(key) for key in HIT_FIELDS if key in hit}
+            if hasattr(item.get("date_modified"), "isoformat"):  # the embedded index gives dates as dates
+                item["date_modified"] = item["date_modified"].isoformat().replace("+00:00", "Z")
             if len(item.get("description") or "") > LIST_DESCRIPTION_CHARS:
                 item["description"] = item["description"][:LIST_DESCRIPTION_CHARS].rsplit(" ", 1)[0] + "…"
             shown.append(item)
