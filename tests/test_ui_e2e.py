@@ -342,3 +342,60 @@ def test_real_pipeline_at_1000_px(hf_project, browser):
         assert "models" in page.inner_text("#plot-metric")
         page.locator("#plots-section").scroll_into_view_if_needed()
         page.screenshot(path=str(ARTIFACTS / "ui-asset-plots.png"), full_page=True)
+
+
+def click_node(page, graph, node_id):
+    """A real click on a node of a cytoscape graph held in window[graph]."""
+    x, y = page.evaluate(f"""(() => {{ const cy = window[{graph!r}], p = cy.getElementById({node_id!r}).renderedPosition();
+        const r = cy.container().getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }})()""")
+    page.mouse.click(x, y)
+
+
+def test_catalog_search_a_model_page_and_a_base_in_its_lineage(hf_project, browser):
+    """The Catalog tab on a real build: search "llama", open a model with a base, click the base in its
+    lineage graph; a dataset page from the model page."""
+    assert hf_project.doit().returncode == 0
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with serve(hf_project) as ui:
+        page.goto(ui + "/#/catalog")
+        page.fill("#cq", "llama")
+        page.press("#cq", "Enter")
+        page.wait_for_selector("#hits li[data-hit]")
+        hits = page.eval_on_selector_all("#hits li[data-hit]", "items => items.map(i => i.dataset.hit)")
+        assert len(hits) == 20 and all("llama" in page.inner_text(f'li[data-hit="{h}"]').lower() for h in hits[:5])
+        found = page.inner_text("#found")
+        assert found.startswith("1–20 of ")
+        total = int(found.split(" of ")[1].split()[0].replace(",", ""))
+        page.click("#next")  # the second page goes on where the first ended
+        page.wait_for_selector("#hits[start='21'] li[data-hit]")
+        assert not set(hits) & set(page.eval_on_selector_all("#hits li[data-hit]", "i => i.map(x => x.dataset.hit)"))
+        page.click('.facet[data-facet="relation"] a[data-facet-value="quantized"]')  # a facet narrows the search
+        page.wait_for_selector('button.chip[data-unfilter="relation"]')
+        narrowed = int(page.inner_text("#found").split(" of ")[1].split()[0].replace(",", ""))
+        assert 0 < narrowed < total and "llama" in page.input_value("#cq")
+        page.screenshot(path=str(ARTIFACTS / "ui-catalog.png"), full_page=False)
+
+        model = page.eval_on_selector_all("#hits li[data-hit]", "i => i.map(x => x.dataset.hit)")[0]
+        page.click(f'li[data-hit="{model}"] > a')
+        page.wait_for_selector(f'#model h2[data-id="{model}"]')
+        assert "quantized" in page.inner_text("#model")  # its relation to its base
+        assert page.locator("#licenses tr[data-license]").count() >= 1
+        assert page.locator("#sources tr[data-source]").count() >= 3
+        page.wait_for_selector("#versions tbody tr")  # its history
+        page.wait_for_function("window.lineage && window.lineage.nodes().length >= 2")
+        bases = page.evaluate("window.lineage.nodes().filter(n => n.position('y') < 0).map(n => n.id())")
+        assert bases, "the lineage graph draws the base above the model"
+        page.screenshot(path=str(ARTIFACTS / "ui-model.png"), full_page=True)
+        jsonld = page.get_attribute("#raw-jsonld", "href")  # the raw JSON-LD one click away
+        assert page.request.get(ui + jsonld).json()["@type"] == "MLModel"
+
+        click_node(page, "lineage", bases[0])
+        page.wait_for_selector(f'#model h2[data-id="{bases[0]}"]')
+        page.wait_for_function(f"window.lineage && window.lineage.getElementById({model!r}).nonempty()")  # derived from it
+
+        page.goto(ui + "/#/catalog/models/google-bert/bert-base-uncased")
+        page.wait_for_selector("#datasets li[data-dataset] a")
+        dataset = page.get_attribute("#datasets li[data-dataset]", "data-dataset")
+        page.click("#datasets li[data-dataset] a")
+        page.wait_for_selector(f'#entity h2[data-id="{dataset}"]')
+        assert page.locator('.used-by[data-rel="TRAINED_ON"] a[data-model="google-bert/bert-base-uncased"]').count() == 1

@@ -691,7 +691,9 @@ function route() {
   if (window.cy) { window.cy.destroy(); window.cy = null; }
   Object.values(window.plots).forEach(p => p.destroy());
   window.plots = {};
-  const parts = (location.hash.replace(/^#\/?/, "") || "assets").split("/");
+  if (window.lineage) { window.lineage.destroy(); window.lineage = null; }
+  const [path, query] = location.hash.replace(/^#\/?/, "").split("?");
+  const parts = (path || "assets").split("/");
   const tab = parts[0];
   const arg = parts.slice(1).map(decodeURIComponent).join("/");
   document.querySelectorAll("header nav a").forEach(a => a.classList.toggle("current", a.dataset.tab === tab));
@@ -700,6 +702,7 @@ function route() {
   if (tab === "jobs") return jobsView();
   if (tab === "runs") return arg ? runView(arg) : runsView();
   if (tab === "schedules") return schedulesView();
+  if (tab === "catalog") return catalogView(parts.slice(1).map(decodeURIComponent), new URLSearchParams(query || ""));
   view.innerHTML = `<p>No such page. <a href="#/assets">Assets</a></p>`;
 }
 
