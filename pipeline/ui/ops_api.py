@@ -232,13 +232,20 @@ def routes(project: Project) -> tuple[list[Route], Live]:
                   "part": runs_view.part_of(t.name)} for t in mine]
         return {"run_id": run.id, **group, "tasks": tasks}
 
-    async def run_asset(request: Request):
+    async def in_run(request: Request, read, *args, missing: str | None = None):
+        """(what `read(run_id, *args)` found, None) or (None, the error answer): an ambiguous run id is
+        400, nothing found 404 (`missing` says what, by default the run)."""
+        run_id = request.path_params["run_id"]
         try:
-            detail = await asyncio.to_thread(_run_asset, request.path_params["run_id"], request.path_params["asset"])
+            found = await asyncio.to_thread(read, run_id, *args)
         except LookupError as exc:
-            return error(400, str(exc))
-        if detail is None:
-            return error(404, f"no run {request.path_params['run_id']}")
+            return None, error(400, str(exc))
+        return (found, None) if found is not None else (None, error(404, missing or f"no run {run_id}"))
+
+    async def run_asset(request: Request):
+        detail, failed = await in_run(request, _run_asset, request.path_params["asset"])
+        if failed:
+            return failed
         if not detail["tasks"]:
             return error(404, f"asset {detail['asset']!r} is not in run {detail['run_id']}")
         return JSONResponse(detail)
@@ -254,31 +261,19 @@ def routes(project: Project) -> tuple[list[Route], Live]:
 
     async def run_task(request: Request):
         """One task of a run with its captured output (what a shard row's "logs" opens)."""
-        try:
-            task = await asyncio.to_thread(_run_task, request.path_params["run_id"], request.path_params["name"])
-        except LookupError as exc:
-            return error(400, str(exc))
-        if task is None:
-            return error(404, f"no task {request.path_params['name']!r} in run {request.path_params['run_id']}")
-        return JSONResponse(task)
+        name = request.path_params["name"]
+        task, failed = await in_run(request, _run_task, name,
+                                    missing=f"no task {name!r} in run {request.path_params['run_id']}")
+        return failed or JSONResponse(task)
 
     async def run_detail(request: Request):
-        with_tasks = request.query_params.get("tasks", "1") != "0"
-        try:
-            detail = await asyncio.to_thread(_run, request.path_params["run_id"], with_tasks)
-        except LookupError as exc:
-            return error(400, str(exc))
-        if detail is None:
-            return error(404, f"no run {request.path_params['run_id']}")
-        return JSONResponse(detail)
+        detail, failed = await in_run(request, _run, request.query_params.get("tasks", "1") != "0")
+        return failed or JSONResponse(detail)
 
     async def run_logs(request: Request):
-        try:
-            detail = await asyncio.to_thread(_run, request.path_params["run_id"])
-        except LookupError as exc:
-            return error(400, str(exc))
-        if detail is None:
-            return error(404, f"no run {request.path_params['run_id']}")
+        detail, failed = await in_run(request, _run)
+        if failed:
+            return failed
         asset = request.query_params.get("asset")
         tasks = [t for t in detail["tasks"] if not asset or t["name"] == asset or t["name"].startswith(asset + ":")]
         if asset and not tasks:
