@@ -128,7 +128,8 @@ class Catalog:
                 item["description"] = item["description"][:LIST_DESCRIPTION_CHARS].rsplit(" ", 1)[0] + "…"
             shown.append(item)
         return {"query": query, "filters": wanted, "offset": offset, "limit": limit, "total": total, "hits": shown,
-                "facets": {name: facets[name] for name in FACETS if name in facets}}
+                # a document without a value (no library, no base) is no bucket of its own
+                "facets": {name: {k: n for k, n in facets[name].items() if k != ""} for name in FACETS if name in facets}}
 
     # -- the graph ---------------------------------------------------------------------------------
     def model(self, model_id: str) -> dict:

@@ -141,7 +141,7 @@ def search_document(record: dict, titles: LinkedTitles | None = None) -> dict:
         "dataset_titles": dataset_titles,
         "paper_titles": paper_titles,
         "base_models": record.get("fineTunedFrom", []),
-        "relation": (record.get("baseModelRelation") or "unknown") if record.get("fineTunedFrom") else "",
+        "relation": (record.get("baseModelRelation") or "unknown") if record.get("fineTunedFrom") else None,
         "downloads": record.get("downloads", 0),
         "likes": record.get("likes", 0),
         "date_modified": record.get("dateModified"),
