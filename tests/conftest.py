@@ -40,6 +40,35 @@ class Project:
                                 env={**self.env, **(env or {})}, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
 
+    def run_here(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        """Run a doit command in this process, as doit's own tests run theirs: the project's dodo.py and
+        pyproject.toml, its environment and command line, what the command printed captured."""
+        import contextlib
+        import io
+
+        from doit.doit_cmd import DoitMain
+
+        saved = (dict(os.environ), list(sys.path), sys.argv, os.getcwd())
+        out, err = io.StringIO(), io.StringIO()
+        os.environ.clear()
+        os.environ.update({**self.env, **(env or {})})
+        sys.argv = ["doit", *args]
+        os.chdir(self.root)
+        local = {"dodo", "toy_assets"}  # the project's own modules: each project imports its own
+        try:
+            for name in local:
+                sys.modules.pop(name, None)
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = DoitMain().run(list(args))
+        finally:
+            for name in local:
+                sys.modules.pop(name, None)
+            os.environ.clear()
+            os.environ.update(saved[0])
+            sys.path[:], sys.argv = saved[1], saved[2]
+            os.chdir(saved[3])
+        return subprocess.CompletedProcess(["doit", *args], code, out.getvalue(), err.getvalue())
+
     def path(self, relative: str) -> Path:
         return self.root / relative
 

@@ -18,6 +18,8 @@ same schedules as crontab lines for those who prefer cron.
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -178,3 +180,23 @@ def crontab_lines(schedules: list[Schedule], root: Path, doit: str) -> list[str]
         lines.append(f"# {s.name}: doit {s.job}{zone}")
         lines.append(f"{prefix}{s.cron} cd {root} && {doit} {s.job} >> data/schedule-{s.name}.log 2>&1")
     return lines
+
+
+def job_launcher(root: Path) -> Callable:
+    """Start `doit JOB` as its own process (never inside this one), unless a run is in progress."""
+    from pipeline.runs.lock import holder
+
+    children: list = []
+
+    def launch(schedule) -> int | None:
+        if any(child.poll() is None for child in children):
+            return None
+        if holder(root / "data") is not None:  # the run lock: a CLI, UI or scheduled run is in progress
+            return None
+        log = (root / "data" / f"schedule-{schedule.name}.log").open("a")
+        child = subprocess.Popen([sys.executable, "-m", "doit", schedule.job], cwd=root, stdout=log,
+                                 stderr=subprocess.STDOUT)
+        children.append(child)
+        return child.pid
+
+    return launch
