@@ -270,7 +270,7 @@ def build_hf_rdf(ctx: BuildContext) -> dict:
     documents.append((ctx.input("hf_entities_normalized", "jsonld"), None, iris.graph("hf/entities"),
                       ("entities_turtle", None), ("entities_nquads", None)))
     counts = Counter()
-    store = rdf_store.SparqlStore(ctx.settings.data_dir).open()
+    store = rdf_store.SparqlStore(ctx.settings.paths.sparql_store).open()
     try:
         held = store.loaded()
         if held != previous:  # the store was deleted or is out of step with what was recorded: reload it whole
@@ -299,7 +299,7 @@ def build_hf_rdf(ctx: BuildContext) -> dict:
 
 def sparql_store_holds_last_load(settings, asset: Asset, shard: str | None) -> bool:
     from pipeline.load import rdf_store
-    return rdf_store.holds(settings.data_dir, settings.root / asset.outputs["receipt"].path)
+    return rdf_store.holds(settings.paths.sparql_store, settings.root / asset.outputs["receipt"].path)
 
 
 def graph_holds_last_load(settings, asset: Asset, shard: str | None) -> bool:

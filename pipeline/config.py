@@ -24,16 +24,15 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 
+from pipeline.errors import SettingsError
+from pipeline.paths import Paths
+
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_ARXIV_ENDPOINT = "https://export.arxiv.org/api/query"
 # The JSON Schemas records must satisfy: package data (the top-level schemas/ is a link to them), so an
 # installed package finds them as well as a checkout does.
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 _TRUE = {"1", "true", "yes", "on"}
-
-
-class SettingsError(ValueError):
-    """A setting has a value the pipeline cannot use; the message names the setting."""
 
 
 @dataclass(frozen=True)
@@ -107,9 +106,14 @@ class Settings:
         except OSError:
             return "missing"
 
+    @cached_property
+    def paths(self) -> Paths:
+        """Where the project keeps what is not an asset output (pipeline/paths.py)."""
+        return Paths(self.root)
+
     @property
     def data_dir(self) -> Path:
-        return self.root / "data"
+        return self.paths.data
 
     @cached_property
     def shard_labels(self) -> list[str]:
@@ -253,7 +257,6 @@ def _pyproject_settings(root: Path) -> dict:
         return tomllib.load(fh).get("tool", {}).get("mlentory", {})
 
 
-ENV_FILE = ".env"
 # What decides where the data comes from; a run records those its environment sets in `.env`.
 SOURCE_VARIABLES = ("HF_HUB_OFFLINE", "HF_ENDPOINT", "MLENTORY_HF_SNAPSHOT_DIR", "MLENTORY_ARXIV_SNAPSHOT_DIR",
                     "MLENTORY_ARXIV_ENDPOINT", "MLENTORY_HF_LIMIT", "MLENTORY_HF_FILTER", "MLENTORY_HF_AUTHOR",
@@ -279,7 +282,7 @@ def _env_value(raw: str) -> str:
 def read_env_file(root: Path | str) -> dict[str, str]:
     """The variables of the project's `.env` file (none when it does not exist or cannot be read)."""
     try:
-        text = (Path(root) / ENV_FILE).read_text(encoding="utf-8")
+        text = Paths(Path(root)).env_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return {}
     values = {}
@@ -301,7 +304,7 @@ def record_source(root: Path | str, environ: dict | None = None) -> tuple[list[s
     it; other lines of the file stay as they are. Returns (`NAME=value` recorded, names left out because
     their value holds a credential)."""
     env = os.environ if environ is None else environ
-    path = Path(root) / ENV_FILE
+    path = Paths(Path(root)).env_file
     current = read_env_file(root)
     changed, secret = {}, []
     for name in SOURCE_VARIABLES:
@@ -323,7 +326,7 @@ def record_source(root: Path | str, environ: dict | None = None) -> tuple[list[s
             name = match.group(1)
             lines[index] = f"{name}={_env_quote(left.pop(name))}"
     lines += [f"{name}={_env_quote(value)}" for name, value in left.items()]
-    staging = path.with_name(f".{ENV_FILE}.{os.getpid()}.tmp")
+    staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     staging.write_text("\n".join(lines) + "\n", encoding="utf-8")
     os.replace(staging, path)
     return [f"{name}={value}" for name, value in changed.items()], secret

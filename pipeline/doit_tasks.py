@@ -14,18 +14,18 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-from doit.exceptions import TaskFailed
+from doit.exceptions import InvalidDodoFile, TaskFailed
 from doit.tools import timeout
 
 from pipeline import checks as asset_checks
 from pipeline.config import DEFAULT_ARXIV_ENDPOINT, DEFAULT_HF_ENDPOINT, Settings, load_settings, redact_data
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, SettingsError
+from pipeline.paths import Paths
 from pipeline.registry import (Asset, Registry, checks_fingerprint, code_fingerprint, load_registry,
                                save_fingerprint_cache, use_fingerprint_cache,
                                missing_input_message)
 from pipeline.storage import OutputLedger, StagedOutputs, unreadable
 
-DEP_DIR = "data/.doit"
 
 
 class BuildContext:
@@ -348,7 +348,7 @@ def describe_config_change(old: dict, new: dict) -> str:
 
 def ensure_state_dir(root: Path | None = None) -> Path:
     """Create the folder of doit's dependency file (`dep_file` in pyproject.toml); sqlite3 will not."""
-    path = (root or Path.cwd()) / DEP_DIR
+    path = Paths(root or Path.cwd()).state
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -356,8 +356,11 @@ def ensure_state_dir(root: Path | None = None) -> Path:
 def asset_tasks(registry_ref: str, settings: Settings | None = None) -> Iterator[dict]:
     """doit task dicts: one per asset (a group of one sub-task per shard if sharded), then one per job."""
     registry = load_registry(registry_ref)
-    settings = settings or load_settings()
-    use_fingerprint_cache(settings.root / DEP_DIR / "code-fingerprints.json")
+    try:
+        settings = settings or load_settings()
+    except SettingsError as exc:  # one line, as doit says what is wrong with a dodo file
+        raise InvalidDodoFile(f"{exc} (from the environment, .env or pyproject.toml [tool.mlentory])") from None
+    use_fingerprint_cache(settings.paths.code_fingerprints)
     fingerprints = {asset.name: code_fingerprint(asset) for asset in registry}
     save_fingerprint_cache()
     for asset in registry:

@@ -74,8 +74,9 @@ class Project:
 
     def metadata(self, task: str) -> dict:
         """The metadata of the task's latest successful materialization, from the run history."""
-        from pipeline.runs.history import History, history_path
-        history = History(history_path(self.root / "data"))
+        from pipeline.paths import Paths
+        from pipeline.runs.history import History
+        history = History(Paths(self.root).run_history)
         try:
             return history.latest()[task]["success"].metadata
         finally:

@@ -89,3 +89,11 @@ def test_a_command_writes_to_the_stream_it_is_given_and_nowhere_else(built_toy, 
         assert command(outstream=given).parse_execute([]) == 0
         assert given.getvalue().strip()
     assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize("command", ["list", "status", "runs", "run"])
+def test_a_bad_setting_is_one_line_naming_it(toy_project, command):
+    result = toy_project.run_here(command, env={"MLENTORY_SHARDS": "0"})
+    assert result.returncode == 3
+    assert result.stderr.strip().splitlines() == ["ERROR: setting shards must be between 1 and 100000 (from the "
+                                                  "environment, .env or pyproject.toml [tool.mlentory])"]

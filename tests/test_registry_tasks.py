@@ -5,7 +5,8 @@ import pytest
 from pipeline.assets import REGISTRY
 from pipeline.config import load_settings
 from pipeline.doit_tasks import asset_tasks
-from pipeline.registry import Asset, Output, Registry, code_fingerprint, normalized_code
+from pipeline.fingerprint import normalized_code
+from pipeline.registry import Asset, Output, Registry, code_fingerprint
 
 
 def test_doit_list_shows_every_asset_and_job_with_its_description(hf_project):

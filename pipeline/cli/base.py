@@ -7,9 +7,11 @@ import os
 import sys
 
 from doit.cmd_base import Command
+from doit.exceptions import InvalidCommand
 
 from pipeline.config import load_settings
-from pipeline.runs.history import History, history_path
+from pipeline.errors import SettingsError
+from pipeline.runs.history import History
 
 
 def opt(name, default, help_text, kind=str, short="", choices=None) -> dict:
@@ -27,7 +29,7 @@ def format_option(*forms: str) -> dict:
 
 def run_history() -> History:
     """The project's run history (data/.doit/history.sqlite3 under the current project)."""
-    return History(history_path(load_settings().data_dir))
+    return History(load_settings().paths.run_history)
 
 
 def _reader_gone() -> None:
@@ -55,6 +57,8 @@ class OptionsAnywhere:
             result = self._parse_execute(in_args)
             self.outstream.flush()
             return result
+        except SettingsError as exc:  # one line, as for a bad option
+            raise InvalidCommand(f"{exc} (from the environment, .env or pyproject.toml [tool.mlentory])") from None
         except BrokenPipeError:
             _reader_gone()
             return 0

@@ -9,7 +9,6 @@ from doit.exceptions import InvalidCommand
 
 from pipeline.cli.base import OptionsAnywhere, opt
 from pipeline.config import load_settings
-from pipeline.runs.history import history_path
 
 
 class Schedule(OptionsAnywhere, DoitCmdBase):
@@ -31,7 +30,7 @@ class Schedule(OptionsAnywhere, DoitCmdBase):
         import time
         from datetime import datetime, timezone
 
-        from pipeline.config import SettingsError
+        from pipeline.errors import SettingsError
         from pipeline.runs import schedules as sched
 
         settings = load_settings()
@@ -44,7 +43,7 @@ class Schedule(OptionsAnywhere, DoitCmdBase):
             doit = " ".join(shlex.quote(p) for p in (sys.executable, "-m", "doit"))
             self.outstream.write("\n".join(sched.crontab_lines(defined, settings.root, doit)) + "\n")
             return 0
-        book = sched.ScheduleBook(history_path(settings.data_dir))
+        book = sched.ScheduleBook(settings.paths.run_history)
         try:
             for name, value in ((enable, True), (disable, False)):
                 if name:

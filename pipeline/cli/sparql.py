@@ -47,7 +47,7 @@ class Sparql(PipelineCommand):
         if not words:
             raise InvalidCommand('give a SPARQL query, e.g. doit sparql "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"')
         settings = load_settings()
-        store = rdf_store.SparqlStore(settings.data_dir)
+        store = rdf_store.SparqlStore(settings.paths.sparql_store)
         if not (store.path / rdf_store.LOADED_FILE).exists():
             sys.stderr.write("the SPARQL store is empty: build it with `doit hf_rdf`\n")
             return 1

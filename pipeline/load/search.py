@@ -157,7 +157,7 @@ def search_index(settings: Settings) -> SearchIndex:
         from pipeline.load.elasticsearch import ElasticsearchIndex
         return ElasticsearchIndex(settings)
     from pipeline.load.tantivy_index import TantivyIndex
-    return TantivyIndex(settings.data_dir / "search" / "hf_models", settings.shard_labels)
+    return TantivyIndex(settings.paths.search_index, settings.shard_labels)
 
 
 class SearchSink:

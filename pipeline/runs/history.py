@@ -32,10 +32,6 @@ CREATE TABLE IF NOT EXISTS run_events (
 FINAL_TASK_STATES = ("success", "failed", "up-to-date", "skipped", "interrupted")
 
 
-def history_path(data_dir: Path) -> Path:
-    return Path(data_dir) / "runs.sqlite3"
-
-
 def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

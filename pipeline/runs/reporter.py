@@ -32,11 +32,11 @@ from doit.exceptions import DependencyError, InvalidTask, TaskFailed, UnmetDepen
 from doit.reporter import ConsoleReporter
 
 from pipeline.checks import summary as check_summary
-from pipeline.config import ENV_FILE, load_settings, record_source, redact_data, redact_text
+from pipeline.config import load_settings, record_source, redact_data, redact_text
 from pipeline.registry import missing_input_message
 from pipeline.runs.console import Console, asset_line, count_of, elapsed, is_live, use_color
 from pipeline.runs.grouping import group_asset, summarize
-from pipeline.runs.history import History, TaskRecord, history_path
+from pipeline.runs.history import History, TaskRecord
 from pipeline.runs.lock import RunInProgress, RunLock
 
 _MISSING_FILE = re.compile(r"Dependent file '(?P<path>[^']+)' does not exist")
@@ -167,7 +167,7 @@ class PipelineReporter(ConsoleReporter):
         sys.stdout = RedactingStream(sys.stdout, self._secrets, self.console)
         sys.stderr = RedactingStream(sys.stderr, self._secrets, self.console)
         argv = [redact_text(arg, self._secrets) for arg in sys.argv]
-        lock = RunLock(settings.data_dir)
+        lock = RunLock(settings.paths)
         try:
             lock.acquire(argv[1:], settings.run_wait, on_wait=lambda message: self._say(message))
         except RunInProgress as exc:
@@ -182,7 +182,7 @@ class PipelineReporter(ConsoleReporter):
         self._plan_by_asset(tasks)
         self._record_source(settings)
         self._clean_up_after_interrupted_runs(settings)
-        self.history = History(history_path(settings.data_dir))
+        self.history = History(settings.paths.run_history)
         self.run_id = self.history.start_run(argv, list(selected_tasks or []))
         lock.describe_self(self.run_id, argv[1:])
         signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -213,16 +213,17 @@ class PipelineReporter(ConsoleReporter):
     def _record_source(self, settings) -> None:
         """The source this run's environment names becomes the project's (`.env`): the commands after
         `HF_HUB_OFFLINE=1 doit` agree with it without repeating the variable."""
+        env_file = settings.paths.env_file.name
         try:
             recorded, secret = record_source(settings.root)
         except OSError as exc:
-            self._say(f"warning: could not record the source in {ENV_FILE}: {exc}")
+            self._say(f"warning: could not record the source in {env_file}: {exc}")
             return
         if recorded:
-            self._say(f"source recorded in {ENV_FILE}: {' '.join(recorded)} - later commands use it without "
+            self._say(f"source recorded in {env_file}: {' '.join(recorded)} - later commands use it without "
                       "repeating it (a value in the environment still wins, and a run records it)")
         if secret:
-            self._say(f"{', '.join(secret)} not recorded in {ENV_FILE}: it holds a credential (set it for every "
+            self._say(f"{', '.join(secret)} not recorded in {env_file}: it holds a credential (set it for every "
                       "command, or write it into .env yourself)")
 
     @staticmethod
@@ -233,12 +234,12 @@ class PipelineReporter(ConsoleReporter):
     def _clean_up_after_interrupted_runs(self, settings) -> None:
         """Holding the run lock, nothing else writes: remove what earlier runs left unfinished."""
         from pipeline.storage import sweep_leftovers
-        removed = sweep_leftovers(settings.data_dir)
+        removed = sweep_leftovers(settings.paths)
         if removed:
             names = ", ".join(str(p.relative_to(settings.root)) for p in removed[:3])
             self._say(f"removed {len(removed)} unfinished file(s) an interrupted run left: {names}"
                       + (" ..." if len(removed) > 3 else ""))
-        graph_dir = settings.data_dir / "graph"
+        graph_dir = settings.paths.graph
         if (graph_dir / "server.json").exists() or any(graph_dir.glob("temp-*.rdb")):
             from pipeline.load.falkordb import reap
             try:
@@ -314,7 +315,7 @@ class PipelineReporter(ConsoleReporter):
     @staticmethod
     def _stop_embedded_servers() -> None:
         """The embedded graph server lives for one run (its loader shards share it): stop and save it."""
-        graph_dir = load_settings().data_dir / "graph"
+        graph_dir = load_settings().paths.graph
         if (graph_dir / "server.json").exists():
             from pipeline.load.falkordb import stop_server
             try:

@@ -2,13 +2,14 @@
 
 import time
 
+from pipeline.paths import Paths
 from pipeline.runs.schedules import Schedule
 from tests.faults.helpers import running_run, wait_for
 
 
 def lock_holder(project):
     from pipeline.runs.lock import holder
-    return holder(project.path("data"))
+    return holder(Paths(project.root))
 
 
 def test_second_cli_run_is_refused_at_once_with_one_line(toy_project):
