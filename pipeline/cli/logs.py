@@ -13,6 +13,7 @@ from pipeline.cli.runs import RUN_ID, run_groups
 from pipeline.runs import grouping
 from pipeline.runs.console import shards_text, word_of
 from pipeline.runs.history import History
+from pipeline.runs.states import ENDED_BADLY, TaskState
 
 
 class Logs(PipelineCommand):
@@ -39,10 +40,10 @@ class Logs(PipelineCommand):
                     raise InvalidCommand(f"{asset} did not run in run {run_id} - `doit runs {run_id}` lists its assets")
             else:  # what failed; else, in a run that failed before running anything, what has an error;
                 # else what it built
-                chosen = [g for g in groups if g["status"] in ("failed", "interrupted")] or \
+                chosen = [g for g in groups if g["status"] in ENDED_BADLY] or \
                     [g for g in groups if any(r.error for r in records if grouping.split_name(r.name)[0] == g["asset"])
-                     and history.run(run_id).status == "failed"] or \
-                    [g for g in groups if g["status"] in ("success", "running")]
+                     and history.run(run_id).status == TaskState.FAILED] or \
+                    [g for g in groups if g["status"] in (TaskState.SUCCESS, TaskState.RUNNING)]
             for at, event in history.events(run_id):  # e.g. a cancel from the UI and the signals it sent
                 self.outstream.write(f"-- {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(at))} {event}\n")
             by_name = {r.name: r for r in records}
@@ -82,8 +83,8 @@ class Logs(PipelineCommand):
                              "built)\n")
         if group["checks"]:
             self.outstream.write(f"-- checks ({group['asset']}:checks)\n" + check_lines(group["checks"]) + "\n")
-        loud = [r for r in records if r.stdout or r.stderr or r.error or r.status in ("failed", "interrupted")]
-        quiet = [r for r in records if r not in loud and r.status in ("success", "running")]
+        loud = [r for r in records if r.stdout or r.stderr or r.error or r.status in ENDED_BADLY]
+        quiet = [r for r in records if r not in loud and r.status in (TaskState.SUCCESS, TaskState.RUNNING)]
         for record in loud:
             self._show_task(run_id, record)
         if quiet:

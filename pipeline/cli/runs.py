@@ -9,7 +9,8 @@ from doit.exceptions import InvalidCommand
 
 from pipeline.cli.base import PipelineCommand, opt, run_history
 from pipeline.runs import grouping, status
-from pipeline.runs.console import asset_line, count_of, use_color
+from pipeline.runs.console import asset_line, main_figure, summary_parts, use_color
+from pipeline.runs.states import ENDED_BADLY, TaskState
 from pipeline.runs.history import History
 
 
@@ -33,17 +34,11 @@ def run_line(run, groups: list[dict]) -> str:
     assets = f"{counts['assets']} asset{'s' * (counts['assets'] != 1)}"
     if not done and counts["up_to_date"] == counts["assets"]:
         return f"{head}  nothing to do: {assets} up to date"
-    parts = [f"{counts[key]} {label}" for key, label in (
-        ("built", "built"), ("checked", "checked"), ("running", "running"), ("up_to_date", "up to date"),
-        ("failed", "failed"), ("interrupted", "interrupted"), ("skipped", "not run")) if counts[key]]
-    line = f"{head}  {assets}: {', '.join(parts)}"
-    records = counts["records"]
-    noun = "models" if "models" in records else next(iter(records), None)
-    if noun:
-        line += f" ({count_of(records[noun], noun)})"
-    failed = [g["asset"] for g in groups if g["status"] in ("failed", "interrupted")]
+    line = f"{head}  {assets}: {', '.join(summary_parts(counts))}{main_figure(counts)}"
+    failed = [g["asset"] for g in groups if g["status"] in ENDED_BADLY]
     if failed:
-        line += f" - {'failed' if any(g['status'] == 'failed' for g in groups) else 'interrupted'}: {', '.join(failed)}"
+        worst = TaskState.FAILED if any(g["status"] == TaskState.FAILED for g in groups) else TaskState.INTERRUPTED
+        line += f" - {worst}: {', '.join(failed)}"
     return line
 
 

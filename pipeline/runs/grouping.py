@@ -41,12 +41,13 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from pipeline.runs.states import ENDED_BADLY, RAN, TaskState
+
 SLOWEST = 3
 # Metadata keys that count an asset's records, most telling first; the key is the noun shown.
 RECORD_KEYS = ("models", "entities", "datasets", "papers", "licenses", "chains", "records", "rows")
-RAN = ("success", "failed", "interrupted", "running")
 # What a run did to an asset, from the states of its tasks: the first state that applies wins.
-PRECEDENCE = ("running", "failed", "interrupted", "success")
+PRECEDENCE = (TaskState.RUNNING, TaskState.FAILED, TaskState.INTERRUPTED, TaskState.SUCCESS)
 
 
 def split_name(name: str) -> tuple[str, str | None]:
@@ -101,9 +102,9 @@ def _status(states: list[str]) -> str:
     for state in PRECEDENCE:
         if state in states:
             return state
-    if states and all(state == "up-to-date" for state in states):
-        return "up-to-date"
-    return "skipped"
+    if states and all(state == TaskState.UP_TO_DATE for state in states):
+        return TaskState.UP_TO_DATE
+    return TaskState.SKIPPED
 
 
 def group_asset(asset: str, records: list) -> dict:
@@ -117,7 +118,7 @@ def group_asset(asset: str, records: list) -> dict:
     ran = [r for r in own + ([checks_task] if checks_task else []) if r.status in RAN]
     started = min((r.started for r in ran), default=None)
     ended = max((r.ended for r in ran if r.ended is not None), default=None)
-    materialized = [r for r in own if r.status == "success"]
+    materialized = [r for r in own if r.status == TaskState.SUCCESS]
     metadata = summed_metadata({k: v for k, v in r.metadata.items() if k != "checks"} for r in materialized)
     checked = checks_task if checks_task is not None and checks_task.metadata.get("checks") else \
         next((r for r in own if r.metadata.get("checks")), None)
@@ -143,7 +144,7 @@ def group_asset(asset: str, records: list) -> dict:
                     for r in timed[:SLOWEST]],
         "failures": [{"name": r.name, "shard": split_name(r.name)[1], "status": r.status,
                       "error": _last_line(r.error) or r.status}
-                     for r in own + ([checks_task] if checks_task else []) if r.status in ("failed", "interrupted")],
+                     for r in own + ([checks_task] if checks_task else []) if r.status in ENDED_BADLY],
         "tasks": [_task_entry(r, split_name(r.name)[1]) for r in sorted(records, key=lambda r: _sort_key(r.name))],
     }
 
@@ -175,7 +176,7 @@ def summarize(groups: list[dict]) -> dict:
            "skipped": 0, "running": 0, "records": {}}
     for group in groups:
         status = group["status"]
-        if status == "success":
+        if status == TaskState.SUCCESS:
             out["built" if group["built"] else "checked"] += 1
         else:
             out[{"up-to-date": "up_to_date"}.get(status, status)] += 1

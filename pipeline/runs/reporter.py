@@ -34,10 +34,11 @@ from doit.reporter import ConsoleReporter
 from pipeline.checks import summary as check_summary
 from pipeline.config import load_settings, record_source, redact_data, redact_text
 from pipeline.registry import missing_input_message
-from pipeline.runs.console import Console, asset_line, count_of, elapsed, is_live, use_color
+from pipeline.runs.console import Console, asset_line, elapsed, is_live, main_figure, summary_parts, use_color
 from pipeline.runs.grouping import group_asset, summarize
 from pipeline.runs.history import History, TaskRecord
 from pipeline.runs.lock import RunInProgress, RunLock
+from pipeline.runs.states import TaskState
 
 _MISSING_FILE = re.compile(r"Dependent file '(?P<path>[^']+)' does not exist")
 
@@ -293,8 +294,8 @@ class PipelineReporter(ConsoleReporter):
         for name in self._planned:
             if name not in self._reported:  # doit stopped before reaching it
                 if self.history is not None:
-                    self.history.task_finished(self.run_id, name, "skipped")
-                self._note_final(name, "skipped")
+                    self.history.task_finished(self.run_id, name, TaskState.SKIPPED)
+                self._note_final(name, TaskState.SKIPPED)
         for asset in self._plan:
             if asset not in self._shown:
                 self._show_asset(asset)
@@ -306,9 +307,9 @@ class PipelineReporter(ConsoleReporter):
             shards = f" ({len(self._uptodate)} tasks with their shards)" if len(assets) < len(self._uptodate) else ""
             self.write(f"Nothing to do: all {len(assets)} selected assets{shards} are up to date.\n")
         elif self.run_id is not None:
-            self.write(self._summary("interrupted" if interrupted else "failed" if failed else "success") + "\n")
+            self.write(self._summary(TaskState.INTERRUPTED if interrupted else TaskState.FAILED if failed else TaskState.SUCCESS) + "\n")
         if self.history is not None:
-            self.history.end_run(self.run_id, "interrupted" if interrupted else "failed" if failed else "success")
+            self.history.end_run(self.run_id, TaskState.INTERRUPTED if interrupted else TaskState.FAILED if failed else TaskState.SUCCESS)
             self.history.close()
             self.history = None
 
@@ -367,16 +368,12 @@ class PipelineReporter(ConsoleReporter):
         groups = [group_asset(asset, [self._records[n] for n in names if n in self._records])
                   for asset, names in self._plan.items() if any(n in self._records for n in names)]
         counts = summarize(groups)
-        parts = [f"{counts[key]} {label}" for key, label in (
-            ("built", "built"), ("checked", "checked"), ("up_to_date", "up to date"), ("failed", "failed"),
-            ("interrupted", "interrupted"), ("skipped", "not run")) if counts[key]]
+        parts = summary_parts(counts)
         took = elapsed(time.time() - self._started_at)
-        records = counts["records"]
-        noun = "models" if "models" in records else next(iter(records), None)
-        figures = f" ({count_of(records[noun], noun)})" if noun else ""
+        figures = main_figure(counts)
         assets = f"{counts['assets']} asset{'s' * (counts['assets'] != 1)}"
         what = f"{assets} {parts[0].split(' ', 1)[1]}" if len(parts) == 1 else f"{assets}: {', '.join(parts)}"
-        if outcome == "success":
+        if outcome == TaskState.SUCCESS:
             return f"run {self.run_id} done in {took}: {what}{figures}"
         return f"run {self.run_id} {outcome} after {took}: {what}{figures} - details: `doit logs {self.run_id}`"
 
@@ -415,11 +412,11 @@ class PipelineReporter(ConsoleReporter):
             metadata = redact_data({k: v for k, v in (task.values or {}).items() if not k.startswith("_")},
                                    self._secrets)
             out = self._clean(_output(task, "out"))
-            self.history.task_finished(self.run_id, task.name, "success", out, self._clean(_output(task, "err")),
+            self.history.task_finished(self.run_id, task.name, TaskState.SUCCESS, out, self._clean(_output(task, "err")),
                                        metadata=metadata)
             if self.by_task:
                 self._show_task_metadata(task.name, metadata)
-            self._note_final(task.name, "success", metadata, out=out)
+            self._note_final(task.name, TaskState.SUCCESS, metadata, out=out)
 
     def _show_task_metadata(self, name: str, metadata: dict) -> None:
         """-v 2: an unsharded asset's metadata and a checks summary under its task, as the task line says it ran."""
@@ -436,16 +433,16 @@ class PipelineReporter(ConsoleReporter):
         self._reported.add(task.name)
         if task.actions:
             self._uptodate.add(task.name)
-            self.history.task_finished(self.run_id, task.name, "up-to-date")
-            self._note_final(task.name, "up-to-date")
+            self.history.task_finished(self.run_id, task.name, TaskState.UP_TO_DATE)
+            self._note_final(task.name, TaskState.UP_TO_DATE)
 
     def skip_ignore(self, task):
         if self.by_task:
             super().skip_ignore(task)
         self._reported.add(task.name)
-        self.history.task_finished(self.run_id, task.name, "skipped")
+        self.history.task_finished(self.run_id, task.name, TaskState.SKIPPED)
         if task.actions:
-            self._note_final(task.name, "skipped")
+            self._note_final(task.name, TaskState.SKIPPED)
 
     def explain(self, task, fail) -> str | None:
         """One line for failures we understand; None means show doit's full report."""
@@ -466,7 +463,7 @@ class PipelineReporter(ConsoleReporter):
         self._reported.add(task.name)
         line = self.explain(task, fail)
         metadata = redact_data(getattr(fail, "metadata", None) or {}, self._secrets)
-        status = "failed" if task.executed else "skipped"
+        status = TaskState.FAILED if task.executed else TaskState.SKIPPED
         out = self._clean(_output(task, "out"))
         if task.actions or not isinstance(fail, UnmetDependency):
             self.history.task_finished(self.run_id, task.name, status, out, self._clean(_output(task, "err")),
