@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from pipeline.checks import Check, CheckInput, Measure, share
 from pipeline.config import SCHEMA_DIR, redact_url
-from pipeline.doit_tasks import BuildContext
+from pipeline.build_context import BuildContext
 from pipeline.extract.hf_source import hf_source
 from pipeline.extract.snapshot import arxiv_files, base_model_files, dataset_files
 from pipeline.load.targets import graph_target, search_target
@@ -51,7 +51,7 @@ def build_hf_raw_models(ctx: BuildContext) -> dict:
 
 def build_hf_models_normalized(ctx: BuildContext) -> dict:
     from pipeline.registry import code_fingerprint
-    from pipeline.storage import file_digest
+    from pipeline.digests import file_digest
     from pipeline.transform import normalized_shards
 
     schema = SCHEMA_DIR / "fair4ml-mlmodel.schema.json"

@@ -12,14 +12,14 @@ error) makes the producer stale, so the next run rebuilds it; see `OutputLedger`
 from __future__ import annotations
 
 import filecmp
-import hashlib
 import json
 import os
 import sqlite3
 from pathlib import Path
-
-from pipeline.paths import Paths
 from typing import Iterable, Mapping
+
+from pipeline.digests import file_digest
+from pipeline.paths import Paths
 
 STAGING_SUFFIX = ".staging"
 
@@ -161,14 +161,6 @@ def read_jsonl(path: Path) -> Iterable[dict]:
         for line in fh:
             if line.strip():
                 yield json.loads(line)
-
-
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 _LEDGER_SCHEMA = """

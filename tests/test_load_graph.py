@@ -28,7 +28,7 @@ def store(request, tmp_path):
 def load(store, records, shard="000"):
     """A full load of one shard: the graph itself finds the shard's models that are gone."""
     rejects = io.StringIO()
-    counts = graph.load_shard(store, shard, records, None, [r["identifier"] for r in records],
+    counts = graph.write_models(store, shard, records, None, [r["identifier"] for r in records],
                               batch_size=2, rejects=rejects)
     counts["rejected"] = len(counts["rejected_ids"])
     counts["models_loaded"] = len(records) - counts["rejected"]
@@ -118,7 +118,7 @@ def test_incremental_load_touches_only_what_it_is_given(store):
     load(store, records)
     changed = record("someone/tuned-GGUF", library_name="gguf", downloads=5,
                      cardData={"base_model": "someone/tuned"}, tags=["gguf", "base_model:quantized:someone/tuned"])
-    counts = graph.load_shard(store, "000", [changed], ["other/bert-tiny"], [], batch_size=2, rejects=io.StringIO())
+    counts = graph.write_models(store, "000", [changed], ["other/bert-tiny"], [], batch_size=2, rejects=io.StringIO())
     assert counts["models_retired"] == 1
     assert ids(store, "MATCH (m:MLModel) WHERE m.harvested = true RETURN m.id") == \
         ["org/base", "org/instruct", "someone/tuned", "someone/tuned-GGUF"]

@@ -16,7 +16,7 @@ class Lineage(OptionsAnywhere, DoitCmdBase):
     cmd_options = (format_option("text", "mermaid", "dot"),)
 
     def _execute(self, pos_args=None, format="text"):
-        upstream = {t.name: list(t.meta["upstream"]) for t in status.asset_tasks({t.name: t for t in self.task_list})}
+        upstream = {t.name: list(t.meta["upstream"]) for t in status.asset_level_tasks({t.name: t for t in self.task_list})}
         if pos_args:
             try:
                 upstream = lineage.neighbourhood(upstream, pos_args[0])

@@ -85,7 +85,7 @@ def _add(found: dict[str, set[str]], more: dict[str, set[str]]) -> None:
         found.setdefault(label, set()).update(ids)
 
 
-def load_shard(store, shard: str, records: Iterable[dict], vanished: list[str] | None, all_ids: list[str],
+def write_models(store, shard: str, records: Iterable[dict], vanished: list[str] | None, all_ids: list[str],
                batch_size: int, rejects: TextIO) -> dict:
     """Upsert `records` (read once, a batch at a time), retire the shard's models that left the source,
     remove what they orphaned.
@@ -219,7 +219,7 @@ class GraphSink:
         with store.exclusive():
             if self.entities:
                 return load_entities(store, records, vanished, all_ids, batch_size, rejects)
-            return load_shard(store, shard, records, vanished, all_ids, batch_size, rejects)
+            return write_models(store, shard, records, vanished, all_ids, batch_size, rejects)
 
     def write_receipt(self, shard: str, receipt: dict) -> None:
         self._open().write([(gm.WRITE_RECEIPT, {"loader": self.loader, "shard": shard,

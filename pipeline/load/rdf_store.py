@@ -10,11 +10,11 @@ of what it was loaded with, so a store deleted or out of step is reloaded whole.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 
+from pipeline.digests import file_digest
 from pipeline.errors import PipelineError
 
 PREFIXES = {"schema": "https://schema.org/", "fair4ml": "https://w3id.org/fair4ml#",
@@ -30,11 +30,7 @@ def _pyoxigraph():
 def document_digest(path: Path, digests: Path | None = None) -> str:
     """What a document holds, cheaply: its per-record digest file when it has one, else its bytes."""
     source = digests if digests is not None and digests.exists() else path
-    value = hashlib.sha256()
-    with source.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            value.update(chunk)
-    return value.hexdigest()[:32]
+    return file_digest(source)[:32]
 
 
 def convert(jsonld: Path, graph: str, turtle: Path, nquads: Path) -> list:

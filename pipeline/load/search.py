@@ -13,6 +13,7 @@ import re
 from typing import Iterable, Iterator
 
 from pipeline.config import Settings
+from pipeline.digests import text_digest
 from pipeline.load.base import SearchIndex
 
 FACETS = ("task", "library", "license", "language", "author")
@@ -95,15 +96,13 @@ class LinkedTitles:
 
     def digests(self, shard_path) -> dict[str, str]:
         """Per model of a normalized shard, a digest of the titles its document gets (joins its record digest)."""
-        import hashlib
         import pyarrow.parquet as pq
         from pipeline.transform.fair4ml import arxiv_ids
         out = {}
         for row in pq.read_table(shard_path, columns=["identifier", "trainedOn", "citation"]).to_pylist():
             datasets, papers = self.for_links(row["trainedOn"], arxiv_ids(row))
             if datasets or papers:
-                text = "\n".join(datasets) + "\0" + "\n".join(papers)
-                out[row["identifier"]] = hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+                out[row["identifier"]] = text_digest("\n".join(datasets), "\n".join(papers))
         return out
 
 

@@ -12,7 +12,6 @@ not hold it; `vanished` None means "find them yourself".
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime, timezone
 
@@ -20,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipeline.digests import streaming_digest
 from pipeline.load import receipts
 from pipeline.load.base import ShardSink
 from pipeline.registry import code_fingerprint
@@ -58,7 +58,7 @@ def changes(current: pa.Table, before: pa.Table) -> tuple[set[str], list[str]]:
 
 def load_id(loaded: pa.Table) -> str:
     """A digest of what was loaded (ids and record digests), without joining it into one string."""
-    digest = hashlib.blake2b(digest_size=8)
+    digest = streaming_digest()
     lines = pc.binary_join_element_wise(loaded["id"], loaded["digest"], " ")
     for start in range(0, len(lines), 50_000):
         digest.update((("\n" if start else "") + "\n".join(lines[start:start + 50_000].to_pylist())).encode())

@@ -75,7 +75,7 @@ class JobState:
     counts: dict[str, int]
 
 
-def asset_tasks(tasks: dict) -> list:
+def asset_level_tasks(tasks: dict) -> list:
     """One task per asset, in definition order: unsharded assets and the group tasks of sharded ones.
 
     Shard sub-tasks (`meta.shard`) are left out; `shard_tasks` lists them.
@@ -129,7 +129,7 @@ def compute_states(tasks: dict, dep_manager, history: History) -> list[AssetStat
     states: dict[str, AssetState] = {}  # assets (unsharded and aggregates) by name
     shard_states: dict[str, dict[str, AssetState]] = {}  # sharded asset -> shard label -> shard row
     rows: list[AssetState] = []
-    for task in asset_tasks(tasks):
+    for task in asset_level_tasks(tasks):
         meta = task.meta
         if "shards" not in meta:
             state = _leaf_state(task, tasks, dep_manager, latest, saved_ids)

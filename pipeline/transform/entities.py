@@ -18,8 +18,9 @@ from typing import Iterable, Iterator
 
 import pyarrow as pa
 
+from pipeline.transform.ids import HUB_URL as HUB
+
 SCHEMA = "entities.schema.json"
-HUB = "https://huggingface.co"
 ENTITIES_SCHEMA = pa.schema([
     pa.field("key", pa.string(), nullable=False),
     pa.field("kind", pa.string(), nullable=False),  # Dataset | Paper | Person | Agent | License | Task | MLModel
@@ -204,7 +205,7 @@ KIND_OF_TYPE = {"Dataset": "Dataset", "ScholarlyArticle": "Paper", "Person": "Pe
 
 
 def row(record: dict) -> dict:
-    from pipeline.transform.normalized_shards import text_digest
+    from pipeline.digests import text_digest
     kind = KIND_OF_TYPE[record["@type"]]
     text = json.dumps(record, ensure_ascii=False, sort_keys=True)
     return {"key": f"{kind} {record['identifier']}", "kind": kind, "identifier": record["identifier"],

@@ -208,7 +208,7 @@ def citations(tags: list[str], readme: str | None, card: modelcard.ModelCard) ->
     if readme is None:
         in_template.add(modelcard.TEMPLATE_PAPER)
     arxiv = [a for a in _tag_values(tags, "arxiv:") if a not in in_template] + ids.arxiv_ids_in(own_text)
-    arxiv = [re.sub(r"v\d+$", "", a) for a in arxiv if ids.ARXIV_ID.match(re.sub(r"v\d+$", "", a))]
+    arxiv = [bare for bare in map(ids.arxiv_id, arxiv) if bare]
     dois = [d.lower() for d in _tag_values(tags, "doi:")] + ids.dois_in(own_text)
     return _unique([ids.arxiv_url(a) for a in arxiv] + [ids.doi_url(d) for d in dois])
 
@@ -353,7 +353,7 @@ def _sources(item: dict, card_data: dict, card_from: str, base, description, par
 def arxiv_ids(record: dict) -> list[str]:
     """The arXiv ids, without version, among a record's citations (`https://arxiv.org/abs/<id>`)."""
     found = (c.split("/abs/", 1)[1] for c in record.get("citation") or [] if isinstance(c, str) and "/abs/" in c)
-    return list(dict.fromkeys(re.sub(r"v\d+$", "", i) for i in found if ids.ARXIV_ID.match(re.sub(r"v\d+$", "", i))))
+    return list(dict.fromkeys(bare for bare in map(ids.arxiv_id, found) if bare))
 
 
 def dois(record: dict) -> list[str]:

@@ -48,7 +48,6 @@ CONTEXT = {
     "licenseName": "mlentory:licenseName",
     "licenseLink": "mlentory:licenseLink",
 }
-HUB = "https://huggingface.co"
 
 
 XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"

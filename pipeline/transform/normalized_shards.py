@@ -9,7 +9,6 @@ validated again, so a daily refresh costs what changed, not the shard's size.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Iterator, TextIO
@@ -18,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipeline.digests import text_digest
 from pipeline.transform import fair4ml, validation
 
 FINGERPRINT_KEY = b"mlentory.fingerprint"
@@ -29,10 +29,6 @@ SHARD_SCHEMA = pa.schema(list(fair4ml.ARROW_SCHEMA) + [
 ])
 ROW_GROUP_ROWS = 512
 _LIST_TYPE = pa.list_(pa.string())
-
-
-def text_digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
 def iter_records(path: Path, wanted: set[str] | None, id_column: str = "identifier") -> Iterator[dict]:
