@@ -90,14 +90,27 @@ def _clean_env(**extra) -> dict:
     return env
 
 
-@pytest.fixture
-def hf_project(tmp_path) -> Project:
-    """A copy of the real project (dodo.py, pyproject.toml) in a temporary folder, offline, with 4 shards."""
-    root = tmp_path / "project"
+def new_hf_project(parent: Path) -> Project:
+    """A copy of the real project (dodo.py, pyproject.toml) in a new folder, offline, with 4 shards."""
+    root = parent / "project"
     root.mkdir()
     for name in ("dodo.py", "pyproject.toml"):
         shutil.copy(REPO / name, root / name)
     return Project(root, _clean_env(HF_HUB_OFFLINE="1", MLENTORY_SHARDS="4"))
+
+
+@pytest.fixture
+def hf_project(tmp_path) -> Project:
+    return new_hf_project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def built_hf_project(tmp_path_factory) -> Project:
+    """The bundled snapshot built once for the session (4 shards), for tests that only read what it holds."""
+    project = new_hf_project(tmp_path_factory.mktemp("built"))
+    result = project.doit()
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return project
 
 
 @pytest.fixture

@@ -55,8 +55,8 @@ def test_options_after_the_words_and_a_bad_choice(built_toy):
     assert bad.returncode == 3 and "purple" in bad.stderr and bad.stdout == ""
 
 
-def test_search_graph_sparql_history_and_quality_on_the_catalog(hf_project):
-    assert hf_project.doit().returncode == 0
+def test_search_graph_sparql_history_and_quality_on_the_catalog(built_hf_project):
+    hf_project = built_hf_project
     search = hf_project.run_here("search", "bert", "-n", "3", "license=apache-2.0")
     assert search.returncode == 0, search.stderr
     hits = [line for line in search.stdout.splitlines() if line[:1].isdigit()]

@@ -28,18 +28,9 @@ def rows(project, path: str) -> list[dict]:
     return pq.read_table(project.path(path)).to_pylist()
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The bundled snapshot built offline once (4 shards), shared by the read-only checks below."""
-    from tests.conftest import REPO, Project, _clean_env
-    root = tmp_path_factory.mktemp("enriched") / "project"
-    root.mkdir()
-    for name in ("dodo.py", "pyproject.toml"):
-        shutil.copy(REPO / name, root / name)
-    project = Project(root, _clean_env(HF_HUB_OFFLINE="1", MLENTORY_SHARDS="4"))
-    result = project.doit()
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project
+@pytest.fixture
+def built(built_hf_project):
+    return built_hf_project
 
 
 def test_every_referenced_dataset_is_kept_with_what_the_hub_said(built):

@@ -31,23 +31,24 @@ def _guard_forks() -> None:
         _FORK_GUARD = True
 
 
-def is_live(stream, environ=None) -> bool:
-    """A progress line only on an interactive terminal: never in a pipe, a file, CI or a dumb terminal."""
-    environ = os.environ if environ is None else environ
+def _terminal(stream, environ) -> bool:
+    """An interactive terminal that understands escape codes (not a pipe, a file or TERM=dumb)."""
     try:
         tty = stream.isatty()
     except (AttributeError, ValueError):
         tty = False
-    return tty and environ.get("TERM", "") != "dumb" and not environ.get("CI")
+    return tty and environ.get("TERM", "") != "dumb"
+
+
+def is_live(stream, environ=None) -> bool:
+    """A progress line only on an interactive terminal: never in a pipe, a file, CI or a dumb terminal."""
+    environ = os.environ if environ is None else environ
+    return _terminal(stream, environ) and not environ.get("CI")
 
 
 def use_color(stream, environ=None) -> bool:
     environ = os.environ if environ is None else environ
-    try:
-        tty = stream.isatty()
-    except (AttributeError, ValueError):
-        tty = False
-    return tty and not environ.get("NO_COLOR") and environ.get("TERM", "") != "dumb"
+    return _terminal(stream, environ) and not environ.get("NO_COLOR")
 
 
 class Console:

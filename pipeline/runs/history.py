@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.processes import pid_alive
 from pipeline.runs.states import ENDED_BADLY, RAN, TaskState
 
 SCHEMA = """
@@ -31,16 +32,6 @@ CREATE TABLE IF NOT EXISTS run_events (
     run_id TEXT NOT NULL REFERENCES runs(id), at REAL NOT NULL, event TEXT NOT NULL
 );
 """
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 

@@ -18,6 +18,7 @@ import json
 import os
 import time
 from pipeline.paths import Paths
+from pipeline.processes import pid_alive
 
 PROBE_GRACE_S = 0.5
 _RUN_PID: int | None = None  # set in the process that holds the lock; doit's forked workers inherit it
@@ -93,19 +94,7 @@ def holder(paths: Paths) -> dict | None:
             return None
     info = _read_holder(paths)
     # held, but its holder has not said who it is yet (it just started): the pid is unknown
-    return info if info and _alive(info.get("pid")) else {"pid": None, "run_id": None, "args": []}
-
-
-def _alive(pid) -> bool:
-    if not isinstance(pid, int):
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return info if info and pid_alive(info.get("pid")) else {"pid": None, "run_id": None, "args": []}
 
 
 class RunLock:
@@ -128,7 +117,7 @@ class RunLock:
             current = _read_holder(self.paths)
             if time.monotonic() >= deadline:
                 handle.close()
-                raise RunInProgress(current if current and _alive(current.get("pid")) else None)
+                raise RunInProgress(current if current and pid_alive(current.get("pid")) else None)
             if on_wait and not told and wait_s > PROBE_GRACE_S:
                 on_wait(f"waiting for {describe(current)} to end (up to {wait_s:g} s)")
                 told = True

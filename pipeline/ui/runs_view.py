@@ -26,7 +26,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from pipeline.runs.history import pid_alive
+from pipeline.processes import pid_alive
 from pipeline.runs.status import HIDDEN_METADATA
 
 RAN = ("success", "failed", "interrupted", "running")
