@@ -168,8 +168,10 @@ def build_hf_raw_datasets(ctx: BuildContext) -> dict:
     return _fetch_enrichment(ctx, hf_datasets, hf_datasets.RAW_DATASETS_SCHEMA, referenced, "datasets", origin)
 
 
-def _platform_datasets(ctx: BuildContext, normalized: str, source, platform: str) -> dict:
-    """The datasets a platform's models name, described by the platform (fetched once, like the Hub's)."""
+def _platform_datasets(ctx: BuildContext, normalized: str, fetch, platform: str) -> dict:
+    """The datasets a platform's models name, described by the platform (`fetch`, see fetch_cache.update;
+    fetched once, like the Hub's)."""
+    from types import SimpleNamespace
     from pipeline.extract.hf_datasets import RAW_DATASETS_SCHEMA
     from pipeline.transform.normalized_shards import column_values
 
@@ -178,17 +180,17 @@ def _platform_datasets(ctx: BuildContext, normalized: str, source, platform: str
     setting = getattr(ctx.settings, f"{platform}_snapshot_dir")
     origin = f"snapshot:{setting or 'bundled'}" if ctx.settings.hf_offline \
         else redact_url(getattr(ctx.settings, f"{platform}_endpoint"))
-    return _fetch_enrichment(ctx, source, RAW_DATASETS_SCHEMA, referenced, "datasets", origin)
+    return _fetch_enrichment(ctx, SimpleNamespace(fetch=fetch), RAW_DATASETS_SCHEMA, referenced, "datasets", origin)
 
 
 def build_openml_raw_datasets(ctx: BuildContext) -> dict:
     from pipeline.extract import openml
-    return _platform_datasets(ctx, "openml_models_normalized", openml, "openml")
+    return _platform_datasets(ctx, "openml_models_normalized", openml.fetch, "openml")
 
 
 def build_bioimageio_raw_datasets(ctx: BuildContext) -> dict:
     from pipeline.extract import bioimageio
-    return _platform_datasets(ctx, "bioimageio_models_normalized", bioimageio, "bioimageio")
+    return _platform_datasets(ctx, "bioimageio_models_normalized", bioimageio.fetch, "bioimageio")
 
 
 def build_hf_raw_base_models(ctx: BuildContext) -> dict:
@@ -593,6 +595,16 @@ def platform_assets(platform: str, name: str, group: str, datasets_what: str) ->
 
 
 
+# each platform's raw, normalized, datasets, graph and search assets, placed below in build order
+PLATFORM_ASSETS = (platform_assets("openml", "OpenML", OPENML, "OpenML's descriptions of the datasets the flows' runs used"),
+                   platform_assets("bioimageio", "bioimage.io", BIOIMAGEIO,
+                                   "The bioimage.io zoo's entries for the datasets its models were trained on"))
+
+
+def _platform_stage(index: int) -> list[Asset]:
+    return [assets[index] for assets in PLATFORM_ASSETS]
+
+
 REGISTRY = Registry(
     assets=[
         Asset(
@@ -647,6 +659,7 @@ REGISTRY = Registry(
             config=lambda s: {**s.hf_harvest_identity(), "refresh_hours": s.enrichment_refresh_hours},
             max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours),
         ),
+        *_platform_stage(0), *_platform_stage(1),
         Asset(
             name="arxiv_papers",
             description="Title, authors, abstract, dates and categories of every arXiv paper a model cites",
@@ -696,6 +709,7 @@ REGISTRY = Registry(
             checks=(Check("licenses_recognised", "share of model licenses that are not recognised",
                           check_licenses_recognised),),
         ),
+        *_platform_stage(2),
         Asset(
             name="hf_entities_normalized",
             description="Datasets, papers, people, licenses, tasks and stub base models as schema.org / FAIR4ML records",
@@ -761,9 +775,7 @@ REGISTRY = Registry(
             config=search_target,
             verify=search_holds_last_load,
         ),
-        *platform_assets("openml", "OpenML", OPENML, "OpenML's descriptions of the datasets the flows' runs used"),
-        *platform_assets("bioimageio", "bioimage.io", BIOIMAGEIO,
-                         "The bioimage.io zoo's entries for the datasets its models were trained on"),
+        *_platform_stage(3), *_platform_stage(4),
     ],
     jobs=[Job("hf_etl_job", "Harvest, normalize, enrich and publish Hugging Face models (all hf_etl and "
               "hf_enrichment assets)", (HF, ENRICH)),

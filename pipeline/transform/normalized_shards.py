@@ -190,11 +190,11 @@ def append_history(previous: Path, out: Path, rows: list[dict]) -> int:
 
 def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, fingerprint: str,
                 jsonl: TextIO | None = None, history: tuple[Path, Path] | None = None, now: str = "",
-                mapping=fair4ml.to_fair4ml) -> dict:
+                mapping=None) -> dict:
     """Write the normalized shard for `raw` to `out` (and its records as JSON Lines to `jsonl`);
     quarantine entries go to `quarantine`. With `history` = (previous history file, new history file),
     the versions this build replaces or removes are added to the shard's history (None: unchanged).
-    `mapping(item, readme)` is the platform's (Hugging Face's by default); a RecordError it raises
+    `mapping(item, readme)` is the platform's (pipeline/transform/*fair4ml.py); a RecordError it raises
     quarantines the record with its path and reason, like a schema failure."""
     current = pq.read_table(raw, columns=["id", "digest"])
     old = _reusable(previous, fingerprint)
