@@ -9,46 +9,28 @@ be queued. Loopback only.
 
 from __future__ import annotations
 
-import threading
 from collections import deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from tests.hub_server import LoopbackServer
 
 OPENML_ERROR = (b'<oml:error xmlns:oml="http://openml.org/openml"><oml:code>{code}</oml:code>'
                 b'<oml:message>{message}</oml:message></oml:error>')
 
 
-class SnapshotServer:
+class SnapshotServer(LoopbackServer):
     def __init__(self, root: Path):
         self.root = Path(root)
         self.requests: list[str] = []
         self._faults: deque[int] = deque()
-        self._httpd: ThreadingHTTPServer | None = None
 
     def fail_next(self, status: int, times: int = 1) -> None:
         self._faults.extend([status] * times)
 
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self):
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._httpd:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
+    def handler(self):
+        return _handler(self)
 
     def answer(self, path: str) -> tuple[int, bytes, str]:
         target = (self.root / path.lstrip("/")).resolve()

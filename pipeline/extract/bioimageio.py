@@ -80,20 +80,10 @@ def _split(entries: list) -> tuple[list[dict], list[dict]]:
     return good, bad
 
 
-class BioimageioSource:
+class BioimageioSource(platform_io.PlatformSource):
     """The zoo's models, live (MLENTORY_BIOIMAGEIO_ENDPOINT) or from a snapshot of the same paths."""
 
     platform = BIOIMAGEIO
-
-    def __init__(self, settings: Settings):
-        self.settings = settings
-
-    def identity(self) -> dict:
-        return self.settings.platform_identity(BIOIMAGEIO)
-
-    def input_files(self) -> list[str]:
-        from pipeline.extract.snapshot import platform_snapshot_files
-        return platform_snapshot_files(self.settings, BIOIMAGEIO) if self.settings.hf_offline else []
 
     def models(self, rejected: list[dict], since: str | None = None) -> Iterator[RawModel]:
         good, bad = _split(read_listing(self.settings))

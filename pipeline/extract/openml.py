@@ -96,20 +96,10 @@ def evaluations(source, flow_ids: list[str]) -> dict[str, list[dict]]:
     return found
 
 
-class OpenmlSource:
+class OpenmlSource(platform_io.PlatformSource):
     """OpenML's flows, live (MLENTORY_OPENML_ENDPOINT, the newest MLENTORY_OPENML_LIMIT) or from a snapshot."""
 
     platform = OPENML
-
-    def __init__(self, settings: Settings):
-        self.settings = settings
-
-    def identity(self) -> dict:
-        return self.settings.platform_identity(OPENML)
-
-    def input_files(self) -> list[str]:
-        from pipeline.extract.snapshot import platform_snapshot_files
-        return platform_snapshot_files(self.settings, OPENML) if self.settings.hf_offline else []
 
     def models(self, rejected: list[dict], since: str | None = None) -> Iterator[RawModel]:
         source = platform_io.reader(self.settings, OPENML, ".xml")

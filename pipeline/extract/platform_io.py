@@ -65,3 +65,20 @@ def reader(settings: Settings, platform: str, suffix: str = ""):
         from pipeline.extract.snapshot import platform_snapshot_dir
         return SnapshotReader(platform_snapshot_dir(settings, platform), suffix)
     return HttpReader(settings, platform, getattr(settings, f"{platform}_endpoint"))
+
+
+class PlatformSource:
+    """What a platform source beside the Hub shares (see pipeline/extract/base.py: ModelSource): its
+    identity and, offline, its snapshot's files; subclasses set `platform` and give `models`."""
+
+    platform = ""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    def identity(self) -> dict:
+        return self.settings.platform_identity(self.platform)
+
+    def input_files(self) -> list[str]:
+        from pipeline.extract.snapshot import platform_snapshot_files
+        return platform_snapshot_files(self.settings, self.platform) if self.settings.hf_offline else []
