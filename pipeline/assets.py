@@ -57,8 +57,9 @@ def harvest_raw_models(ctx: BuildContext, source) -> dict:
     harvest_state.write(ctx.output("state"), harvest_state.next_state(state, settings, mode, tracker.newest, code,
                                                                       identity=identity))
     endpoint = settings.hf_endpoint if source.platform == "hf" else getattr(settings, f"{source.platform}_endpoint")
+    offline = settings.hf_offline if source.platform == "hf" else settings.platform_offline(source.platform)
     return {**counts, "mode": mode, "why": reason, "quarantined": len(quarantine),
-            "source": "snapshot" if settings.hf_offline else redact_url(endpoint)}
+            "source": "snapshot" if offline else redact_url(endpoint)}
 
 
 def build_hf_raw_models(ctx: BuildContext) -> dict:
@@ -178,7 +179,7 @@ def _platform_datasets(ctx: BuildContext, normalized: str, fetch, platform: str)
     rows = column_values([ctx.input(normalized)], ["trainedOn", "evaluatedOn"])
     referenced = Counter(d for row in rows for d in dict.fromkeys((row["trainedOn"] or []) + (row["evaluatedOn"] or [])))
     setting = getattr(ctx.settings, f"{platform}_snapshot_dir")
-    origin = f"snapshot:{setting or 'bundled'}" if ctx.settings.hf_offline \
+    origin = f"snapshot:{setting or 'bundled'}" if ctx.settings.platform_offline(platform) \
         else redact_url(getattr(ctx.settings, f"{platform}_endpoint"))
     return _fetch_enrichment(ctx, SimpleNamespace(fetch=fetch), RAW_DATASETS_SCHEMA, referenced, "datasets", origin)
 
@@ -564,9 +565,9 @@ def platform_assets(platform: str, name: str, group: str, datasets_what: str) ->
           outputs={"models": Output(f"data/raw/{platform}/models.parquet"),
                    "state": Output(f"data/raw/{platform}/harvest.json", side=True),
                    "quarantine": Output(f"data/raw/{platform}/quarantine.jsonl", side=True)},
-          inputs=lambda s: platform_snapshot_files(s, platform) if s.hf_offline else [],
+          inputs=lambda s: platform_snapshot_files(s, platform) if s.platform_offline(platform) else [],
           config=lambda s: {**s.platform_identity(platform), "shards": s.shards},
-          max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours),
+          max_age=lambda s: None if s.platform_offline(platform) else timedelta(hours=s.hf_max_age_hours),
           checks=(Check("harvest_quarantine_share", "share of listed items quarantined", check_harvest_quarantine),)),
         A(name=normalized, description=f"{name} models mapped to FAIR4ML and validated (bad ones quarantined)",
           group=group, build=builds[f"build_{normalized}"], upstream=(raw,),
@@ -579,9 +580,9 @@ def platform_assets(platform: str, name: str, group: str, datasets_what: str) ->
           build=builds[f"build_{platform}_raw_datasets"], upstream=(normalized,),
           outputs={"datasets": Output(f"data/raw/{platform}/datasets.parquet"),
                    "quarantine": Output(f"data/raw/{platform}/datasets-quarantine.jsonl", side=True)},
-          inputs=lambda s: platform_snapshot_files(s, platform) if s.hf_offline else [],
+          inputs=lambda s: platform_snapshot_files(s, platform) if s.platform_offline(platform) else [],
           config=lambda s: {**s.platform_identity(platform), "refresh_hours": s.enrichment_refresh_hours},
-          max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours)),
+          max_age=lambda s: None if s.platform_offline(platform) else timedelta(hours=s.hf_max_age_hours)),
         A(name=f"{platform}_load_models_to_neo4j", description=f"{name} models in the shared graph", group=group,
           build=builds[f"build_{platform}_load_models_to_neo4j"], upstream=(normalized,),
           outputs=_loader_outputs(f"{platform}_load_models_to_neo4j", "all"), config=graph_target,

@@ -96,6 +96,9 @@ class Settings:
     openml_limit: int = 100  # flows to harvest live, newest first; 0 = all
     bioimageio_endpoint: str = field(default=DEFAULT_BIOIMAGEIO_ENDPOINT, repr=False)
     bioimageio_snapshot_dir: str | None = None
+    # one platform from its snapshot while the others are live (HF_HUB_OFFLINE makes every one offline)
+    openml_offline: bool = False
+    bioimageio_offline: bool = False
     # Where the catalog's RDF IRIs live (models, datasets, papers...): see pipeline/transform/iris.py.
     iri_base: str = "https://w3id.org/mlentory/"
     # Record each task's peak resident memory in its metadata (for benchmarks). It restarts the doit
@@ -156,10 +159,14 @@ class Settings:
         }
 
 
+    def platform_offline(self, platform: str) -> bool:
+        """Does this platform read its snapshot? (All do offline; MLENTORY_<PLATFORM>_OFFLINE=1 one alone.)"""
+        return self.hf_offline or bool(getattr(self, f"{platform}_offline", False))
+
     def platform_identity(self, platform: str) -> dict:
         """What decides which records a platform's harvest returns (OpenML, bioimage.io); the whole
         pipeline is offline with HF_HUB_OFFLINE=1 (or MLENTORY_OFFLINE=1)."""
-        if self.hf_offline:
+        if self.platform_offline(platform):
             return {"source": "snapshot", "dir": getattr(self, f"{platform}_snapshot_dir")}
         identity = {"source": "live", "endpoint": redact_url(getattr(self, f"{platform}_endpoint"))}
         return {**identity, "limit": self.openml_limit} if platform == "openml" else identity
@@ -276,7 +283,7 @@ def _pyproject_settings(root: Path) -> dict:
 ENV_FILE = ".env"
 # What decides where the data comes from; a run records those its environment sets in `.env`.
 SOURCE_VARIABLES = ("HF_HUB_OFFLINE", "MLENTORY_OFFLINE", "MLENTORY_OPENML_ENDPOINT", "MLENTORY_OPENML_SNAPSHOT_DIR",
-                    "MLENTORY_OPENML_LIMIT", "MLENTORY_BIOIMAGEIO_ENDPOINT", "MLENTORY_BIOIMAGEIO_SNAPSHOT_DIR",
+                    "MLENTORY_OPENML_LIMIT", "MLENTORY_OPENML_OFFLINE", "MLENTORY_BIOIMAGEIO_OFFLINE", "MLENTORY_BIOIMAGEIO_ENDPOINT", "MLENTORY_BIOIMAGEIO_SNAPSHOT_DIR",
                     "HF_ENDPOINT", "MLENTORY_HF_SNAPSHOT_DIR", "MLENTORY_ARXIV_SNAPSHOT_DIR",
                     "MLENTORY_ARXIV_ENDPOINT", "MLENTORY_HF_LIMIT", "MLENTORY_HF_FILTER", "MLENTORY_HF_AUTHOR",
                     "MLENTORY_HF_SEARCH", "MLENTORY_HF_FETCH_README")

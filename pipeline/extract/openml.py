@@ -109,7 +109,7 @@ class OpenmlSource(platform_io.PlatformSource):
         good, bad = _split(items(listing, "flows", "flow"))
         rejected += bad
         good.sort(key=lambda f: int(f["id"]), reverse=True)  # ids grow with uploads: newest first
-        if self.settings.openml_limit and not self.settings.hf_offline:
+        if self.settings.openml_limit and not self.settings.platform_offline(OPENML):
             good = good[:self.settings.openml_limit]
         runs = evaluations(source, [f["id"] for f in good])
         for flow in good:

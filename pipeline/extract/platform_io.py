@@ -61,7 +61,7 @@ class HttpReader:
 
 def reader(settings: Settings, platform: str, suffix: str = ""):
     """The reader these settings select for a platform: the one place its offline switch is read."""
-    if settings.hf_offline:
+    if settings.platform_offline(platform):
         from pipeline.extract.snapshot import platform_snapshot_dir
         return SnapshotReader(platform_snapshot_dir(settings, platform), suffix)
     return HttpReader(settings, platform, getattr(settings, f"{platform}_endpoint"))
@@ -81,4 +81,5 @@ class PlatformSource:
 
     def input_files(self) -> list[str]:
         from pipeline.extract.snapshot import platform_snapshot_files
-        return platform_snapshot_files(self.settings, self.platform) if self.settings.hf_offline else []
+        return platform_snapshot_files(self.settings, self.platform) if self.settings.platform_offline(self.platform) \
+            else []
