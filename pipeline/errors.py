@@ -21,3 +21,14 @@ class PipelineError(Exception):
 
 class SettingsError(PipelineError):
     """A setting that cannot be used as given (a bad value, a missing file it names)."""
+
+
+class RecordError(ValueError):
+    """One record a platform's mapping cannot make a catalog record of (its description is missing,
+    malformed, or fails the platform's own spec): quarantined with `path` and `reason`, never dropped."""
+
+    def __init__(self, path: str, reason: str, stage: str = "mapping"):
+        super().__init__(reason)
+        self.path = path
+        self.reason = reason
+        self.stage = stage

@@ -164,7 +164,9 @@ def live_hub(live_snapshot):
 def live(project, hub):
     project.env.pop("HF_HUB_OFFLINE", None)
     project.env.update({"HF_ENDPOINT": hub.url, "MLENTORY_HF_LIMIT": "0", "MLENTORY_ARXIV_ENDPOINT": hub.arxiv_endpoint,
-                        "MLENTORY_ARXIV_DELAY_S": "0", "MLENTORY_ARXIV_BATCH_SIZE": "50"})
+                        "MLENTORY_ARXIV_DELAY_S": "0", "MLENTORY_ARXIV_BATCH_SIZE": "50",
+                        # the other platforms from their bundled snapshots: the Hub alone is live here
+                        "MLENTORY_OPENML_OFFLINE": "1", "MLENTORY_BIOIMAGEIO_OFFLINE": "1"})
     return project
 
 

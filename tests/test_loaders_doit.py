@@ -91,7 +91,7 @@ def test_model_deleted_upstream_disappears_from_both_targets(small_project, tmp_
     # org/tuned still names org/base as its base model, so org/base stays as a stub, not a harvested model
     assert graph_ids(small_project) == ["lab/vision", "org/tuned"]
     settings = load_settings(small_project.root, environ={})
-    hits, _ = TantivyIndex(settings.data_dir / "search" / "hf_models").search("", limit=10)
+    hits, _ = TantivyIndex(settings.paths.search_index).search("", limit=10)
     assert sorted(h["id"] for h in hits) == ["lab/vision", "org/tuned"]
 
 

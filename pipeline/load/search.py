@@ -16,7 +16,7 @@ from pipeline.config import Settings
 from pipeline.digests import text_digest
 from pipeline.load.base import SearchIndex
 
-FACETS = ("task", "library", "license", "language", "author")
+FACETS = ("platform", "task", "library", "license", "language", "author")
 DESCRIPTION_CHARS = 2000
 # What a free-text query searches, and how much a match in each field counts: a model's id (its
 # namespace and repository name) and name, then its task, outweigh long text that mentions the words.
@@ -37,7 +37,7 @@ def parse_query(query: str, filters: dict | None = None) -> tuple[str, dict[str,
     field; `name:word` or `paper_titles:"a phrase"` (`:` or `=`; id, name, keywords, description,
     dataset_titles, paper_titles) must match in that field; `license:mit`, `language=fr`,
     `task:translation`, `library:...`, `author:...` are filters, exact values every hit holds, joined
-    by `filters` (from options). Any other `a=b` or `a:b` is words. Without words, phrases or fields
+    by `filters` (from options); `platform:openml` keeps one platform's models. Any other `a=b` or `a:b` is words. Without words, phrases or fields
     (``, `*`) every model matches."""
     wanted: dict[str, list[str]] = {}
     for field, value in (filters or {}).items():
@@ -126,6 +126,7 @@ def search_document(record: dict, titles: LinkedTitles | None = None) -> dict:
     dataset_titles, paper_titles = titles.for_links(record.get("trainedOn"), arxiv_ids(record)) if titles else ([], [])
     return {
         "id": record["identifier"],
+        "platform": record.get("platform") or "hf",
         "name": record["name"],
         "description": (record.get("description") or "")[:DESCRIPTION_CHARS],
         "keywords": record.get("keywords", []),

@@ -258,6 +258,7 @@ def to_fair4ml(item: dict, readme: str | None) -> dict:
         flags.append("near-empty card")  # a few words of its own, whatever the template around them
     return {
         "identifier": model_id,
+        "platform": "hf",
         "name": short_name or model_id,
         "url": f"{HUB_URL}/{model_id}",
         "author": _text(card_data.get("model_creator"), 200) or namespace or None,
@@ -367,9 +368,10 @@ _EVALUATION = pa.struct([
     ("value", pa.float64()), ("valueText", pa.string()), ("verified", pa.bool_()),
 ])
 _LIST = pa.list_(pa.string())
+_TENSORS = pa.list_(pa.struct([("name", pa.string()), ("axes", pa.string()), ("dataType", pa.string())]))
 # Column types of the normalized Parquet file; records reach it only after schema validation.
 ARROW_SCHEMA = pa.schema([
-    ("identifier", pa.string()), ("name", pa.string()), ("url", pa.string()), ("author", pa.string()),
+    ("identifier", pa.string()), ("platform", pa.string()), ("name", pa.string()), ("url", pa.string()), ("author", pa.string()),
     ("sharedBy", pa.string()), ("dateCreated", pa.string()), ("dateModified", pa.string()),
     ("version", pa.string()), ("license", _LIST), ("licenseName", pa.string()), ("licenseLink", pa.string()),
     ("conditionsOfAccess", pa.string()), ("keywords", _LIST), ("inLanguage", _LIST), ("mlTask", _LIST),
@@ -385,4 +387,5 @@ ARROW_SCHEMA = pa.schema([
     ("fieldSources", pa.map_(pa.string(), pa.string())), ("inferredFields", _LIST),
     ("citationDetails", pa.list_(pa.struct([("identifier", pa.string()), ("title", pa.string()), ("author", _LIST),
                                             ("year", pa.string()), ("venue", pa.string())]))),
+    ("authors", _LIST), ("weightsFormats", _LIST), ("inputs", _TENSORS), ("outputs", _TENSORS),
 ])

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.digests import text_digest
+from pipeline.errors import RecordError
 from pipeline.transform import fair4ml, validation
 
 FINGERPRINT_KEY = b"mlentory.fingerprint"
@@ -184,10 +185,13 @@ def append_history(previous: Path, out: Path, rows: list[dict]) -> int:
 
 
 def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, fingerprint: str,
-                jsonl: TextIO | None = None, history: tuple[Path, Path] | None = None, now: str = "") -> dict:
+                jsonl: TextIO | None = None, history: tuple[Path, Path] | None = None, now: str = "",
+                mapping=None) -> dict:
     """Write the normalized shard for `raw` to `out` (and its records as JSON Lines to `jsonl`);
     quarantine entries go to `quarantine`. With `history` = (previous history file, new history file),
-    the versions this build replaces or removes are added to the shard's history (None: unchanged)."""
+    the versions this build replaces or removes are added to the shard's history (None: unchanged).
+    `mapping(item, readme)` is the platform's (pipeline/transform/*fair4ml.py); a RecordError it raises
+    quarantines the record with its path and reason, like a schema failure."""
     current = pq.read_table(raw, columns=["id", "digest"])
     old = _reusable(previous, fingerprint)
     reused = SHARD_SCHEMA.empty_table()
@@ -202,10 +206,13 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
     if todo:
         rows = pq.read_table(raw, columns=["id", "raw_json", "readme", "digest"]).filter(todo_mask)
         for row in rows.to_pylist():
-            record = fair4ml.to_fair4ml(json.loads(row["raw_json"]), row["readme"])
-            issues = validation.problems(record)
+            try:
+                record = mapping(json.loads(row["raw_json"]), row["readme"])
+                issues, stage = validation.problems(record), "schema"
+            except RecordError as exc:
+                issues, stage = [{"path": exc.path, "reason": exc.reason}], exc.stage
             if issues:
-                entry = validation.quarantine_entry(row["id"], "schema", issues)
+                entry = validation.quarantine_entry(row["id"], stage, issues)
                 quarantine.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
                 quarantined += 1
                 continue

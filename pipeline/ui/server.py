@@ -638,7 +638,7 @@ def create_app(root: Path, env: dict | None = None, allowed_hosts: list[str] | N
             book.close()
 
     async def schedules(request: Request):
-        from pipeline.config import SettingsError
+        from pipeline.errors import SettingsError
         try:
             return JSONResponse(await asyncio.to_thread(_schedules))
         except SettingsError as exc:
