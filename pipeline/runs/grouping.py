@@ -164,16 +164,27 @@ def group_run(records: Iterable, order: Iterable[str] = ()) -> list[dict]:
     return [group_asset(name, by_asset[name]) for name in names]
 
 
+def _platform_of_asset(name: str) -> str:
+    """The platform whose records an asset holds, from its name's prefix (`openml_raw_models`); "" for an
+    asset that serves every platform (arxiv_papers, licenses)."""
+    from pipeline.platforms import PLATFORMS
+
+    prefix = name.partition("_")[0]
+    return prefix if prefix in PLATFORMS else ""
+
+
 def summarize(groups: list[dict]) -> dict:
     """A run's closing figures: assets by what the run did to them, records, time.
 
     {"assets": 11, "built": 9, "checked": 1, "up_to_date": 1, "failed": 0, "interrupted": 0, "skipped": 0,
      "running": 0, "records": {"models": 331, ...}, "wall_seconds": 41.7}
-    `checked`: assets whose only work in the run was their checks task. `records`: the largest count
-    of each noun among the assets the run materialized (the same models flow through several assets).
+    `checked`: assets whose only work in the run was their checks task. `records`: per noun, the largest
+    count among each platform's assets the run materialized (the same models flow through several assets),
+    summed over the platforms (331 Hub models and 44 bioimage.io models are 375 models).
     """
     out = {"assets": len(groups), "built": 0, "checked": 0, "up_to_date": 0, "failed": 0, "interrupted": 0,
            "skipped": 0, "running": 0, "records": {}}
+    largest: dict[tuple[str, str], int] = {}  # (platform, noun) -> count
     for group in groups:
         status = group["status"]
         if status == TaskState.SUCCESS:
@@ -181,8 +192,10 @@ def summarize(groups: list[dict]) -> dict:
         else:
             out[{"up-to-date": "up_to_date"}.get(status, status)] += 1
         if group["built"] and group["records"]:
-            noun, count = group["records"]["noun"], group["records"]["count"]
-            out["records"][noun] = max(count, out["records"].get(noun, 0))
+            key = (_platform_of_asset(group["asset"]), group["records"]["noun"])
+            largest[key] = max(group["records"]["count"], largest.get(key, 0))
+    for (_, noun), count in largest.items():
+        out["records"][noun] = out["records"].get(noun, 0) + count
     starts = [g["started"] for g in groups if g["started"] is not None]
     ends = [g["ended"] for g in groups if g["ended"] is not None]
     out["wall_seconds"] = round(max(ends) - min(starts), 3) if starts and ends else None

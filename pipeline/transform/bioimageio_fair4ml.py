@@ -80,8 +80,9 @@ def _citations(cite, issues: list[str]) -> tuple[list[str], list[dict]]:
             issues.append(f"cite {str(entry.get('text') or url)[:60]!r} has no DOI or arXiv link (left out)")
             continue
         urls.append(link)
-        details.append({"identifier": identifier, "title": str(entry.get("text"))[:500] if entry.get("text") else None,
-                        "author": [], "year": None, "venue": None})
+        # the zoo's `text` is a label ("data", "architecture") as often as a citation line: never a title
+        details.append({"identifier": identifier, "title": None, "author": [], "year": None, "venue": None,
+                        "text": str(entry.get("text"))[:500] if entry.get("text") else None})
     return list(dict.fromkeys(urls)), details
 
 
