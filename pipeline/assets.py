@@ -16,9 +16,9 @@ from datetime import timedelta
 
 from pipeline.checks import Check, CheckInput, Measure, share
 from pipeline.config import SCHEMA_DIR, redact_url
-from pipeline.doit_tasks import BuildContext
+from pipeline.build_context import BuildContext
 from pipeline.extract.hf_source import hf_source
-from pipeline.extract.snapshot import arxiv_files, base_model_files, dataset_files
+from pipeline.extract.snapshot import arxiv_files, base_model_files, dataset_files, platform_snapshot_files
 from pipeline.load.targets import graph_target, search_target
 from pipeline.errors import PipelineError
 from pipeline.registry import Asset, Job, Output, Registry
@@ -26,32 +26,61 @@ from pipeline.storage import write_jsonl
 
 HF = "hf_etl"
 ENRICH = "hf_enrichment"
+OPENML = "openml_etl"
+BIOIMAGEIO = "bioimageio_etl"
 
-def build_hf_raw_models(ctx: BuildContext) -> dict:
-    from pipeline.extract import harvest_state, hf, raw_shards
+def harvest_raw_models(ctx: BuildContext, source) -> dict:
+    """Any platform's harvest (a ModelSource, see pipeline/extract/base.py) into raw shards: the whole
+    listing, or only what changed since the watermark, merged into the previous shards. An unsharded
+    asset (a small platform) writes one file."""
+    from pipeline.extract import harvest_state, raw_shards
     from pipeline.registry import code_fingerprint
 
     settings, code = ctx.settings, code_fingerprint(ctx.asset)
+    identity = None if source.platform == "hf" else source.identity()  # the Hub's carries its model list
+    sharded = ctx.asset.outputs["models"].sharded
+    labels = ctx.labels if sharded else [raw_shards.WHOLE]
+    shard = (lambda label: (label,)) if sharded else (lambda label: ())
     state = harvest_state.read(ctx.final_path("state"))
-    previous_shards = [ctx.final_path("models", label) for label in ctx.labels]
-    mode, reason = harvest_state.mode(state, settings, all(p.exists() for p in previous_shards), code)
+    previous_shards = [ctx.final_path("models", *shard(label)) for label in labels]
+    mode, reason = harvest_state.mode(state, settings, all(p.exists() for p in previous_shards), code,
+                                      identity=identity)
     since = state["watermark"] if mode == "incremental" else None
     rejected: list[dict] = []
     tracker = harvest_state.Watermark(since)
     counts = raw_shards.write_shards(
-        tracker.track(hf.harvest(settings, rejected, since)), ctx.labels, ctx.final_path("state").parent,
-        previous=(lambda label: ctx.final_path("models", label)) if mode == "incremental" else None,
-        output=lambda label: ctx.output("models", label), keep=lambda label: ctx.keep("models", label))
+        tracker.track(source.models(rejected, since)), labels, ctx.final_path("state").parent,
+        previous=(lambda label: ctx.final_path("models", *shard(label))) if mode == "incremental" else None,
+        output=lambda label: ctx.output("models", *shard(label)), keep=lambda label: ctx.keep("models", *shard(label)))
     quarantine = harvest_state.merge_quarantine(ctx.final_path("quarantine"), rejected, tracker.ids, mode)
     write_jsonl(ctx.output("quarantine"), quarantine)
-    harvest_state.write(ctx.output("state"), harvest_state.next_state(state, settings, mode, tracker.newest, code))
+    harvest_state.write(ctx.output("state"), harvest_state.next_state(state, settings, mode, tracker.newest, code,
+                                                                      identity=identity))
+    endpoint = settings.hf_endpoint if source.platform == "hf" else getattr(settings, f"{source.platform}_endpoint")
+    offline = settings.hf_offline if source.platform == "hf" else settings.platform_offline(source.platform)
     return {**counts, "mode": mode, "why": reason, "quarantined": len(quarantine),
-            "source": "snapshot" if settings.hf_offline else redact_url(settings.hf_endpoint)}
+            "source": "snapshot" if offline else redact_url(endpoint)}
 
 
-def build_hf_models_normalized(ctx: BuildContext) -> dict:
+def build_hf_raw_models(ctx: BuildContext) -> dict:
+    return harvest_raw_models(ctx, hf_source(ctx.settings))
+
+
+def build_openml_raw_models(ctx: BuildContext) -> dict:
+    from pipeline.extract import openml
+    return harvest_raw_models(ctx, openml.source(ctx.settings))
+
+
+def build_bioimageio_raw_models(ctx: BuildContext) -> dict:
+    from pipeline.extract import bioimageio
+    return harvest_raw_models(ctx, bioimageio.source(ctx.settings))
+
+
+def normalize_models(ctx: BuildContext, raw: str, mapping) -> dict:
+    """Any platform's raw shard mapped to FAIR4ML records with `mapping` and validated (the shared JSON
+    Schema); rows whose raw digest did not change are copied, failures quarantined with their reason."""
     from pipeline.registry import code_fingerprint
-    from pipeline.storage import file_digest
+    from pipeline.digests import file_digest
     from pipeline.transform import normalized_shards
 
     schema = SCHEMA_DIR / "fair4ml-mlmodel.schema.json"
@@ -59,9 +88,9 @@ def build_hf_models_normalized(ctx: BuildContext) -> dict:
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     with ctx.output("quarantine").open("w", encoding="utf-8") as quarantine, \
             ctx.output("jsonl").open("w", encoding="utf-8") as jsonl:
-        counts = normalized_shards.build_shard(ctx.input("hf_raw_models"), ctx.final_path("parquet"),
+        counts = normalized_shards.build_shard(ctx.input(raw), ctx.final_path("parquet"),
                                                ctx.output("parquet"), quarantine, fingerprint, jsonl,
-                                               (ctx.final_path("history"), ctx.output("history")), now)
+                                               (ctx.final_path("history"), ctx.output("history")), now, mapping)
     if "versions_ended" not in counts:
         if ctx.final_path("history").exists():
             ctx.keep("history")
@@ -76,6 +105,21 @@ def build_hf_models_normalized(ctx: BuildContext) -> dict:
     if quarantined:
         print(f"{quarantined} of {total} records quarantined: see {where}")
     return counts
+
+
+def build_hf_models_normalized(ctx: BuildContext) -> dict:
+    from pipeline.transform import fair4ml
+    return normalize_models(ctx, "hf_raw_models", fair4ml.to_fair4ml)
+
+
+def build_openml_models_normalized(ctx: BuildContext) -> dict:
+    from pipeline.transform import openml_fair4ml
+    return normalize_models(ctx, "openml_raw_models", openml_fair4ml.to_fair4ml)
+
+
+def build_bioimageio_models_normalized(ctx: BuildContext) -> dict:
+    from pipeline.transform import bioimageio_fair4ml
+    return normalize_models(ctx, "bioimageio_raw_models", bioimageio_fair4ml.to_fair4ml)
 
 
 def build_hf_models_jsonld(ctx: BuildContext) -> dict:
@@ -95,6 +139,17 @@ def _normalized_columns(ctx: BuildContext, columns: list[str]):
     return column_values([path for _, path in ctx.inputs("hf_models_normalized")], columns)
 
 
+# the normalized records of the platforms beside the Hub (one file each: see their registry entries)
+PLATFORM_NORMALIZED = ("openml_models_normalized", "bioimageio_models_normalized")
+
+
+def _catalog_columns(ctx: BuildContext, columns: list[str]):
+    """A few columns of every platform's normalized records (the Hub's shards, then the others)."""
+    from pipeline.transform.normalized_shards import column_values
+    yield from _normalized_columns(ctx, columns)
+    yield from column_values([ctx.input(name) for name in PLATFORM_NORMALIZED], columns)
+
+
 def _fetch_enrichment(ctx: BuildContext, source, schema, referenced: Counter, noun: str, origin: str) -> dict:
     """Shared shape of the dataset and paper assets: fetch what is new or stale, keep what the source gave."""
     from pipeline.extract import fetch_cache
@@ -112,6 +167,31 @@ def build_hf_raw_datasets(ctx: BuildContext) -> dict:
     origin = f"snapshot:{ctx.settings.hf_snapshot_dir or 'bundled'}" if ctx.settings.hf_offline \
         else redact_url(ctx.settings.hf_endpoint)
     return _fetch_enrichment(ctx, hf_datasets, hf_datasets.RAW_DATASETS_SCHEMA, referenced, "datasets", origin)
+
+
+def _platform_datasets(ctx: BuildContext, normalized: str, fetch, platform: str) -> dict:
+    """The datasets a platform's models name, described by the platform (`fetch`, see fetch_cache.update;
+    fetched once, like the Hub's)."""
+    from types import SimpleNamespace
+    from pipeline.extract.hf_datasets import RAW_DATASETS_SCHEMA
+    from pipeline.transform.normalized_shards import column_values
+
+    rows = column_values([ctx.input(normalized)], ["trainedOn", "evaluatedOn"])
+    referenced = Counter(d for row in rows for d in dict.fromkeys((row["trainedOn"] or []) + (row["evaluatedOn"] or [])))
+    setting = getattr(ctx.settings, f"{platform}_snapshot_dir")
+    origin = f"snapshot:{setting or 'bundled'}" if ctx.settings.platform_offline(platform) \
+        else redact_url(getattr(ctx.settings, f"{platform}_endpoint"))
+    return _fetch_enrichment(ctx, SimpleNamespace(fetch=fetch), RAW_DATASETS_SCHEMA, referenced, "datasets", origin)
+
+
+def build_openml_raw_datasets(ctx: BuildContext) -> dict:
+    from pipeline.extract import openml
+    return _platform_datasets(ctx, "openml_models_normalized", openml.fetch, "openml")
+
+
+def build_bioimageio_raw_datasets(ctx: BuildContext) -> dict:
+    from pipeline.extract import bioimageio
+    return _platform_datasets(ctx, "bioimageio_models_normalized", bioimageio.fetch, "bioimageio")
 
 
 def build_hf_raw_base_models(ctx: BuildContext) -> dict:
@@ -151,7 +231,7 @@ def build_arxiv_papers(ctx: BuildContext) -> dict:
     from pipeline.extract import arxiv
     from pipeline.transform.fair4ml import arxiv_ids
 
-    referenced = Counter(p for row in _normalized_columns(ctx, ["citation"]) for p in arxiv_ids(row))
+    referenced = Counter(p for row in _catalog_columns(ctx, ["citation"]) for p in arxiv_ids(row))
     origin = f"snapshot:{ctx.settings.arxiv_snapshot_dir or 'bundled'}" if ctx.settings.hf_offline \
         else redact_url(ctx.settings.arxiv_endpoint)
     return _fetch_enrichment(ctx, arxiv, arxiv.PAPERS_SCHEMA, referenced, "papers", origin)
@@ -186,7 +266,7 @@ def build_licenses(ctx: BuildContext) -> dict:
 
     datasets = pq.read_table(ctx.input("hf_raw_datasets"), columns=["id", "status", "raw_json"]).to_pylist()
     dataset_licenses = [entities.dataset_record(row).get("license", []) for row in datasets]
-    found = licenses.collect(_normalized_columns(ctx, ["license", "licenseName", "licenseLink"]), dataset_licenses)
+    found = licenses.collect(_catalog_columns(ctx, ["license", "licenseName", "licenseLink"]), dataset_licenses)
     pq.write_table(pa.Table.from_pylist(found, schema=licenses.LICENSES_SCHEMA), ctx.output("licenses"))
     by_status = Counter(entry["status"] for entry in found)
     flagged = [e["key"] for e in found if e["flag"]]
@@ -205,10 +285,13 @@ def build_hf_entities_normalized(ctx: BuildContext) -> dict:
     stubs = pc.unique(pc.filter(lineage.column("ancestor"), pc.invert(lineage.column("ancestor_harvested"))))
     records = entities.catalog(
         datasets=pq.read_table(ctx.input("hf_raw_datasets")).to_pylist(),
+        platform_datasets=[row for name in ("openml_raw_datasets", "bioimageio_raw_datasets")
+                           for row in pq.read_table(ctx.input(name)).to_pylist()],
         papers=pq.read_table(ctx.input("arxiv_papers")).to_pylist(),
         licenses=pq.read_table(ctx.input("licenses")).to_pylist(),
         stubs=stubs.to_pylist(), fetched=_fetched_base_records(ctx),
-        models=_normalized_columns(ctx, ["mlTask", "sharedBy", "author", "citation", "citationDetails"]))
+        models=_catalog_columns(ctx, ["mlTask", "sharedBy", "author", "citation", "citationDetails",
+                                      "evaluationMetrics"]))
     quarantine: list[dict] = []
     from pipeline.transform.iris import Iris
 
@@ -242,18 +325,45 @@ def build_hf_load_entities_to_neo4j(ctx: BuildContext) -> dict:
                                  noun="entities")
 
 
-def build_hf_load_models_to_neo4j(ctx: BuildContext) -> dict:
+def load_models_to_graph(ctx: BuildContext, source: str) -> dict:
+    """Any platform's normalized records (shard by shard, or one file) into the shared graph."""
     from pipeline.load import graph, shard_load
 
-    return shard_load.load_shard(ctx, graph.GraphSink(ctx.settings, ctx.asset.name), graph_target(ctx.settings))
+    return shard_load.load_shard(ctx, graph.GraphSink(ctx.settings, ctx.asset.name), graph_target(ctx.settings),
+                                 source=source)
 
 
-def build_hf_index_models_in_elasticsearch(ctx: BuildContext) -> dict:
+def index_models_for_search(ctx: BuildContext, source: str) -> dict:
+    """Any platform's normalized records into the shared search index, with their datasets' and papers' titles."""
     from pipeline.load import search, shard_load
 
     titles = search.linked_titles(ctx.input("hf_entities_normalized"))
     return shard_load.load_shard(ctx, search.SearchSink(ctx.settings, ctx.asset.name, titles),
-                                 search_target(ctx.settings), extra=titles.digests)
+                                 search_target(ctx.settings), source=source, extra=titles.digests)
+
+
+def build_hf_load_models_to_neo4j(ctx: BuildContext) -> dict:
+    return load_models_to_graph(ctx, "hf_models_normalized")
+
+
+def build_hf_index_models_in_elasticsearch(ctx: BuildContext) -> dict:
+    return index_models_for_search(ctx, "hf_models_normalized")
+
+
+def build_openml_load_models_to_neo4j(ctx: BuildContext) -> dict:
+    return load_models_to_graph(ctx, "openml_models_normalized")
+
+
+def build_openml_index_models_in_elasticsearch(ctx: BuildContext) -> dict:
+    return index_models_for_search(ctx, "openml_models_normalized")
+
+
+def build_bioimageio_load_models_to_neo4j(ctx: BuildContext) -> dict:
+    return load_models_to_graph(ctx, "bioimageio_models_normalized")
+
+
+def build_bioimageio_index_models_in_elasticsearch(ctx: BuildContext) -> dict:
+    return index_models_for_search(ctx, "bioimageio_models_normalized")
 
 
 def build_hf_rdf(ctx: BuildContext) -> dict:
@@ -270,7 +380,7 @@ def build_hf_rdf(ctx: BuildContext) -> dict:
     documents.append((ctx.input("hf_entities_normalized", "jsonld"), None, iris.graph("hf/entities"),
                       ("entities_turtle", None), ("entities_nquads", None)))
     counts = Counter()
-    store = rdf_store.SparqlStore(ctx.settings.data_dir).open()
+    store = rdf_store.SparqlStore(ctx.settings.paths.sparql_store).open()
     try:
         held = store.loaded()
         if held != previous:  # the store was deleted or is out of step with what was recorded: reload it whole
@@ -299,7 +409,7 @@ def build_hf_rdf(ctx: BuildContext) -> dict:
 
 def sparql_store_holds_last_load(settings, asset: Asset, shard: str | None) -> bool:
     from pipeline.load import rdf_store
-    return rdf_store.holds(settings.data_dir, settings.root / asset.outputs["receipt"].path)
+    return rdf_store.holds(settings.paths.sparql_store, settings.root / asset.outputs["receipt"].path)
 
 
 def graph_holds_last_load(settings, asset: Asset, shard: str | None) -> bool:
@@ -432,10 +542,68 @@ NORMALIZED_CHECKS = (
 )
 
 
-def _loader_outputs(name: str) -> dict:
-    return {"receipt": Output(f"data/load/{name}/{{shard}}.json"),
-            "loaded": Output(f"data/load/{name}/{{shard}}.loaded.parquet"),
-            "rejects": Output(f"data/load/{name}/{{shard}}.rejects.jsonl", side=True)}
+def _loader_outputs(name: str, shard: str = "{shard}") -> dict:
+    return {"receipt": Output(f"data/load/{name}/{shard}.json"),
+            "loaded": Output(f"data/load/{name}/{shard}.loaded.parquet"),
+            "rejects": Output(f"data/load/{name}/{shard}.rejects.jsonl", side=True)}
+
+
+# the checks of a platform's normalized records beside the Hub's (no cards, lineage or model-index there)
+PLATFORM_CHECKS = tuple(c for c in NORMALIZED_CHECKS if c.name in ("quarantined_share", "license_filled",
+                                                                    "description_filled", "unique_ids"))
+
+
+def platform_assets(platform: str, name: str, group: str, datasets_what: str) -> list[Asset]:
+    """The assets of a platform beside the Hub, unsharded (its catalog is small next to the Hub's), in
+    the Hub's pattern: raw -> normalized -> (datasets) -> the shared graph and search loaders."""
+    builds = globals()
+    A = Asset
+    raw, normalized = f"{platform}_raw_models", f"{platform}_models_normalized"
+    return [
+        A(name=raw, description=f"{name} models as the platform serves them (raw kept)", group=group,
+          build=builds[f"build_{raw}"],
+          outputs={"models": Output(f"data/raw/{platform}/models.parquet"),
+                   "state": Output(f"data/raw/{platform}/harvest.json", side=True),
+                   "quarantine": Output(f"data/raw/{platform}/quarantine.jsonl", side=True)},
+          inputs=lambda s: platform_snapshot_files(s, platform) if s.platform_offline(platform) else [],
+          config=lambda s: {**s.platform_identity(platform), "shards": s.shards},
+          max_age=lambda s: None if s.platform_offline(platform) else timedelta(hours=s.hf_max_age_hours),
+          checks=(Check("harvest_quarantine_share", "share of listed items quarantined", check_harvest_quarantine),)),
+        A(name=normalized, description=f"{name} models mapped to FAIR4ML and validated (bad ones quarantined)",
+          group=group, build=builds[f"build_{normalized}"], upstream=(raw,),
+          outputs={"parquet": Output(f"data/normalized/{platform}/models.parquet"),
+                   "jsonl": Output(f"data/normalized/{platform}/models.jsonl", side=True),
+                   "quarantine": Output(f"data/normalized/{platform}/quarantine.jsonl", side=True),
+                   "history": Output(f"data/history/{platform}/models.parquet", side=True)},
+          inputs=lambda s: [str(SCHEMA_DIR / "fair4ml-mlmodel.schema.json")], checks=PLATFORM_CHECKS),
+        A(name=f"{platform}_raw_datasets", description=datasets_what, group=group,
+          build=builds[f"build_{platform}_raw_datasets"], upstream=(normalized,),
+          outputs={"datasets": Output(f"data/raw/{platform}/datasets.parquet"),
+                   "quarantine": Output(f"data/raw/{platform}/datasets-quarantine.jsonl", side=True)},
+          inputs=lambda s: platform_snapshot_files(s, platform) if s.platform_offline(platform) else [],
+          config=lambda s: {**s.platform_identity(platform), "refresh_hours": s.enrichment_refresh_hours},
+          max_age=lambda s: None if s.platform_offline(platform) else timedelta(hours=s.hf_max_age_hours)),
+        A(name=f"{platform}_load_models_to_neo4j", description=f"{name} models in the shared graph", group=group,
+          build=builds[f"build_{platform}_load_models_to_neo4j"], upstream=(normalized,),
+          outputs=_loader_outputs(f"{platform}_load_models_to_neo4j", "all"), config=graph_target,
+          verify=graph_holds_last_load),
+        A(name=f"{platform}_index_models_in_elasticsearch", description=f"{name} models in the shared search index",
+          group=group, build=builds[f"build_{platform}_index_models_in_elasticsearch"],
+          upstream=(normalized, "hf_entities_normalized"),
+          outputs=_loader_outputs(f"{platform}_index_models_in_elasticsearch", "all"), config=search_target,
+          verify=search_holds_last_load),
+    ]
+
+
+
+# each platform's raw, normalized, datasets, graph and search assets, placed below in build order
+PLATFORM_ASSETS = (platform_assets("openml", "OpenML", OPENML, "OpenML's descriptions of the datasets the flows' runs used"),
+                   platform_assets("bioimageio", "bioimage.io", BIOIMAGEIO,
+                                   "The bioimage.io zoo's entries for the datasets its models were trained on"))
+
+
+def _platform_stage(index: int) -> list[Asset]:
+    return [assets[index] for assets in PLATFORM_ASSETS]
 
 
 REGISTRY = Registry(
@@ -492,12 +660,13 @@ REGISTRY = Registry(
             config=lambda s: {**s.hf_harvest_identity(), "refresh_hours": s.enrichment_refresh_hours},
             max_age=lambda s: None if s.hf_offline else timedelta(hours=s.hf_max_age_hours),
         ),
+        *_platform_stage(0), *_platform_stage(1),
         Asset(
             name="arxiv_papers",
             description="Title, authors, abstract, dates and categories of every arXiv paper a model cites",
             group=ENRICH,
             build=build_arxiv_papers,
-            upstream=("hf_models_normalized",),
+            upstream=("hf_models_normalized", *PLATFORM_NORMALIZED),
             outputs={"papers": Output("data/raw/arxiv/papers.parquet"),
                      "quarantine": Output("data/raw/arxiv/quarantine.jsonl", side=True)},
             inputs=lambda s: arxiv_files(s) if s.hf_offline else [],
@@ -535,19 +704,20 @@ REGISTRY = Registry(
             description="Declared licenses normalized to SPDX, with OSI approval; unknown ones kept and flagged",
             group=ENRICH,
             build=build_licenses,
-            upstream=("hf_models_normalized", "hf_raw_datasets"),
+            upstream=("hf_models_normalized", "hf_raw_datasets", *PLATFORM_NORMALIZED),
             outputs={"licenses": Output("data/enriched/licenses.parquet")},
             config=lambda s: {"spdx_list": spdx_list_version()},
             checks=(Check("licenses_recognised", "share of model licenses that are not recognised",
                           check_licenses_recognised),),
         ),
+        *_platform_stage(2),
         Asset(
             name="hf_entities_normalized",
             description="Datasets, papers, people, licenses, tasks and stub base models as schema.org / FAIR4ML records",
             group=ENRICH,
             build=build_hf_entities_normalized,
             upstream=("hf_models_normalized", "hf_raw_datasets", "arxiv_papers", "licenses", "base_model_lineage",
-                      "hf_raw_base_models"),
+                      "hf_raw_base_models", *PLATFORM_NORMALIZED, "openml_raw_datasets", "bioimageio_raw_datasets"),
             outputs={"entities": Output("data/normalized/entities/entities.parquet"),
                      "jsonl": Output("data/normalized/entities/entities.jsonl", side=True),
                      "jsonld": Output("data/rdf/entities.jsonld", side=True),
@@ -606,9 +776,16 @@ REGISTRY = Registry(
             config=search_target,
             verify=search_holds_last_load,
         ),
+        *_platform_stage(3), *_platform_stage(4),
     ],
     jobs=[Job("hf_etl_job", "Harvest, normalize, enrich and publish Hugging Face models (all hf_etl and "
               "hf_enrichment assets)", (HF, ENRICH)),
           Job("hf_enrichment_job", "Datasets, papers, lineage, licenses and entities for the harvested models",
-              (ENRICH,))],
+              (ENRICH,)),
+          Job("openml_etl_job", "Harvest, normalize and publish OpenML flows, their runs' evaluations and "
+              "datasets (the shared entities are refreshed with them)", (OPENML,)),
+          Job("bioimageio_etl_job", "Harvest, normalize and publish the bioimage.io model zoo and its "
+              "training datasets (the shared entities are refreshed with them)", (BIOIMAGEIO,)),
+          Job("catalog_etl_job", "The whole catalog: every platform's assets and the shared enrichment",
+              (HF, ENRICH, OPENML, BIOIMAGEIO))],
 )

@@ -24,16 +24,18 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 
+from pipeline.errors import SettingsError
+from pipeline.paths import Paths
+
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_ARXIV_ENDPOINT = "https://export.arxiv.org/api/query"
+DEFAULT_OPENML_ENDPOINT = "https://www.openml.org"
+# the bioimage.io collection as its website serves it: collection.json and each resource's rdf.yaml
+DEFAULT_BIOIMAGEIO_ENDPOINT = "https://bioimage-io.github.io/collection-bioimage-io"
 # The JSON Schemas records must satisfy: package data (the top-level schemas/ is a link to them), so an
 # installed package finds them as well as a checkout does.
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 _TRUE = {"1", "true", "yes", "on"}
-
-
-class SettingsError(ValueError):
-    """A setting has a value the pipeline cannot use; the message names the setting."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,16 @@ class Settings:
     arxiv_delay_s: float = 3.0  # between requests, as arXiv's API terms ask
     # Offline source of arXiv responses: the bundled snapshot unless pointed at another folder.
     arxiv_snapshot_dir: str | None = None
+    # OpenML (flows, their runs' evaluations, datasets) and the bioimage.io model zoo: live endpoints,
+    # or, offline, the bundled snapshots unless pointed at other folders of the same layout.
+    openml_endpoint: str = field(default=DEFAULT_OPENML_ENDPOINT, repr=False)
+    openml_snapshot_dir: str | None = None
+    openml_limit: int = 100  # flows to harvest live, newest first; 0 = all
+    bioimageio_endpoint: str = field(default=DEFAULT_BIOIMAGEIO_ENDPOINT, repr=False)
+    bioimageio_snapshot_dir: str | None = None
+    # one platform from its snapshot while the others are live (HF_HUB_OFFLINE makes every one offline)
+    openml_offline: bool = False
+    bioimageio_offline: bool = False
     # Where the catalog's RDF IRIs live (models, datasets, papers...): see pipeline/transform/iris.py.
     iri_base: str = "https://w3id.org/mlentory/"
     # Record each task's peak resident memory in its metadata (for benchmarks). It restarts the doit
@@ -107,9 +119,14 @@ class Settings:
         except OSError:
             return "missing"
 
+    @cached_property
+    def paths(self) -> Paths:
+        """Where the project keeps what is not an asset output (pipeline/paths.py)."""
+        return Paths(self.root)
+
     @property
     def data_dir(self) -> Path:
-        return self.root / "data"
+        return self.paths.data
 
     @cached_property
     def shard_labels(self) -> list[str]:
@@ -121,7 +138,8 @@ class Settings:
         masking in text; values shorter than 4 characters are left out (masking them would mangle
         the text, and the URL redaction still removes them from URLs)."""
         found = [self.hf_token, self.neo4j_password, self.elasticsearch_password, self.elasticsearch_api_key]
-        for url in (self.hf_endpoint, self.arxiv_endpoint, self.neo4j_uri, self.elasticsearch_url):
+        for url in (self.hf_endpoint, self.arxiv_endpoint, self.neo4j_uri, self.elasticsearch_url,
+                    self.openml_endpoint, self.bioimageio_endpoint):
             found += _url_secrets(url)
         return tuple(sorted({s for s in found if s and len(s) >= 4}, key=len, reverse=True))
 
@@ -143,6 +161,19 @@ class Settings:
             "search": self.hf_search,
             "readme": self.hf_fetch_readme,
         }
+
+
+    def platform_offline(self, platform: str) -> bool:
+        """Does this platform read its snapshot? (All do offline; MLENTORY_<PLATFORM>_OFFLINE=1 one alone.)"""
+        return self.hf_offline or bool(getattr(self, f"{platform}_offline", False))
+
+    def platform_identity(self, platform: str) -> dict:
+        """What decides which records a platform's harvest returns (OpenML, bioimage.io); the whole
+        pipeline is offline with HF_HUB_OFFLINE=1 (or MLENTORY_OFFLINE=1)."""
+        if self.platform_offline(platform):
+            return {"source": "snapshot", "dir": getattr(self, f"{platform}_snapshot_dir")}
+        identity = {"source": "live", "endpoint": redact_url(getattr(self, f"{platform}_endpoint"))}
+        return {**identity, "limit": self.openml_limit} if platform == "openml" else identity
 
 
 _TARGET_VARIABLES = ("neo4j_uri", "neo4j_user", "neo4j_password", "neo4j_database", "elasticsearch_url",
@@ -253,9 +284,10 @@ def _pyproject_settings(root: Path) -> dict:
         return tomllib.load(fh).get("tool", {}).get("mlentory", {})
 
 
-ENV_FILE = ".env"
 # What decides where the data comes from; a run records those its environment sets in `.env`.
-SOURCE_VARIABLES = ("HF_HUB_OFFLINE", "HF_ENDPOINT", "MLENTORY_HF_SNAPSHOT_DIR", "MLENTORY_ARXIV_SNAPSHOT_DIR",
+SOURCE_VARIABLES = ("HF_HUB_OFFLINE", "MLENTORY_OFFLINE", "MLENTORY_OPENML_ENDPOINT", "MLENTORY_OPENML_SNAPSHOT_DIR",
+                    "MLENTORY_OPENML_LIMIT", "MLENTORY_OPENML_OFFLINE", "MLENTORY_BIOIMAGEIO_OFFLINE", "MLENTORY_BIOIMAGEIO_ENDPOINT", "MLENTORY_BIOIMAGEIO_SNAPSHOT_DIR",
+                    "HF_ENDPOINT", "MLENTORY_HF_SNAPSHOT_DIR", "MLENTORY_ARXIV_SNAPSHOT_DIR",
                     "MLENTORY_ARXIV_ENDPOINT", "MLENTORY_HF_LIMIT", "MLENTORY_HF_FILTER", "MLENTORY_HF_AUTHOR",
                     "MLENTORY_HF_SEARCH", "MLENTORY_HF_FETCH_README")
 _ENV_LINE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
@@ -279,7 +311,7 @@ def _env_value(raw: str) -> str:
 def read_env_file(root: Path | str) -> dict[str, str]:
     """The variables of the project's `.env` file (none when it does not exist or cannot be read)."""
     try:
-        text = (Path(root) / ENV_FILE).read_text(encoding="utf-8")
+        text = Paths(Path(root)).env_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return {}
     values = {}
@@ -301,7 +333,7 @@ def record_source(root: Path | str, environ: dict | None = None) -> tuple[list[s
     it; other lines of the file stay as they are. Returns (`NAME=value` recorded, names left out because
     their value holds a credential)."""
     env = os.environ if environ is None else environ
-    path = Path(root) / ENV_FILE
+    path = Paths(Path(root)).env_file
     current = read_env_file(root)
     changed, secret = {}, []
     for name in SOURCE_VARIABLES:
@@ -323,7 +355,7 @@ def record_source(root: Path | str, environ: dict | None = None) -> tuple[list[s
             name = match.group(1)
             lines[index] = f"{name}={_env_quote(left.pop(name))}"
     lines += [f"{name}={_env_quote(value)}" for name, value in left.items()]
-    staging = path.with_name(f".{ENV_FILE}.{os.getpid()}.tmp")
+    staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     staging.write_text("\n".join(lines) + "\n", encoding="utf-8")
     os.replace(staging, path)
     return [f"{name}={value}" for name, value in changed.items()], secret
@@ -344,7 +376,11 @@ def load_settings(root: Path | str | None = None, environ: dict | None = None) -
         raw = env.get(f"MLENTORY_{f.name.upper()}", raw)
         values[f.name] = _coerce(f.name, raw, default) if raw is not default else default
     values["hf_offline"] = _coerce("HF_HUB_OFFLINE", env.get("HF_HUB_OFFLINE", values["hf_offline"]), False)
+    # one switch for every platform: HF_HUB_OFFLINE (huggingface_hub's name, kept) or MLENTORY_OFFLINE
+    values["hf_offline"] = values["hf_offline"] or _coerce("MLENTORY_OFFLINE", env.get("MLENTORY_OFFLINE", False), False)
     values["hf_endpoint"] = (env.get("HF_ENDPOINT") or values["hf_endpoint"]).rstrip("/")
+    values["openml_endpoint"] = values["openml_endpoint"].rstrip("/")
+    values["bioimageio_endpoint"] = values["bioimageio_endpoint"].rstrip("/")
     values["hf_token"] = env.get("HF_TOKEN") or values["hf_token"]
     for name in _TARGET_VARIABLES:  # the names the Neo4j and Elasticsearch ecosystems already use
         values[name] = env.get(name.upper()) or values[name]
@@ -354,6 +390,8 @@ def load_settings(root: Path | str | None = None, environ: dict | None = None) -
         raise SettingsError("setting arxiv_batch_size must be between 1 and 2000")
     if not values["run_wait"] >= 0:
         raise SettingsError("setting run_wait must be a number of seconds >= 0 (inf: wait for ever)")
+    if values["openml_limit"] < 0:
+        raise SettingsError("setting openml_limit must be >= 0 (0 means no limit)")
     if values["hf_limit"] < 0:
         raise SettingsError("setting hf_limit must be >= 0 (0 means no limit)")
     return Settings(**values)

@@ -14,90 +14,19 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-from doit.exceptions import TaskFailed
+from doit.exceptions import InvalidDodoFile, TaskFailed
 from doit.tools import timeout
 
 from pipeline import checks as asset_checks
 from pipeline.config import DEFAULT_ARXIV_ENDPOINT, DEFAULT_HF_ENDPOINT, Settings, load_settings, redact_data
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, SettingsError
+from pipeline.paths import Paths
 from pipeline.registry import (Asset, Registry, checks_fingerprint, code_fingerprint, load_registry,
                                save_fingerprint_cache, use_fingerprint_cache,
                                missing_input_message)
+from pipeline.build_context import BuildContext, output_targets
 from pipeline.storage import OutputLedger, StagedOutputs, unreadable
 
-DEP_DIR = "data/.doit"
-
-
-class BuildContext:
-    """What a build function sees: settings, its input files and the staging paths of its outputs.
-
-    A sub-task of a sharded asset has `shard` set (e.g. "017") and sees that shard of its inputs and
-    outputs; an unsharded asset with sharded outputs names the shard it writes.
-    """
-
-    def __init__(self, registry: Registry, asset: Asset, settings: Settings, staged: StagedOutputs,
-                 shard: str | None = None):
-        self.registry = registry
-        self.asset = asset
-        self.settings = settings
-        self.shard = shard
-        self._staged = staged
-
-    @property
-    def labels(self) -> list[str]:
-        return self.settings.shard_labels
-
-    def _output_of(self, upstream: str, key: str | None):
-        outputs = self.registry[upstream].outputs
-        if key is None:
-            keys = [k for k, o in outputs.items() if not o.side]
-            if len(keys) != 1:
-                raise ValueError(f"{upstream} has outputs {keys}: name one")
-            key = keys[0]
-        return outputs[key]
-
-    def input(self, upstream: str, key: str | None = None) -> Path:
-        """Path of an upstream asset's output (its only non-side output when `key` is omitted)."""
-        output = self._output_of(upstream, key)
-        if output.sharded and self.shard is None:
-            raise ValueError(f"{upstream}'s output is sharded: use ctx.inputs()")
-        return self.settings.root / output.paths(self.labels, self.shard)[0]
-
-    def inputs(self, upstream: str, key: str | None = None) -> list[tuple[str, Path]]:
-        """(shard, path) of every shard of a sharded upstream output."""
-        output = self._output_of(upstream, key)
-        return [(label, self.settings.root / path) for label, path in zip(self.labels, output.paths(self.labels))]
-
-    def _key(self, key: str, shard: str | None) -> str:
-        if self.asset.outputs[key].sharded and self.shard is None:
-            if shard is None:
-                raise ValueError(f"output {key} is sharded: name the shard")
-            return f"{key}:{shard}"
-        return key
-
-    def output(self, key: str, shard: str | None = None) -> Path:
-        """Staging path to write output `key` to; it replaces the real file when the build succeeds."""
-        return self._staged[self._key(key, shard)]
-
-    def keep(self, key: str, shard: str | None = None) -> None:
-        """Declare output `key` unchanged: the committed file stays as it is (and keeps its mtime)."""
-        self._staged.keep(self._key(key, shard))
-
-    def final_path(self, key: str, shard: str | None = None) -> Path:
-        """Where output `key` lives once committed: for reading the previous output, never for writing."""
-        return self._staged.targets[self._key(key, shard)]
-
-
-def output_targets(asset: Asset, settings: Settings, shard: str | None) -> dict[str, Path]:
-    """Staging keys and final paths of every file one run of the asset (or of one shard) writes."""
-    targets = {}
-    for key, output in asset.outputs.items():
-        if output.sharded and shard is None:
-            labels = settings.shard_labels
-            targets.update((f"{key}:{label}", settings.root / path) for label, path in zip(labels, output.paths(labels)))
-        else:
-            targets[key] = settings.root / output.paths(settings.shard_labels, shard)[0]
-    return targets
 
 
 def _reset_peak_memory() -> bool:
@@ -348,7 +277,7 @@ def describe_config_change(old: dict, new: dict) -> str:
 
 def ensure_state_dir(root: Path | None = None) -> Path:
     """Create the folder of doit's dependency file (`dep_file` in pyproject.toml); sqlite3 will not."""
-    path = (root or Path.cwd()) / DEP_DIR
+    path = Paths(root or Path.cwd()).state
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -356,8 +285,11 @@ def ensure_state_dir(root: Path | None = None) -> Path:
 def asset_tasks(registry_ref: str, settings: Settings | None = None) -> Iterator[dict]:
     """doit task dicts: one per asset (a group of one sub-task per shard if sharded), then one per job."""
     registry = load_registry(registry_ref)
-    settings = settings or load_settings()
-    use_fingerprint_cache(settings.root / DEP_DIR / "code-fingerprints.json")
+    try:
+        settings = settings or load_settings()
+    except SettingsError as exc:  # one line, as doit says what is wrong with a dodo file
+        raise InvalidDodoFile(f"{exc} (from the environment, .env or pyproject.toml [tool.mlentory])") from None
+    use_fingerprint_cache(settings.paths.code_fingerprints)
     fingerprints = {asset.name: code_fingerprint(asset) for asset in registry}
     save_fingerprint_cache()
     for asset in registry:

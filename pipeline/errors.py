@@ -29,3 +29,14 @@ class NotFound(PipelineError):
 
 class TargetUnavailable(PipelineError):
     """A load target (graph or search) cannot answer now: down, unreachable, or not built yet."""
+
+
+class RecordError(ValueError):
+    """One record a platform's mapping cannot make a catalog record of (its description is missing,
+    malformed, or fails the platform's own spec): quarantined with `path` and `reason`, never dropped."""
+
+    def __init__(self, path: str, reason: str, stage: str = "mapping"):
+        super().__init__(reason)
+        self.path = path
+        self.reason = reason
+        self.stage = stage

@@ -58,7 +58,7 @@ _ROOT = Path(__file__).resolve().parent  # the package's own folder: modules are
 # how files are handed to a build, and the settings object (settings are values: what an asset depends
 # on is declared in its `config=` and compared as values).
 NOT_FOLLOWED = {("pipeline.registry", "code_fingerprint"), ("pipeline.registry", "checks_fingerprint"),
-                ("pipeline.doit_tasks", "BuildContext"), ("pipeline.config", "Settings"),
+                ("pipeline.build_context", "BuildContext"), ("pipeline.config", "Settings"),
                 ("pipeline.config", "load_settings")}
 Ref = tuple  # ("symbol", module, name) or ("module", module)
 

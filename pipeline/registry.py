@@ -16,8 +16,6 @@ from typing import Callable, Iterator, Mapping
 
 from pipeline import fingerprint
 from pipeline.config import Settings
-from pipeline.errors import PipelineError
-from pipeline.fingerprint import normalized_code  # noqa: F401  (what "the same code" means, for tests and tools)
 from pipeline.shards import SHARD_PLACEHOLDER, shard_path
 
 

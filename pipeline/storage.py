@@ -12,12 +12,14 @@ error) makes the producer stale, so the next run rebuilds it; see `OutputLedger`
 from __future__ import annotations
 
 import filecmp
-import hashlib
 import json
 import os
 import sqlite3
 from pathlib import Path
 from typing import Iterable, Mapping
+
+from pipeline.digests import file_digest
+from pipeline.paths import Paths
 
 STAGING_SUFFIX = ".staging"
 
@@ -87,8 +89,8 @@ def _leftover(name: str) -> bool:
             or (name.startswith(".") and name.endswith(".tmp")) or name == "CURRENT.tmp")
 
 
-def sweep_leftovers(data_dir: Path) -> list[Path]:
-    """Remove what interrupted runs left under `data_dir` (see `_leftover`); returns what was removed.
+def sweep_leftovers(paths: Paths) -> list[Path]:
+    """Remove what interrupted runs left under the data folder (see `_leftover`); returns what was removed.
 
     Only call it while holding the run lock (pipeline/runs/lock.py): then no other run is writing,
     so every such file belongs to a run that ended without cleaning up (killed, or its machine lost
@@ -97,9 +99,9 @@ def sweep_leftovers(data_dir: Path) -> list[Path]:
     import shutil
 
     removed = []
-    for folder, dirs, files in os.walk(data_dir):
-        if Path(folder) == Path(data_dir):
-            dirs[:] = [d for d in dirs if d != ".doit"]
+    for folder, dirs, files in os.walk(paths.data):
+        if Path(folder) == paths.data:
+            dirs[:] = [d for d in dirs if paths.data / d != paths.state]
         for name in [d for d in dirs if _leftover(d)]:
             shutil.rmtree(Path(folder) / name, ignore_errors=True)
             removed.append(Path(folder) / name)
@@ -161,15 +163,6 @@ def read_jsonl(path: Path) -> Iterable[dict]:
                 yield json.loads(line)
 
 
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-LEDGER_FILE = "data/.doit/outputs.sqlite3"
 _LEDGER_SCHEMA = """
 CREATE TABLE IF NOT EXISTS outputs (
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, digest TEXT NOT NULL, problem TEXT
@@ -194,7 +187,7 @@ class OutputLedger:
 
     def _connection(self) -> sqlite3.Connection:
         if self._db is None or self._pid != os.getpid():  # a forked doit worker opens its own
-            path = self.root / LEDGER_FILE
+            path = Paths(self.root).output_ledger
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, timeout=60, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")

@@ -40,13 +40,43 @@ class Project:
                                 env={**self.env, **(env or {})}, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
 
+    def run_here(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        """Run a doit command in this process, as doit's own tests run theirs: the project's dodo.py and
+        pyproject.toml, its environment and command line, what the command printed captured."""
+        import contextlib
+        import io
+
+        from doit.doit_cmd import DoitMain
+
+        saved = (dict(os.environ), list(sys.path), sys.argv, os.getcwd())
+        out, err = io.StringIO(), io.StringIO()
+        os.environ.clear()
+        os.environ.update({**self.env, **(env or {})})
+        sys.argv = ["doit", *args]
+        os.chdir(self.root)
+        local = {"dodo", "toy_assets"}  # the project's own modules: each project imports its own
+        try:
+            for name in local:
+                sys.modules.pop(name, None)
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = DoitMain().run(list(args))
+        finally:
+            for name in local:
+                sys.modules.pop(name, None)
+            os.environ.clear()
+            os.environ.update(saved[0])
+            sys.path[:], sys.argv = saved[1], saved[2]
+            os.chdir(saved[3])
+        return subprocess.CompletedProcess(["doit", *args], code, out.getvalue(), err.getvalue())
+
     def path(self, relative: str) -> Path:
         return self.root / relative
 
     def metadata(self, task: str) -> dict:
         """The metadata of the task's latest successful materialization, from the run history."""
-        from pipeline.runs.history import History, history_path
-        history = History(history_path(self.root / "data"))
+        from pipeline.paths import Paths
+        from pipeline.runs.history import History
+        history = History(Paths(self.root).run_history)
         try:
             return history.latest()[task]["success"].metadata
         finally:
@@ -60,14 +90,27 @@ def _clean_env(**extra) -> dict:
     return env
 
 
-@pytest.fixture
-def hf_project(tmp_path) -> Project:
-    """A copy of the real project (dodo.py, pyproject.toml) in a temporary folder, offline, with 4 shards."""
-    root = tmp_path / "project"
+def new_hf_project(parent: Path) -> Project:
+    """A copy of the real project (dodo.py, pyproject.toml) in a new folder, offline, with 4 shards."""
+    root = parent / "project"
     root.mkdir()
     for name in ("dodo.py", "pyproject.toml"):
         shutil.copy(REPO / name, root / name)
     return Project(root, _clean_env(HF_HUB_OFFLINE="1", MLENTORY_SHARDS="4"))
+
+
+@pytest.fixture
+def hf_project(tmp_path) -> Project:
+    return new_hf_project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def built_hf_project(tmp_path_factory) -> Project:
+    """The bundled snapshot built once for the session (4 shards), for tests that only read what it holds."""
+    project = new_hf_project(tmp_path_factory.mktemp("built"))
+    result = project.doit()
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    return project
 
 
 @pytest.fixture

@@ -20,7 +20,37 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 
-class HubSnapshotServer:
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1 (a free port), started and stopped with `with`."""
+
+    _httpd: ThreadingHTTPServer | None = None
+
+    def handler(self):
+        raise NotImplementedError
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self):
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self.handler())
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class HubSnapshotServer(LoopbackServer):
     def __init__(self, snapshot_dir: Path, page_size: int = 50, arxiv_dir: Path | None = None):
         self.snapshot_dir = Path(snapshot_dir)
         self.arxiv_dir = Path(arxiv_dir) if arxiv_dir else None
@@ -39,26 +69,8 @@ class HubSnapshotServer:
     def models(self) -> list[dict]:
         return json.loads((self.snapshot_dir / "api" / "models.json").read_text(encoding="utf-8"))
 
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> "HubSnapshotServer":
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._httpd:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
+    def handler(self):
+        return _handler_for(self)
 
     @property
     def arxiv_endpoint(self) -> str:

@@ -36,3 +36,16 @@ def family() -> list[dict]:
                cardData={"license": "mit", "datasets": ["org/pile"], "language": ["en", "de"]},
                readme="# bert tiny\n\nA tiny BERT for masked language modelling.\n"),
     ]
+
+
+def empty_platform_snapshots(root) -> dict:
+    """Snapshot folders of OpenML and bioimage.io that list nothing, as the environment that selects them:
+    for a test about the Hub's records alone (licenses, entities and papers are catalog-wide)."""
+    from pathlib import Path
+    root = Path(root)
+    (root / "zoo").mkdir(parents=True, exist_ok=True)
+    (root / "zoo" / "collection.json").write_text('{"collection": []}')
+    flows = root / "openml" / "api" / "v1" / "xml" / "flow"
+    flows.mkdir(parents=True, exist_ok=True)
+    (flows / "list.xml").write_text('<oml:flows xmlns:oml="http://openml.org/openml"></oml:flows>')
+    return {"MLENTORY_BIOIMAGEIO_SNAPSHOT_DIR": str(root / "zoo"), "MLENTORY_OPENML_SNAPSHOT_DIR": str(root / "openml")}

@@ -4,7 +4,6 @@ import re
 import shutil
 import subprocess
 
-import pytest
 
 from pipeline.assets import REGISTRY
 

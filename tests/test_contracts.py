@@ -9,7 +9,9 @@ import pytest
 
 from pipeline.config import load_settings
 from pipeline.extract.base import ModelSource
+from pipeline.extract.bioimageio import BioimageioSource
 from pipeline.extract.hf_source import HubSource, SnapshotSource, hf_source
+from pipeline.extract.openml import OpenmlSource
 from pipeline.load.base import GraphStore, SearchIndex, ShardSink
 from pipeline.load.elasticsearch import ElasticsearchIndex
 from pipeline.load.falkordb import FalkorStore
@@ -22,7 +24,8 @@ IMPLEMENTATIONS = [
     (GraphStore, FalkorStore), (GraphStore, Neo4jStore),
     (SearchIndex, TantivyIndex), (SearchIndex, ElasticsearchIndex),
     (ShardSink, GraphSink), (ShardSink, SearchSink),
-    (ModelSource, SnapshotSource), (ModelSource, HubSource),
+    (ModelSource, SnapshotSource), (ModelSource, HubSource), (ModelSource, OpenmlSource),
+    (ModelSource, BioimageioSource),
 ]
 
 
@@ -62,7 +65,8 @@ def test_the_settings_choose_the_backend_and_the_source(tmp_path):
     assert isinstance(search_index(embedded), TantivyIndex) and isinstance(search_index(served), ElasticsearchIndex)
     assert type(hf_source(embedded)) is SnapshotSource and type(hf_source(served)) is HubSource
     for chosen, protocol in [(graph_store(served), GraphStore), (search_index(served), SearchIndex),
-                             (hf_source(embedded), ModelSource), (GraphSink(embedded, "hf_graph"), ShardSink)]:
+                             (hf_source(embedded), ModelSource), (GraphSink(embedded, "hf_graph"), ShardSink),
+                             (OpenmlSource(embedded), ModelSource), (BioimageioSource(embedded), ModelSource)]:
         assert isinstance(chosen, protocol)
 
 

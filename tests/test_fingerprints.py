@@ -62,7 +62,8 @@ def test_a_transform_helper_makes_exactly_its_users_stale(package_copy):
     # loaders (graph citations, search titles) do
     stale = stale_after(package_copy, lambda: edit_function(package_copy, "pipeline.transform.fair4ml", "arxiv_ids"))
     assert stale == {"arxiv_papers", "hf_load_models_to_neo4j", "hf_load_entities_to_neo4j",
-                     "hf_index_models_in_elasticsearch"}
+                     "hf_index_models_in_elasticsearch", "openml_load_models_to_neo4j", "bioimageio_load_models_to_neo4j",
+                     "openml_index_models_in_elasticsearch", "bioimageio_index_models_in_elasticsearch"}
     # repo_id is reached from the mapping through base_models: by the normalized records and by the
     # assets that map fetched base models (hf_raw_base_models, lineage, entities); not by the loaders
     stale = stale_after(package_copy, lambda: edit_function(package_copy, "pipeline.transform.ids", "repo_id"))
@@ -74,9 +75,10 @@ def test_a_loader_helper_makes_exactly_the_loaders_that_use_it_stale(package_cop
     # both JSON-LD writers (license IRIs) use it; the search loader and the mapping do not
     stale = stale_after(package_copy, lambda: edit_function(package_copy, "pipeline.transform.licenses", "license_key"))
     assert stale == {"licenses", "hf_load_models_to_neo4j", "hf_load_entities_to_neo4j", "hf_models_jsonld",
-                     "hf_entities_normalized"}
+                     "hf_entities_normalized", "openml_load_models_to_neo4j", "bioimageio_load_models_to_neo4j"}
     stale = stale_after(package_copy, lambda: edit_function(package_copy, "pipeline.load.graph_model", "rows_for"))
-    assert stale == {"hf_load_models_to_neo4j", "hf_load_entities_to_neo4j"}
+    assert stale == {"hf_load_models_to_neo4j", "hf_load_entities_to_neo4j", "openml_load_models_to_neo4j",
+                     "bioimageio_load_models_to_neo4j"}
 
 
 def test_comments_and_docstrings_make_nothing_stale(package_copy):

@@ -45,7 +45,7 @@ def test_a_code_change_alone_is_not_a_new_version(hf_project, tmp_path):
     differ, but nothing upstream changed, so no version ends."""
     import io
 
-    from pipeline.transform import normalized_shards
+    from pipeline.transform import fair4ml, normalized_shards
 
     snap = tmp_path / "snap"
     write_snapshot(snap, [hub_item("org/model")])
@@ -54,9 +54,10 @@ def test_a_code_change_alone_is_not_a_new_version(hf_project, tmp_path):
     raw = hf_project.path("data/raw/hf/models-000.parquet")
     first, second, history = tmp_path / "first.parquet", tmp_path / "second.parquet", tmp_path / "history.parquet"
     normalized_shards.build_shard(raw, tmp_path / "none.parquet", first, io.StringIO(), "code-1",
-                                  history=(tmp_path / "none-history.parquet", history), now="2026-01-01T00:00:00Z")
+                                  history=(tmp_path / "none-history.parquet", history), now="2026-01-01T00:00:00Z",
+                                  mapping=fair4ml.to_fair4ml)
     counts = normalized_shards.build_shard(raw, first, second, io.StringIO(), "code-2",
                                            history=(history, tmp_path / "history-2.parquet"),
-                                           now="2026-02-01T00:00:00Z")
+                                           now="2026-02-01T00:00:00Z", mapping=fair4ml.to_fair4ml)
     assert counts["mapped"] == 1 and "versions_ended" not in counts  # mapped again, no version ended
     assert not (tmp_path / "history-2.parquet").exists()

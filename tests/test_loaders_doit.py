@@ -10,11 +10,17 @@ from pipeline.config import load_settings
 from pipeline.load.elasticsearch import MAPPING_VERSION, ElasticsearchIndex
 from pipeline.load.falkordb import FalkorStore
 from pipeline.load.tantivy_index import TantivyIndex
+from pipeline.platforms import HF, PLATFORMS, platform_of
 from tests.conftest import es_client
 from tests.records import hub_item
 from tests.test_incremental import ran
 
+OTHERS = [key for key in PLATFORMS if key != HF]
+
 LOADERS = {"hf_load_models_to_neo4j", "hf_index_models_in_elasticsearch"}
+# every platform's loaders into one target (the other platforms build from their bundled snapshots here)
+GRAPH_LOADERS = {"hf_load_models_to_neo4j", "hf_load_entities_to_neo4j", *(f"{p}_load_models_to_neo4j" for p in OTHERS)}
+SEARCH_LOADERS = {"hf_index_models_in_elasticsearch", *(f"{p}_index_models_in_elasticsearch" for p in OTHERS)}
 
 
 def write_snapshot(root, items):
@@ -45,10 +51,15 @@ def es_project(small_project, elasticsearch_env, es_alias):
     return small_project
 
 
+def hub_ids(ids) -> list[str]:
+    """The Hub's models among every platform's, sorted (OpenML's and bioimage.io's are checked in test_platforms)."""
+    return sorted(i for i in ids if platform_of(i) == HF)
+
+
 def es_ids(project) -> list[str]:
     index = ElasticsearchIndex(load_settings(project.root, environ=project.env)).open()
     try:
-        return sorted(hit["id"] for hit in index.search("", limit=20)[0])
+        return hub_ids(hit["id"] for hit in index.search("", limit=500)[0])
     finally:
         index.close()
 
@@ -64,7 +75,7 @@ def delete_index(project, name: str) -> None:
 def graph_ids(project):
     store = FalkorStore(project.path("data/graph")).open()
     try:
-        return sorted(r[0] for r in store.read("MATCH (m:MLModel) WHERE m.harvested = true RETURN m.id"))
+        return hub_ids(r[0] for r in store.read("MATCH (m:MLModel) WHERE m.harvested = true RETURN m.id"))
     finally:
         store.close()
 
@@ -76,10 +87,10 @@ def test_wiped_targets_are_reloaded_and_nothing_else_runs(small_project):
     assert graph_ids(small_project) == ["lab/vision", "org/base", "org/tuned"]
     assert ran(small_project.doit()) == set()
     small_project.path("data/graph/graph.rdb").unlink()
-    assert ran(small_project.doit()) == {"hf_load_models_to_neo4j", "hf_load_entities_to_neo4j"}
+    assert ran(small_project.doit()) == GRAPH_LOADERS  # every platform's models reloaded, nothing else
     assert graph_ids(small_project) == ["lab/vision", "org/base", "org/tuned"]
     shutil.rmtree(small_project.path("data/search"))
-    assert ran(small_project.doit()) == {"hf_index_models_in_elasticsearch"}
+    assert ran(small_project.doit()) == SEARCH_LOADERS
 
 
 def test_model_deleted_upstream_disappears_from_both_targets(small_project, tmp_path):
@@ -91,8 +102,8 @@ def test_model_deleted_upstream_disappears_from_both_targets(small_project, tmp_
     # org/tuned still names org/base as its base model, so org/base stays as a stub, not a harvested model
     assert graph_ids(small_project) == ["lab/vision", "org/tuned"]
     settings = load_settings(small_project.root, environ={})
-    hits, _, _ = TantivyIndex(settings.data_dir / "search" / "hf_models").search("", limit=10)
-    assert sorted(h["id"] for h in hits) == ["lab/vision", "org/tuned"]
+    hits, _, _ = TantivyIndex(settings.paths.search_index).search("", limit=500)
+    assert hub_ids(h["id"] for h in hits) == ["lab/vision", "org/tuned"]
 
 
 def test_entities_only_a_removed_model_named_leave_the_graph(small_project, tmp_path):
@@ -141,7 +152,7 @@ def test_elasticsearch_is_loaded_searched_and_reloaded_once_wiped(es_project, es
     assert found.returncode == 0 and found.stdout.splitlines()[1].split()[:2] == ["1", "lab/vision"], found.stdout
     assert ran(es_project.doit()) == set()
     delete_index(es_project, f"{es_alias}-{MAPPING_VERSION}")
-    assert ran(es_project.doit()) == {"hf_index_models_in_elasticsearch"}
+    assert ran(es_project.doit()) == SEARCH_LOADERS
     assert es_ids(es_project) == ["lab/vision", "org/base", "org/tuned"]
 
 

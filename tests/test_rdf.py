@@ -11,18 +11,9 @@ from tests.records import hub_item
 from tests.test_loaders_doit import write_snapshot
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The bundled snapshot built once (4 shards) for the read-only tests of this module."""
-    from tests.conftest import REPO, Project, _clean_env
-    root = tmp_path_factory.mktemp("rdf") / "project"
-    root.mkdir()
-    for name in ("dodo.py", "pyproject.toml"):
-        shutil.copy(REPO / name, root / name)
-    project = Project(root, _clean_env(HF_HUB_OFFLINE="1", MLENTORY_SHARDS="4"))
-    result = project.doit()
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    return project
+@pytest.fixture
+def built(built_hf_project):
+    return built_hf_project
 
 
 def lines(result) -> list[str]:

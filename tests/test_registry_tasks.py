@@ -5,7 +5,8 @@ import pytest
 from pipeline.assets import REGISTRY
 from pipeline.config import load_settings
 from pipeline.doit_tasks import asset_tasks
-from pipeline.registry import Asset, Output, Registry, code_fingerprint, normalized_code
+from pipeline.fingerprint import normalized_code
+from pipeline.registry import Asset, Output, Registry, code_fingerprint
 
 
 def test_doit_list_shows_every_asset_and_job_with_its_description(hf_project):
@@ -44,7 +45,8 @@ def test_tasks_take_file_dep_and_targets_from_the_registry(tmp_path):
     # the harvest is one task writing every raw shard
     assert [p for p in tasks["hf_raw_models"]["targets"] if "models-" in p] == \
         [f"data/raw/hf/models-{s}.parquet" for s in ("000", "001", "002", "003")]
-    assert tasks["hf_etl_job"]["task_dep"] == [a.name for a in REGISTRY]
+    assert tasks["hf_etl_job"]["task_dep"] == [a.name for a in REGISTRY if a.group in ("hf_etl", "hf_enrichment")]
+    assert tasks["catalog_etl_job"]["task_dep"] == [a.name for a in REGISTRY]
     # offline, the harvest depends on the snapshot files; live, it expires instead
     assert any(p.endswith("models.json") for p in tasks["hf_raw_models"]["file_dep"])
     live = _by_name(asset_tasks("pipeline.assets:REGISTRY", load_settings(tmp_path, environ={})))

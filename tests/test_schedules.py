@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from pipeline.config import SettingsError
+from pipeline.errors import SettingsError
 from pipeline.runs.schedules import Schedule, ScheduleBook, Scheduler, crontab_lines, load_schedules
 
 

@@ -42,7 +42,8 @@ def test_the_quick_start_source_sticks_and_a_change_says_why(hf_project, bundled
     # a live run records the live source: plain commands follow it from then on
     with HubSnapshotServer(bundled_snapshot, page_size=100, arxiv_dir=BUNDLED_ARXIV_SNAPSHOT) as hub:
         live_env = {"HF_HUB_OFFLINE": "0", "HF_ENDPOINT": hub.url, "MLENTORY_HF_LIMIT": "0",
-                    "MLENTORY_ARXIV_ENDPOINT": hub.arxiv_endpoint, "MLENTORY_ARXIV_DELAY_S": "0"}
+                    "MLENTORY_ARXIV_ENDPOINT": hub.arxiv_endpoint, "MLENTORY_ARXIV_DELAY_S": "0",
+                    "MLENTORY_OPENML_OFFLINE": "1", "MLENTORY_BIOIMAGEIO_OFFLINE": "1"}  # the Hub alone is live
         went_live = project.doit(env=live_env)
         assert went_live.returncode == 0, went_live.stdout + went_live.stderr
         recorded = read_env_file(project.root)

@@ -1,14 +1,11 @@
 """`doit status`: states per asset, staleness propagated downstream, colors only on a terminal."""
 
-import os
-import pty
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from tests.conftest import REPO, TOY_DODO, Project, _clean_env
+from tests.test_console import on_a_terminal
 from tests.test_history import task_status, wait_for
 
 
@@ -66,22 +63,7 @@ def test_failed_and_running(toy_project):
 def test_colors_only_on_a_terminal(toy_project):
     toy_project.doit()
     assert "\x1b[" not in toy_project.doit("status").stdout
-    env = {k: v for k, v in toy_project.env.items() if k != "NO_COLOR"}
-    leader, follower = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "doit", "status"], cwd=toy_project.root, env=env,
-                               stdout=follower, stderr=subprocess.PIPE)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(30)
-    assert b"\x1b[32mfresh" in b"".join(chunks)
+    assert "\x1b[32mfresh" in on_a_terminal(toy_project, "status")
     no_color = toy_project.doit("status", env={"NO_COLOR": "1"})
     assert "\x1b[" not in no_color.stdout
 

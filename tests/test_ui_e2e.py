@@ -3,7 +3,7 @@ snapshot), driven in Debian's headless chromium by Playwright.
 
 Needs /usr/bin/chromium (`.ci/run` installs it with apt). Without it the test skips with one line,
 except under CI (the CI variable set), where it fails: a green CI must have run it. Screenshots go
-to build/test-artifacts/ (the README's pictures in docs/ are copies of some of them).
+to build/test-artifacts/ (the pictures in docs/ are copies of some of them).
 """
 
 import os

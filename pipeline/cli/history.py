@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import sys
 
-from doit.cmd_base import Command
 from doit.exceptions import InvalidCommand
 
 from pipeline.catalog.versions import differences, versions
+from pipeline.cli.base import PipelineCommand, format_option
 from pipeline.config import load_settings
 
 
@@ -17,27 +17,22 @@ def _short(value) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-class History(Command):
+class History(PipelineCommand):
     name = "history"
     doc_purpose = "how a model's record changed: each version with when it was valid, and what changed"
-    doc_usage = "MODEL_ID [--format json]"
-    cmd_options = ()
+    doc_usage = "MODEL_ID"
+    cmd_options = (format_option("text", "json"),)
 
     def execute(self, params, args):
-        words = list(args)
-        form = "text"
-        if "--format" in words:
-            index = words.index("--format")
-            form = words[index + 1] if index + 1 < len(words) else ""
-            words = words[:index] + words[index + 2:]
-        if form not in ("text", "json") or len(words) != 1:
+        words, form = list(args), params["format"]
+        if len(words) != 1:
             raise InvalidCommand("give one model id, e.g. doit history google-bert/bert-base-uncased [--format json]")
         found = versions(load_settings(), words[0])
         if not found:
             sys.stderr.write(f"no record of {words[0]} in the catalog or its history (ids are case-sensitive)\n")
             return 1
         if form == "json":
-            sys.stdout.write(json.dumps(found, ensure_ascii=False, default=str) + "\n")
+            self.outstream.write(json.dumps(found, ensure_ascii=False, default=str) + "\n")
             return 0
         lines = [f"{words[0]}: {len(found)} version{'s' * (len(found) != 1)}"]
         for version in found:
@@ -50,8 +45,5 @@ class History(Command):
             lines.append(f"changed at {before['valid_to']}: {shown or 'nothing the record shows'}{more}")
         if found[-1]["change"] == "removed":
             lines.append(f"left the catalog at {found[-1]['valid_to']}")
-        try:
-            sys.stdout.write("\n".join(lines) + "\n")
-        except BrokenPipeError:
-            sys.stderr.close()
+        self.write("\n".join(lines))
         return 0

@@ -6,20 +6,13 @@ import csv
 import json
 import sys
 
-from doit.cmd_base import Command
 from doit.exceptions import InvalidCommand
 
+from pipeline.cli.base import PipelineCommand, format_option
 from pipeline.config import load_settings
 from pipeline.errors import PipelineError
 
 FORMATS = ("table", "json", "csv")
-
-
-def query_words(name: str, args: list[str]) -> list[str]:
-    """The command's words as typed: doit turns every `name=value` word into a variable before a command
-    sees it, and queries are full of `=`, so they are taken from the command line itself."""
-    argv = sys.argv[1:]
-    return argv[argv.index(name) + 1:] if name in argv else list(args)
 
 
 def render(variables: list[str], rows: list[list[str]], form: str, out) -> None:
@@ -37,30 +30,24 @@ def render(variables: list[str], rows: list[list[str]], form: str, out) -> None:
         out.write(f"({len(rows)} row{'s' * (len(rows) != 1)})\n")
 
 
-class Sparql(Command):
+class Sparql(PipelineCommand):
     name = "sparql"
     doc_purpose = "run a SPARQL query on the catalog's RDF store (built by the hf_rdf asset)"
-    doc_usage = "QUERY [--format table|json|csv]"
+    doc_usage = "QUERY"
+    raw_words = True  # SPARQL is full of `=`
     doc_description = ("Prefixes schema:, fair4ml: and mlentory: are declared for you. Example: doit sparql "
                        "\"SELECT ?m WHERE { ?m fair4ml:fineTunedFrom ?b . ?b schema:url "
                        "<https://huggingface.co/Qwen/Qwen2.5-1.5B> }\"")
-    cmd_options = ()
+    cmd_options = (format_option(*FORMATS),)
 
     def execute(self, params, args):
         from pipeline.load import rdf_store
 
-        words = query_words(self.name, args)
-        form = "table"
-        if "--format" in words:
-            index = words.index("--format")
-            form = words[index + 1] if index + 1 < len(words) else ""
-            words = words[:index] + words[index + 2:]
-        if form not in FORMATS:
-            raise InvalidCommand(f"--format takes one of {', '.join(FORMATS)}")
+        words = list(args)
         if not words:
             raise InvalidCommand('give a SPARQL query, e.g. doit sparql "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"')
         settings = load_settings()
-        store = rdf_store.SparqlStore(settings.data_dir)
+        store = rdf_store.SparqlStore(settings.paths.sparql_store)
         if not (store.path / rdf_store.LOADED_FILE).exists():
             sys.stderr.write("the SPARQL store is empty: build it with `doit hf_rdf`\n")
             return 1
@@ -74,8 +61,5 @@ class Sparql(Command):
         finally:
             if getattr(store, "_store", None) is not None:
                 store.close()
-        try:
-            render(variables, rows, form, sys.stdout)
-        except BrokenPipeError:  # `| head`: the reader has what it wanted
-            sys.stderr.close()
+        render(variables, rows, params["format"], self.outstream)
         return 0

@@ -17,14 +17,12 @@ from huggingface_hub.utils import httpx
 
 from pipeline.config import Settings, redact_url
 from pipeline.extract.fetch_cache import now, row_digest
-from pipeline.extract.http import request
+from pipeline.extract.http import RETRY_STATUS, request
 from pipeline.extract.snapshot import arxiv_dir
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
-ARXIV_ID = re.compile(r"^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?/\d{7})(v\d+)?$")
 _ABS_URL = re.compile(r"arxiv\.org/abs/(.+?)(v\d+)?$")
-RETRY_STATUS = (429, 500, 502, 503, 504)
 PAPERS_SCHEMA = pa.schema([
     pa.field("id", pa.string(), nullable=False),  # without version
     pa.field("status", pa.string(), nullable=False),  # ok | missing | error: ...
@@ -42,12 +40,6 @@ PAPERS_SCHEMA = pa.schema([
     pa.field("digest", pa.string(), nullable=False),
 ])
 _DIGESTED = ("id", "status", "entry_xml")
-
-
-def bare_id(value: str) -> str | None:
-    """`1810.04805v2` -> `1810.04805`; None for anything that is not an arXiv id."""
-    match = ARXIV_ID.match(value.strip())
-    return match.group(1) if match else None
 
 
 def _text(entry: ET.Element, tag: str) -> str | None:

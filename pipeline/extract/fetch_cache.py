@@ -10,7 +10,6 @@ referenced are dropped.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from pipeline.digests import text_digest
 
 # statuses that say something lasting about the id; any other (errors) is retried on the next run
 SETTLED = ("ok", "missing", "forbidden", "not a repo id")
@@ -29,8 +30,7 @@ def now() -> str:
 
 
 def row_digest(row: dict, fields: tuple[str, ...]) -> str:
-    text = "\0".join(str(row.get(f)) for f in fields)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+    return text_digest(*(str(row.get(f)) for f in fields))
 
 
 STATE_KEY = b"mlentory.state"

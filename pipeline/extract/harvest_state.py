@@ -30,17 +30,19 @@ def write(path: Path, state: dict) -> None:
 
 
 def mode(state: dict, settings: Settings, shards_present: bool, code: str,
-         now: datetime | None = None) -> tuple[str, str]:
+         now: datetime | None = None, identity: dict | None = None) -> tuple[str, str]:
     """("full" or "incremental", why). `code` is the harvest's code fingerprint: rows written by
-    other code are not merged with, they are listed again."""
+    other code are not merged with, they are listed again. `identity` is the source's (see
+    pipeline/extract/base.py; the Hugging Face harvest's when omitted)."""
     now = now or datetime.now(timezone.utc)
     if not state.get("full_listing_at"):
         return "full", "first harvest"
-    if settings.hf_model_list:
+    if identity is None and settings.hf_model_list:
         return "full", "a model list is harvested whole"
     if state.get("code") != code:
         return "full", "the harvest's code changed"
-    if state.get("identity") != settings.hf_harvest_identity() or state.get("shards") != settings.shards:
+    identity = settings.hf_harvest_identity() if identity is None else identity
+    if state.get("identity") != identity or state.get("shards") != settings.shards:
         return "full", "source or shard count changed"
     if not shards_present:
         return "full", "a shard file is missing"
@@ -53,10 +55,10 @@ def mode(state: dict, settings: Settings, shards_present: bool, code: str,
 
 
 def next_state(state: dict, settings: Settings, harvest_mode: str, newest: str | None, code: str,
-               now: datetime | None = None) -> dict:
+               now: datetime | None = None, identity: dict | None = None) -> dict:
     now = now or datetime.now(timezone.utc)
     full = harvest_mode == "full"
-    return {"identity": settings.hf_harvest_identity(), "shards": settings.shards, "code": code,
+    return {"identity": settings.hf_harvest_identity() if identity is None else identity, "shards": settings.shards, "code": code,
             "watermark": newest or (None if full else state.get("watermark")),
             "full_listing_at": now.isoformat(timespec="seconds") if full else state["full_listing_at"],
             "last_harvest": {"mode": harvest_mode, "at": now.isoformat(timespec="seconds")}}

@@ -8,7 +8,6 @@ shape. Each record keeps the item's raw JSON, so no field the Hub sends is lost.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -22,9 +21,10 @@ from huggingface_hub.errors import HfHubHTTPError
 from huggingface_hub.utils import build_hf_headers, httpx
 
 from pipeline.config import Settings, redact_url
+from pipeline.digests import text_digest
 from pipeline.extract.http import RETRY_STATUS, paginate, request
-from pipeline.extract.snapshot import model_pages, readme_bundle, snapshot_dir
 from pipeline.errors import PipelineError, SettingsError
+from pipeline.extract.snapshot import model_pages, readme_bundle, snapshot_dir
 
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?$")
 README_WORKERS = 8
@@ -55,8 +55,7 @@ class RawModel:
 
     @property
     def digest(self) -> str:
-        content = "\0".join((self.id, self.last_modified or "", self.raw_json, self.readme or "", self.readme_status))
-        return hashlib.blake2b(content.encode("utf-8"), digest_size=16).hexdigest()
+        return text_digest(self.id, self.last_modified or "", self.raw_json, self.readme or "", self.readme_status)
 
     def row(self) -> dict:
         return {**self.__dict__, "digest": self.digest}

@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from pipeline.extract.hf import RAW_SCHEMA, RawModel
 from pipeline.shards import shard_of
 
+WHOLE = "all"  # the one label of an unsharded raw asset (a small platform's)
 FLUSH_ROWS = 256  # rows buffered per shard before they go to its spool file
 ROW_GROUP_ROWS = 2048
 

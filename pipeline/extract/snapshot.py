@@ -56,3 +56,16 @@ def arxiv_dir(settings: Settings) -> Path:
 
 def arxiv_files(settings: Settings) -> list[str]:
     return [str(p) for p in sorted(arxiv_dir(settings).glob("*.xml"))]
+
+
+def platform_snapshot_dir(settings: Settings, platform: str) -> Path:
+    """An OpenML or bioimage.io snapshot folder: the bundled one unless MLENTORY_<PLATFORM>_SNAPSHOT_DIR
+    names another of the same layout (the API's paths, see docs/platforms.md)."""
+    configured = getattr(settings, f"{platform}_snapshot_dir")
+    return Path(configured).resolve() if configured else BUNDLED_SNAPSHOT.parent / platform
+
+
+def platform_snapshot_files(settings: Settings, platform: str) -> list[str]:
+    """Every response file of a platform's snapshot: the offline harvest's inputs."""
+    root = platform_snapshot_dir(settings, platform)
+    return [str(p) for p in sorted(root.rglob("*")) if p.is_file() and p.name != "PROVENANCE.md"]

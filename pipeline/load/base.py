@@ -1,6 +1,6 @@
 """The contracts of the load targets: what a graph store, a search index and a shard sink must offer.
 
-The implementations live beside this module, one per backend (graph: `falkordb.py`, `neo4j.py`;
+The implementations live beside this module, one per target (graph: `falkordb.py`, `neo4j.py`;
 search: `tantivy_index.py`, `elasticsearch.py`), and the one to use is chosen once from the settings
 (`graph.graph_store`, `search.search_index`). Loaders (`shard_load.py`) see only these protocols.
 """
@@ -18,13 +18,13 @@ class GraphStore(Protocol):
     def open(self) -> "GraphStore": ...
 
     def exclusive(self) -> AbstractContextManager:
-        """Hold whatever lock the backend needs for one loader at a time (a no-op where it isolates loads)."""
+        """Hold whatever lock the target needs for one loader at a time (a no-op where it isolates loads)."""
 
     def ensure_schema(self, labels) -> None:
         """Indexes (and constraints) the statements rely on; once per process."""
 
     def write(self, statements: list[tuple[str, dict]]) -> None:
-        """Run the statements in one transaction where the backend has them."""
+        """Run the statements in one transaction where the target has them."""
 
     def read(self, statement: str, params: dict | None = None) -> list[list]: ...
 

@@ -40,7 +40,7 @@ MAPPINGS = {
         "keywords": {"type": "text", "analyzer": "standard", "fields": {"raw": KEYWORD}},
         "dataset_titles": {"type": "text", "analyzer": "english"},
         "paper_titles": {"type": "text", "analyzer": "english"},
-        "task": KEYWORD_AND_WORDS, "library": KEYWORD, "license": KEYWORD_AND_WORDS, "language": KEYWORD_AND_WORDS,
+        "platform": KEYWORD, "task": KEYWORD_AND_WORDS, "library": KEYWORD, "license": KEYWORD_AND_WORDS, "language": KEYWORD_AND_WORDS,
         "author": KEYWORD,
         "shared_by": KEYWORD, "datasets": KEYWORD, "base_models": KEYWORD, "relation": KEYWORD,
         "downloads": {"type": "long"}, "likes": {"type": "long"},
@@ -128,9 +128,9 @@ class ElasticsearchIndex:
     def _receipt_id(self, uuid: str, loader: str, shard: str) -> str:
         return f"{self.index}:{uuid}:{loader}:{shard}"
 
-    def _receipt_docs(self, uuid: str, loader: str, source: bool) -> list[dict]:
+    def _receipt_docs(self, uuid: str, loader: str, source: bool, labels=None) -> list[dict]:
         """The receipt documents of every shard label (`found` or not), by id: real-time, unlike a search."""
-        ids = [self._receipt_id(uuid, loader, shard) for shard in sorted(self.labels)]
+        ids = [self._receipt_id(uuid, loader, shard) for shard in sorted(labels or self.labels)]
         docs = self._es.mget(index=self.receipts_index, ids=ids, source=source)["docs"]
         # a missing receipts index is an error on each document rather than a 404
         self._receipts_exist = not any(doc.get("error", {}).get("type") == "index_not_found_exception" for doc in docs)
@@ -143,7 +143,8 @@ class ElasticsearchIndex:
         if self._uuid is None:
             return {}  # no index, so nothing is held (whatever receipts outlived it)
         return {doc["_source"]["shard"]: json.loads(doc["_source"]["receipt"])
-                for doc in self._receipt_docs(self._uuid, loader, source=True) if doc.get("found")}
+                for doc in self._receipt_docs(self._uuid, loader, source=True, labels=[*self.labels, "all"])
+                if doc.get("found")}
 
     def _shard_ids(self, shard: str) -> list[str]:
         """Every id the index holds for a shard, in id order (a refresh first, so a load that no refresh
@@ -196,7 +197,9 @@ class ElasticsearchIndex:
                        document={"index": self.index, "loader": loader, "shard": shard,
                                  "receipt": json.dumps(receipt, sort_keys=True)})
         aliased = self._aliased_indices()
-        if aliased == [self.index] or not all(doc.get("found") for doc in self._receipt_docs(uuid, loader, source=False)):
+        expected = [shard] if shard == "all" else None  # an unsharded loader (a small platform's) has one receipt
+        if aliased == [self.index] or not all(doc.get("found") for doc in self._receipt_docs(uuid, loader, source=False,
+                                                                                                 labels=expected)):
             return
         # every shard's load was refreshed before its receipt was written: the new index is complete
         actions = [{"remove": {"index": i, "alias": self.alias}} for i in aliased if i != self.index]

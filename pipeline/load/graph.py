@@ -28,7 +28,7 @@ def graph_store(settings: Settings, keep_running: bool = False) -> GraphStore:
         return Neo4jStore(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password,
                           settings.neo4j_database)
     from pipeline.load.falkordb import FalkorStore
-    return FalkorStore(settings.data_dir / "graph", keep_running=keep_running)
+    return FalkorStore(settings.paths.graph, keep_running=keep_running)
 
 
 def _batches(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
@@ -85,7 +85,7 @@ def _add(found: dict[str, set[str]], more: dict[str, set[str]]) -> None:
         found.setdefault(label, set()).update(ids)
 
 
-def load_shard(store, shard: str, records: Iterable[dict], vanished: list[str] | None, all_ids: list[str],
+def write_models(store, shard: str, records: Iterable[dict], vanished: list[str] | None, all_ids: list[str],
                batch_size: int, rejects: TextIO) -> dict:
     """Upsert `records` (read once, a batch at a time), retire the shard's models that left the source,
     remove what they orphaned.
@@ -205,7 +205,7 @@ class GraphSink:
     def read_receipts(self) -> dict[str, dict]:
         if not self.settings.neo4j_uri and self._store is None:
             from pipeline.load.falkordb import cached_receipts
-            cached = cached_receipts(self.settings.data_dir / "graph")
+            cached = cached_receipts(self.settings.paths.graph)
             if cached is not None:  # the embedded graph is not running and its file is unchanged
                 return cached.get(self.loader, {})
         rows = self._open().read(gm.READ_RECEIPTS, {"loader": self.loader})
@@ -219,7 +219,7 @@ class GraphSink:
         with store.exclusive():
             if self.entities:
                 return load_entities(store, records, vanished, all_ids, batch_size, rejects)
-            return load_shard(store, shard, records, vanished, all_ids, batch_size, rejects)
+            return write_models(store, shard, records, vanished, all_ids, batch_size, rejects)
 
     def write_receipt(self, shard: str, receipt: dict) -> None:
         self._open().write([(gm.WRITE_RECEIPT, {"loader": self.loader, "shard": shard,

@@ -133,6 +133,8 @@ ENTITY_LINKS = (
     ("Dataset", "license", "HAS_LICENSE", "License"),
     ("Dataset", "mlTask", "HAS_TASK", "Task"),
     ("Dataset", "sharedBy", "SHARED_BY", "Agent"),
+    # the same dataset on another platform (same DOI or source address: transform/entities.py)
+    ("Dataset", "sameDatasets", "SAME_AS", "Dataset"),
     ("Paper", "author", "AUTHORED_BY", "Person"),
     # a base model fetched beyond the harvest continues the lineage with links of its own
     ("MLModel", "fineTunedFrom", "FINE_TUNED_FROM", "MLModel"),

@@ -10,14 +10,13 @@ of what it was loaded with, so a store deleted or out of step is reloaded whole.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 
+from pipeline.digests import file_digest
 from pipeline.errors import PipelineError
 
-STORE_DIR = Path("sparql") / "store"  # under the data directory
 PREFIXES = {"schema": "https://schema.org/", "fair4ml": "https://w3id.org/fair4ml#",
             "mlentory": "https://w3id.org/mlentory/vocab#"}
 LOADED_FILE = "loaded.json"  # inside the store: what it holds, by graph
@@ -31,11 +30,7 @@ def _pyoxigraph():
 def document_digest(path: Path, digests: Path | None = None) -> str:
     """What a document holds, cheaply: its per-record digest file when it has one, else its bytes."""
     source = digests if digests is not None and digests.exists() else path
-    value = hashlib.sha256()
-    with source.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            value.update(chunk)
-    return value.hexdigest()[:32]
+    return file_digest(source)[:32]
 
 
 def convert(jsonld: Path, graph: str, turtle: Path, nquads: Path) -> list:
@@ -57,8 +52,8 @@ def convert(jsonld: Path, graph: str, turtle: Path, nquads: Path) -> list:
 class SparqlStore:
     """The embedded store, opened for one load or query (Oxigraph allows one open writer)."""
 
-    def __init__(self, data_dir: Path):
-        self.path = Path(data_dir) / STORE_DIR
+    def __init__(self, path: Path):
+        self.path = Path(path)
 
     def open(self) -> "SparqlStore":
         ox = _pyoxigraph()
@@ -113,13 +108,13 @@ class SparqlStore:
         self._store = None
 
 
-def holds(data_dir: Path, receipt: Path) -> bool:
+def holds(store: Path, receipt: Path) -> bool:
     """Does the store still hold what the receipt says was loaded into it?"""
     try:
         expected = json.loads(receipt.read_text(encoding="utf-8"))["graphs"]
     except (OSError, ValueError, KeyError):
         return False
-    return SparqlStore(data_dir).loaded() == expected
+    return SparqlStore(store).loaded() == expected
 
 
 def rows(results) -> tuple[list[str], list[list[str]]]:

@@ -13,10 +13,11 @@ import re
 from typing import Iterable, Iterator
 
 from pipeline.config import Settings
+from pipeline.digests import text_digest
 from pipeline.load.base import SearchIndex
 
 # `relation`: how a model derives from its base (finetune, quantized, adapter, merge, unknown)
-FACETS = ("task", "library", "license", "language", "author", "relation")
+FACETS = ("platform", "task", "library", "license", "language", "author", "relation")
 DESCRIPTION_CHARS = 2000
 # What a free-text query searches, and how much a match in each field counts: a model's id (its
 # namespace and repository name) and name, then its task, outweigh long text that mentions the words.
@@ -37,7 +38,7 @@ def parse_query(query: str, filters: dict | None = None) -> tuple[str, dict[str,
     field; `name:word` or `paper_titles:"a phrase"` (`:` or `=`; id, name, keywords, description,
     dataset_titles, paper_titles) must match in that field; `license:mit`, `language=fr`,
     `task:translation`, `library:...`, `author:...` are filters, exact values every hit holds, joined
-    by `filters` (from options). Any other `a=b` or `a:b` is words. Without words, phrases or fields
+    by `filters` (from options); `platform:openml` keeps one platform's models. Any other `a=b` or `a:b` is words. Without words, phrases or fields
     (``, `*`) every model matches."""
     wanted: dict[str, list[str]] = {}
     for field, value in (filters or {}).items():
@@ -96,15 +97,13 @@ class LinkedTitles:
 
     def digests(self, shard_path) -> dict[str, str]:
         """Per model of a normalized shard, a digest of the titles its document gets (joins its record digest)."""
-        import hashlib
         import pyarrow.parquet as pq
         from pipeline.transform.fair4ml import arxiv_ids
         out = {}
         for row in pq.read_table(shard_path, columns=["identifier", "trainedOn", "citation"]).to_pylist():
             datasets, papers = self.for_links(row["trainedOn"], arxiv_ids(row))
             if datasets or papers:
-                text = "\n".join(datasets) + "\0" + "\n".join(papers)
-                out[row["identifier"]] = hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+                out[row["identifier"]] = text_digest("\n".join(datasets), "\n".join(papers))
         return out
 
 
@@ -128,6 +127,7 @@ def search_document(record: dict, titles: LinkedTitles | None = None) -> dict:
     dataset_titles, paper_titles = titles.for_links(record.get("trainedOn"), arxiv_ids(record)) if titles else ([], [])
     return {
         "id": record["identifier"],
+        "platform": record.get("platform") or "hf",
         "name": record["name"],
         "description": (record.get("description") or "")[:DESCRIPTION_CHARS],
         "keywords": record.get("keywords", []),
@@ -159,7 +159,7 @@ def search_index(settings: Settings) -> SearchIndex:
         from pipeline.load.elasticsearch import ElasticsearchIndex
         return ElasticsearchIndex(settings)
     from pipeline.load.tantivy_index import TantivyIndex
-    return TantivyIndex(settings.data_dir / "search" / "hf_models", settings.shard_labels)
+    return TantivyIndex(settings.paths.search_index, settings.shard_labels)
 
 
 class SearchSink:

@@ -12,7 +12,6 @@ not hold it; `vanished` None means "find them yourself".
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime, timezone
 
@@ -20,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipeline.digests import streaming_digest
 from pipeline.load import receipts
 from pipeline.load.base import ShardSink
 from pipeline.registry import code_fingerprint
@@ -58,7 +58,7 @@ def changes(current: pa.Table, before: pa.Table) -> tuple[set[str], list[str]]:
 
 def load_id(loaded: pa.Table) -> str:
     """A digest of what was loaded (ids and record digests), without joining it into one string."""
-    digest = hashlib.blake2b(digest_size=8)
+    digest = streaming_digest()
     lines = pc.binary_join_element_wise(loaded["id"], loaded["digest"], " ")
     for start in range(0, len(lines), 50_000):
         digest.update((("\n" if start else "") + "\n".join(lines[start:start + 50_000].to_pylist())).encode())
@@ -71,6 +71,10 @@ def load_shard(ctx, sink: ShardSink, target: dict, source: str = "hf_models_norm
     to date; returns the counts (also in the receipt). `extra(path)` gives, per id, what else the
     loaded form depends on (it joins the record digest)."""
     shard = ctx.shard or WHOLE
+    # what the target marks the records with: a platform's own, so loaders of two platforms never
+    # retire each other's models (the Hub's keep the bare shard label they always had)
+    platform = source.split("_", 1)[0]
+    scope = shard if platform == "hf" else f"{platform}:{shard}"
     local = receipts.read_local(ctx.final_path("receipt"))
     code = code_fingerprint(ctx.asset)
     path = ctx.input(source)
@@ -85,7 +89,7 @@ def load_shard(ctx, sink: ShardSink, target: dict, source: str = "hf_models_norm
         with ctx.output("rejects").open("w", encoding="utf-8") as rejects:
             nothing_to_do = incremental and not wanted and not vanished
             records = iter_records(path, wanted, id_column)
-            result = {} if nothing_to_do else sink.load(shard, records, vanished, current["id"].to_pylist(), rejects)
+            result = {} if nothing_to_do else sink.load(scope, records, vanished, current["id"].to_pylist(), rejects)
         refused = result.pop("rejected_ids", [])
         loaded = current.filter(pc.invert(pc.is_in(current["id"], value_set=pa.array(refused, pa.string())))) \
             if refused else current

@@ -12,11 +12,11 @@ from pipeline.config import Settings, redact_url
 def graph_target(settings: Settings) -> dict:
     if settings.neo4j_uri:
         return {"kind": "neo4j", "uri": redact_url(settings.neo4j_uri), "database": settings.neo4j_database}
-    return {"kind": "falkordb", "path": "data/graph"}
+    return {"kind": "falkordb", "path": str(settings.paths.graph.relative_to(settings.root))}
 
 
 def search_target(settings: Settings) -> dict:
     if settings.elasticsearch_url:
         return {"kind": "elasticsearch", "url": redact_url(settings.elasticsearch_url),
                 "alias": settings.elasticsearch_index}
-    return {"kind": "tantivy", "path": "data/search/hf_models"}
+    return {"kind": "tantivy", "path": str(settings.paths.search_index.relative_to(settings.root))}

@@ -16,6 +16,8 @@ import shutil
 import threading
 import time
 
+from pipeline.runs.states import TaskState
+
 _LOCK = threading.RLock()  # every write to the terminal, from any thread of this process
 _FORK_GUARD = False
 
@@ -29,23 +31,24 @@ def _guard_forks() -> None:
         _FORK_GUARD = True
 
 
-def is_live(stream, environ=None) -> bool:
-    """A progress line only on an interactive terminal: never in a pipe, a file, CI or a dumb terminal."""
-    environ = os.environ if environ is None else environ
+def _terminal(stream, environ) -> bool:
+    """An interactive terminal that understands escape codes (not a pipe, a file or TERM=dumb)."""
     try:
         tty = stream.isatty()
     except (AttributeError, ValueError):
         tty = False
-    return tty and environ.get("TERM", "") != "dumb" and not environ.get("CI")
+    return tty and environ.get("TERM", "") != "dumb"
+
+
+def is_live(stream, environ=None) -> bool:
+    """A progress line only on an interactive terminal: never in a pipe, a file, CI or a dumb terminal."""
+    environ = os.environ if environ is None else environ
+    return _terminal(stream, environ) and not environ.get("CI")
 
 
 def use_color(stream, environ=None) -> bool:
     environ = os.environ if environ is None else environ
-    try:
-        tty = stream.isatty()
-    except (AttributeError, ValueError):
-        tty = False
-    return tty and not environ.get("NO_COLOR") and environ.get("TERM", "") != "dumb"
+    return _terminal(stream, environ) and not environ.get("NO_COLOR")
 
 
 class Console:
@@ -156,8 +159,11 @@ class Console:
         return full * filled + empty * (width - filled)
 
 
-WORDS = {"success": "built", "up-to-date": "up to date", "failed": "failed", "interrupted": "interrupted",
-         "skipped": "not run", "running": "running"}
+WORDS = {TaskState.SUCCESS: "built", TaskState.UP_TO_DATE: "up to date", TaskState.FAILED: "failed",
+         TaskState.INTERRUPTED: "interrupted", TaskState.SKIPPED: "not run", TaskState.RUNNING: "running"}
+# the figures of grouping.summarize, in the order a run's summary names them
+SUMMARY_WORDS = (("built", "built"), ("checked", "checked"), ("running", "running"), ("up_to_date", "up to date"),
+                 ("failed", "failed"), ("interrupted", "interrupted"), ("skipped", "not run"))
 WORD_COLORS = {"built": "32", "checked": "32", "up to date": "90", "failed": "31", "interrupted": "33",
                "not run": "90", "running": "33"}
 
@@ -168,9 +174,21 @@ FLAGGED = ("quarantined", "rejected")  # metadata counts shown on an asset's lin
 def word_of(group: dict) -> str:
     """What a run did to an asset, in a word: built, checked (only its checks ran), up to date, failed,
     interrupted, not run, running."""
-    if group["status"] == "success" and not group["built"]:
+    if group["status"] == TaskState.SUCCESS and not group["built"]:
         return "checked"
     return WORDS.get(group["status"], group["status"])
+
+
+def summary_parts(counts: dict) -> list[str]:
+    """What a run did, from grouping.summarize: `["9 built", "2 up to date", "1 failed"]`."""
+    return [f"{counts[key]} {label}" for key, label in SUMMARY_WORDS if counts[key]]
+
+
+def main_figure(counts: dict) -> str:
+    """The records a run's assets hold, in their main noun (models if any): ` (331 models)`, or ''."""
+    records = counts["records"]
+    noun = "models" if "models" in records else next(iter(records), None)
+    return f" ({count_of(records[noun], noun)})" if noun else ""
 
 
 def paint(word: str, width: int, color: bool) -> str:
@@ -191,9 +209,9 @@ def shards_text(group: dict) -> str:
         return ""
     counts = group["counts"]
     total = sum(counts.values())
-    others = [f"{n} {WORDS.get(state, state)}" for state, n in counts.items() if state != "success" and n]
-    if counts.get("success"):
-        return f"{counts['success']}/{total} shards" + (f" ({', '.join(others)})" if others else "")
+    others = [f"{n} {WORDS.get(state, state)}" for state, n in counts.items() if state != TaskState.SUCCESS and n]
+    if counts.get(TaskState.SUCCESS):
+        return f"{counts[TaskState.SUCCESS]}/{total} shards" + (f" ({', '.join(others)})" if others else "")
     if len(counts) == 1:
         return f"{total} shards"
     return f"{total} shards: {', '.join(others)}"

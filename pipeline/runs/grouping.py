@@ -41,12 +41,13 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from pipeline.runs.states import ENDED_BADLY, RAN, TaskState
+
 SLOWEST = 3
 # Metadata keys that count an asset's records, most telling first; the key is the noun shown.
 RECORD_KEYS = ("models", "entities", "datasets", "papers", "licenses", "chains", "records", "rows")
-RAN = ("success", "failed", "interrupted", "running")
 # What a run did to an asset, from the states of its tasks: the first state that applies wins.
-PRECEDENCE = ("running", "failed", "interrupted", "success")
+PRECEDENCE = (TaskState.RUNNING, TaskState.FAILED, TaskState.INTERRUPTED, TaskState.SUCCESS)
 
 
 def split_name(name: str) -> tuple[str, str | None]:
@@ -101,9 +102,9 @@ def _status(states: list[str]) -> str:
     for state in PRECEDENCE:
         if state in states:
             return state
-    if states and all(state == "up-to-date" for state in states):
-        return "up-to-date"
-    return "skipped"
+    if states and all(state == TaskState.UP_TO_DATE for state in states):
+        return TaskState.UP_TO_DATE
+    return TaskState.SKIPPED
 
 
 def group_asset(asset: str, records: list) -> dict:
@@ -117,7 +118,7 @@ def group_asset(asset: str, records: list) -> dict:
     ran = [r for r in own + ([checks_task] if checks_task else []) if r.status in RAN]
     started = min((r.started for r in ran), default=None)
     ended = max((r.ended for r in ran if r.ended is not None), default=None)
-    materialized = [r for r in own if r.status == "success"]
+    materialized = [r for r in own if r.status == TaskState.SUCCESS]
     metadata = summed_metadata({k: v for k, v in r.metadata.items() if k != "checks"} for r in materialized)
     checked = checks_task if checks_task is not None and checks_task.metadata.get("checks") else \
         next((r for r in own if r.metadata.get("checks")), None)
@@ -143,7 +144,7 @@ def group_asset(asset: str, records: list) -> dict:
                     for r in timed[:SLOWEST]],
         "failures": [{"name": r.name, "shard": split_name(r.name)[1], "status": r.status,
                       "error": _last_line(r.error) or r.status}
-                     for r in own + ([checks_task] if checks_task else []) if r.status in ("failed", "interrupted")],
+                     for r in own + ([checks_task] if checks_task else []) if r.status in ENDED_BADLY],
         "tasks": [_task_entry(r, split_name(r.name)[1]) for r in sorted(records, key=lambda r: _sort_key(r.name))],
     }
 
@@ -163,25 +164,38 @@ def group_run(records: Iterable, order: Iterable[str] = ()) -> list[dict]:
     return [group_asset(name, by_asset[name]) for name in names]
 
 
+def _platform_of_asset(name: str) -> str:
+    """The platform whose records an asset holds, from its name's prefix (`openml_raw_models`); "" for an
+    asset that serves every platform (arxiv_papers, licenses)."""
+    from pipeline.platforms import PLATFORMS
+
+    prefix = name.partition("_")[0]
+    return prefix if prefix in PLATFORMS else ""
+
+
 def summarize(groups: list[dict]) -> dict:
     """A run's closing figures: assets by what the run did to them, records, time.
 
     {"assets": 11, "built": 9, "checked": 1, "up_to_date": 1, "failed": 0, "interrupted": 0, "skipped": 0,
      "running": 0, "records": {"models": 331, ...}, "wall_seconds": 41.7}
-    `checked`: assets whose only work in the run was their checks task. `records`: the largest count
-    of each noun among the assets the run materialized (the same models flow through several assets).
+    `checked`: assets whose only work in the run was their checks task. `records`: per noun, the largest
+    count among each platform's assets the run materialized (the same models flow through several assets),
+    summed over the platforms (331 Hub models and 44 bioimage.io models are 375 models).
     """
     out = {"assets": len(groups), "built": 0, "checked": 0, "up_to_date": 0, "failed": 0, "interrupted": 0,
            "skipped": 0, "running": 0, "records": {}}
+    largest: dict[tuple[str, str], int] = {}  # (platform, noun) -> count
     for group in groups:
         status = group["status"]
-        if status == "success":
+        if status == TaskState.SUCCESS:
             out["built" if group["built"] else "checked"] += 1
         else:
             out[{"up-to-date": "up_to_date"}.get(status, status)] += 1
         if group["built"] and group["records"]:
-            noun, count = group["records"]["noun"], group["records"]["count"]
-            out["records"][noun] = max(count, out["records"].get(noun, 0))
+            key = (_platform_of_asset(group["asset"]), group["records"]["noun"])
+            largest[key] = max(group["records"]["count"], largest.get(key, 0))
+    for (_, noun), count in largest.items():
+        out["records"][noun] = out["records"].get(noun, 0) + count
     starts = [g["started"] for g in groups if g["started"] is not None]
     ends = [g["ended"] for g in groups if g["ended"] is not None]
     out["wall_seconds"] = round(max(ends) - min(starts), 3) if starts and ends else None

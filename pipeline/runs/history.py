@@ -14,6 +14,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.processes import pid_alive
+from pipeline.runs.states import ENDED_BADLY, RAN, TaskState
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY, argv TEXT NOT NULL, selected TEXT NOT NULL, started REAL NOT NULL,
@@ -29,22 +32,12 @@ CREATE TABLE IF NOT EXISTS run_events (
     run_id TEXT NOT NULL REFERENCES runs(id), at REAL NOT NULL, event TEXT NOT NULL
 );
 """
-FINAL_TASK_STATES = ("success", "failed", "up-to-date", "skipped", "interrupted")
 
 
-def history_path(data_dir: Path) -> Path:
-    return Path(data_dir) / "runs.sqlite3"
 
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
+def _sql_list(states) -> str:
+    """States as an SQL list literal (they are fixed words, never user input)."""
+    return "(" + ",".join(f"'{state}'" for state in states) + ")"
 
 @dataclass
 class TaskRecord:
@@ -110,12 +103,12 @@ class History:
         now = time.time()
         run_id = time.strftime("%Y%m%d-%H%M%S", time.localtime(now)) + f"-{os.getpid()}"
         self._db.execute("INSERT INTO runs VALUES (?,?,?,?,?,?,?)",
-                         (run_id, json.dumps(argv), json.dumps(selected), now, None, "running", os.getpid()))
+                         (run_id, json.dumps(argv), json.dumps(selected), now, None, TaskState.RUNNING, os.getpid()))
         return run_id
 
     def task_started(self, run_id: str, name: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO tasks (run_id, name, status, started) VALUES (?,?,?,?)",
-                         (run_id, name, "running", time.time()))
+                         (run_id, name, TaskState.RUNNING, time.time()))
 
     def task_finished(self, run_id: str, name: str, status: str, stdout: str = "", stderr: str = "",
                       error: str | None = None, metadata: dict | None = None) -> None:
@@ -130,8 +123,8 @@ class History:
 
     def end_run(self, run_id: str, status: str) -> None:
         now = time.time()
-        self._db.execute("UPDATE tasks SET status='interrupted', ended=? WHERE run_id=? AND status='running'",
-                         (now, run_id))
+        self._db.execute("UPDATE tasks SET status=?, ended=? WHERE run_id=? AND status=?",
+                         (TaskState.INTERRUPTED, now, run_id, TaskState.RUNNING))
         self._db.execute("UPDATE runs SET status=?, ended=? WHERE id=?", (status, now, run_id))
 
     def add_event(self, run_id: str, event: str) -> None:
@@ -145,15 +138,15 @@ class History:
 
     def _run(self, row) -> RunRecord:
         run = RunRecord(row[0], json.loads(row[1]), json.loads(row[2]), row[3], row[4], row[5], row[6])
-        if run.status == "running" and not pid_alive(run.pid):
-            run.status = "interrupted"
+        if run.status == TaskState.RUNNING and not pid_alive(run.pid):
+            run.status = TaskState.INTERRUPTED
         return run
 
     def _task(self, row, run_status: str | None = None) -> TaskRecord:
         record = TaskRecord(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
                             json.loads(row[8]) if row[8] else {})
-        if record.status == "running" and run_status == "interrupted":
-            record.status = "interrupted"
+        if record.status == TaskState.RUNNING and run_status == TaskState.INTERRUPTED:
+            record.status = TaskState.INTERRUPTED
         return record
 
     def runs(self, limit: int = 20) -> list[RunRecord]:
@@ -179,17 +172,17 @@ class History:
     def latest(self) -> dict[str, dict[str, TaskRecord]]:
         """Per task name: its latest `attempt` (ran: success/failed/interrupted/running) and latest `success`."""
         live_runs = {r[0]: self._run(r).status for r in
-                     self._db.execute("SELECT * FROM runs WHERE status='running'").fetchall()}
+                     self._db.execute("SELECT * FROM runs WHERE status=?", (TaskState.RUNNING,)).fetchall()}
         out: dict[str, dict[str, TaskRecord]] = {}
         query = ("SELECT t.* FROM tasks t JOIN (SELECT name, MAX(started) AS started FROM tasks WHERE status {cond} "
                  "GROUP BY name) m ON t.name = m.name AND t.started = m.started")
-        for key, cond in (("attempt", "IN ('success','failed','interrupted','running')"), ("success", "= 'success'")):
+        for key, cond in (("attempt", f"IN {_sql_list(RAN)}"), (TaskState.SUCCESS, f"= '{TaskState.SUCCESS}'")):
             for row in self._db.execute(query.format(cond=cond)).fetchall():
                 out.setdefault(row[1], {})[key] = self._task(row, live_runs.get(row[0]))
         return out
 
     # -- by asset (`doit logs ASSET`) -----------------------------------------------------------
-    _RAN = "('success','failed','interrupted','running')"
+    _RAN = _sql_list(RAN)
 
     @staticmethod
     def _named(include_parts: bool) -> str:
@@ -212,7 +205,7 @@ class History:
     def did_something(self, run_id: str) -> bool:
         """A run that ran a task or failed (a no-op run only found everything up to date)."""
         run = self.run(run_id)
-        if run is not None and run.status in ("failed", "interrupted"):
+        if run is not None and run.status in ENDED_BADLY:
             return True
         return self._db.execute(f"SELECT 1 FROM tasks t WHERE t.run_id = ? AND t.status IN {self._RAN} LIMIT 1",
                                 (run_id,)).fetchone() is not None

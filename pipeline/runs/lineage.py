@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import deque
 
+from pipeline.runs.states import Freshness
+
 
 def edges_of(upstream: dict[str, list[str]]) -> list[tuple[str, str]]:
     return [(up, name) for name, ups in upstream.items() for up in ups]
@@ -39,7 +41,8 @@ def mermaid(upstream: dict[str, list[str]], states: dict[str, str] | None = None
     for up, down in edges_of(upstream):
         lines.append(f"    {_node_id(up)} --> {_node_id(down)}")
     if states:
-        fills = {"fresh": "#2e7d32", "stale": "#ef6c00", "failed": "#c62828", "running": "#f9a825", "never": "#9e9e9e"}
+        fills = {Freshness.FRESH: "#2e7d32", Freshness.STALE: "#ef6c00", Freshness.FAILED: "#c62828",
+                 Freshness.RUNNING: "#f9a825", Freshness.NEVER: "#9e9e9e"}
         for state, fill in fills.items():
             lines.append(f"    classDef {state} fill:{fill},color:#fff")
         for name, state in states.items():

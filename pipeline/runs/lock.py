@@ -17,10 +17,9 @@ import fcntl
 import json
 import os
 import time
-from pathlib import Path
+from pipeline.paths import Paths
+from pipeline.processes import pid_alive
 
-LOCK_FILE = "run.lock"
-HOLDER_FILE = "run.json"
 PROBE_GRACE_S = 0.5
 _RUN_PID: int | None = None  # set in the process that holds the lock; doit's forked workers inherit it
 _FORK_HOOK = False
@@ -77,60 +76,48 @@ def _try_lock(handle, kind: int) -> bool:
         raise
 
 
-def _read_holder(data_dir: Path) -> dict | None:
+def _read_holder(paths: Paths) -> dict | None:
     try:
-        return json.loads((Path(data_dir) / HOLDER_FILE).read_text())
+        return json.loads(paths.run_holder.read_text())
     except (OSError, ValueError):
         return None
 
 
-def holder(data_dir: Path) -> dict | None:
+def holder(paths: Paths) -> dict | None:
     """Who holds the run lock now ({pid, run_id, args, started}), or None when no run does."""
-    path = Path(data_dir) / LOCK_FILE
+    path = paths.run_lock
     if not path.exists():
         return None
     with path.open("a+") as handle:
         if _try_lock(handle, fcntl.LOCK_SH):  # nobody holds it exclusively: no run
             fcntl.lockf(handle, fcntl.LOCK_UN)
             return None
-    info = _read_holder(data_dir)
+    info = _read_holder(paths)
     # held, but its holder has not said who it is yet (it just started): the pid is unknown
-    return info if info and _alive(info.get("pid")) else {"pid": None, "run_id": None, "args": []}
-
-
-def _alive(pid) -> bool:
-    if not isinstance(pid, int):
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return info if info and pid_alive(info.get("pid")) else {"pid": None, "run_id": None, "args": []}
 
 
 class RunLock:
     """The lock one `doit` run holds for its whole life (see the module docstring)."""
 
-    def __init__(self, data_dir: Path):
-        self.data_dir = Path(data_dir)
+    def __init__(self, paths: Paths):
+        self.paths = paths
         self._handle = None
 
     def acquire(self, args: list[str], wait_s: float = 0.0, on_wait=None) -> None:
         """Take the lock, or raise RunInProgress; with `wait_s` > 0 wait that long for the run in
         progress to end first (`on_wait(message)` is told once that we are waiting)."""
         global _RUN_PID, _FORK_HOOK
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        handle = (self.data_dir / LOCK_FILE).open("a+")
+        self.paths.run_lock.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.paths.run_lock.open("a+")
         # at least a moment: holder() takes a shared lock for an instant to look
         deadline = time.monotonic() + max(wait_s, PROBE_GRACE_S)
         told = False
         while not _try_lock(handle, fcntl.LOCK_EX):
-            current = _read_holder(self.data_dir)
+            current = _read_holder(self.paths)
             if time.monotonic() >= deadline:
                 handle.close()
-                raise RunInProgress(current if current and _alive(current.get("pid")) else None)
+                raise RunInProgress(current if current and pid_alive(current.get("pid")) else None)
             if on_wait and not told and wait_s > PROBE_GRACE_S:
                 on_wait(f"waiting for {describe(current)} to end (up to {wait_s:g} s)")
                 told = True
@@ -145,14 +132,15 @@ class RunLock:
     def describe_self(self, run_id: str | None, args: list[str]) -> None:
         """Say who holds the lock (written to a temporary file, then renamed over data/run.json)."""
         info = {"pid": os.getpid(), "run_id": run_id, "args": list(args), "started": time.time()}
-        staging = self.data_dir / f".{HOLDER_FILE}.{os.getpid()}.tmp"
+        target = self.paths.run_holder
+        staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         staging.write_text(json.dumps(info))
-        os.replace(staging, self.data_dir / HOLDER_FILE)
+        os.replace(staging, target)
 
     def release(self) -> None:
         global _RUN_PID
         if self._handle is not None:
-            (self.data_dir / HOLDER_FILE).unlink(missing_ok=True)
+            self.paths.run_holder.unlink(missing_ok=True)
             fcntl.lockf(self._handle, fcntl.LOCK_UN)
             self._handle.close()
             self._handle = None

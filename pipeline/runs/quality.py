@@ -10,26 +10,38 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline import checks as asset_checks
+from pipeline.platforms import HF, PLATFORMS
 from pipeline.registry import Registry
 
 
-def report(registry: Registry, settings, history) -> dict:
-    """{catalog: counts and per-field fill rates, checks: [{asset, check, severity, status, value, detail}]}."""
+def _catalog(settings, paths: list[Path]) -> dict:
+    """Counts and per-field fill rates of one platform's normalized records (read from their Parquet metadata)."""
     from pipeline.transform.fair4ml import ARROW_SCHEMA
     from pipeline.transform.normalized_shards import read_stats
 
-    latest = history.latest()
-    normalized = registry["hf_models_normalized"]
-    paths = [settings.root / p for p in normalized.outputs["parquet"].paths(settings.shard_labels)]
     stats = read_stats([p for p in paths if p.exists()])
     records = stats["records"]
-    catalog = {
+    return {
         "records": records, "quarantined": stats["quarantined"], "shards": stats["shards"],
         "shards_missing": sum(not p.exists() for p in paths), "shards_without_stats": stats["shards_without_stats"],
         "fields": {name: {"filled": stats["filled"][name], "share": asset_checks.share(stats["filled"][name], records)}
                    for name in ARROW_SCHEMA.names if name in stats["filled"]},
         "relations": stats["relations"], "card_flags": stats["card_flags"], "with_issues": stats["with_issues"],
     }
+
+
+def report(registry: Registry, settings, history) -> dict:
+    """{catalog: the Hub's counts and per-field fill rates, platforms: the same for each other platform built,
+    checks: [{asset, check, severity, status, value, detail}]}."""
+    latest = history.latest()
+    catalogs = {}
+    for key in PLATFORMS:
+        name = f"{key}_models_normalized"
+        if name in registry:
+            catalogs[key] = _catalog(settings, [settings.root / p for p in
+                                                registry[name].outputs["parquet"].paths(settings.shard_labels)])
+    catalog = catalogs.pop(HF)
+    platforms = {key: c for key, c in catalogs.items() if not c["shards_missing"]}
     results = []
     for asset in registry:
         if not asset.checks:
@@ -44,22 +56,28 @@ def report(registry: Registry, settings, history) -> dict:
         if not built:
             results.append({"asset": asset.name, "check": "-", "severity": "-", "status": "-", "value": None,
                             "detail": f"not measured: {asset.name} was never built (run `doit {asset.name}`)"})
-    return {"catalog": catalog, "checks": results}
+    return {"catalog": catalog, "platforms": platforms, "checks": results}
 
 
 def render(document: dict) -> str:
     catalog = document["catalog"]
     records = catalog["records"]
-    lines = [f"catalog: {records} records, {catalog['quarantined']} quarantined, in {catalog['shards']} shards"
+    lines = [f"{PLATFORMS[HF].name}: {records} records, {catalog['quarantined']} quarantined, in {catalog['shards']} shards"
              + (f" ({catalog['shards_missing']} shards never built)" if catalog["shards_missing"] else "")]
     if catalog["shards_without_stats"]:
         lines.append(f"  {catalog['shards_without_stats']} shards were written before counts were kept: "
                      "rebuild them with `doit forget hf_models_normalized && doit hf_models_normalized`")
+    others = document.get("platforms") or {}
+    for key, other in others.items():
+        lines.append(f"{PLATFORMS[key].name}: {other['records']} records, {other['quarantined']} quarantined")
     lines.append("")
     lines.append("field fill rates (records where the field holds a value)")
     width = max((len(name) for name in catalog["fields"]), default=0)
+    if others:  # one column per platform, the Hub's first
+        lines.append(f"  {''.ljust(width)}" + "".join(f"  {PLATFORMS[key].name[:16]:>16}" for key in [HF, *others]))
     for name, fill in catalog["fields"].items():
-        lines.append(f"  {name.ljust(width)}  {fill['filled']:>8}  {fill['share']:>7.1%}")
+        cells = [fill] + [other["fields"].get(name, {"filled": 0, "share": 0.0}) for other in others.values()]
+        lines.append(f"  {name.ljust(width)}" + "".join(f"  {c['filled']:>8} {c['share']:>7.1%}" for c in cells))
     derived = sum(catalog["relations"].values())
     if derived:
         parts = ", ".join(f"{rel} {n} ({n / derived:.0%})" for rel, n in sorted(catalog["relations"].items(),

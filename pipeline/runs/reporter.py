@@ -32,12 +32,13 @@ from doit.exceptions import DependencyError, InvalidTask, TaskFailed, UnmetDepen
 from doit.reporter import ConsoleReporter
 
 from pipeline.checks import summary as check_summary
-from pipeline.config import ENV_FILE, load_settings, record_source, redact_data, redact_text
+from pipeline.config import load_settings, record_source, redact_data, redact_text
 from pipeline.registry import missing_input_message
-from pipeline.runs.console import Console, asset_line, count_of, elapsed, is_live, use_color
+from pipeline.runs.console import Console, asset_line, elapsed, is_live, main_figure, summary_parts, use_color
 from pipeline.runs.grouping import group_asset, summarize
-from pipeline.runs.history import History, TaskRecord, history_path
+from pipeline.runs.history import History, TaskRecord
 from pipeline.runs.lock import RunInProgress, RunLock
+from pipeline.runs.states import TaskState
 
 _MISSING_FILE = re.compile(r"Dependent file '(?P<path>[^']+)' does not exist")
 
@@ -167,7 +168,7 @@ class PipelineReporter(ConsoleReporter):
         sys.stdout = RedactingStream(sys.stdout, self._secrets, self.console)
         sys.stderr = RedactingStream(sys.stderr, self._secrets, self.console)
         argv = [redact_text(arg, self._secrets) for arg in sys.argv]
-        lock = RunLock(settings.data_dir)
+        lock = RunLock(settings.paths)
         try:
             lock.acquire(argv[1:], settings.run_wait, on_wait=lambda message: self._say(message))
         except RunInProgress as exc:
@@ -182,7 +183,7 @@ class PipelineReporter(ConsoleReporter):
         self._plan_by_asset(tasks)
         self._record_source(settings)
         self._clean_up_after_interrupted_runs(settings)
-        self.history = History(history_path(settings.data_dir))
+        self.history = History(settings.paths.run_history)
         self.run_id = self.history.start_run(argv, list(selected_tasks or []))
         lock.describe_self(self.run_id, argv[1:])
         signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -213,16 +214,17 @@ class PipelineReporter(ConsoleReporter):
     def _record_source(self, settings) -> None:
         """The source this run's environment names becomes the project's (`.env`): the commands after
         `HF_HUB_OFFLINE=1 doit` agree with it without repeating the variable."""
+        env_file = settings.paths.env_file.name
         try:
             recorded, secret = record_source(settings.root)
         except OSError as exc:
-            self._say(f"warning: could not record the source in {ENV_FILE}: {exc}")
+            self._say(f"warning: could not record the source in {env_file}: {exc}")
             return
         if recorded:
-            self._say(f"source recorded in {ENV_FILE}: {' '.join(recorded)} - later commands use it without "
+            self._say(f"source recorded in {env_file}: {' '.join(recorded)} - later commands use it without "
                       "repeating it (a value in the environment still wins, and a run records it)")
         if secret:
-            self._say(f"{', '.join(secret)} not recorded in {ENV_FILE}: it holds a credential (set it for every "
+            self._say(f"{', '.join(secret)} not recorded in {env_file}: it holds a credential (set it for every "
                       "command, or write it into .env yourself)")
 
     @staticmethod
@@ -233,12 +235,12 @@ class PipelineReporter(ConsoleReporter):
     def _clean_up_after_interrupted_runs(self, settings) -> None:
         """Holding the run lock, nothing else writes: remove what earlier runs left unfinished."""
         from pipeline.storage import sweep_leftovers
-        removed = sweep_leftovers(settings.data_dir)
+        removed = sweep_leftovers(settings.paths)
         if removed:
             names = ", ".join(str(p.relative_to(settings.root)) for p in removed[:3])
             self._say(f"removed {len(removed)} unfinished file(s) an interrupted run left: {names}"
                       + (" ..." if len(removed) > 3 else ""))
-        graph_dir = settings.data_dir / "graph"
+        graph_dir = settings.paths.graph
         if (graph_dir / "server.json").exists() or any(graph_dir.glob("temp-*.rdb")):
             from pipeline.load.falkordb import reap
             try:
@@ -292,8 +294,8 @@ class PipelineReporter(ConsoleReporter):
         for name in self._planned:
             if name not in self._reported:  # doit stopped before reaching it
                 if self.history is not None:
-                    self.history.task_finished(self.run_id, name, "skipped")
-                self._note_final(name, "skipped")
+                    self.history.task_finished(self.run_id, name, TaskState.SKIPPED)
+                self._note_final(name, TaskState.SKIPPED)
         for asset in self._plan:
             if asset not in self._shown:
                 self._show_asset(asset)
@@ -305,16 +307,16 @@ class PipelineReporter(ConsoleReporter):
             shards = f" ({len(self._uptodate)} tasks with their shards)" if len(assets) < len(self._uptodate) else ""
             self.write(f"Nothing to do: all {len(assets)} selected assets{shards} are up to date.\n")
         elif self.run_id is not None:
-            self.write(self._summary("interrupted" if interrupted else "failed" if failed else "success") + "\n")
+            self.write(self._summary(TaskState.INTERRUPTED if interrupted else TaskState.FAILED if failed else TaskState.SUCCESS) + "\n")
         if self.history is not None:
-            self.history.end_run(self.run_id, "interrupted" if interrupted else "failed" if failed else "success")
+            self.history.end_run(self.run_id, TaskState.INTERRUPTED if interrupted else TaskState.FAILED if failed else TaskState.SUCCESS)
             self.history.close()
             self.history = None
 
     @staticmethod
     def _stop_embedded_servers() -> None:
         """The embedded graph server lives for one run (its loader shards share it): stop and save it."""
-        graph_dir = load_settings().data_dir / "graph"
+        graph_dir = load_settings().paths.graph
         if (graph_dir / "server.json").exists():
             from pipeline.load.falkordb import stop_server
             try:
@@ -366,16 +368,12 @@ class PipelineReporter(ConsoleReporter):
         groups = [group_asset(asset, [self._records[n] for n in names if n in self._records])
                   for asset, names in self._plan.items() if any(n in self._records for n in names)]
         counts = summarize(groups)
-        parts = [f"{counts[key]} {label}" for key, label in (
-            ("built", "built"), ("checked", "checked"), ("up_to_date", "up to date"), ("failed", "failed"),
-            ("interrupted", "interrupted"), ("skipped", "not run")) if counts[key]]
+        parts = summary_parts(counts)
         took = elapsed(time.time() - self._started_at)
-        records = counts["records"]
-        noun = "models" if "models" in records else next(iter(records), None)
-        figures = f" ({count_of(records[noun], noun)})" if noun else ""
+        figures = main_figure(counts)
         assets = f"{counts['assets']} asset{'s' * (counts['assets'] != 1)}"
         what = f"{assets} {parts[0].split(' ', 1)[1]}" if len(parts) == 1 else f"{assets}: {', '.join(parts)}"
-        if outcome == "success":
+        if outcome == TaskState.SUCCESS:
             return f"run {self.run_id} done in {took}: {what}{figures}"
         return f"run {self.run_id} {outcome} after {took}: {what}{figures} - details: `doit logs {self.run_id}`"
 
@@ -414,11 +412,11 @@ class PipelineReporter(ConsoleReporter):
             metadata = redact_data({k: v for k, v in (task.values or {}).items() if not k.startswith("_")},
                                    self._secrets)
             out = self._clean(_output(task, "out"))
-            self.history.task_finished(self.run_id, task.name, "success", out, self._clean(_output(task, "err")),
+            self.history.task_finished(self.run_id, task.name, TaskState.SUCCESS, out, self._clean(_output(task, "err")),
                                        metadata=metadata)
             if self.by_task:
                 self._show_task_metadata(task.name, metadata)
-            self._note_final(task.name, "success", metadata, out=out)
+            self._note_final(task.name, TaskState.SUCCESS, metadata, out=out)
 
     def _show_task_metadata(self, name: str, metadata: dict) -> None:
         """-v 2: an unsharded asset's metadata and a checks summary under its task, as the task line says it ran."""
@@ -435,16 +433,16 @@ class PipelineReporter(ConsoleReporter):
         self._reported.add(task.name)
         if task.actions:
             self._uptodate.add(task.name)
-            self.history.task_finished(self.run_id, task.name, "up-to-date")
-            self._note_final(task.name, "up-to-date")
+            self.history.task_finished(self.run_id, task.name, TaskState.UP_TO_DATE)
+            self._note_final(task.name, TaskState.UP_TO_DATE)
 
     def skip_ignore(self, task):
         if self.by_task:
             super().skip_ignore(task)
         self._reported.add(task.name)
-        self.history.task_finished(self.run_id, task.name, "skipped")
+        self.history.task_finished(self.run_id, task.name, TaskState.SKIPPED)
         if task.actions:
-            self._note_final(task.name, "skipped")
+            self._note_final(task.name, TaskState.SKIPPED)
 
     def explain(self, task, fail) -> str | None:
         """One line for failures we understand; None means show doit's full report."""
@@ -465,7 +463,7 @@ class PipelineReporter(ConsoleReporter):
         self._reported.add(task.name)
         line = self.explain(task, fail)
         metadata = redact_data(getattr(fail, "metadata", None) or {}, self._secrets)
-        status = "failed" if task.executed else "skipped"
+        status = TaskState.FAILED if task.executed else TaskState.SKIPPED
         out = self._clean(_output(task, "out"))
         if task.actions or not isinstance(fail, UnmetDependency):
             self.history.task_finished(self.run_id, task.name, status, out, self._clean(_output(task, "err")),

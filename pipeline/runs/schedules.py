@@ -18,6 +18,8 @@ same schedules as crontab lines for those who prefer cron.
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -27,7 +29,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
 
-from pipeline.config import SettingsError
+from pipeline.errors import SettingsError
+from pipeline.paths import Paths
 
 
 @dataclass(frozen=True)
@@ -176,5 +179,26 @@ def crontab_lines(schedules: list[Schedule], root: Path, doit: str) -> list[str]
         prefix = "" if s.enabled else "# disabled: "
         zone = f" (cron times in {s.timezone}; set CRON_TZ or the system zone accordingly)" if s.timezone != "UTC" else ""
         lines.append(f"# {s.name}: doit {s.job}{zone}")
-        lines.append(f"{prefix}{s.cron} cd {root} && {doit} {s.job} >> data/schedule-{s.name}.log 2>&1")
+        lines.append(f"{prefix}{s.cron} cd {root} && {doit} {s.job} >> {Paths(root).schedule_log(s.name).relative_to(root)} 2>&1")
     return lines
+
+
+def job_launcher(root: Path) -> Callable:
+    """Start `doit JOB` as its own process (never inside this one), unless a run is in progress."""
+    from pipeline.runs.lock import holder
+
+    paths = Paths(root)
+    children: list = []
+
+    def launch(schedule) -> int | None:
+        if any(child.poll() is None for child in children):
+            return None
+        if holder(paths) is not None:  # the run lock: a CLI, UI or scheduled run is in progress
+            return None
+        log = paths.schedule_log(schedule.name).open("a")
+        child = subprocess.Popen([sys.executable, "-m", "doit", schedule.job], cwd=root, stdout=log,
+                                 stderr=subprocess.STDOUT)
+        children.append(child)
+        return child.pid
+
+    return launch

@@ -32,9 +32,11 @@ from dataclasses import dataclass, field
 from pipeline.checks import summary as check_summary
 from pipeline.runs.grouping import summed_metadata
 from pipeline.runs.history import History, TaskRecord
+from pipeline.runs.states import ENDED_BADLY, Freshness, TaskState
 
-STATES = ("fresh", "stale", "failed", "running", "never")
-COLORS = {"fresh": "32", "stale": "38;5;208", "failed": "31", "running": "33", "never": "90"}
+STATES = tuple(Freshness)
+COLORS = {Freshness.FRESH: "32", Freshness.STALE: "38;5;208", Freshness.FAILED: "31", Freshness.RUNNING: "33",
+          Freshness.NEVER: "90"}
 HIDDEN_METADATA = {"seconds", "changed_outputs", "peak_rss_mib", "target", "checks"}
 
 
@@ -73,7 +75,7 @@ class JobState:
     counts: dict[str, int]
 
 
-def asset_tasks(tasks: dict) -> list:
+def asset_level_tasks(tasks: dict) -> list:
     """One task per asset, in definition order: unsharded assets and the group tasks of sharded ones.
 
     Shard sub-tasks (`meta.shard`) are left out; `shard_tasks` lists them.
@@ -127,7 +129,7 @@ def compute_states(tasks: dict, dep_manager, history: History) -> list[AssetStat
     states: dict[str, AssetState] = {}  # assets (unsharded and aggregates) by name
     shard_states: dict[str, dict[str, AssetState]] = {}  # sharded asset -> shard label -> shard row
     rows: list[AssetState] = []
-    for task in asset_tasks(tasks):
+    for task in asset_level_tasks(tasks):
         meta = task.meta
         if "shards" not in meta:
             state = _leaf_state(task, tasks, dep_manager, latest, saved_ids)
@@ -153,7 +155,7 @@ def _leaf_state(task, tasks: dict, dep_manager, latest: dict, saved_ids: set[str
     meta = task.meta
     seen = latest.get(task.name, {})
     attempt, success = seen.get("attempt"), seen.get("success")
-    state = AssetState(task.name, meta["group"], "fresh", upstream=list(meta["upstream"]), asset=meta["asset"],
+    state = AssetState(task.name, meta["group"], Freshness.FRESH, upstream=list(meta["upstream"]), asset=meta["asset"],
                        shard=meta.get("shard"))
     # before get_status, which caches an empty entry
     saved = task.name in saved_ids if saved_ids is not None else dep_manager.backend.in_(task.name)
@@ -164,18 +166,18 @@ def _leaf_state(task, tasks: dict, dep_manager, latest: dict, saved_ids: set[str
         state.last_materialized = _targets_mtime(task) if saved else None
     checked = attempt if attempt and attempt.metadata.get("checks") else success
     state.checks = list(checked.metadata.get("checks", [])) if checked else []
-    if attempt and attempt.status == "running":
-        state.state, state.reason = "running", f"run {attempt.run_id}"
-    elif attempt and attempt.status in ("failed", "interrupted") and (
+    if attempt and attempt.status == TaskState.RUNNING:
+        state.state, state.reason = Freshness.RUNNING, f"run {attempt.run_id}"
+    elif attempt and attempt.status in ENDED_BADLY and (
             success is None or attempt.started > success.started):
-        state.state, state.reason = "failed", f"{attempt.status} in run {attempt.run_id}"
+        state.state, state.reason = Freshness.FAILED, f"{attempt.status} in run {attempt.run_id}"
         state.cause = attempt.status
     else:
         result = dep_manager.get_status(task, tasks, get_log=True)
         if not (saved or success):
-            state.state, state.reason = "never", "never materialized"
-        elif result.status != "up-to-date":
-            state.state, state.reason = "stale", _reason(task, result, dep_manager)
+            state.state, state.reason = Freshness.NEVER, "never materialized"
+        elif result.status != TaskState.UP_TO_DATE:
+            state.state, state.reason = Freshness.STALE, _reason(task, result, dep_manager)
             state.root = state.reason
             damaged = _damaged_output(task, result)
             if damaged:
@@ -193,30 +195,30 @@ def _apply_checks(state: AssetState, seen: dict) -> None:
     if latest is None:
         return
     state.checks = list(latest.metadata.get("checks", []))
-    if latest.status == "failed" and state.state in ("fresh", "stale"):
+    if latest.status == TaskState.FAILED and state.state in (Freshness.FRESH, Freshness.STALE):
         failed = [c["check"] for c in state.checks if c["status"] == "fail"] or ["its checks"]
-        state.state = "failed"
+        state.state = Freshness.FAILED
         state.reason = state.cause = f"error check {', '.join(failed)} failed in run {latest.run_id}"
 
 
 def _propagate(state: AssetState, states: dict, shard_states: dict, shard: str | None) -> None:
     """A fresh leaf is stale when what it reads of an upstream asset is stale or never materialized."""
-    if state.state != "fresh":
+    if state.state != Freshness.FRESH:
         return
     for up in state.upstream:
         if up in shard_states:
             if shard is not None and shard in shard_states[up]:  # a shard reads the same shard
                 upstream = shard_states[up][shard]
-                if upstream.state in ("stale", "never"):
+                if upstream.state in (Freshness.STALE, Freshness.NEVER):
                     because = f" ({upstream.root})" if upstream.root else ""
-                    state.state, state.reason = "stale", f"upstream {upstream.name} is {upstream.state}{because}"
+                    state.state, state.reason = Freshness.STALE, f"upstream {upstream.name} is {upstream.state}{because}"
                     state.cause, state.root = f"upstream {up} is {upstream.state}{because}", upstream.root
                     return
                 continue
             # an unsharded asset (or a shard of another layout) reads every shard
-            bad = [s for s in shard_states[up].values() if s.state in ("stale", "never")]
+            bad = [s for s in shard_states[up].values() if s.state in (Freshness.STALE, Freshness.NEVER)]
             if bad:
-                never = all(s.state == "never" for s in bad)
+                never = all(s.state == Freshness.NEVER for s in bad)
                 root = Counter(s.root for s in bad if s.root).most_common(1)
                 because = f" ({root[0][0]})" if root else ""
                 if len(bad) == len(shard_states[up]):
@@ -224,12 +226,12 @@ def _propagate(state: AssetState, states: dict, shard_states: dict, shard: str |
                 else:
                     reason = (f"upstream {up} has {len(bad)} of {len(shard_states[up])} shards "
                               f"{'never materialized' if never else 'stale'}{because}")
-                state.state, state.reason, state.cause = "stale", reason, reason
+                state.state, state.reason, state.cause = Freshness.STALE, reason, reason
                 state.root = root[0][0] if root else ""
                 return
-        elif up in states and states[up].state in ("stale", "never"):
+        elif up in states and states[up].state in (Freshness.STALE, Freshness.NEVER):
             because = f" ({states[up].root})" if states[up].root else ""
-            state.state, state.reason = "stale", f"upstream {up} is {states[up].state}{because}"
+            state.state, state.reason = Freshness.STALE, f"upstream {up} is {states[up].state}{because}"
             state.cause, state.root = state.reason, states[up].root
             return
 
@@ -239,7 +241,7 @@ def _aggregate(task, leaves: list[AssetState], latest: dict) -> AssetState:
     meta = task.meta
     total = len(leaves)
     counts = Counter(leaf.state for leaf in leaves)
-    state = AssetState(task.name, meta["group"], "fresh", upstream=list(meta["upstream"]), asset=meta["asset"],
+    state = AssetState(task.name, meta["group"], Freshness.FRESH, upstream=list(meta["upstream"]), asset=meta["asset"],
                        shards=total, shard_counts=dict(counts))
     times = [leaf.last_materialized for leaf in leaves if leaf.last_materialized is not None]
     state.last_materialized = max(times) if times else None
@@ -247,23 +249,23 @@ def _aggregate(task, leaves: list[AssetState], latest: dict) -> AssetState:
                     if latest.get(leaf.name, {}).get("success") is not None]
     state.last_duration = _latest_run_duration([success for _, success in materialized])
     state.metadata = summed_metadata([leaf.metadata for leaf, _ in materialized])
-    if counts["running"]:
-        runs = _runs_of(latest, [leaf for leaf in leaves if leaf.state == "running"])
-        state.state, state.reason = "running", f"{counts['running']} of {total} shards running in run {runs}"
-    elif counts["failed"]:
-        failed = [leaf for leaf in leaves if leaf.state == "failed"]
+    if counts[Freshness.RUNNING]:
+        runs = _runs_of(latest, [leaf for leaf in leaves if leaf.state == Freshness.RUNNING])
+        state.state, state.reason = Freshness.RUNNING, f"{counts['running']} of {total} shards running in run {runs}"
+    elif counts[Freshness.FAILED]:
+        failed = [leaf for leaf in leaves if leaf.state == Freshness.FAILED]
         kinds = {leaf.cause for leaf in failed}
         word = kinds.pop() if len(kinds) == 1 else "failed or interrupted"
-        state.state = "failed"
+        state.state = Freshness.FAILED
         state.reason = f"{len(failed)} of {total} shards {word} in run {_runs_of(latest, failed)}"
-    elif total and counts["never"] == total:
-        state.state, state.reason = "never", "never materialized"
-    elif counts["stale"] or counts["never"]:
-        stale = [leaf for leaf in leaves if leaf.state in ("stale", "never")]
+    elif total and counts[Freshness.NEVER] == total:
+        state.state, state.reason = Freshness.NEVER, "never materialized"
+    elif counts[Freshness.STALE] or counts[Freshness.NEVER]:
+        stale = [leaf for leaf in leaves if leaf.state in (Freshness.STALE, Freshness.NEVER)]
         causes = Counter(leaf.cause for leaf in stale).most_common()
         roots = Counter(leaf.root for leaf in stale if leaf.root).most_common(1)
         state.root = roots[0][0] if roots else ""
-        state.state = "stale"
+        state.state = Freshness.STALE
         state.reason = f"{len(stale)} of {total} shards stale: {causes[0][0]}"
         if len(causes) > 1:
             state.reason += f" (and {len(causes) - 1} other reason{'s' if len(causes) > 2 else ''})"
@@ -371,9 +373,9 @@ def paint(text: str, state: str, color: bool) -> str:
 def render(states: list[AssetState], jobs: list[JobState], color: bool, now: float | None = None) -> str:
     rows = [("ASSET", "GROUP", "STATE", "LAST MATERIALIZED", "DURATION", "DETAILS")]
     for s in states:
-        label = s.state + ("*" if s.state == "stale" else "")
-        details = " ".join(f"{k}={v}" for k, v in s.metadata.items()) if s.state == "fresh" else s.reason
-        if s.shards is not None and s.state == "fresh":
+        label = s.state + ("*" if s.state == Freshness.STALE else "")
+        details = " ".join(f"{k}={v}" for k, v in s.metadata.items()) if s.state == Freshness.FRESH else s.reason
+        if s.shards is not None and s.state == Freshness.FRESH:
             details = f"{s.shards} shards: {details}".rstrip(": ")
         if s.checks and s.shard is None:
             details += f"; checks: {check_summary(s.checks)}"

@@ -16,21 +16,9 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from pipeline.processes import process_gone
+
 STEPS = (signal.SIGINT, signal.SIGTERM, signal.SIGKILL)
-
-
-def process_gone(pid: int) -> bool:
-    """True once the process has exited (a zombie waiting for its parent counts as exited)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-    except (OSError, IndexError):
-        return False
 
 
 def descendants(pid: int) -> list[int]:

@@ -18,8 +18,9 @@ from typing import Iterable, Iterator
 
 import pyarrow as pa
 
+from pipeline.transform.ids import HUB_URL as HUB
+
 SCHEMA = "entities.schema.json"
-HUB = "https://huggingface.co"
 ENTITIES_SCHEMA = pa.schema([
     pa.field("key", pa.string(), nullable=False),
     pa.field("kind", pa.string(), nullable=False),  # Dataset | Paper | Person | Agent | License | Task | MLModel
@@ -47,7 +48,7 @@ def _strings(values) -> list[str]:
 def dataset_record(row: dict) -> dict:
     """A schema:Dataset from a raw dataset row (the Hub's `/api/datasets/<id>` body when status is ok)."""
     record = {"@type": "Dataset", "identifier": row["id"], "name": row["id"].rsplit("/", 1)[-1],
-              "status": row["status"]}
+              "status": row["status"], "platform": "hf"}
     if row["status"] != "ok":
         return record
     item = json.loads(row["raw_json"])
@@ -76,6 +77,70 @@ def dataset_record(row: dict) -> dict:
     if hub_id != row["id"]:
         record["sameAs"] = f"{HUB}/datasets/{hub_id}"
     return {k: v for k, v in record.items() if v not in (None, [])}
+
+
+def platform_dataset_record(row: dict, named: dict[str, str] | None = None) -> dict:
+    """A schema:Dataset of OpenML or bioimage.io (raw rows of `openml_raw_datasets`,
+    `bioimageio_raw_datasets`): the platform's description when it gave one, else the name its
+    models' evaluations use (`named`) and the status."""
+    from pipeline.platforms import PLATFORMS, platform_of
+    platform = PLATFORMS[platform_of(row["id"])]
+    native = platform.native_id(row["id"])
+    record = {"@type": "Dataset", "identifier": row["id"], "platform": platform.key, "status": row["status"],
+              "name": (named or {}).get(row["id"]) or native.rsplit("/", 1)[-1]}
+    item = json.loads(row["raw_json"]) if row["status"] == "ok" and row.get("raw_json") else {}
+    if platform.key == "openml":
+        record["url"] = f"https://www.openml.org/d/{native.removeprefix('data/')}"
+        if item:
+            record.update(name=item.get("name") or record["name"], description=item.get("description"),
+                          license=_strings(_list(item.get("licence"))), dateCreated=_iso(item.get("upload_date")),
+                          keywords=_strings(_list(item.get("tag"))),
+                          source=_url(item.get("original_data_url")), doi=_doi(item.get("citation"), item.get("paper_url")))
+    elif item:  # bioimage.io: the zoo's entry
+        record.update(name=item.get("name") or record["name"], description=item.get("description"),
+                      license=_strings(_list(item.get("license"))), keywords=_strings(_list(item.get("tags"))),
+                      url=f"https://bioimage.io/#/?id={item['id']}", source=_url(item.get("source")),
+                      doi=_doi(item.get("id"), item.get("source")))
+    return {k: v for k, v in record.items() if v not in (None, [], "")}
+
+
+def _iso(value) -> str | None:
+    match = re.match(r"^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)$", value) if isinstance(value, str) else None
+    return f"{match[1]}T{match[2]}Z" if match else None
+
+
+def _url(value) -> str | None:
+    return value.strip() if isinstance(value, str) and re.match(r"^https?://\S+$", value.strip()) else None
+
+
+def _doi(*texts) -> str | None:
+    from pipeline.transform.ids import dois_in
+    found = [d.lower() for text in texts if isinstance(text, str) for d in dois_in(text)]
+    return found[0] if found else None
+
+
+def same_dataset_key(record: dict) -> list[str]:
+    """What makes two platforms' datasets one: the same DOI, or the same source address (scheme, `www.`,
+    a trailing slash and case aside)."""
+    keys = [f"doi:{record['doi']}"] if record.get("doi") else []
+    if record.get("source"):
+        address = re.sub(r"^https?://(www\.)?", "", record["source"].strip().lower()).rstrip("/")
+        keys.append(f"url:{address}")
+    return keys
+
+
+def link_same_datasets(records: list[dict]) -> None:
+    """Give each dataset the catalog ids of the datasets on other platforms that are the same one
+    (`sameDatasets`), so a graph query reaches the models of every platform that used it."""
+    groups: dict[str, list[dict]] = {}
+    for record in records:
+        for key in same_dataset_key(record):
+            groups.setdefault(key, []).append(record)
+    for members in groups.values():
+        for record in members:
+            others = [m["identifier"] for m in members if m.get("platform") != record.get("platform")]
+            if others:
+                record["sameDatasets"] = sorted(set(record.get("sameDatasets", [])) | set(others))
 
 
 def paper_record(row: dict) -> dict:
@@ -159,11 +224,17 @@ def stub_model_record(model_id: str) -> dict:
 
 
 def catalog(datasets: list[dict], papers: list[dict], licenses: list[dict], stubs, models,
-            fetched: list[dict] = ()) -> Iterator[dict]:
+            fetched: list[dict] = (), platform_datasets: list[dict] = ()) -> Iterator[dict]:
     """Every entity record, in key order: from the raw dataset and paper rows, the license entries,
     the lineage's not-harvested bases, and the tasks and accounts the models (rows of mlTask,
     sharedBy, author) name. Only the names are held; the records are made as they are read."""
-    dataset_records = sorted((dataset_record(row) for row in datasets), key=lambda r: r["identifier"])
+    models = list(models)
+    named = {m["dataset"]: m["datasetName"] for row in models for m in row.get("evaluationMetrics") or []
+             if m.get("dataset") and m.get("datasetName")}
+    dataset_records = sorted([*(dataset_record(row) for row in datasets),
+                              *(platform_dataset_record(row, named) for row in platform_datasets)],
+                             key=lambda r: r["identifier"])
+    link_same_datasets(dataset_records)
     paper_records = sorted((paper_record(row) for row in papers), key=lambda r: r["identifier"])
     described = {record["identifier"]: record for record in fetched}
     tasks = {t for d in dataset_records for t in d.get("mlTask", [])}
@@ -204,7 +275,7 @@ KIND_OF_TYPE = {"Dataset": "Dataset", "ScholarlyArticle": "Paper", "Person": "Pe
 
 
 def row(record: dict) -> dict:
-    from pipeline.transform.normalized_shards import text_digest
+    from pipeline.digests import text_digest
     kind = KIND_OF_TYPE[record["@type"]]
     text = json.dumps(record, ensure_ascii=False, sort_keys=True)
     return {"key": f"{kind} {record['identifier']}", "kind": kind, "identifier": record["identifier"],

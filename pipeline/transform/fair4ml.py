@@ -208,7 +208,7 @@ def citations(tags: list[str], readme: str | None, card: modelcard.ModelCard) ->
     if readme is None:
         in_template.add(modelcard.TEMPLATE_PAPER)
     arxiv = [a for a in _tag_values(tags, "arxiv:") if a not in in_template] + ids.arxiv_ids_in(own_text)
-    arxiv = [re.sub(r"v\d+$", "", a) for a in arxiv if ids.ARXIV_ID.match(re.sub(r"v\d+$", "", a))]
+    arxiv = [bare for bare in map(ids.arxiv_id, arxiv) if bare]
     dois = [d.lower() for d in _tag_values(tags, "doi:")] + ids.dois_in(own_text)
     return _unique([ids.arxiv_url(a) for a in arxiv] + [ids.doi_url(d) for d in dois])
 
@@ -258,6 +258,7 @@ def to_fair4ml(item: dict, readme: str | None) -> dict:
         flags.append("near-empty card")  # a few words of its own, whatever the template around them
     return {
         "identifier": model_id,
+        "platform": "hf",
         "name": short_name or model_id,
         "url": f"{HUB_URL}/{model_id}",
         "author": _text(card_data.get("model_creator"), 200) or namespace or None,
@@ -353,7 +354,7 @@ def _sources(item: dict, card_data: dict, card_from: str, base, description, par
 def arxiv_ids(record: dict) -> list[str]:
     """The arXiv ids, without version, among a record's citations (`https://arxiv.org/abs/<id>`)."""
     found = (c.split("/abs/", 1)[1] for c in record.get("citation") or [] if isinstance(c, str) and "/abs/" in c)
-    return list(dict.fromkeys(re.sub(r"v\d+$", "", i) for i in found if ids.ARXIV_ID.match(re.sub(r"v\d+$", "", i))))
+    return list(dict.fromkeys(bare for bare in map(ids.arxiv_id, found) if bare))
 
 
 def dois(record: dict) -> list[str]:
@@ -367,9 +368,10 @@ _EVALUATION = pa.struct([
     ("value", pa.float64()), ("valueText", pa.string()), ("verified", pa.bool_()),
 ])
 _LIST = pa.list_(pa.string())
+_TENSORS = pa.list_(pa.struct([("name", pa.string()), ("axes", pa.string()), ("dataType", pa.string())]))
 # Column types of the normalized Parquet file; records reach it only after schema validation.
 ARROW_SCHEMA = pa.schema([
-    ("identifier", pa.string()), ("name", pa.string()), ("url", pa.string()), ("author", pa.string()),
+    ("identifier", pa.string()), ("platform", pa.string()), ("name", pa.string()), ("url", pa.string()), ("author", pa.string()),
     ("sharedBy", pa.string()), ("dateCreated", pa.string()), ("dateModified", pa.string()),
     ("version", pa.string()), ("license", _LIST), ("licenseName", pa.string()), ("licenseLink", pa.string()),
     ("conditionsOfAccess", pa.string()), ("keywords", _LIST), ("inLanguage", _LIST), ("mlTask", _LIST),
@@ -385,4 +387,5 @@ ARROW_SCHEMA = pa.schema([
     ("fieldSources", pa.map_(pa.string(), pa.string())), ("inferredFields", _LIST),
     ("citationDetails", pa.list_(pa.struct([("identifier", pa.string()), ("title", pa.string()), ("author", _LIST),
                                             ("year", pa.string()), ("venue", pa.string())]))),
+    ("authors", _LIST), ("weightsFormats", _LIST), ("inputs", _TENSORS), ("outputs", _TENSORS),
 ])

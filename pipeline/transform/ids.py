@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-HUB_URL = "https://huggingface.co"
+from pipeline.config import DEFAULT_HF_ENDPOINT
+
+HUB_URL = DEFAULT_HF_ENDPOINT  # the public Hub: the address records name models by, whatever HF_ENDPOINT is
 REPO_ID = re.compile(r"^(?:[A-Za-z0-9][A-Za-z0-9_.-]*/)?[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _HUB_PREFIX = re.compile(r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/", re.I)
 _REPO_SUFFIX = re.compile(r"/(?:tree|blob|resolve|raw|commit|discussions)(?:/.*)?$|\.git$|[?#].*$")
@@ -89,8 +91,15 @@ _ARXIV_PATTERNS = [
     re.compile(r"\beprint\s*=\s*[{\"]?\s*(?:arxiv\s*:\s*)?" + _NEW_ID, re.I),
     re.compile(r"10\.48550/arxiv\." + _NEW_ID, re.I),
 ]
-ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})$")
+ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})$")  # without version
+_VERSION = re.compile(r"v\d+$")
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>{}\[\]|,;]+)")
+
+
+def arxiv_id(value: str) -> str | None:
+    """`1810.04805v2` -> `1810.04805` (the paper, whichever version is cited); None for what is not an arXiv id."""
+    bare = _VERSION.sub("", value.strip())
+    return bare if ARXIV_ID.match(bare) else None
 
 
 def arxiv_ids_in(text: str | None) -> list[str]:

@@ -28,11 +28,17 @@ class Iris:
         if not self.base.endswith(("/", "#")):
             object.__setattr__(self, "base", self.base + "/")
 
-    def model(self, repo_id: str, platform: str = "hf") -> str:
-        return f"{self.base}model/{platform}/{_part(repo_id)}"
+    def model(self, model_id: str) -> str:
+        """A model by catalog id: `<base>model/hf/org/name`, `<base>model/openml/flow/8365`, ..."""
+        return self._on_platform("model", model_id)
 
-    def dataset(self, dataset_id: str, platform: str = "hf") -> str:
-        return f"{self.base}dataset/{platform}/{_part(dataset_id)}"
+    def dataset(self, dataset_id: str) -> str:
+        return self._on_platform("dataset", dataset_id)
+
+    def _on_platform(self, kind: str, catalog_id: str) -> str:
+        from pipeline.platforms import PLATFORMS, platform_of
+        platform = PLATFORMS[platform_of(catalog_id)]
+        return f"{self.base}{kind}/{platform.key}/{_part(platform.native_id(catalog_id))}"
 
     def paper(self, citation: str) -> str:
         """A paper by `arXiv id`, `https://arxiv.org/abs/<id>`, `https://doi.org/<doi>` or a DOI."""

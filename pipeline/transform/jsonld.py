@@ -47,8 +47,12 @@ CONTEXT = {
     "inferredFields": "mlentory:inferredFields",
     "licenseName": "mlentory:licenseName",
     "licenseLink": "mlentory:licenseLink",
+    "platform": "mlentory:platform",
+    "authors": "mlentory:authors",
+    "weightsFormats": "mlentory:weightsFormats",
+    "inputs": {"@id": "mlentory:inputs", "@type": "@json"},
+    "outputs": {"@id": "mlentory:outputs", "@type": "@json"},
 }
-HUB = "https://huggingface.co"
 
 
 XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
@@ -163,6 +167,9 @@ ENTITY_CONTEXT = {
     "harvested": "mlentory:harvested",
     "size": "schema:size",
     "inDefinedTermSet": {"@id": "schema:inDefinedTermSet", "@type": "@id"},
+    "sameDatasets": {"@id": "schema:sameAs", "@type": "@id"},
+    "source": {"@id": "schema:isBasedOn", "@type": "@id"},
+    "doi": "mlentory:doi",
     "sameAs": {"@id": "schema:sameAs", "@type": "@id"},
 }
 
@@ -198,6 +205,8 @@ def entity_node(record: dict, iris: Iris = Iris()) -> dict:
         node["mlTask"] = [iris.task(t) for t in record["mlTask"]]
     if record["@type"] in ("Dataset", "MLModel") and record.get("sharedBy"):
         node["sharedBy"] = {"@id": iris.agent(record["sharedBy"]), "name": record["sharedBy"]}
+    if record["@type"] == "Dataset" and record.get("sameDatasets"):
+        node["sameDatasets"] = [iris.dataset(d) for d in record["sameDatasets"]]
     if record["@type"] == "MLModel" and record.get("fineTunedFrom"):  # a fetched base continues the lineage
         node["fineTunedFrom"] = [iris.model(b) for b in record["fineTunedFrom"]]
     if record["@type"] == "MLModel" and record.get("author"):

@@ -9,7 +9,6 @@ validated again, so a daily refresh costs what changed, not the shard's size.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Iterator, TextIO
@@ -18,6 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipeline.digests import text_digest
+from pipeline.errors import RecordError
 from pipeline.transform import fair4ml, validation
 
 FINGERPRINT_KEY = b"mlentory.fingerprint"
@@ -29,10 +30,6 @@ SHARD_SCHEMA = pa.schema(list(fair4ml.ARROW_SCHEMA) + [
 ])
 ROW_GROUP_ROWS = 512
 _LIST_TYPE = pa.list_(pa.string())
-
-
-def text_digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 
 
 def iter_records(path: Path, wanted: set[str] | None, id_column: str = "identifier") -> Iterator[dict]:
@@ -188,10 +185,13 @@ def append_history(previous: Path, out: Path, rows: list[dict]) -> int:
 
 
 def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, fingerprint: str,
-                jsonl: TextIO | None = None, history: tuple[Path, Path] | None = None, now: str = "") -> dict:
+                jsonl: TextIO | None = None, history: tuple[Path, Path] | None = None, now: str = "",
+                mapping=None) -> dict:
     """Write the normalized shard for `raw` to `out` (and its records as JSON Lines to `jsonl`);
     quarantine entries go to `quarantine`. With `history` = (previous history file, new history file),
-    the versions this build replaces or removes are added to the shard's history (None: unchanged)."""
+    the versions this build replaces or removes are added to the shard's history (None: unchanged).
+    `mapping(item, readme)` is the platform's (pipeline/transform/*fair4ml.py); a RecordError it raises
+    quarantines the record with its path and reason, like a schema failure."""
     current = pq.read_table(raw, columns=["id", "digest"])
     old = _reusable(previous, fingerprint)
     reused = SHARD_SCHEMA.empty_table()
@@ -206,10 +206,13 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
     if todo:
         rows = pq.read_table(raw, columns=["id", "raw_json", "readme", "digest"]).filter(todo_mask)
         for row in rows.to_pylist():
-            record = fair4ml.to_fair4ml(json.loads(row["raw_json"]), row["readme"])
-            issues = validation.problems(record)
+            try:
+                record = mapping(json.loads(row["raw_json"]), row["readme"])
+                issues, stage = validation.problems(record), "schema"
+            except RecordError as exc:
+                issues, stage = [{"path": exc.path, "reason": exc.reason}], exc.stage
             if issues:
-                entry = validation.quarantine_entry(row["id"], "schema", issues)
+                entry = validation.quarantine_entry(row["id"], stage, issues)
                 quarantine.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
                 quarantined += 1
                 continue

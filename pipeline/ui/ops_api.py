@@ -356,7 +356,7 @@ def routes(project: Project) -> tuple[list[Route], Live]:
             book.close()
 
     async def schedules(request: Request):
-        from pipeline.config import SettingsError
+        from pipeline.errors import SettingsError
         try:
             return JSONResponse(await asyncio.to_thread(_schedules))
         except SettingsError as exc:

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from pipeline.runs import lock as run_lock
 from pipeline.runs import stop
-from pipeline.runs.history import History, history_path
+from pipeline.paths import Paths
+from pipeline.runs.history import History
 
 # seconds a `doit status --format json` answer is reused when no page watches the project (while one
 # does, the answer is kept until a file changes: pipeline/ui/live.py)
@@ -56,7 +57,7 @@ class Project:
     # -- reading ----------------------------------------------------------------------------------
     @property
     def history_file(self) -> Path:
-        return history_path(self.root / "data")  # Settings.data_dir is always ROOT/data
+        return Paths(self.root).run_history
 
     def history(self) -> History:
         return History(self.history_file)
@@ -92,7 +93,7 @@ class Project:
             run_id = self.run_of_pid(self.child.pid)
             return {"pid": self.child.pid, "args": self.child_args, "run_id": run_id,
                     "started_here": True, "cancelling": self.cancelling(run_id)}
-        held = run_lock.holder(self.root / "data")
+        held = run_lock.holder(Paths(self.root))
         if held is not None:
             return {"pid": held.get("pid"), "args": held.get("args", []), "run_id": held.get("run_id"),
                     "started_here": False, "cancelling": self.cancelling(held.get("run_id"))}
@@ -110,7 +111,7 @@ class Project:
         history (or the process ended) hold a thread lock and an flock on data/ui/run.lock, so two
         requests, or two UI servers on the same project, cannot both start a run.
         """
-        logs = self.root / "data" / "ui"
+        logs = Paths(self.root).ui_logs
         logs.mkdir(parents=True, exist_ok=True)
         with self._run_lock, (logs / "run.lock").open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)

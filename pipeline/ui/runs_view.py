@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.runs.history import History, pid_alive
+from pipeline.processes import pid_alive
+from pipeline.runs.history import History
 from pipeline.runs.status import HIDDEN_METADATA
 
 RAN = ("success", "failed", "interrupted", "running")

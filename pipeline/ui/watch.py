@@ -21,6 +21,8 @@ import struct
 import sys
 from pathlib import Path
 
+from pipeline.paths import Paths
+
 # inotify(7)
 IN_MODIFY = 0x002
 IN_MOVED_FROM, IN_MOVED_TO, IN_CREATE, IN_DELETE = 0x040, 0x080, 0x100, 0x200
@@ -36,7 +38,7 @@ SKIP_DIRS = {"node_modules", "__pycache__", "build", "dist", "site-packages"}
 # files whose changes say nothing about the data: SQLite's shared memory and journals, editor droppings
 NOISE_SUFFIXES = ("-shm", "-journal", ".swp", ".swx", "~", ".pyc", ".tmp")
 # the run lock's file is only ever locked, never written (who holds it is in run.json)
-NOISE_NAMES = {"run.lock"}
+NOISE_NAMES = {Paths(Path(".")).run_lock.name}
 MAX_WATCHED_DIRS = 20_000
 
 
@@ -49,7 +51,7 @@ def skipped(directory: Path, root: Path) -> bool:
         return True
     if (directory / "pyvenv.cfg").exists():  # a virtualenv under another name
         return True
-    return directory == root / "data" / "ui"  # the console logs of runs the UI started
+    return directory == Paths(root).ui_logs  # the console logs of runs the UI started
 
 
 def noise(name: str) -> bool:
@@ -177,7 +179,7 @@ class FileWatcher:
                         pass
             if name and noise(name):
                 continue
-            if directory == self.root / "data" / "ui" or (mask & IN_ISDIR and skipped(path, self.root)):
+            if directory == Paths(self.root).ui_logs or (mask & IN_ISDIR and skipped(path, self.root)):
                 continue
             changed.add(path)
         return changed

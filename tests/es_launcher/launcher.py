@@ -14,53 +14,22 @@ language analyzers, and no x-pack (so no security: credentials are not checked).
 
 from __future__ import annotations
 
-import hashlib
 import selectors
 import shutil
 import subprocess
 import time
 from pathlib import Path
 
+from tests import jvm_build
+
 HERE = Path(__file__).resolve().parent
 LIB, CLASSES, SOURCES = HERE / "lib", HERE / "classes", HERE / "java"
-STAMP = LIB / ".pom-sha256"
 START_TIMEOUT_S = 180
 HEAP = "512m"
 
 
-def _digest(*paths: Path) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def _run(what: str, command: list[str], **kwargs) -> None:
-    """Run a build step; a failure is one line naming the step and the tool's last error line."""
-    result = subprocess.run(command, capture_output=True, text=True, **kwargs)
-    if result.returncode != 0:
-        lines = [l.strip() for l in (result.stdout + result.stderr).splitlines() if l.strip()]
-        errors = [l for l in lines if "ERROR" in l or "error:" in l] or lines or ["no output"]
-        raise RuntimeError(f"{what} failed ({command[0]} exited with {result.returncode}): {errors[0][:300]}")
-
-
 def ensure_built() -> None:
-    for tool in ("java", "javac", "mvn"):
-        if shutil.which(tool) is None:
-            raise RuntimeError(f"{tool} is not installed: the test Elasticsearch needs Java 17 and Maven")
-    pom = _digest(HERE / "pom.xml")
-    if not STAMP.exists() or STAMP.read_text() != pom:
-        shutil.rmtree(LIB, ignore_errors=True)
-        _run("fetching the test Elasticsearch's jars from Maven Central",
-             ["mvn", "-q", "-B", "dependency:copy-dependencies", f"-DoutputDirectory={LIB}"], cwd=HERE)
-        STAMP.write_text(pom)
-    sources = sorted(SOURCES.rglob("*.java"))
-    stamp = CLASSES / ".source-sha256"
-    if not stamp.exists() or stamp.read_text() != _digest(*sources) + pom:
-        shutil.rmtree(CLASSES, ignore_errors=True)
-        CLASSES.mkdir()
-        _run("compiling the test Elasticsearch launcher", ["javac", "-d", str(CLASSES), "-cp", f"{LIB}/*", *map(str, sources)])
-        stamp.write_text(_digest(*sources) + pom)
+    jvm_build.ensure_built(HERE, sorted(SOURCES.rglob("*.java")), "Elasticsearch")
 
 
 class EsServer:
@@ -110,14 +79,7 @@ class EsServer:
     def stop(self, remove: bool = True) -> None:
         """Stop the node; its data (the indices the tests left) is removed unless `remove` is False."""
         if self._process is not None:
-            if self._process.poll() is None:
-                self._process.stdin.close()  # the launcher exits when its stdin closes
-                try:
-                    self._process.wait(60)
-                except subprocess.TimeoutExpired:
-                    self._process.kill()
-                    self._process.wait()
-            self._process.stdout.close()
+            jvm_build.stop_launcher(self._process)
             self._process = None
         if remove:
             shutil.rmtree(self.workdir, ignore_errors=True)

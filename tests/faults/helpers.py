@@ -12,7 +12,8 @@ def go_live(project, hub, **extra) -> None:
     """Make the project harvest (and fetch arXiv answers) from the local `hub` instead of the snapshot."""
     env = {k: v for k, v in project.env.items() if k != "HF_HUB_OFFLINE"}
     env.update({"HF_ENDPOINT": hub.url, "MLENTORY_HF_LIMIT": "0", "MLENTORY_ARXIV_ENDPOINT": hub.arxiv_endpoint,
-                "MLENTORY_ARXIV_DELAY_S": "0", **extra})
+                "MLENTORY_ARXIV_DELAY_S": "0", "MLENTORY_OPENML_OFFLINE": "1", "MLENTORY_BIOIMAGEIO_OFFLINE": "1",
+                **extra})
     project.env = env
 
 

@@ -2,13 +2,14 @@
 
 import time
 
+from pipeline.paths import Paths
 from pipeline.runs.schedules import Schedule
 from tests.faults.helpers import running_run, wait_for
 
 
 def lock_holder(project):
     from pipeline.runs.lock import holder
-    return holder(project.path("data"))
+    return holder(Paths(project.root))
 
 
 def test_second_cli_run_is_refused_at_once_with_one_line(toy_project):
@@ -48,14 +49,14 @@ def test_a_run_can_wait_for_the_one_in_progress(toy_project):
 
 
 def test_scheduler_and_ui_see_the_cli_run(toy_project):
-    from pipeline.commands import _launcher
+    from pipeline.runs.schedules import job_launcher
     from pipeline.ui.server import Project
 
     toy_project.path("SLOW_numbers").write_text("60")
     first = toy_project.popen()
     try:
         info = wait_for(lambda: running_run(toy_project), 60)
-        assert _launcher(toy_project.root)(Schedule("nightly", "0 2 * * *", "toy_job")) is None
+        assert job_launcher(toy_project.root)(Schedule("nightly", "0 2 * * *", "toy_job")) is None
         active = Project(toy_project.root, toy_project.env).active_run()
         assert active["pid"] == first.pid and active["run_id"] == info["run_id"]
     finally:

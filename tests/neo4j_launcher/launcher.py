@@ -7,39 +7,21 @@ waits for its Bolt connector. Needs Java 17 and Maven (`.ci/run` installs them i
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import socket
 import subprocess
 import time
 from pathlib import Path
 
+from tests import jvm_build
+
 HERE = Path(__file__).resolve().parent
 LIB, CLASSES = HERE / "lib", HERE / "classes"
-STAMP = LIB / ".pom-sha256"
 START_TIMEOUT_S = 180
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def ensure_built() -> None:
-    for tool in ("java", "javac", "mvn"):
-        if shutil.which(tool) is None:
-            raise RuntimeError(f"{tool} is not installed: the Neo4j test server needs Java 17 and Maven")
-    pom = _digest(HERE / "pom.xml")
-    if not STAMP.exists() or STAMP.read_text() != pom:
-        shutil.rmtree(LIB, ignore_errors=True)
-        subprocess.run(["mvn", "-q", "-B", "dependency:copy-dependencies", f"-DoutputDirectory={LIB}"],
-                       cwd=HERE, check=True)
-        STAMP.write_text(pom)
-    source = HERE / "Neo4jLauncher.java"
-    stamp = CLASSES / ".source-sha256"
-    if not stamp.exists() or stamp.read_text() != _digest(source) + pom:
-        CLASSES.mkdir(exist_ok=True)
-        subprocess.run(["javac", "-d", str(CLASSES), "-cp", f"{LIB}/*", str(source)], check=True)
-        stamp.write_text(_digest(source) + pom)
+    jvm_build.ensure_built(HERE, [HERE / "Neo4jLauncher.java"], "Neo4j")
 
 
 def _free_port() -> int:
@@ -77,11 +59,5 @@ class Neo4jServer:
     def stop(self) -> None:
         if self._process is None:
             return
-        if self._process.poll() is None:
-            self._process.stdin.close()  # the launcher exits when its stdin closes
-            try:
-                self._process.wait(60)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        jvm_build.stop_launcher(self._process)
         self._process = None

@@ -209,30 +209,55 @@ function nodeData(a) {
   return out;
 }
 
-// Left to right like Dagster's asset graph: an asset's column is its longest path from a root.
+// Left to right like Dagster's asset graph, in columns no taller than the widest stage needs: an asset
+// goes in the first column after all its upstream assets that has room, the assets with the least
+// slack (the latest possible column, counted back from the sinks) placed first, so loaders and other
+// leaves move right instead of piling up in one tall column. Within a column, an asset sits near the
+// mean row of its upstream assets, which keeps edges short and crossings few.
 function layered(data, sizes) {
-  const names = new Set(data.assets.map(a => a.name));
-  const upstream = Object.fromEntries(data.assets.map(a => [a.name, a.upstream.filter(u => names.has(u))]));
-  const depth = {};
-  const depthOf = (name, seen = new Set()) => {
-    if (depth[name] != null) return depth[name];
-    if (seen.has(name)) return 0;  // a cycle cannot happen in doit, but never loop
-    seen.add(name);
-    depth[name] = Math.max(-1, ...upstream[name].map(u => depthOf(u, seen))) + 1;
-    return depth[name];
+  const names = data.assets.map(a => a.name), known = new Set(names);
+  const upstream = Object.fromEntries(data.assets.map(a => [a.name, a.upstream.filter(u => known.has(u))]));
+  const downstream = Object.fromEntries(names.map(n => [n, []]));
+  names.forEach(n => upstream[n].forEach(u => downstream[u].push(n)));
+  const longest = (edges) => {  // the longest path to each asset along `edges` (a cycle cannot happen in doit, but never loop)
+    const memo = {};
+    const walk = (name, seen) => {
+      if (memo[name] != null) return memo[name];
+      if (seen.has(name)) return 0;
+      seen.add(name);
+      memo[name] = Math.max(-1, ...edges[name].map(e => walk(e, seen))) + 1;
+      return memo[name];
+    };
+    names.forEach(n => walk(n, new Set()));
+    return memo;
   };
-  data.assets.forEach(a => depthOf(a.name));
-  const columns = {};
-  data.assets.forEach(a => (columns[depth[a.name]] = columns[depth[a.name]] || []).push(a.name));
+  const earliest = longest(upstream), tail = longest(downstream);
+  const layers = Math.max(0, ...names.map(n => earliest[n])) + 1;
+  const room = Math.ceil(names.length / layers) + 1;  // assets a column holds
+  const latest = Object.fromEntries(names.map(n => [n, layers - 1 - tail[n]]));
+  const order = [...names].sort((p, q) => latest[p] - latest[q] || earliest[p] - earliest[q] || names.indexOf(p) - names.indexOf(q));
+  const column = {}, columns = [];
+  const placed = new Set();
+  while (placed.size < names.length) {  // list scheduling: each round places the ready asset with the least slack
+    const ready = order.find(n => !placed.has(n) && upstream[n].every(u => placed.has(u)));
+    let c = Math.max(0, ...upstream[ready].map(u => column[u] + 1));
+    while ((columns[c] || []).length >= room) c += 1;
+    (columns[c] = columns[c] || []).push(ready);
+    column[ready] = c;
+    placed.add(ready);
+  }
+  const row = {};
+  columns.forEach((members, c) => {
+    const mean = n => upstream[n].length ? upstream[n].reduce((sum, u) => sum + row[u], 0) / upstream[n].length : names.indexOf(n) / names.length;
+    if (c > 0) members.sort((p, q) => mean(p) - mean(q));
+    members.forEach((n, i) => { row[n] = members.length > 1 ? i / (members.length - 1) : 0.5; });
+  });
   const widest = Math.max(...Object.values(sizes).map(s => s.w));
   const positions = {};
-  let x = 0;
-  Object.keys(columns).map(Number).sort((p, q) => p - q).forEach(column => {
-    const members = columns[column];
+  columns.forEach((members, c) => {
     const tall = members.reduce((sum, n) => sum + sizes[n].h, 0) + ROW_GAP * (members.length - 1);
     let y = -tall / 2;
-    members.forEach(n => { positions[n] = {x, y: y + sizes[n].h / 2}; y += sizes[n].h + ROW_GAP; });
-    x += widest + 44;
+    members.forEach(n => { positions[n] = {x: c * (widest + 44), y: y + sizes[n].h / 2}; y += sizes[n].h + ROW_GAP; });
   });
   return positions;
 }
