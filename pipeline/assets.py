@@ -339,7 +339,8 @@ def index_models_for_search(ctx: BuildContext, source: str) -> dict:
 
     titles = search.linked_titles(ctx.input("hf_entities_normalized"))
     return shard_load.load_shard(ctx, search.SearchSink(ctx.settings, ctx.asset.name, titles),
-                                 search_target(ctx.settings), source=source, extra=titles.digests)
+                                 search_target(ctx.settings), source=source, extra=titles.digests,
+                                 leave_out=None if ctx.settings.search_thin_cards else search.thin_cards)
 
 
 def build_hf_load_models_to_neo4j(ctx: BuildContext) -> dict:

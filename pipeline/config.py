@@ -68,6 +68,9 @@ class Settings:
     elasticsearch_password: str | None = field(default=None, repr=False)
     elasticsearch_index: str = "mlentory-models"
     load_batch_size: int = 1000
+    # Models whose card is only the model-card template or nearly empty (cardFlags) are searchable
+    # unless this is off; they stay in the graph, the RDF and the normalized records either way.
+    search_thin_cards: bool = True
     # Per-model assets are split into this many shards (pipeline/shards.py); 256 suits ~2M models.
     shards: int = 256
     # An incremental live harvest reads only models modified since the last one; a full listing

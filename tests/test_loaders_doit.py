@@ -179,3 +179,28 @@ def test_unreachable_elasticsearch_fails_in_one_line_and_writes_no_receipt(small
                                          r"Elasticsearch at http://127\.0\.0\.1:9: ", failed[0]), result.stdout
     assert "Traceback" not in result.stdout + result.stderr
     assert not list(small_project.path("data/load").glob("hf_index_models_in_elasticsearch/*.json"))
+
+
+def test_thin_cards_can_be_left_out_of_search_and_stay_in_the_graph(hf_project):
+    from pipeline.load.search import search_models
+
+    def found(query):
+        hits, facets, total = search_models(load_settings(hf_project.root, environ=hf_project.env), query, 500)
+        return {h["id"] for h in hits}, facets, total
+
+    assert hf_project.doit().returncode == 0
+    thin, _, _ = found('card:"near-empty card"')
+    everything, facets, total = found("")
+    assert thin and thin <= everything and "inferred" in facets and "card" in facets
+    inferred_size, _, _ = found("inferred:parameterCount")
+    assert inferred_size and inferred_size < everything  # "models whose parameter count is inferred"
+
+    off = hf_project.doit(env={"MLENTORY_SEARCH_THIN_CARDS": "0"})
+    assert off.returncode == 0, off.stdout + off.stderr
+    assert ran(off) == SEARCH_LOADERS  # only the index changes
+    assert found('card:"near-empty card"')[0] == set()
+    assert found("")[2] == total - len(thin)
+    assert set(graph_ids(hf_project)) >= {i for i in thin if platform_of(i) == HF}  # still in the graph
+
+    on = hf_project.doit()
+    assert ran(on) == SEARCH_LOADERS and found('card:"near-empty card"')[0] == thin

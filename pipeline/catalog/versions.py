@@ -1,6 +1,6 @@
-"""A model's record through time: its earlier versions (the history output of hf_models_normalized,
-`data/history/hf/models-NNN.parquet`) and its current one, for `doit history` and the catalog's pages.
-Only the model's own shard is read."""
+"""A model's record through time: its earlier versions (the history output of its platform's normalized
+asset, `data/history/hf/models-NNN.parquet` for the Hub's sharded one) and its current one, for
+`doit history` and the catalog's pages. Only the model's own shard is read."""
 
 from __future__ import annotations
 
@@ -18,8 +18,11 @@ def versions(settings, model_id: str) -> list[dict]:
 
     from pipeline.assets import REGISTRY
 
-    outputs = REGISTRY["hf_models_normalized"].outputs  # where the records and their history live
-    label = settings.shard_labels[shard_of(model_id, settings.shards)]
+    from pipeline.platforms import platform_of
+
+    asset = REGISTRY[f"{platform_of(model_id)}_models_normalized"]  # where the records and their history live
+    outputs = asset.outputs
+    label = settings.shard_labels[shard_of(model_id, settings.shards)] if asset.sharded else ""  # no {shard}
     found = []
     history = settings.root / shard_path(outputs["history"].path, label)
     if history.exists():

@@ -43,6 +43,7 @@ MAPPINGS = {
         "platform": KEYWORD, "task": KEYWORD_AND_WORDS, "library": KEYWORD, "license": KEYWORD_AND_WORDS, "language": KEYWORD_AND_WORDS,
         "author": KEYWORD,
         "shared_by": KEYWORD, "datasets": KEYWORD, "base_models": KEYWORD, "relation": KEYWORD,
+        "inferred": KEYWORD, "card": KEYWORD,
         "downloads": {"type": "long"}, "likes": {"type": "long"},
         "date_modified": {"type": "date"}, "date_created": {"type": "date"}, "shard": KEYWORD,
     },

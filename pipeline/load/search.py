@@ -16,8 +16,10 @@ from pipeline.config import Settings
 from pipeline.digests import text_digest
 from pipeline.load.base import SearchIndex
 
-# `relation`: how a model derives from its base (finetune, quantized, adapter, merge, unknown)
-FACETS = ("platform", "task", "library", "license", "language", "author", "relation")
+# `relation`: how a model derives from its base (finetune, quantized, adapter, merge, unknown);
+# `inferred`: the fields whose value the mapping inferred (`inferred:license`); `card`: the card's flags
+# (`template card`, `near-empty card`)
+FACETS = ("platform", "task", "library", "license", "language", "author", "relation", "inferred", "card")
 DESCRIPTION_CHARS = 2000
 # What a free-text query searches, and how much a match in each field counts: a model's id (its
 # namespace and repository name) and name, then its task, outweigh long text that mentions the words.
@@ -38,7 +40,8 @@ def parse_query(query: str, filters: dict | None = None) -> tuple[str, dict[str,
     field; `name:word` or `paper_titles:"a phrase"` (`:` or `=`; id, name, keywords, description,
     dataset_titles, paper_titles) must match in that field; `license:mit`, `language=fr`,
     `task:translation`, `library:...`, `author:...` are filters, exact values every hit holds, joined
-    by `filters` (from options); `platform:openml` keeps one platform's models. Any other `a=b` or `a:b` is words. Without words, phrases or fields
+    by `filters` (from options); `platform:openml` keeps one platform's models, `inferred:license` the
+    models whose license was inferred, `card:"template card"` those whose card is the template. Any other `a=b` or `a:b` is words. Without words, phrases or fields
     (``, `*`) every model matches."""
     wanted: dict[str, list[str]] = {}
     for field, value in (filters or {}).items():
@@ -142,11 +145,24 @@ def search_document(record: dict, titles: LinkedTitles | None = None) -> dict:
         "paper_titles": paper_titles,
         "base_models": record.get("fineTunedFrom", []),
         "relation": (record.get("baseModelRelation") or "unknown") if record.get("fineTunedFrom") else None,
+        "inferred": sorted(record.get("inferredFields") or {}),
+        "card": record.get("cardFlags") or [],
         "downloads": record.get("downloads", 0),
         "likes": record.get("likes", 0),
         "date_modified": record.get("dateModified"),
         "date_created": record.get("dateCreated"),
     }
+
+
+THIN_CARDS = ("template card", "near-empty card")
+
+
+def thin_cards(normalized_path) -> list[str]:
+    """The models of a normalized file whose card is only the template or nearly empty (left out of the
+    search index when MLENTORY_SEARCH_THIN_CARDS=0)."""
+    import pyarrow.parquet as pq
+    table = pq.read_table(normalized_path, columns=["identifier", "cardFlags"])
+    return [row["identifier"] for row in table.to_pylist() if set(row["cardFlags"] or ()) & set(THIN_CARDS)]
 
 
 def search_documents(records: Iterable[dict]) -> Iterator[dict]:

@@ -66,10 +66,11 @@ def load_id(loaded: pa.Table) -> str:
 
 
 def load_shard(ctx, sink: ShardSink, target: dict, source: str = "hf_models_normalized", id_column: str = "identifier",
-               extra=None, noun: str = "models") -> dict:
+               extra=None, noun: str = "models", leave_out=None) -> dict:
     """Bring the target's copy of this shard (or of the whole `source` when the loader is unsharded) up
     to date; returns the counts (also in the receipt). `extra(path)` gives, per id, what else the
-    loaded form depends on (it joins the record digest)."""
+    loaded form depends on (it joins the record digest); `leave_out(path)` the ids the target must
+    not hold (they are removed from it like records that left the source)."""
     shard = ctx.shard or WHOLE
     # what the target marks the records with: a platform's own, so loaders of two platforms never
     # retire each other's models (the Hub's keep the bare shard label they always had)
@@ -84,17 +85,23 @@ def load_shard(ctx, sink: ShardSink, target: dict, source: str = "hf_models_norm
         incremental = (local is not None and local.get("target") == target and local.get("code") == code
                        and receipts.same_load(local, remote))
         current = current_digests(path, id_column, extra(path) if extra else None)
+        left_out = leave_out(path) if leave_out else []
+        if left_out:
+            current = current.filter(pc.invert(pc.is_in(current["id"], value_set=pa.array(left_out, pa.string()))))
         wanted, vanished = changes(current, _previously_loaded(ctx.final_path("loaded"))) if incremental else (None, None)
         sent = current.num_rows if wanted is None else len(wanted)
         with ctx.output("rejects").open("w", encoding="utf-8") as rejects:
             nothing_to_do = incremental and not wanted and not vanished
+            if wanted is None and left_out:  # a full load sends every record but those left out
+                wanted = set(current["id"].to_pylist())
             records = iter_records(path, wanted, id_column)
             result = {} if nothing_to_do else sink.load(scope, records, vanished, current["id"].to_pylist(), rejects)
         refused = result.pop("rejected_ids", [])
         loaded = current.filter(pc.invert(pc.is_in(current["id"], value_set=pa.array(refused, pa.string())))) \
             if refused else current
         counts = {noun: loaded.num_rows, "sent": sent, "unchanged": current.num_rows - sent,
-                  "rejected": len(set(refused)), "mode": "incremental" if incremental else "full", **result}
+                  "rejected": len(set(refused)), "mode": "incremental" if incremental else "full",
+                  **({"left_out": len(left_out)} if leave_out else {}), **result}
         receipt = {"loader": ctx.asset.name, "target": target, "shard": shard, "load_id": load_id(loaded),
                    "code": code, "counts": counts,
                    "loaded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}

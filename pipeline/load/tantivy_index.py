@@ -25,8 +25,9 @@ from pipeline.errors import PipelineError
 
 _TEXT = ("name", "description", "keywords", "dataset_titles", "paper_titles")
 _KEYWORDS = ("id", "platform", "task", "library", "license", "language", "author", "shared_by", "datasets",
-             "base_models", "relation", "shard")
-_LISTS = ("keywords", "task", "license", "language", "datasets", "base_models", "dataset_titles", "paper_titles")
+             "base_models", "relation", "inferred", "card", "shard")
+_LISTS = ("keywords", "task", "license", "language", "datasets", "base_models", "dataset_titles", "paper_titles",
+          "inferred", "card")
 # Keyword fields searched as words too (`openai/whisper-tiny` -> openai, whisper, tiny): `<field>_words`.
 _WORDS = ("id", "task", "license", "language")
 WRITER_HEAP = 128 * 1024 * 1024

@@ -17,6 +17,9 @@ def graph_target(settings: Settings) -> dict:
 
 def search_target(settings: Settings) -> dict:
     if settings.elasticsearch_url:
-        return {"kind": "elasticsearch", "url": redact_url(settings.elasticsearch_url),
-                "alias": settings.elasticsearch_index}
-    return {"kind": "tantivy", "path": str(settings.paths.search_index.relative_to(settings.root))}
+        target = {"kind": "elasticsearch", "url": redact_url(settings.elasticsearch_url),
+                  "alias": settings.elasticsearch_index}
+    else:
+        target = {"kind": "tantivy", "path": str(settings.paths.search_index.relative_to(settings.root))}
+    # part of the target, so switching it reloads the index (said only when off: receipts stay valid)
+    return target if settings.search_thin_cards else {**target, "thin_cards": "left out"}
