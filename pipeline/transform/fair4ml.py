@@ -386,6 +386,7 @@ ARROW_SCHEMA = pa.schema([
     ("dataIssues", _LIST), ("parameterCount", pa.int64()), ("storageSize", pa.int64()), ("cardLanguage", pa.string()),
     ("fieldSources", pa.map_(pa.string(), pa.string())), ("inferredFields", _LIST),
     ("citationDetails", pa.list_(pa.struct([("identifier", pa.string()), ("title", pa.string()), ("author", _LIST),
-                                            ("year", pa.string()), ("venue", pa.string())]))),
+                                            ("year", pa.string()), ("venue", pa.string()),
+                                            ("text", pa.string())]))),
     ("authors", _LIST), ("weightsFormats", _LIST), ("inputs", _TENSORS), ("outputs", _TENSORS),
 ])

@@ -184,6 +184,14 @@ def append_history(previous: Path, out: Path, rows: list[dict]) -> int:
     return table.num_rows
 
 
+def every_field(record: dict) -> dict:
+    """The record with every field of the shared schema, those its platform does not fill empty (None, or
+    [] for lists): every platform's records have one shape, the same that reading one back from a target gives."""
+    from pipeline.transform.fair4ml import ARROW_SCHEMA
+    missing = {f.name: [] if pa.types.is_list(f.type) else None for f in ARROW_SCHEMA if f.name not in record}
+    return {**record, **missing} if missing else record
+
+
 def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, fingerprint: str,
                 jsonl: TextIO | None = None, history: tuple[Path, Path] | None = None, now: str = "",
                 mapping=None) -> dict:
@@ -216,6 +224,7 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
                 quarantine.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
                 quarantined += 1
                 continue
+            record = every_field(record)
             text = json.dumps(record, ensure_ascii=False, sort_keys=True)
             good.append({**record, "raw_digest": row["digest"], "record": text, "record_digest": text_digest(text)})
     ended: list[dict] = []
