@@ -62,7 +62,7 @@ def test_offline_build_holds_three_platforms_in_one_graph_and_index(hf_project):
     assert search(hf_project, "NucleiSegmentationBoundaryModel")[0] == AFFABLE_SHARK
     assert search(hf_project, "KNeighborsClassifier")[0] == "openml:flow/469"
     # the platform filter and facet
-    hits, facets = search_models(load_settings(hf_project.root, environ=hf_project.env), "segmentation", 50)
+    hits, facets, _ = search_models(load_settings(hf_project.root, environ=hf_project.env), "segmentation", 50)
     assert facets["platform"].get("bioimageio", 0) > 0
     only = search(hf_project, "segmentation platform:openml", 50)
     assert all(i.startswith("openml:") for i in only)
