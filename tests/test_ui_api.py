@@ -449,3 +449,16 @@ def test_event_stream_says_when_states_cannot_be_read_and_recovers(toy_project):
     finally:
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=30)
+
+
+def test_stopping_a_run_that_just_ended_is_not_an_error():
+    """The UI's shutdown and Cancel look at the run, then signal its process group: it may end in between."""
+    import signal
+    import subprocess
+    import sys
+
+    from pipeline.runs import stop
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"], start_new_session=True)
+    ended.wait()
+    assert stop.send(ended.pid, signal.SIGINT, True) == f"SIGINT not sent: process group {ended.pid} had already ended"

@@ -50,7 +50,10 @@ def send(pid: int, sig: int, group: bool) -> str:
     """Signal the run; says what was signalled."""
     name = signal.Signals(sig).name
     if group:
-        os.killpg(pid, sig)
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:  # it ended between the caller's look and this signal
+            return f"{name} not sent: process group {pid} had already ended"
         return f"{name} sent to process group {pid}"
     targets = [pid] + descendants(pid)
     for target in targets:
