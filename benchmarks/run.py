@@ -54,16 +54,27 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
-STAGES = ("hf_raw_models", "hf_models_normalized", "hf_models_jsonld", "hf_raw_datasets", "arxiv_papers",
-          "base_model_lineage", "licenses", "hf_entities_normalized", "hf_load_models_to_neo4j",
-          "hf_load_entities_to_neo4j", "hf_index_models_in_elasticsearch")
 SHORT = {"hf_raw_models": "harvest", "hf_models_normalized": "normalize", "hf_models_jsonld": "jsonld",
-         "hf_raw_datasets": "datasets", "arxiv_papers": "papers", "base_model_lineage": "lineage",
-         "licenses": "licenses", "hf_entities_normalized": "entities", "hf_load_models_to_neo4j": "graph load",
-         "hf_load_entities_to_neo4j": "graph entities", "hf_index_models_in_elasticsearch": "search index"}
+         "hf_raw_datasets": "datasets", "arxiv_papers": "papers", "hf_raw_base_models": "base models",
+         "base_model_lineage": "lineage", "licenses": "licenses", "hf_entities_normalized": "entities",
+         "hf_rdf": "rdf (quads)", "hf_load_models_to_neo4j": "graph load", "hf_load_entities_to_neo4j": "graph entities",
+         "hf_index_models_in_elasticsearch": "search index"}
 # what a stage's records are called in its metadata (models, unless it counts something else)
 COUNTED = {"hf_raw_datasets": "datasets", "arxiv_papers": "papers", "base_model_lineage": "chains",
-           "licenses": "licenses", "hf_entities_normalized": "entities", "hf_load_entities_to_neo4j": "entities"}
+           "licenses": "licenses", "hf_entities_normalized": "entities", "hf_load_entities_to_neo4j": "entities",
+           "hf_rdf": "quads_loaded", "hf_raw_base_models": "fetched", "openml_raw_datasets": "datasets",
+           "bioimageio_raw_datasets": "datasets"}
+
+
+def _stages() -> tuple[str, ...]:
+    """Every asset of the registry, in its order (the Hub's named as above, the rest by name), so an
+    asset added later is never left out of the table."""
+    sys.path.insert(0, str(ROOT))
+    from pipeline.assets import REGISTRY
+    return tuple(asset.name for asset in REGISTRY)
+
+
+STAGES = _stages()
 
 
 class Project:
@@ -286,7 +297,7 @@ def stage_table(result: dict) -> str:
              "1% rebuild: sub-tasks", "task s", "wall s", "reused", "sent")]
     for asset in STAGES:
         full, rebuild = result["stages"].get(asset, {}), result["rebuild_stages"].get(asset, {})
-        rows.append((SHORT[asset], str(full.get("tasks", 0)), f"{full.get(COUNTED.get(asset, 'models'), 0):,}",
+        rows.append((SHORT.get(asset, asset), str(full.get("tasks", 0)), f"{full.get(COUNTED.get(asset, 'models'), 0):,}",
                      f"{full.get('task_s', 0):.1f}", f"{full.get('wall_s', 0):.1f}",
                      f"{full.get('models_per_task_s', 0) or 0:,}", f"{full.get('models_per_wall_s', 0) or 0:,}",
                      f"{full['peak_rss_mib']:.0f} MiB" if full.get("peak_rss_mib") else "-",
