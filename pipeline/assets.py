@@ -385,12 +385,25 @@ def build_hf_rdf(ctx: BuildContext) -> dict:
     try:
         held = store.loaded()
         if held != previous:  # the store was deleted or is out of step with what was recorded: reload it whole
-            store.clear()
+            store.reset()
             held = {}
-        graphs = {}
+        graphs = {graph: rdf_store.document_digest(document, digest_file)
+                  for document, digest_file, graph, _, _ in documents}
+
+        def unchanged(graph, turtle, nquads) -> bool:
+            return held.get(graph) == graphs[graph] and ctx.final_path(*turtle).exists() and ctx.final_path(*nquads).exists()
+
+        changed = sum(not unchanged(graph, turtle, nquads) for _, _, graph, turtle, nquads in documents)
+        if held and changed > len(documents) // 2:
+            # most graphs changed (a 1% update touches nearly every shard): removing each graph from
+            # the store costs more than a new store, into which the unchanged graphs' N-Quads load fast
+            store.reset()
+            for _, _, graph, turtle, nquads in documents:
+                if unchanged(graph, turtle, nquads):
+                    store.load_nquads(ctx.final_path(*nquads))
+            counts["store_rebuilt"] = 1
         for document, digest_file, graph, turtle, nquads in documents:
-            graphs[graph] = rdf_store.document_digest(document, digest_file)
-            if held.get(graph) == graphs[graph] and ctx.final_path(*turtle).exists() and ctx.final_path(*nquads).exists():
+            if unchanged(graph, turtle, nquads):
                 ctx.keep(*turtle)
                 ctx.keep(*nquads)
                 counts["unchanged"] += 1

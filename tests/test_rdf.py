@@ -81,6 +81,21 @@ def test_the_store_is_loaded_incrementally_and_reloaded_when_lost(hf_project, tm
     third = hf_project.doit()
     assert third.returncode == 0 and meta(third)["mode"] == "full" and meta(third)["reloaded"] == 5
 
+    # most graphs change (models in shards 0, 2 and 3 of 4): a new store, the unchanged graph from its
+    # N-Quads, the changed ones converted; the answers are those of the new records
+    more = [hub_item("lab/b", pipeline_tag="fill-mask", downloads=5), hub_item("lab/e", downloads=6),
+            dict(items[0], lastModified="2030-01-02T00:00:00.000Z", downloads=88)]
+    write_snapshot(tmp_path / "snap", more + [changed, items[1]])
+    fourth = hf_project.doit(env={"MLENTORY_HF_FULL_LISTING_HOURS": "0"})
+    assert fourth.returncode == 0, fourth.stdout + fourth.stderr
+    assert meta(fourth)["store_rebuilt"] == 1 and meta(fourth)["reloaded"] >= 3 and meta(fourth)["unchanged"] >= 1
+    downloads = hf_project.doit("sparql", 'SELECT ?id ?d WHERE { ?m schema:identifier ?id ; '
+                                          "schema:interactionStatistic ?s . ?s schema:userInteractionCount ?d . "
+                                          "?s schema:interactionType/a schema:DownloadAction } ORDER BY ?id",
+                                "--format", "csv")
+    assert lines(downloads)[1:] == ["lab/b,5", "lab/e,6", "lab/other,77", "org/base,88",
+                                    f"org/tuned,{items[1]['downloads']}"]
+
 
 def test_sparql_says_what_is_wrong_in_one_line(hf_project, built):
     empty = hf_project.doit("sparql", "SELECT * WHERE { ?s ?p ?o }")

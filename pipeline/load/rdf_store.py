@@ -82,15 +82,23 @@ class SparqlStore:
             self._store.remove_graph(named)
         self._store.bulk_extend(quads)
 
+    def load_nquads(self, path: Path) -> None:
+        """A graph from the N-Quads file an earlier load wrote for it, parsed and inserted in bulk by the store."""
+        self._store.bulk_load(path=str(path), format=_pyoxigraph().RdfFormat.N_QUADS)
+
+    def reset(self) -> None:
+        """An empty store: its files removed and created again (faster than deleting what it holds)."""
+        import shutil
+        self._store = None  # closes it
+        shutil.rmtree(self.path, ignore_errors=True)
+        self.open()
+
     def drop_except(self, keep: set[str]) -> int:
         ox = _pyoxigraph()
         gone = [g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in keep]
         for graph in gone:
             self._store.remove_graph(graph)
         return len(gone)
-
-    def clear(self) -> None:
-        self._store.clear()
 
     def record(self, loaded: dict[str, str]) -> None:
         self._store.flush()
