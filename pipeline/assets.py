@@ -368,57 +368,133 @@ def build_bioimageio_index_models_in_elasticsearch(ctx: BuildContext) -> dict:
 
 
 def build_hf_rdf(ctx: BuildContext) -> dict:
+    """Per shard, only the models whose JSON-LD node changed are parsed, put in the store (one named
+    graph each) and put in the shard's exports beside the unchanged models' lines and blocks."""
     import json
     from pipeline.load import rdf_store
+    from pipeline.registry import code_fingerprint
     from pipeline.transform.iris import Iris
 
     iris = Iris(ctx.settings.iri_base)
     receipt = ctx.final_path("receipt")
-    previous = json.loads(receipt.read_text(encoding="utf-8")).get("graphs", {}) if receipt.exists() else {}
+    previous = json.loads(receipt.read_text(encoding="utf-8")).get("store", {}) if receipt.exists() else {}
     digests = dict(ctx.inputs("hf_models_jsonld", "digests"))
-    documents = [(path, digests[label], iris.graph(f"hf/models-{label}"), ("turtle", label), ("nquads", label))
-                 for label, path in ctx.inputs("hf_models_jsonld")]
-    documents.append((ctx.input("hf_entities_normalized", "jsonld"), None, iris.graph("hf/entities"),
-                      ("entities_turtle", None), ("entities_nquads", None)))
+    shards = ctx.inputs("hf_models_jsonld")
+    entities = ctx.input("hf_entities_normalized", "jsonld")
+    documents = {f"hf/models-{label}": rdf_store.document_digest(path, digests[label]) for label, path in shards}
+    documents["hf/entities"] = rdf_store.document_digest(entities)
+    state = {"fingerprint": code_fingerprint(ctx.asset) + ":" + iris.base, "documents": documents}
     counts = Counter()
     store = rdf_store.SparqlStore(ctx.settings.paths.sparql_store).open()
     try:
         held = store.loaded()
-        if held != previous:  # the store was deleted or is out of step with what was recorded: reload it whole
+        fresh = not held or held != previous or held.get("fingerprint") != state["fingerprint"]
+        if fresh:  # deleted, out of step with the last load, or loaded by other code: reload it whole
             store.reset()
-            held = {}
-        graphs = {graph: rdf_store.document_digest(document, digest_file)
-                  for document, digest_file, graph, _, _ in documents}
-
-        def unchanged(graph, turtle, nquads) -> bool:
-            return held.get(graph) == graphs[graph] and ctx.final_path(*turtle).exists() and ctx.final_path(*nquads).exists()
-
-        changed = sum(not unchanged(graph, turtle, nquads) for _, _, graph, turtle, nquads in documents)
-        if held and changed > len(documents) // 2:
-            # most graphs changed (a 1% update touches nearly every shard): removing each graph from
-            # the store costs more than a new store, into which the unchanged graphs' N-Quads load fast
-            store.reset()
-            for _, _, graph, turtle, nquads in documents:
-                if unchanged(graph, turtle, nquads):
-                    store.load_nquads(ctx.final_path(*nquads))
-            counts["store_rebuilt"] = 1
-        for document, digest_file, graph, turtle, nquads in documents:
-            if unchanged(graph, turtle, nquads):
-                ctx.keep(*turtle)
-                ctx.keep(*nquads)
+            held = {"documents": {}}
+        sweep = bool(set(held["documents"]) - set(documents))  # a shard gone: its models may linger
+        for label, path in shards:
+            outputs = [("turtle", label), ("nquads", label), ("records", label)]
+            if held["documents"].get(f"hf/models-{label}") == documents[f"hf/models-{label}"] and \
+                    all(ctx.final_path(*o).exists() for o in outputs):
+                for output in outputs:
+                    ctx.keep(*output)
                 counts["unchanged"] += 1
                 continue
-            quads = rdf_store.convert(document, graph, ctx.output(*turtle), ctx.output(*nquads))
-            store.replace(graph, quads)
+            sweep |= _models_to_rdf(ctx, store, iris, label, path, digests[label], fresh, counts)
             counts["reloaded"] += 1
-            counts["quads_loaded"] += len(quads)
-        counts["graphs_dropped"] = store.drop_except(set(graphs))
-        store.record(graphs)
-        counts["store_quads"] = store.count()
+        if held["documents"].get("hf/entities") == documents["hf/entities"] and \
+                ctx.final_path("entities_turtle").exists() and ctx.final_path("entities_nquads").exists():
+            ctx.keep("entities_turtle")
+            ctx.keep("entities_nquads")
+            counts["unchanged"] += 1
+        else:
+            graph = iris.graph("hf/entities")
+            rdf = rdf_store.Rdf(entities, graph)
+            nquads = rdf.nquads()
+            store.remove_graphs([graph])
+            store.insert(nquads, bulk=True)
+            ctx.output("entities_nquads").write_bytes(nquads)
+            rdf_store.write_turtle(ctx.output("entities_turtle"), {graph: rdf.turtle(graph)}, [graph], "entities")
+            counts["reloaded"] += 1
+            counts["quads_loaded"] += len(rdf)
+        if sweep and not fresh:
+            keep = {iris.graph("hf/entities")} | {iris.model(i) for i in _jsonld_ids(digests.values())}
+            counts["graphs_dropped"] = store.drop_except(keep)
+        store.record(state)
     finally:
         store.close()
-    ctx.output("receipt").write_text(json.dumps({"graphs": graphs, "base": iris.base}, sort_keys=True, indent=1))
-    return {**counts, "graphs": len(graphs), "mode": "incremental" if previous and held else "full"}
+    ctx.output("receipt").write_text(json.dumps({"store": state, "base": iris.base}, sort_keys=True, indent=1))
+    return {**counts, "graphs": len(documents), "mode": "full" if fresh else "incremental"}
+
+
+def _jsonld_ids(digest_files) -> list[str]:
+    import pyarrow.parquet as pq
+    return [i for path in digest_files for i in pq.read_table(path, columns=["id"]).column("id").to_pylist()]
+
+
+def _models_to_rdf(ctx: BuildContext, store, iris, label: str, document: Path, digests: Path, fresh: bool,
+                   counts: Counter) -> bool:
+    """One shard's changed models into the store and its exports; True when what the store held for
+    the shard was unknown (then models no record names may linger in it)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from pipeline.load import rdf_store
+    from pipeline.transform import jsonld
+
+    table = pq.read_table(digests, columns=["id", "digest"])
+    ids, record_digests = table.column("id").to_pylist(), table.column("digest").to_pylist()
+    graphs = [iris.model(i) for i in ids]
+    old = None if fresh else _loaded_records(ctx.final_path("records", label), ctx.final_path("turtle", label),
+                                             ctx.final_path("nquads", label))
+    if old is None:  # nothing known of this shard's models: all of them converted
+        changed = list(range(len(ids)))
+        lines, blocks = {}, {}
+        if not fresh:
+            store.remove_graphs(graphs)
+    else:
+        changed = [k for k, (i, d) in enumerate(zip(ids, record_digests)) if old.get(i) != d]
+        gone = [iris.model(i) for i in set(old) - set(ids)]
+        counts["models_removed"] += store.remove_graphs(gone)
+        store.remove_graphs(graphs[k] for k in changed)
+        lines = rdf_store.nquads_by_graph(ctx.final_path("nquads", label).read_bytes())
+        blocks = rdf_store.turtle_by_graph(ctx.final_path("turtle", label).read_bytes())
+    if changed:
+        nodes = jsonld.node_lines(document)
+        if len(nodes) != len(ids):
+            raise PipelineError(f"{document} holds {len(nodes)} models, its digest file {digests} {len(ids)}: "
+                                "run `doit hf_models_jsonld` again")
+        rdf = rdf_store.Rdf(rdf_store.model_document(jsonld.header(), jsonld.FOOTER,
+                                                     [(graphs[k], nodes[k]) for k in changed]))
+        stray = set(rdf.graphs()) - {graphs[k] for k in changed}
+        if stray:
+            raise PipelineError(f"{document}: JSON-LD processing named graphs no model has: {sorted(stray)[:3]}")
+        nquads = rdf.nquads()
+        store.insert(nquads, bulk=fresh or len(changed) > 1000)
+        for k in changed:
+            lines.pop(graphs[k], None)
+            blocks.pop(graphs[k], None)
+        lines.update(rdf_store.nquads_by_graph(nquads))
+        blocks.update((graphs[k], rdf.turtle(graphs[k])) for k in changed)
+        counts["models_converted"] += len(changed)
+        counts["quads_loaded"] += len(rdf)
+    rdf_store.write_nquads(ctx.output("nquads", label), lines, graphs)
+    rdf_store.write_turtle(ctx.output("turtle", label), blocks, graphs, f"models of shard {label}")
+    records = pa.table({"id": pa.array(ids, pa.string()), "digest": pa.array(record_digests, pa.string())})
+    pq.write_table(records, ctx.output("records", label), compression="zstd")
+    return old is None and not fresh
+
+
+def _loaded_records(records: Path, *exports: Path) -> dict[str, str] | None:
+    """id -> digest of the models a shard's exports (and the store) were last written with."""
+    import pyarrow.parquet as pq
+    if not records.exists() or not all(path.exists() for path in exports):
+        return None
+    try:
+        table = pq.read_table(records, columns=["id", "digest"])
+    except (OSError, ValueError):
+        return None
+    return dict(zip(table.column("id").to_pylist(), table.column("digest").to_pylist()))
 
 
 def sparql_store_holds_last_load(settings, asset: Asset, shard: str | None) -> bool:
@@ -749,6 +825,7 @@ REGISTRY = Registry(
             upstream=("hf_models_jsonld", "hf_entities_normalized"),
             outputs={"turtle": Output("data/rdf/hf/models-{shard}.ttl"),
                      "nquads": Output("data/rdf/hf/models-{shard}.nq"),
+                     "records": Output("data/rdf/hf/models-{shard}.rdf-records.parquet", side=True),
                      "entities_turtle": Output("data/rdf/entities.ttl"),
                      "entities_nquads": Output("data/rdf/entities.nq"),
                      "receipt": Output("data/sparql/receipt.json")},

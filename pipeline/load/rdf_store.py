@@ -1,11 +1,12 @@
 """The catalog as RDF you can query: Turtle and N-Quads exports and an embedded SPARQL store.
 
-The JSON-LD documents (one per model shard, one for the entities) are parsed into triples with
-pyoxigraph, written as Turtle and N-Quads beside them, and loaded into an embedded Oxigraph store
-under `data/sparql/store`, one named graph per document (`<base>graph/hf/models-017`,
-`<base>graph/hf/entities`). Loading is incremental: a graph is replaced only when its document changed
-(the digest of the document's per-record digests, or of the document itself); the store keeps a copy
-of what it was loaded with, so a store deleted or out of step is reloaded whole.
+Each model is one named graph, named by the model's IRI (the entities are one graph,
+`<base>graph/hf/entities`). The JSON-LD documents are parsed by pyoxigraph into its own memory, written
+as N-Quads and Turtle beside them (per shard, grouped by model) and loaded into an embedded Oxigraph
+store under `data/sparql/store`. Cost follows the models that changed, not the shards they fall in:
+a shard's exports keep the unchanged models' lines and blocks, and the store replaces only the changed
+models' graphs. The store keeps a record of what it was loaded with, so a store deleted or out of step
+is reloaded whole.
 """
 
 from __future__ import annotations
@@ -33,20 +34,82 @@ def document_digest(path: Path, digests: Path | None = None) -> str:
     return file_digest(source)[:32]
 
 
-def convert(jsonld: Path, graph: str, turtle: Path, nquads: Path) -> list:
-    """Parse one JSON-LD document, write it as Turtle (its triples) and N-Quads (in `graph`); returns
-    the quads."""
-    ox = _pyoxigraph()
-    try:
-        triples = list(ox.parse(path=str(jsonld), format=ox.RdfFormat.JSON_LD))
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise PipelineError(f"cannot read {jsonld} as JSON-LD: {exc}") from exc
-    named = ox.NamedNode(graph)
-    quads = [ox.Quad(q.subject, q.predicate, q.object, named) for q in triples]
-    ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in quads], output=str(turtle),
-                 format=ox.RdfFormat.TURTLE)
-    ox.serialize(quads, output=str(nquads), format=ox.RdfFormat.N_QUADS)
-    return quads
+TURTLE_MARK = b"# graph <"  # starts each model's block in a shard's Turtle (a comment: the file stays plain Turtle)
+
+
+def model_document(header: str, footer: str, nodes: list[tuple[str, str]]) -> bytes:
+    """A JSON-LD document with each node (a line of a shard document, see transform.jsonld) in its own
+    named graph, named by the graph IRI given with it."""
+    body = ",\n".join('{"@id": %s, "@graph": [%s]}' % (json.dumps(graph), line) for graph, line in nodes)
+    return (header + body + footer).encode("utf-8")
+
+
+class Rdf:
+    """Quads parsed from a JSON-LD document (in Oxigraph's own memory, never as Python objects), as
+    N-Quads lines and Turtle blocks by named graph."""
+
+    def __init__(self, document: bytes | Path, graph: str | None = None):
+        ox = _pyoxigraph()
+        self._store = ox.Store()
+        try:
+            if isinstance(document, Path):
+                self._store.bulk_load(path=str(document), format=ox.RdfFormat.JSON_LD,
+                                      to_graph=ox.NamedNode(graph) if graph else None)
+            else:
+                self._store.bulk_load(document, format=ox.RdfFormat.JSON_LD)
+        except (SyntaxError, ValueError, OSError) as exc:
+            where = document if isinstance(document, Path) else "a model document"
+            raise PipelineError(f"cannot read {where} as JSON-LD: {exc}") from exc
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def nquads(self) -> bytes:
+        return self._store.dump(format=_pyoxigraph().RdfFormat.N_QUADS)
+
+    def turtle(self, graph: str) -> bytes:
+        ox = _pyoxigraph()
+        return self._store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(graph))
+
+    def graphs(self) -> list[str]:
+        return [g.value for g in self._store.named_graphs()]
+
+
+def nquads_by_graph(data: bytes) -> dict[str, list[bytes]]:
+    """N-Quads lines grouped by their graph (the last term of a line; an IRI holds no space)."""
+    groups: dict[str, list[bytes]] = {}
+    for line in data.split(b"\n"):
+        if line:
+            graph = line[line.rindex(b" <", 0, len(line) - 2) + 2:line.rindex(b">")].decode("utf-8")
+            groups.setdefault(graph, []).append(line)
+    return groups
+
+
+def turtle_by_graph(data: bytes) -> dict[str, bytes]:
+    """The blocks of a Turtle file written by `write_turtle`, by graph (a literal never spans lines:
+    Oxigraph escapes line breaks)."""
+    blocks: dict[str, bytes] = {}
+    for block in data.split(b"\n" + TURTLE_MARK)[1:]:
+        iri, _, body = block.partition(b">\n")
+        blocks[iri.decode("utf-8")] = body
+    return blocks
+
+
+def write_nquads(path: Path, groups: dict[str, list[bytes]], order: list[str]) -> None:
+    with path.open("wb") as fh:
+        for graph in order:
+            for line in groups.get(graph, ()):
+                fh.write(line + b"\n")
+
+
+def write_turtle(path: Path, blocks: dict[str, bytes], order: list[str], title: str) -> None:
+    """A Turtle file of blocks, each after a comment line naming its graph, so that a later run can
+    replace one model's block and copy the others."""
+    with path.open("wb") as fh:
+        fh.write(f"# {title}: one block per named graph\n".encode("utf-8"))
+        for graph in order:
+            if graph in blocks:
+                fh.write(b"\n" + TURTLE_MARK + graph.encode("utf-8") + b">\n" + blocks[graph])
 
 
 class SparqlStore:
@@ -54,6 +117,8 @@ class SparqlStore:
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        self._writer = None
+        self._pending: list = []
 
     def open(self) -> "SparqlStore":
         ox = _pyoxigraph()
@@ -65,42 +130,72 @@ class SparqlStore:
                                 "try again when that run has ended") from exc
         return self
 
-    def loaded(self) -> dict[str, str]:
-        """graph -> digest of what the store holds (empty when it holds nothing known)."""
+    def loaded(self) -> dict:
+        """What the store was loaded with: the code's fingerprint and each document's digest (empty
+        when it holds nothing known)."""
         try:
             return json.loads((self.path / LOADED_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
 
-    def replace(self, graph: str, quads: list) -> None:
-        """One graph's quads in place of what the store held for it. Bulk, not one transaction (measured
-        ~3x faster on 160k quads): a graph half loaded when a load fails still has its old digest in
-        `record`, so the next load replaces it again."""
-        ox = _pyoxigraph()
-        named = ox.NamedNode(graph)
-        if self._store.contains_named_graph(named):
-            self._store.remove_graph(named)
-        self._store.bulk_extend(quads)
+    def remove_graphs(self, graphs) -> int:
+        """Remove these named graphs (those the store holds); returns how many it held."""
+        return self._writes().submit(self._remove_graphs, list(graphs)).result()
 
-    def load_nquads(self, path: Path) -> None:
-        """A graph from the N-Quads file an earlier load wrote for it, parsed and inserted in bulk by the store."""
-        self._store.bulk_load(path=str(path), format=_pyoxigraph().RdfFormat.N_QUADS)
+    def _remove_graphs(self, graphs: list[str]) -> int:
+        ox = _pyoxigraph()
+        removed = 0
+        for graph in graphs:
+            named = ox.NamedNode(graph)
+            if self._store.contains_named_graph(named):
+                self._store.remove_graph(named)
+                removed += 1
+        return removed
+
+    def insert(self, nquads: bytes, bulk: bool) -> None:
+        """Add quads: in bulk (new files written by the store, fast for many) or in one transaction
+        (cheaper for a few, as after a small update). The writing goes on in a thread of its own, in
+        order, while the caller parses the next document (the store releases the GIL): writing bounds
+        a full load, so this hides most of the parsing; `wait` raises what a write raised."""
+        if nquads:
+            self._pending.append(self._writes().submit(self._insert, nquads, bulk))
+
+    def _insert(self, nquads: bytes, bulk: bool) -> None:
+        ox = _pyoxigraph()
+        if bulk:
+            self._store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        else:
+            self._store.load(nquads, format=ox.RdfFormat.N_QUADS)
+
+    def _writes(self):
+        if self._writer is None:
+            from concurrent.futures import ThreadPoolExecutor
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="sparql-store")
+        return self._writer
+
+    def wait(self) -> None:
+        pending, self._pending = self._pending, []
+        for future in pending:
+            future.result()
 
     def reset(self) -> None:
         """An empty store: its files removed and created again (faster than deleting what it holds)."""
         import shutil
+        self.wait()
         self._store = None  # closes it
         shutil.rmtree(self.path, ignore_errors=True)
         self.open()
 
     def drop_except(self, keep: set[str]) -> int:
         ox = _pyoxigraph()
+        self.wait()
         gone = [g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in keep]
         for graph in gone:
             self._store.remove_graph(graph)
         return len(gone)
 
-    def record(self, loaded: dict[str, str]) -> None:
+    def record(self, loaded: dict) -> None:
+        self.wait()
         self._store.flush()
         staging = self.path / f".{LOADED_FILE}.{os.getpid()}.tmp"
         staging.write_text(json.dumps(loaded, sort_keys=True), encoding="utf-8")
@@ -116,13 +211,18 @@ class SparqlStore:
         return len(self._store)
 
     def close(self) -> None:
+        """Wait for the writes still going (without raising: the build already failed or waited),
+        then close the store."""
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
         self._store = None
 
 
 def holds(store: Path, receipt: Path) -> bool:
     """Does the store still hold what the receipt says was loaded into it?"""
     try:
-        expected = json.loads(receipt.read_text(encoding="utf-8"))["graphs"]
+        expected = json.loads(receipt.read_text(encoding="utf-8"))["store"]
     except (OSError, ValueError, KeyError):
         return False
     return SparqlStore(store).loaded() == expected

@@ -102,7 +102,7 @@ def to_node(record: dict, iris: Iris = Iris()) -> dict:
     return node
 
 
-def _header() -> str:
+def header() -> str:
     """Start of a document: the context, then one node per line (so a shard can reuse lines)."""
     return '{"@context": ' + json.dumps(CONTEXT, indent=1) + ',\n"@graph": [\n'
 
@@ -110,7 +110,7 @@ def _header() -> str:
 FOOTER = "\n]}\n"
 
 
-def _node_lines(path: Path) -> list[str]:
+def node_lines(path: Path) -> list[str]:
     """The node lines of a document written by `write_shard` (one node per line, in order)."""
     with path.open(encoding="utf-8") as fh:
         lines = fh.read().split("\n")
@@ -134,7 +134,7 @@ def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: P
     if previous.exists() and previous_digests.exists():
         table = pq.read_table(previous_digests)
         if (table.schema.metadata or {}).get(b"mlentory.fingerprint") == fingerprint.encode():
-            lines = _node_lines(previous)
+            lines = node_lines(previous)
             ids = table.column("id").to_pylist()
             digests = table.column("digest").to_pylist()
             if len(lines) == len(ids):
@@ -143,7 +143,7 @@ def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: P
     ids, digests, changed = changed_records(normalized, before)
     fresh = {r["identifier"]: json.dumps(to_node(r, iris), ensure_ascii=False, sort_keys=True) for r in changed}
     with out.open("w", encoding="utf-8") as fh:
-        fh.write(_header())
+        fh.write(header())
         fh.write(",\n".join(fresh[i] if i in fresh else old[i][1] for i in ids))
         fh.write(FOOTER)
     table = pa.Table.from_arrays([pa.array(ids, pa.string()), pa.array(digests, pa.string())], names=["id", "digest"])
