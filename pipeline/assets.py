@@ -415,7 +415,7 @@ def build_hf_rdf(ctx: BuildContext) -> dict:
             store.remove_graphs([graph])
             store.insert(nquads, bulk=True)
             ctx.output("entities_nquads").write_bytes(nquads)
-            rdf_store.write_turtle(ctx.output("entities_turtle"), {graph: rdf.turtle(graph)}, [graph], "entities")
+            rdf_store.write_turtle(ctx.output("entities_turtle"), {graph: rdf.turtle(graph)}, "entities")
             counts["reloaded"] += 1
             counts["quads_loaded"] += len(rdf)
         if sweep and not fresh:
@@ -444,21 +444,26 @@ def _models_to_rdf(ctx: BuildContext, store, iris, label: str, document: Path, d
 
     table = pq.read_table(digests, columns=["id", "digest"])
     ids, record_digests = table.column("id").to_pylist(), table.column("digest").to_pylist()
-    graphs = [iris.model(i) for i in ids]
     old = None if fresh else _loaded_records(ctx.final_path("records", label), ctx.final_path("turtle", label),
                                              ctx.final_path("nquads", label))
     if old is None:  # nothing known of this shard's models: all of them converted
         changed = list(range(len(ids)))
-        lines, blocks = {}, {}
+        graphs = {k: iris.model(ids[k]) for k in changed}
+        nquads_kept, blocks = b"", {}
         if not fresh:
-            store.remove_graphs(graphs)
+            store.remove_graphs(graphs.values())
     else:
         changed = [k for k, (i, d) in enumerate(zip(ids, record_digests)) if old.get(i) != d]
+        graphs = {k: iris.model(ids[k]) for k in changed}
         gone = [iris.model(i) for i in set(old) - set(ids)]
-        counts["models_removed"] += store.remove_graphs(gone)
-        store.remove_graphs(graphs[k] for k in changed)
-        lines = rdf_store.nquads_by_graph(ctx.final_path("nquads", label).read_bytes())
-        blocks = rdf_store.turtle_by_graph(ctx.final_path("turtle", label).read_bytes())
+        dropped = gone + list(graphs.values())
+        removed = store.remove_graphs(dropped)
+        counts["models_removed"] += len(gone)
+        counts["graphs_replaced"] += removed
+        nquads_kept = rdf_store.without_graphs(ctx.final_path("nquads", label).read_bytes(), dropped)
+        blocks = rdf_store.turtle_blocks(ctx.final_path("turtle", label).read_bytes())
+        for graph in dropped:
+            blocks.pop(graph, None)
     if changed:
         nodes = jsonld.node_lines(document)
         if len(nodes) != len(ids):
@@ -466,20 +471,22 @@ def _models_to_rdf(ctx: BuildContext, store, iris, label: str, document: Path, d
                                 "run `doit hf_models_jsonld` again")
         rdf = rdf_store.Rdf(rdf_store.model_document(jsonld.header(), jsonld.FOOTER,
                                                      [(graphs[k], nodes[k]) for k in changed]))
-        stray = set(rdf.graphs()) - {graphs[k] for k in changed}
+        stray = set(rdf.graphs()) - set(graphs.values())
         if stray:
             raise PipelineError(f"{document}: JSON-LD processing named graphs no model has: {sorted(stray)[:3]}")
         nquads = rdf.nquads()
         store.insert(nquads, bulk=fresh or len(changed) > 1000)
         for k in changed:
-            lines.pop(graphs[k], None)
-            blocks.pop(graphs[k], None)
-        lines.update(rdf_store.nquads_by_graph(nquads))
-        blocks.update((graphs[k], rdf.turtle(graphs[k])) for k in changed)
+            block = rdf.turtle(graphs[k])
+            if block:
+                blocks[graphs[k]] = block
         counts["models_converted"] += len(changed)
         counts["quads_loaded"] += len(rdf)
-    rdf_store.write_nquads(ctx.output("nquads", label), lines, graphs)
-    rdf_store.write_turtle(ctx.output("turtle", label), blocks, graphs, f"models of shard {label}")
+    with ctx.output("nquads", label).open("wb") as fh:
+        fh.write(nquads_kept)
+        if changed:
+            fh.write(nquads)
+    rdf_store.write_turtle(ctx.output("turtle", label), blocks, f"models of shard {label}")
     records = pa.table({"id": pa.array(ids, pa.string()), "digest": pa.array(record_digests, pa.string())})
     pq.write_table(records, ctx.output("records", label), compression="zstd")
     return old is None and not fresh

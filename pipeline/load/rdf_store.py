@@ -75,19 +75,33 @@ class Rdf:
         return [g.value for g in self._store.named_graphs()]
 
 
-def nquads_by_graph(data: bytes) -> dict[str, list[bytes]]:
-    """N-Quads lines grouped by their graph (the last term of a line; an IRI holds no space)."""
-    groups: dict[str, list[bytes]] = {}
-    for line in data.split(b"\n"):
-        if line:
-            graph = line[line.rindex(b" <", 0, len(line) - 2) + 2:line.rindex(b">")].decode("utf-8")
-            groups.setdefault(graph, []).append(line)
-    return groups
+def without_graphs(nquads: bytes, graphs) -> bytes:
+    """N-Quads without the lines of these graphs (a line's graph is its last term). The files written
+    here keep each graph's lines together (a store dumps them by graph; a changed model's are appended
+    together), so each graph is one span found from its first and last line; a file where that does not
+    hold is filtered line by line."""
+    spans = []
+    for graph in graphs:
+        suffix = b" <" + graph.encode("utf-8") + b"> .\n"
+        first = nquads.find(suffix)
+        if first < 0:
+            continue
+        start, end = nquads.rfind(b"\n", 0, first) + 1, nquads.rfind(suffix) + len(suffix)
+        if nquads.count(b"\n", start, end) != nquads.count(suffix, start, end):
+            ends = tuple(b" <" + g.encode("utf-8") + b"> ." for g in graphs)
+            return b"".join(line + b"\n" for line in nquads.split(b"\n") if line and not line.endswith(ends))
+        spans.append((start, end))
+    kept, at = [], 0
+    for start, end in sorted(spans):
+        kept.append(nquads[at:start])
+        at = end
+    kept.append(nquads[at:])
+    return b"".join(kept)
 
 
-def turtle_by_graph(data: bytes) -> dict[str, bytes]:
-    """The blocks of a Turtle file written by `write_turtle`, by graph (a literal never spans lines:
-    Oxigraph escapes line breaks)."""
+def turtle_blocks(data: bytes) -> dict[str, bytes]:
+    """The blocks of a Turtle file written by `write_turtle`, by graph, in file order (a literal never
+    spans lines: Oxigraph escapes line breaks)."""
     blocks: dict[str, bytes] = {}
     for block in data.split(b"\n" + TURTLE_MARK)[1:]:
         iri, _, body = block.partition(b">\n")
@@ -95,21 +109,12 @@ def turtle_by_graph(data: bytes) -> dict[str, bytes]:
     return blocks
 
 
-def write_nquads(path: Path, groups: dict[str, list[bytes]], order: list[str]) -> None:
-    with path.open("wb") as fh:
-        for graph in order:
-            for line in groups.get(graph, ()):
-                fh.write(line + b"\n")
-
-
-def write_turtle(path: Path, blocks: dict[str, bytes], order: list[str], title: str) -> None:
+def write_turtle(path: Path, blocks: dict[str, bytes], title: str) -> None:
     """A Turtle file of blocks, each after a comment line naming its graph, so that a later run can
     replace one model's block and copy the others."""
     with path.open("wb") as fh:
-        fh.write(f"# {title}: one block per named graph\n".encode("utf-8"))
-        for graph in order:
-            if graph in blocks:
-                fh.write(b"\n" + TURTLE_MARK + graph.encode("utf-8") + b">\n" + blocks[graph])
+        fh.write(f"# {title}: one block per named graph\n".encode("utf-8") + b"".join(
+            b"\n" + TURTLE_MARK + graph.encode("utf-8") + b">\n" + block for graph, block in blocks.items()))
 
 
 class SparqlStore:
@@ -158,6 +163,8 @@ class SparqlStore:
         order, while the caller parses the next document (the store releases the GIL): writing bounds
         a full load, so this hides most of the parsing; `wait` raises what a write raised."""
         if nquads:
+            while len(self._pending) >= 2:  # a parser ahead of the writer would hold every shard's quads
+                self._pending.pop(0).result()
             self._pending.append(self._writes().submit(self._insert, nquads, bulk))
 
     def _insert(self, nquads: bytes, bulk: bool) -> None:
