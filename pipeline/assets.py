@@ -129,9 +129,11 @@ def build_hf_models_jsonld(ctx: BuildContext) -> dict:
     from pipeline.transform.iris import Iris
 
     iris = Iris(ctx.settings.iri_base)
+    rdf = ((ctx.final_path("nquads"), ctx.final_path("turtle")), (ctx.output("nquads"), ctx.output("turtle")))
     return jsonld.write_shard(ctx.input("hf_models_normalized"), ctx.final_path("jsonld"), ctx.final_path("digests"),
                               ctx.output("jsonld"), ctx.output("digests"),
-                              code_fingerprint(ctx.asset) + ":" + iris.base, iris)
+                              code_fingerprint(ctx.asset) + ":" + iris.base, iris, rdf,
+                              f"models of shard {ctx.shard}")
 
 
 def _normalized_columns(ctx: BuildContext, columns: list[str]):
@@ -368,20 +370,21 @@ def build_bioimageio_index_models_in_elasticsearch(ctx: BuildContext) -> dict:
 
 
 def build_hf_rdf(ctx: BuildContext) -> dict:
-    """Per shard, only the models whose JSON-LD node changed are parsed, put in the store (one named
-    graph each) and put in the shard's exports beside the unchanged models' lines and blocks."""
+    """The SPARQL store: per shard, only the models whose record changed have their graph replaced (their
+    lines taken from the shard's N-Quads, which hf_models_jsonld writes); a lost store is loaded whole."""
     import json
     from pipeline.load import rdf_store
     from pipeline.registry import code_fingerprint
+    from pipeline.transform import rdf
     from pipeline.transform.iris import Iris
 
     iris = Iris(ctx.settings.iri_base)
     receipt = ctx.final_path("receipt")
     previous = json.loads(receipt.read_text(encoding="utf-8")).get("store", {}) if receipt.exists() else {}
     digests = dict(ctx.inputs("hf_models_jsonld", "digests"))
-    shards = ctx.inputs("hf_models_jsonld")
+    nquads = ctx.inputs("hf_models_jsonld", "nquads")
     entities = ctx.input("hf_entities_normalized", "jsonld")
-    documents = {f"hf/models-{label}": rdf_store.document_digest(path, digests[label]) for label, path in shards}
+    documents = {f"hf/models-{label}": rdf_store.document_digest(path, digests[label]) for label, path in nquads}
     documents["hf/entities"] = rdf_store.document_digest(entities)
     state = {"fingerprint": code_fingerprint(ctx.asset) + ":" + iris.base, "documents": documents}
     counts = Counter()
@@ -393,15 +396,13 @@ def build_hf_rdf(ctx: BuildContext) -> dict:
             store.reset()
             held = {"documents": {}}
         sweep = bool(set(held["documents"]) - set(documents))  # a shard gone: its models may linger
-        for label, path in shards:
-            outputs = [("turtle", label), ("nquads", label), ("records", label)]
+        for label, path in nquads:
             if held["documents"].get(f"hf/models-{label}") == documents[f"hf/models-{label}"] and \
-                    all(ctx.final_path(*o).exists() for o in outputs):
-                for output in outputs:
-                    ctx.keep(*output)
+                    ctx.final_path("records", label).exists():
+                ctx.keep("records", label)
                 counts["unchanged"] += 1
                 continue
-            sweep |= _models_to_rdf(ctx, store, iris, label, path, digests[label], fresh, counts)
+            sweep |= _models_into_store(ctx, store, iris, label, path, digests[label], fresh, counts)
             counts["reloaded"] += 1
         if held["documents"].get("hf/entities") == documents["hf/entities"] and \
                 ctx.final_path("entities_turtle").exists() and ctx.final_path("entities_nquads").exists():
@@ -410,14 +411,14 @@ def build_hf_rdf(ctx: BuildContext) -> dict:
             counts["unchanged"] += 1
         else:
             graph = iris.graph("hf/entities")
-            rdf = rdf_store.Rdf(entities, graph)
-            nquads = rdf.nquads()
+            converted = rdf.Rdf(entities, graph)
+            data = converted.nquads()
             store.remove_graphs([graph])
-            store.insert(nquads, bulk=True)
-            ctx.output("entities_nquads").write_bytes(nquads)
-            rdf_store.write_turtle(ctx.output("entities_turtle"), {graph: rdf.turtle(graph)}, "entities")
+            store.insert(data, bulk=True)
+            ctx.output("entities_nquads").write_bytes(data)
+            rdf.write_turtle(ctx.output("entities_turtle"), {graph: converted.turtle(graph)}, "entities")
             counts["reloaded"] += 1
-            counts["quads_loaded"] += len(rdf)
+            counts["quads_loaded"] += len(converted)
         if sweep and not fresh:
             keep = {iris.graph("hf/entities")} | {iris.model(i) for i in _jsonld_ids(digests.values())}
             counts["graphs_dropped"] = store.drop_except(keep)
@@ -433,69 +434,37 @@ def _jsonld_ids(digest_files) -> list[str]:
     return [i for path in digest_files for i in pq.read_table(path, columns=["id"]).column("id").to_pylist()]
 
 
-def _models_to_rdf(ctx: BuildContext, store, iris, label: str, document: Path, digests: Path, fresh: bool,
-                   counts: Counter) -> bool:
-    """One shard's changed models into the store and its exports; True when what the store held for
-    the shard was unknown (then models no record names may linger in it)."""
-    import pyarrow as pa
+def _models_into_store(ctx: BuildContext, store, iris, label: str, nquads: Path, digests: Path, fresh: bool,
+                       counts: Counter) -> bool:
+    """One shard's changed models into the store; True when what the store held for the shard was
+    unknown (then models no record names may linger in it)."""
+    import shutil
     import pyarrow.parquet as pq
-    from pipeline.load import rdf_store
-    from pipeline.transform import jsonld
+    from pipeline.transform import rdf
 
     table = pq.read_table(digests, columns=["id", "digest"])
     ids, record_digests = table.column("id").to_pylist(), table.column("digest").to_pylist()
-    old = None if fresh else _loaded_records(ctx.final_path("records", label), ctx.final_path("turtle", label),
-                                             ctx.final_path("nquads", label))
-    if old is None:  # nothing known of this shard's models: all of them converted
-        changed = list(range(len(ids)))
-        graphs = {k: iris.model(ids[k]) for k in changed}
-        nquads_kept, blocks = b"", {}
+    old = None if fresh else _loaded_records(ctx.final_path("records", label))
+    if old is None:  # nothing known of what the store holds of this shard: all of it loaded
         if not fresh:
-            store.remove_graphs(graphs.values())
+            store.remove_graphs(iris.model(i) for i in ids)
+        store.insert_file(nquads)
+        counts["models_loaded"] += len(ids)
     else:
-        changed = [k for k, (i, d) in enumerate(zip(ids, record_digests)) if old.get(i) != d]
-        graphs = {k: iris.model(ids[k]) for k in changed}
+        changed = [iris.model(i) for i, d in zip(ids, record_digests) if old.get(i) != d]
         gone = [iris.model(i) for i in set(old) - set(ids)]
-        dropped = gone + list(graphs.values())
-        removed = store.remove_graphs(dropped)
+        store.remove_graphs(gone + changed)
+        store.insert(rdf.graph_lines(nquads.read_bytes(), changed), bulk=len(changed) > 1000)
+        counts["models_loaded"] += len(changed)
         counts["models_removed"] += len(gone)
-        counts["graphs_replaced"] += removed
-        nquads_kept = rdf_store.without_graphs(ctx.final_path("nquads", label).read_bytes(), dropped)
-        blocks = rdf_store.turtle_blocks(ctx.final_path("turtle", label).read_bytes())
-        for graph in dropped:
-            blocks.pop(graph, None)
-    if changed:
-        nodes = jsonld.node_lines(document)
-        if len(nodes) != len(ids):
-            raise PipelineError(f"{document} holds {len(nodes)} models, its digest file {digests} {len(ids)}: "
-                                "run `doit hf_models_jsonld` again")
-        rdf = rdf_store.Rdf(rdf_store.model_document(jsonld.header(), jsonld.FOOTER,
-                                                     [(graphs[k], nodes[k]) for k in changed]))
-        stray = set(rdf.graphs()) - set(graphs.values())
-        if stray:
-            raise PipelineError(f"{document}: JSON-LD processing named graphs no model has: {sorted(stray)[:3]}")
-        nquads = rdf.nquads()
-        store.insert(nquads, bulk=fresh or len(changed) > 1000)
-        for k in changed:
-            block = rdf.turtle(graphs[k])
-            if block:
-                blocks[graphs[k]] = block
-        counts["models_converted"] += len(changed)
-        counts["quads_loaded"] += len(rdf)
-    with ctx.output("nquads", label).open("wb") as fh:
-        fh.write(nquads_kept)
-        if changed:
-            fh.write(nquads)
-    rdf_store.write_turtle(ctx.output("turtle", label), blocks, f"models of shard {label}")
-    records = pa.table({"id": pa.array(ids, pa.string()), "digest": pa.array(record_digests, pa.string())})
-    pq.write_table(records, ctx.output("records", label), compression="zstd")
+    shutil.copyfile(digests, ctx.output("records", label))  # what the store now holds of the shard
     return old is None and not fresh
 
 
-def _loaded_records(records: Path, *exports: Path) -> dict[str, str] | None:
-    """id -> digest of the models a shard's exports (and the store) were last written with."""
+def _loaded_records(records: Path) -> dict[str, str] | None:
+    """id -> digest of the models of a shard the store was last loaded with."""
     import pyarrow.parquet as pq
-    if not records.exists() or not all(path.exists() for path in exports):
+    if not records.exists():
         return None
     try:
         table = pq.read_table(records, columns=["id", "digest"])
@@ -741,7 +710,9 @@ REGISTRY = Registry(
             build=build_hf_models_jsonld,
             upstream=("hf_models_normalized",),
             outputs={"jsonld": Output("data/rdf/hf/models-{shard}.jsonld"),
-                     "digests": Output("data/rdf/hf/models-{shard}.digests.parquet", side=True)},
+                     "digests": Output("data/rdf/hf/models-{shard}.digests.parquet", side=True),
+                     "nquads": Output("data/rdf/hf/models-{shard}.nq"),
+                     "turtle": Output("data/rdf/hf/models-{shard}.ttl", side=True)},
             sharded=True,
             config=lambda s: {"iri_base": s.iri_base},
         ),
@@ -830,9 +801,7 @@ REGISTRY = Registry(
             group=HF,
             build=build_hf_rdf,
             upstream=("hf_models_jsonld", "hf_entities_normalized"),
-            outputs={"turtle": Output("data/rdf/hf/models-{shard}.ttl"),
-                     "nquads": Output("data/rdf/hf/models-{shard}.nq"),
-                     "records": Output("data/rdf/hf/models-{shard}.rdf-records.parquet", side=True),
+            outputs={"records": Output("data/rdf/hf/models-{shard}.rdf-records.parquet", side=True),
                      "entities_turtle": Output("data/rdf/entities.ttl"),
                      "entities_nquads": Output("data/rdf/entities.nq"),
                      "receipt": Output("data/sparql/receipt.json")},

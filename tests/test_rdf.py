@@ -16,6 +16,18 @@ def built(built_hf_project):
     return built_hf_project
 
 
+def converted_in_last_run(project) -> int:
+    """Models whose RDF the last run's hf_models_jsonld shards converted."""
+    from pipeline.paths import Paths
+    from pipeline.runs.history import History
+    history = History(Paths(project.root).run_history)
+    try:
+        return sum(task.metadata.get("rdf_converted", 0) for task in history.tasks(history.run().id)
+                   if task.name.startswith("hf_models_jsonld:"))
+    finally:
+        history.close()
+
+
 def lines(result) -> list[str]:
     return result.stdout.splitlines()
 
@@ -103,7 +115,8 @@ def test_the_store_is_loaded_incrementally_and_reloaded_when_lost(hf_project, tm
     write_snapshot(tmp_path / "snap", more + [changed, items[1]])
     fourth = hf_project.doit(env={"MLENTORY_HF_FULL_LISTING_HOURS": "0"})
     assert fourth.returncode == 0, fourth.stdout + fourth.stderr
-    assert (meta(fourth)["mode"], meta(fourth)["models_converted"]) == ("incremental", 3)
+    assert (meta(fourth)["mode"], meta(fourth)["models_loaded"]) == ("incremental", 3)
+    assert converted_in_last_run(hf_project) == 3  # the JSON-LD shards' exports: only the changed models
     downloads = hf_project.doit("sparql", 'SELECT ?id ?d WHERE { ?m schema:identifier ?id ; '
                                           "schema:interactionStatistic ?s . ?s schema:userInteractionCount ?d . "
                                           "?s schema:interactionType/a schema:DownloadAction } ORDER BY ?id",
@@ -116,7 +129,8 @@ def test_the_store_is_loaded_incrementally_and_reloaded_when_lost(hf_project, tm
     write_snapshot(tmp_path / "snap", more + [items[1]])
     fifth = hf_project.doit(env={"MLENTORY_HF_FULL_LISTING_HOURS": "0"})
     assert fifth.returncode == 0, fifth.stdout + fifth.stderr
-    assert (meta(fifth)["models_removed"], meta(fifth).get("models_converted", 0)) == (1, 0)
+    assert (meta(fifth)["models_removed"], meta(fifth).get("models_loaded", 0)) == (1, 0)
+    assert converted_in_last_run(hf_project) == 0
     ids = hf_project.doit("sparql", "SELECT DISTINCT ?id WHERE { ?m a fair4ml:MLModel ; schema:identifier ?id . "
                                     'FILTER(STRSTARTS(?id, "lab/")) } ORDER BY ?id', "--format", "csv")
     assert lines(ids)[1:] == ["lab/b", "lab/e"]

@@ -1,12 +1,9 @@
-"""The catalog as RDF you can query: Turtle and N-Quads exports and an embedded SPARQL store.
+"""The embedded SPARQL store (Oxigraph, `data/sparql/store`) that `doit sparql` queries.
 
 Each model is one named graph, named by the model's IRI (the entities are one graph,
-`<base>graph/hf/entities`). The JSON-LD documents are parsed by pyoxigraph into its own memory, written
-as N-Quads and Turtle beside them (per shard, grouped by model) and loaded into an embedded Oxigraph
-store under `data/sparql/store`. Cost follows the models that changed, not the shards they fall in:
-a shard's exports keep the unchanged models' lines and blocks, and the store replaces only the changed
-models' graphs. The store keeps a record of what it was loaded with, so a store deleted or out of step
-is reloaded whole.
+`<base>graph/hf/entities`), loaded from the shards' N-Quads (transform/rdf.py). Cost follows the
+models that changed, not the shards they fall in: only changed models' graphs are replaced. The store
+keeps a record of what it was loaded with, so a store deleted or out of step is reloaded whole.
 """
 
 from __future__ import annotations
@@ -32,89 +29,6 @@ def document_digest(path: Path, digests: Path | None = None) -> str:
     """What a document holds, cheaply: its per-record digest file when it has one, else its bytes."""
     source = digests if digests is not None and digests.exists() else path
     return file_digest(source)[:32]
-
-
-TURTLE_MARK = b"# graph <"  # starts each model's block in a shard's Turtle (a comment: the file stays plain Turtle)
-
-
-def model_document(header: str, footer: str, nodes: list[tuple[str, str]]) -> bytes:
-    """A JSON-LD document with each node (a line of a shard document, see transform.jsonld) in its own
-    named graph, named by the graph IRI given with it."""
-    body = ",\n".join('{"@id": %s, "@graph": [%s]}' % (json.dumps(graph), line) for graph, line in nodes)
-    return (header + body + footer).encode("utf-8")
-
-
-class Rdf:
-    """Quads parsed from a JSON-LD document (in Oxigraph's own memory, never as Python objects), as
-    N-Quads lines and Turtle blocks by named graph."""
-
-    def __init__(self, document: bytes | Path, graph: str | None = None):
-        ox = _pyoxigraph()
-        self._store = ox.Store()
-        try:
-            if isinstance(document, Path):
-                self._store.bulk_load(path=str(document), format=ox.RdfFormat.JSON_LD,
-                                      to_graph=ox.NamedNode(graph) if graph else None)
-            else:
-                self._store.bulk_load(document, format=ox.RdfFormat.JSON_LD)
-        except (SyntaxError, ValueError, OSError) as exc:
-            where = document if isinstance(document, Path) else "a model document"
-            raise PipelineError(f"cannot read {where} as JSON-LD: {exc}") from exc
-
-    def __len__(self) -> int:
-        return len(self._store)
-
-    def nquads(self) -> bytes:
-        return self._store.dump(format=_pyoxigraph().RdfFormat.N_QUADS)
-
-    def turtle(self, graph: str) -> bytes:
-        ox = _pyoxigraph()
-        return self._store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(graph))
-
-    def graphs(self) -> list[str]:
-        return [g.value for g in self._store.named_graphs()]
-
-
-def without_graphs(nquads: bytes, graphs) -> bytes:
-    """N-Quads without the lines of these graphs (a line's graph is its last term). The files written
-    here keep each graph's lines together (a store dumps them by graph; a changed model's are appended
-    together), so each graph is one span found from its first and last line; a file where that does not
-    hold is filtered line by line."""
-    spans = []
-    for graph in graphs:
-        suffix = b" <" + graph.encode("utf-8") + b"> .\n"
-        first = nquads.find(suffix)
-        if first < 0:
-            continue
-        start, end = nquads.rfind(b"\n", 0, first) + 1, nquads.rfind(suffix) + len(suffix)
-        if nquads.count(b"\n", start, end) != nquads.count(suffix, start, end):
-            ends = tuple(b" <" + g.encode("utf-8") + b"> ." for g in graphs)
-            return b"".join(line + b"\n" for line in nquads.split(b"\n") if line and not line.endswith(ends))
-        spans.append((start, end))
-    kept, at = [], 0
-    for start, end in sorted(spans):
-        kept.append(nquads[at:start])
-        at = end
-    kept.append(nquads[at:])
-    return b"".join(kept)
-
-
-def turtle_blocks(data: bytes) -> dict[str, bytes]:
-    """The blocks of a Turtle file written by `write_turtle`, by graph, in file order (a literal never
-    spans lines: Oxigraph escapes line breaks)."""
-    blocks: dict[str, bytes] = {}
-    for block in data.split(b"\n" + TURTLE_MARK)[1:]:
-        iri, _, body = block.partition(b">\n")
-        blocks[iri.decode("utf-8")] = body
-    return blocks
-
-
-def write_turtle(path: Path, blocks: dict[str, bytes], title: str) -> None:
-    """A Turtle file of blocks, each after a comment line naming its graph, so that a later run can
-    replace one model's block and copy the others."""
-    with path.open("wb") as fh:
-        fh.write(f"# {title}: one block per named graph\n".encode("utf-8") + b"".join(
-            b"\n" + TURTLE_MARK + graph.encode("utf-8") + b">\n" + block for graph, block in blocks.items()))
 
 
 class SparqlStore:
@@ -166,6 +80,13 @@ class SparqlStore:
             while len(self._pending) >= 2:  # a parser ahead of the writer would hold every shard's quads
                 self._pending.pop(0).result()
             self._pending.append(self._writes().submit(self._insert, nquads, bulk))
+
+    def insert_file(self, path: Path) -> None:
+        """Add an N-Quads file's quads in bulk (read by the store itself), in the writing thread."""
+        while len(self._pending) >= 2:
+            self._pending.pop(0).result()
+        self._pending.append(self._writes().submit(
+            lambda: self._store.bulk_load(path=str(path), format=_pyoxigraph().RdfFormat.N_QUADS)))
 
     def _insert(self, nquads: bytes, bulk: bool) -> None:
         ox = _pyoxigraph()

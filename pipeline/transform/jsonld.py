@@ -119,11 +119,14 @@ def node_lines(path: Path) -> list[str]:
 
 
 def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: Path, out_digests: Path,
-                fingerprint: str, iris: Iris = Iris()) -> dict:
+                fingerprint: str, iris: Iris = Iris(), rdf: tuple[tuple[Path, Path], tuple[Path, Path]] | None = None,
+                title: str = "models") -> dict:
     """One shard's document; nodes of records whose digest is unchanged are copied from the previous one.
 
     `*_digests` list (id, record digest) in node order, with the code fingerprint in their metadata, so
-    a node is reused only if it was made from the same record by the same code.
+    a node is reused only if it was made from the same record by the same code. With `rdf` ((previous
+    N-Quads, previous Turtle), (N-Quads, Turtle)) the shard's RDF exports are written too, converting
+    only the nodes written anew (see transform.rdf).
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -142,14 +145,21 @@ def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: P
     before = {i: d for i, (d, _) in old.items()}
     ids, digests, changed = changed_records(normalized, before)
     fresh = {r["identifier"]: json.dumps(to_node(r, iris), ensure_ascii=False, sort_keys=True) for r in changed}
+    nodes = {i: fresh[i] if i in fresh else old[i][1] for i in ids}
     with out.open("w", encoding="utf-8") as fh:
         fh.write(header())
-        fh.write(",\n".join(fresh[i] if i in fresh else old[i][1] for i in ids))
+        fh.write(",\n".join(nodes.values()))
         fh.write(FOOTER)
     table = pa.Table.from_arrays([pa.array(ids, pa.string()), pa.array(digests, pa.string())], names=["id", "digest"])
     pq.write_table(table.replace_schema_metadata({b"mlentory.fingerprint": fingerprint.encode()}), out_digests,
                    compression="zstd")
-    return {"models": len(ids), "written": len(fresh), "reused": len(ids) - len(fresh)}
+    counts = {"models": len(ids), "written": len(fresh), "reused": len(ids) - len(fresh)}
+    if rdf is not None:
+        from pipeline.transform.rdf import update_shard_exports
+        counts["rdf_converted"] = update_shard_exports(
+            nodes, list(fresh), [i for i in old if i not in nodes], bool(old), iris, rdf[0], rdf[1],
+            header(), FOOTER, title)
+    return counts
 
 
 ENTITY_CONTEXT = {

@@ -1,0 +1,158 @@
+"""The catalog's JSON-LD as RDF: N-Quads and Turtle exports of a model shard, one named graph per model.
+
+Each model's triples are in a named graph named by the model's IRI; a shard's N-Quads keep each
+graph's lines together and its Turtle has one block per model after a comment line naming it, so an
+update swaps the changed models' lines and blocks and copies the others. Parsing happens in
+pyoxigraph's own memory (no Python object per quad).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipeline.errors import PipelineError
+
+
+def _pyoxigraph():
+    import pyoxigraph
+    return pyoxigraph
+
+
+TURTLE_MARK = b"# graph <"  # starts each model's block in a shard's Turtle (a comment: the file stays plain Turtle)
+
+
+def model_document(header: str, footer: str, nodes: list[tuple[str, str]]) -> bytes:
+    """A JSON-LD document with each node (a line of a shard document, see transform.jsonld) in its own
+    named graph, named by the graph IRI given with it."""
+    body = ",\n".join('{"@id": %s, "@graph": [%s]}' % (json.dumps(graph), line) for graph, line in nodes)
+    return (header + body + footer).encode("utf-8")
+
+
+class Rdf:
+    """Quads parsed from a JSON-LD document (in Oxigraph's own memory, never as Python objects), as
+    N-Quads lines and Turtle blocks by named graph."""
+
+    def __init__(self, document: bytes | Path, graph: str | None = None):
+        ox = _pyoxigraph()
+        self._store = ox.Store()
+        try:
+            if isinstance(document, Path):
+                self._store.bulk_load(path=str(document), format=ox.RdfFormat.JSON_LD,
+                                      to_graph=ox.NamedNode(graph) if graph else None)
+            else:
+                self._store.bulk_load(document, format=ox.RdfFormat.JSON_LD)
+        except (SyntaxError, ValueError, OSError) as exc:
+            where = document if isinstance(document, Path) else "a model document"
+            raise PipelineError(f"cannot read {where} as JSON-LD: {exc}") from exc
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def nquads(self) -> bytes:
+        return self._store.dump(format=_pyoxigraph().RdfFormat.N_QUADS)
+
+    def turtle(self, graph: str) -> bytes:
+        ox = _pyoxigraph()
+        return self._store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.NamedNode(graph))
+
+    def graphs(self) -> list[str]:
+        return [g.value for g in self._store.named_graphs()]
+
+
+def _spans(nquads: bytes, graphs) -> list[tuple[int, int]] | None:
+    """Where each graph's lines are (sorted), or None when a graph's lines are not together. The files
+    written here keep them together (a store dumps by graph; a changed model's lines are appended
+    together), so a graph is found from its first and last line."""
+    spans = []
+    for graph in graphs:
+        suffix = b" <" + graph.encode("utf-8") + b"> .\n"
+        first = nquads.find(suffix)
+        if first < 0:
+            continue
+        start, end = nquads.rfind(b"\n", 0, first) + 1, nquads.rfind(suffix) + len(suffix)
+        if nquads.count(b"\n", start, end) != nquads.count(suffix, start, end):
+            return None
+        spans.append((start, end))
+    return sorted(spans)
+
+
+def _lines_in(nquads: bytes, graphs, keep: bool) -> bytes:
+    """Line by line: the lines of these graphs (keep) or the others; a line's graph is its last term."""
+    ends = tuple(b" <" + g.encode("utf-8") + b"> ." for g in graphs) or (b"\0",)
+    return b"".join(line + b"\n" for line in nquads.split(b"\n") if line and line.endswith(ends) == keep)
+
+
+def without_graphs(nquads: bytes, graphs) -> bytes:
+    """N-Quads without the lines of these graphs."""
+    graphs = list(graphs)
+    spans = _spans(nquads, graphs)
+    if spans is None:
+        return _lines_in(nquads, graphs, keep=False)
+    kept, at = [], 0
+    for start, end in spans:
+        kept.append(nquads[at:start])
+        at = end
+    kept.append(nquads[at:])
+    return b"".join(kept)
+
+
+def graph_lines(nquads: bytes, graphs) -> bytes:
+    """The N-Quads lines of these graphs."""
+    graphs = list(graphs)
+    spans = _spans(nquads, graphs)
+    if spans is None:
+        return _lines_in(nquads, graphs, keep=True)
+    return b"".join(nquads[start:end] for start, end in spans)
+
+
+def turtle_blocks(data: bytes) -> dict[str, bytes]:
+    """The blocks of a Turtle file written by `write_turtle`, by graph, in file order (a literal never
+    spans lines: Oxigraph escapes line breaks)."""
+    blocks: dict[str, bytes] = {}
+    for block in data.split(b"\n" + TURTLE_MARK)[1:]:
+        iri, _, body = block.partition(b">\n")
+        blocks[iri.decode("utf-8")] = body
+    return blocks
+
+
+def write_turtle(path: Path, blocks: dict[str, bytes], title: str) -> None:
+    """A Turtle file of blocks, each after a comment line naming its graph, so that a later run can
+    replace one model's block and copy the others."""
+    with path.open("wb") as fh:
+        fh.write(f"# {title}: one block per named graph\n".encode("utf-8") + b"".join(
+            b"\n" + TURTLE_MARK + graph.encode("utf-8") + b">\n" + block for graph, block in blocks.items()))
+
+
+def update_shard_exports(nodes: dict[str, str], changed: list[str], removed: list[str], known: bool,
+                         iris, previous: tuple[Path, Path], out: tuple[Path, Path], header: str, footer: str,
+                         title: str) -> int:
+    """Write a shard's N-Quads and Turtle (`out`) from the previous ones (`previous`), converting only
+    the `changed` models' nodes (node line by id in `nodes`, which holds every model of the shard in
+    order); without a usable previous pair (`known` False, or a file missing) every model is converted.
+    Returns the number of models converted."""
+    previous_nquads, previous_turtle = previous
+    if known and previous_nquads.exists() and previous_turtle.exists():
+        dropped = [iris.model(i) for i in removed] + [iris.model(i) for i in changed]
+        kept = without_graphs(previous_nquads.read_bytes(), dropped)
+        blocks = turtle_blocks(previous_turtle.read_bytes())
+        for graph in dropped:
+            blocks.pop(graph, None)
+    else:
+        changed, kept, blocks = list(nodes), b"", {}
+    out_nquads, out_turtle = out
+    with out_nquads.open("wb") as fh:
+        fh.write(kept)
+        if changed:
+            graphs = {i: iris.model(i) for i in changed}
+            rdf = Rdf(model_document(header, footer, [(graphs[i], nodes[i]) for i in changed]))
+            stray = set(rdf.graphs()) - set(graphs.values())
+            if stray:
+                raise PipelineError(f"{title}: JSON-LD processing named graphs no model has: {sorted(stray)[:3]}")
+            fh.write(rdf.nquads())
+            for i in changed:
+                block = rdf.turtle(graphs[i])
+                if block:
+                    blocks[graphs[i]] = block
+    write_turtle(out_turtle, blocks, title)
+    return len(changed)
