@@ -57,12 +57,12 @@ import generate  # noqa: E402
 SHORT = {"hf_raw_models": "harvest", "hf_models_normalized": "normalize", "hf_models_jsonld": "jsonld",
          "hf_raw_datasets": "datasets", "arxiv_papers": "papers", "hf_raw_base_models": "base models",
          "base_model_lineage": "lineage", "licenses": "licenses", "hf_entities_normalized": "entities",
-         "hf_rdf": "rdf (quads)", "hf_load_models_to_neo4j": "graph load", "hf_load_entities_to_neo4j": "graph entities",
+         "hf_rdf": "rdf store", "hf_load_models_to_neo4j": "graph load", "hf_load_entities_to_neo4j": "graph entities",
          "hf_index_models_in_elasticsearch": "search index"}
 # what a stage's records are called in its metadata (models, unless it counts something else)
 COUNTED = {"hf_raw_datasets": "datasets", "arxiv_papers": "papers", "base_model_lineage": "chains",
            "licenses": "licenses", "hf_entities_normalized": "entities", "hf_load_entities_to_neo4j": "entities",
-           "hf_rdf": "quads_loaded", "hf_raw_base_models": "fetched", "openml_raw_datasets": "datasets",
+           "hf_rdf": "models_loaded", "hf_raw_base_models": "fetched", "openml_raw_datasets": "datasets",
            "bioimageio_raw_datasets": "datasets"}
 
 
