@@ -29,6 +29,30 @@ from pipeline.storage import OutputLedger, StagedOutputs, unreadable
 
 
 
+def _select_once() -> None:
+    """doit 0.37's `run --single` processes the task selection twice, and the second pass keeps only the
+    first name (a task's options are parsed once; later calls return nothing for the names after it),
+    so `doit -s a b` ran only `a`. The same selection processed again is left as the first pass made it."""
+    from doit.control import TaskControl
+
+    if getattr(TaskControl.process, "selects_once", False):
+        return
+    process = TaskControl.process
+
+    def process_once(self, task_selection):
+        if task_selection is not None and getattr(self, "_processed_selection", None) == list(task_selection):
+            return None
+        result = process(self, task_selection)
+        self._processed_selection = None if task_selection is None else list(task_selection)
+        return result
+
+    process_once.selects_once = True
+    TaskControl.process = process_once
+
+
+_select_once()
+
+
 def _reset_peak_memory() -> bool:
     """Restart this process's resident-set high-water mark (Linux), so a task's peak is its own: a
     doit worker runs many tasks. False where the kernel does not offer it."""

@@ -35,6 +35,12 @@ def test_target_builds_only_stale_upstream(toy_project):
     assert not toy_project.path("data/total.txt").exists()
 
 
+def test_single_builds_every_asset_named(toy_project):
+    assert toy_project.doit().returncode == 0
+    assert ran(toy_project.doit("-a", "-s", "doubled", "total")) == {"doubled", "total"}
+    assert ran(toy_project.doit("-a", "-s", "total", "numbers")) == {"total", "numbers"}
+
+
 def test_single_with_missing_input_names_the_asset_to_build(toy_project):
     result = toy_project.doit("-s", "doubled")
     assert result.returncode != 0
