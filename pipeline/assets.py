@@ -231,7 +231,7 @@ def build_hf_raw_base_models(ctx: BuildContext) -> dict:
 
 def build_arxiv_papers(ctx: BuildContext) -> dict:
     from pipeline.extract import arxiv
-    from pipeline.transform.fair4ml import arxiv_ids
+    from pipeline.transform.ids import arxiv_ids
 
     referenced = Counter(p for row in _catalog_columns(ctx, ["citation"]) for p in arxiv_ids(row))
     origin = f"snapshot:{ctx.settings.arxiv_snapshot_dir or 'bundled'}" if ctx.settings.hf_offline \

@@ -58,8 +58,8 @@ def test_golden_record(mid):
     """Values read from the card by hand (tests/realworld/goldens.json)."""
     record, expected = RECORDS[mid], GOLDENS[mid]
     got = {"relation": record["baseModelRelation"], "base_models": record["fineTunedFrom"],
-           "license": record["license"], "datasets": record["trainedOn"], "arxiv": fair4ml.arxiv_ids(record),
-           "dois": fair4ml.dois(record), "languages": record["inLanguage"]}
+           "license": record["license"], "datasets": record["trainedOn"], "arxiv": ids.arxiv_ids(record),
+           "dois": ids.dois(record), "languages": record["inLanguage"]}
     for key, want in expected.items():
         if key == "description_starts":
             words = lambda text: re.sub(r"\W+", " ", (text or "").lower()).strip()
@@ -163,11 +163,11 @@ def test_the_hubs_spelling_of_a_base_wins_over_the_cards():
 def test_template_text_is_never_content_nor_a_citation():
     for mid in with_trait("co2-link", 20) + with_trait("template-text", 20):
         record = RECORDS[mid]
-        assert modelcard.TEMPLATE_PAPER not in fair4ml.arxiv_ids(record), mid
+        assert modelcard.TEMPLATE_PAPER not in ids.arxiv_ids(record), mid
         for field in ("description", "intendedUse", "modelRisksBiasLimitations", "usageInstructions"):
             text = (record[field] or "").lower()
             assert "more information needed" not in text and "provide a quick summary" not in text, (mid, field)
-    assert all(modelcard.TEMPLATE_PAPER not in fair4ml.arxiv_ids(r) for r in RECORDS.values())
+    assert all(modelcard.TEMPLATE_PAPER not in ids.arxiv_ids(r) for r in RECORDS.values())
 
 
 def test_descriptions_are_prose_not_decoration():
@@ -202,15 +202,15 @@ def test_template_only_and_near_empty_cards_are_flagged():
 def test_bibtex_eprints_papers_links_and_dois_are_citations():
     for mid in with_trait("eprint", 10):
         eprints = re.findall(r"eprint\s*=\s*[{\"]\s*(\d{4}\.\d{4,5})", readme(mid), re.I)
-        assert set(eprints) <= set(fair4ml.arxiv_ids(RECORDS[mid])), mid
+        assert set(eprints) <= set(ids.arxiv_ids(RECORDS[mid])), mid
     for mid in with_trait("journal-arxiv", 10):
         journals = re.findall(r"journal\s*=\s*[{\"][^}\"]*arXiv:\s*(\d{4}\.\d{4,5})", readme(mid), re.I)
-        assert set(journals) <= set(fair4ml.arxiv_ids(RECORDS[mid])), mid
+        assert set(journals) <= set(ids.arxiv_ids(RECORDS[mid])), mid
     for mid in with_trait("papers-link", 2):
         linked = re.findall(r"huggingface\.co/papers/(\d{4}\.\d{4,5})", readme(mid))
-        assert set(linked) <= set(fair4ml.arxiv_ids(RECORDS[mid])), mid
+        assert set(linked) <= set(ids.arxiv_ids(RECORDS[mid])), mid
     with_doi = [mid for mid in with_trait("doi", 10) if readme(mid)]
-    assert sum(bool(fair4ml.dois(RECORDS[mid])) for mid in with_doi) >= 0.7 * len(with_doi)
+    assert sum(bool(ids.dois(RECORDS[mid])) for mid in with_doi) >= 0.7 * len(with_doi)
 
 
 # -- 8. model-index datasets ----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from pipeline.transform.fair4ml import arxiv_ids, dois
+from pipeline.transform.ids import arxiv_ids, dois
 from pipeline.transform.entities import KIND_OF_TYPE
 from pipeline.transform.licenses import license_key
 

@@ -101,7 +101,7 @@ class LinkedTitles:
     def digests(self, shard_path) -> dict[str, str]:
         """Per model of a normalized shard, a digest of the titles its document gets (joins its record digest)."""
         import pyarrow.parquet as pq
-        from pipeline.transform.fair4ml import arxiv_ids
+        from pipeline.transform.ids import arxiv_ids
         out = {}
         for row in pq.read_table(shard_path, columns=["identifier", "trainedOn", "citation"]).to_pylist():
             datasets, papers = self.for_links(row["trainedOn"], arxiv_ids(row))
@@ -126,7 +126,7 @@ def linked_titles(entities_path) -> LinkedTitles:
 
 def search_document(record: dict, titles: LinkedTitles | None = None) -> dict:
     """The searchable and facetable view of one model (same shape for every search target)."""
-    from pipeline.transform.fair4ml import arxiv_ids
+    from pipeline.transform.ids import arxiv_ids
     dataset_titles, paper_titles = titles.for_links(record.get("trainedOn"), arxiv_ids(record)) if titles else ([], [])
     return {
         "id": record["identifier"],

@@ -351,17 +351,6 @@ def _sources(item: dict, card_data: dict, card_from: str, base, description, par
     return {name: where for name, where in sources.items() if where}
 
 
-def arxiv_ids(record: dict) -> list[str]:
-    """The arXiv ids, without version, among a record's citations (`https://arxiv.org/abs/<id>`)."""
-    found = (c.split("/abs/", 1)[1] for c in record.get("citation") or [] if isinstance(c, str) and "/abs/" in c)
-    return list(dict.fromkeys(bare for bare in map(ids.arxiv_id, found) if bare))
-
-
-def dois(record: dict) -> list[str]:
-    """The DOIs among a record's citations (`https://doi.org/<doi>`)."""
-    return [c.split("doi.org/", 1)[1] for c in record.get("citation") or [] if isinstance(c, str) and "doi.org/10." in c]
-
-
 _EVALUATION = pa.struct([
     ("task", pa.string()), ("dataset", pa.string()), ("datasetName", pa.string()),
     ("datasetConfig", pa.string()), ("split", pa.string()), ("metric", pa.string()), ("name", pa.string()),

@@ -134,3 +134,14 @@ def arxiv_url(arxiv_id: str) -> str:
 
 def doi_url(doi: str) -> str:
     return f"https://doi.org/{doi}"
+
+
+def arxiv_ids(record: dict) -> list[str]:
+    """The arXiv ids, without version, among a record's citations (`https://arxiv.org/abs/<id>`)."""
+    found = (c.split("/abs/", 1)[1] for c in record.get("citation") or [] if isinstance(c, str) and "/abs/" in c)
+    return list(dict.fromkeys(bare for bare in map(arxiv_id, found) if bare))
+
+
+def dois(record: dict) -> list[str]:
+    """The DOIs among a record's citations (`https://doi.org/<doi>`)."""
+    return [c.split("doi.org/", 1)[1] for c in record.get("citation") or [] if isinstance(c, str) and "doi.org/10." in c]
