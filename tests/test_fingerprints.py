@@ -58,9 +58,9 @@ def stale_after(root: Path, edit) -> set[str]:
 
 
 def test_a_transform_helper_makes_exactly_its_users_stale(package_copy):
-    # arxiv_ids lives in the mapping module but the mapping does not call it: the papers asset and the
-    # loaders (graph citations, search titles) do
-    stale = stale_after(package_copy, lambda: edit_function(package_copy, "pipeline.transform.fair4ml", "arxiv_ids"))
+    # arxiv_ids lives beside helpers the mapping calls, but the mapping does not call it: the papers asset
+    # and the loaders (graph citations, search titles) do
+    stale = stale_after(package_copy, lambda: edit_function(package_copy, "pipeline.transform.ids", "arxiv_ids"))
     assert stale == {"arxiv_papers", "hf_load_models_to_neo4j", "hf_load_entities_to_neo4j",
                      "hf_index_models_in_elasticsearch", "openml_load_models_to_neo4j", "bioimageio_load_models_to_neo4j",
                      "openml_index_models_in_elasticsearch", "bioimageio_index_models_in_elasticsearch"}
