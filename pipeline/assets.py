@@ -414,7 +414,7 @@ def build_hf_rdf(ctx: BuildContext) -> dict:
             converted = rdf.Rdf(entities, graph)
             data = converted.nquads()
             store.remove_graphs([graph])
-            store.insert(data, bulk=True)
+            store.insert(data, bulk=True, source=str(entities))
             ctx.output("entities_nquads").write_bytes(data)
             rdf.write_turtle(ctx.output("entities_turtle"), {graph: converted.turtle(graph)}, "entities")
             counts["reloaded"] += 1
@@ -454,7 +454,7 @@ def _models_into_store(ctx: BuildContext, store, iris, label: str, nquads: Path,
         changed = [iris.model(i) for i, d in zip(ids, record_digests) if old.get(i) != d]
         gone = [iris.model(i) for i in set(old) - set(ids)]
         store.remove_graphs(gone + changed)
-        store.insert(rdf.graph_lines(nquads.read_bytes(), changed), bulk=len(changed) > 1000)
+        store.insert(rdf.graph_lines(nquads.read_bytes(), changed), bulk=len(changed) > 1000, source=str(nquads))
         counts["models_loaded"] += len(changed)
         counts["models_removed"] += len(gone)
     shutil.copyfile(digests, ctx.output("records", label))  # what the store now holds of the shard

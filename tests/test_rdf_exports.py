@@ -44,6 +44,27 @@ def test_a_model_removed_from_the_n_quads_leaves_exactly_the_others_in_any_line_
         assert quads(rdf.without_graphs(text, [gone])) == expected
         assert quads(rdf.graph_lines(text, [gone])) == {q for q in quads(data) if q[3] == gone}
     assert rdf.without_graphs(data, []) == data and rdf.graph_lines(data, []) == b""
+    last = lines[-1][lines[-1].rindex(b" <") + 2:-3].decode()  # a file whose last line lost its line break
+    assert quads(rdf.graph_lines(data.rstrip(b"\n"), [last])) == {q for q in quads(data) if q[3] == last}
+    assert quads(rdf.without_graphs(data.rstrip(b"\n"), [last])) == {q for q in quads(data) if q[3] != last}
+
+
+def test_a_file_the_store_cannot_read_fails_in_one_line_naming_it(tmp_path):
+    import pytest
+    from pipeline.errors import PipelineError
+    from pipeline.load.rdf_store import SparqlStore
+
+    bad = tmp_path / "models-000.nq"
+    bad.write_bytes(b"<https://a> <https://b> not n-quads\n")
+    store = SparqlStore(tmp_path / "store").open()
+    try:
+        store.insert_file(bad)
+        with pytest.raises(PipelineError) as failed:
+            store.record({})
+    finally:
+        store.close()
+    message = str(failed.value)
+    assert str(bad) in message and "delete that file and run `doit`" in message and "\n" not in message
 
 
 def test_turtle_blocks_survive_literals_that_look_like_block_marks(tmp_path):

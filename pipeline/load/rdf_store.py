@@ -71,29 +71,35 @@ class SparqlStore:
                 removed += 1
         return removed
 
-    def insert(self, nquads: bytes, bulk: bool) -> None:
-        """Add quads: in bulk (new files written by the store, fast for many) or in one transaction
-        (cheaper for a few, as after a small update). The writing goes on in a thread of its own, in
-        order, while the caller parses the next document (the store releases the GIL): writing bounds
-        a full load, so this hides most of the parsing; `wait` raises what a write raised."""
+    def insert(self, nquads: bytes, bulk: bool, source: str) -> None:
+        """Add quads (read from `source`, named in errors): in bulk (new files written by the store, fast
+        for many) or in one transaction (cheaper for a few, as after a small update). The writing goes
+        on in a thread of its own, in order, while the caller reads the next shard (the store releases
+        the GIL); `wait` raises what a write raised."""
         if nquads:
-            while len(self._pending) >= 2:  # a parser ahead of the writer would hold every shard's quads
-                self._pending.pop(0).result()
-            self._pending.append(self._writes().submit(self._insert, nquads, bulk))
+            self._submit(self._insert, nquads, bulk, source)
 
     def insert_file(self, path: Path) -> None:
-        """Add an N-Quads file's quads in bulk (read by the store itself), in the writing thread."""
-        while len(self._pending) >= 2:
-            self._pending.pop(0).result()
-        self._pending.append(self._writes().submit(
-            lambda: self._store.bulk_load(path=str(path), format=_pyoxigraph().RdfFormat.N_QUADS)))
+        """Add an N-Quads file's quads in bulk, read by the store itself, in the writing thread."""
+        self._submit(self._insert, None, True, str(path))
 
-    def _insert(self, nquads: bytes, bulk: bool) -> None:
+    def _submit(self, *write) -> None:
+        while len(self._pending) >= 2:  # a reader ahead of the writer would hold every shard's quads
+            self._pending.pop(0).result()
+        self._pending.append(self._writes().submit(*write))
+
+    def _insert(self, nquads: bytes | None, bulk: bool, source: str) -> None:
         ox = _pyoxigraph()
-        if bulk:
-            self._store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
-        else:
-            self._store.load(nquads, format=ox.RdfFormat.N_QUADS)
+        try:
+            if nquads is None:
+                self._store.bulk_load(path=source, format=ox.RdfFormat.N_QUADS)
+            elif bulk:
+                self._store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+            else:
+                self._store.load(nquads, format=ox.RdfFormat.N_QUADS)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise PipelineError(f"the SPARQL store could not load {source}: {' '.join(str(exc).split())[:300]} - "
+                                "delete that file and run `doit` (the asset that writes it writes it again)") from exc
 
     def _writes(self):
         if self._writer is None:

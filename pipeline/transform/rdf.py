@@ -83,8 +83,14 @@ def _lines_in(nquads: bytes, graphs, keep: bool) -> bytes:
     return b"".join(line + b"\n" for line in nquads.split(b"\n") if line and line.endswith(ends) == keep)
 
 
+def _terminated(nquads: bytes) -> bytes:
+    """A last line without its line break is still a line."""
+    return nquads + b"\n" if nquads and not nquads.endswith(b"\n") else nquads
+
+
 def without_graphs(nquads: bytes, graphs) -> bytes:
     """N-Quads without the lines of these graphs."""
+    nquads = _terminated(nquads)
     graphs = list(graphs)
     spans = _spans(nquads, graphs)
     if spans is None:
@@ -99,6 +105,7 @@ def without_graphs(nquads: bytes, graphs) -> bytes:
 
 def graph_lines(nquads: bytes, graphs) -> bytes:
     """The N-Quads lines of these graphs."""
+    nquads = _terminated(nquads)
     graphs = list(graphs)
     spans = _spans(nquads, graphs)
     if spans is None:
