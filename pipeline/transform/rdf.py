@@ -88,13 +88,15 @@ def _terminated(nquads: bytes) -> bytes:
     return nquads + b"\n" if nquads and not nquads.endswith(b"\n") else nquads
 
 
-def without_graphs(nquads: bytes, graphs) -> bytes:
-    """N-Quads without the lines of these graphs."""
-    nquads = _terminated(nquads)
-    graphs = list(graphs)
+def _select(nquads: bytes, graphs, keep: bool) -> bytes:
+    """The lines of these graphs (keep) or all the others: by span where each graph's lines are
+    together, else line by line."""
+    nquads, graphs = _terminated(nquads), list(graphs)
     spans = _spans(nquads, graphs)
     if spans is None:
-        return _lines_in(nquads, graphs, keep=False)
+        return _lines_in(nquads, graphs, keep)
+    if keep:
+        return b"".join(nquads[start:end] for start, end in spans)
     kept, at = [], 0
     for start, end in spans:
         kept.append(nquads[at:start])
@@ -103,14 +105,14 @@ def without_graphs(nquads: bytes, graphs) -> bytes:
     return b"".join(kept)
 
 
+def without_graphs(nquads: bytes, graphs) -> bytes:
+    """N-Quads without the lines of these graphs."""
+    return _select(nquads, graphs, keep=False)
+
+
 def graph_lines(nquads: bytes, graphs) -> bytes:
     """The N-Quads lines of these graphs."""
-    nquads = _terminated(nquads)
-    graphs = list(graphs)
-    spans = _spans(nquads, graphs)
-    if spans is None:
-        return _lines_in(nquads, graphs, keep=True)
-    return b"".join(nquads[start:end] for start, end in spans)
+    return _select(nquads, graphs, keep=True)
 
 
 def turtle_blocks(data: bytes) -> dict[str, bytes]:
