@@ -24,6 +24,9 @@ PROBE_GRACE_S = 0.5
 _RUN_PID: int | None = None  # set in the process that holds the lock; doit's forked workers inherit it
 _FORK_HOOK = False
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+WORKER_GRACE_S = 10.0  # how long a worker may unwind once its run's process is gone
+_INTERRUPTED = False  # in a worker: a SIGTERM already interrupted it
+_DEADLINE_ARMED = False
 
 
 def _end_with_the_run() -> None:
@@ -31,14 +34,44 @@ def _end_with_the_run() -> None:
     process dies, however it dies, instead of waiting for work from it for ever."""
     if _RUN_PID is None:
         return
+    import signal
+    signal.signal(signal.SIGTERM, _worker_sigterm)
     try:
         import ctypes
-        import signal
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux: such a worker outlives a killed run, as before
         return
     if os.getppid() != _RUN_PID:  # the run died between the fork and the prctl
         os._exit(1)
+
+
+def _worker_sigterm(signum, frame):
+    """A worker's SIGTERM: the first interrupts what it is doing (its task's cleanup runs); later ones
+    are not raised again. A killed run sends one per thread of its process as they die, and a second
+    interrupt landing in the worker's own exit (multiprocessing joining its queue threads) killed a
+    queue thread holding a lock the other worker then waited on for ever. Either way the worker ends
+    at most WORKER_GRACE_S after the run's process is gone, whatever its unwinding waits for."""
+    global _INTERRUPTED
+    _end_after_the_run()
+    if not _INTERRUPTED:
+        _INTERRUPTED = True
+        raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _end_after_the_run() -> None:
+    global _DEADLINE_ARMED
+    if _DEADLINE_ARMED:
+        return
+    _DEADLINE_ARMED = True
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == _RUN_PID:  # a cancel from a live run: the run waits for its workers
+            time.sleep(0.2)
+        time.sleep(WORKER_GRACE_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="mlentory-worker-deadline", daemon=True).start()
 
 
 class RunInProgress(Exception):

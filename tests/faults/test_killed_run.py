@@ -47,7 +47,8 @@ def test_kill_9_mid_load_leaves_no_server_and_the_next_run_equals_a_clean_build(
     assert wait_for(server_file.exists, 120, 0.005), "the run never started the graph server"
     time.sleep(0.3)
     os.kill(run.pid, signal.SIGKILL)
-    run.communicate(timeout=30)
+    _, err = run.communicate(timeout=30)
+    assert "Traceback" not in err, err  # the workers were interrupted once, each, and unwound cleanly
     # nothing of the project keeps running: no graph server, no watchdog, no doit worker
     assert wait_for(lambda: processes_in(hf_project.root) == [], 30, 0.2), processes_in(hf_project.root)
     assert not server_file.exists()
@@ -72,6 +73,26 @@ def test_kill_9_mid_load_leaves_no_server_and_the_next_run_equals_a_clean_build(
     expected = catalog(clean)
     assert expected["search ids"] and "MLModel" in expected[GRAPH_COUNTS[0]]
     assert catalog(hf_project) == expected
+
+
+def test_a_worker_stuck_in_its_unwinding_still_ends_after_its_run_is_killed(toy_project):
+    """A killed run's workers are told (SIGTERM); one whose unwinding never ends is ended anyway, a grace
+    period after the run's process is gone, so nothing keeps the run's output open for ever."""
+    from pipeline.runs.lock import WORKER_GRACE_S
+
+    toy_project.path("STUCK_doubled").write_text("")
+    run = toy_project.popen("-n", "2", "-P", "process")
+    pid_file = toy_project.path("STUCK_doubled.pid")
+    assert wait_for(pid_file.exists, 60, 0.01), "the stuck asset never started"
+    assert wait_for(lambda: pid_file.read_text().strip(), 5, 0.01)
+    worker = int(pid_file.read_text())
+    assert worker != run.pid  # it runs in a worker process
+    os.kill(run.pid, signal.SIGKILL)
+    killed = time.monotonic()
+    out, err = run.communicate(timeout=WORKER_GRACE_S + 20)  # every process holding the output ended
+    assert time.monotonic() - killed >= WORKER_GRACE_S - 1  # it was given its grace first
+    assert wait_for(lambda: processes_in(toy_project.root) == [], 10, 0.1), processes_in(toy_project.root)
+    assert "Traceback" not in err, err
 
 
 def test_a_server_outside_a_run_stops_with_its_process(hf_project):

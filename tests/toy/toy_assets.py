@@ -3,9 +3,11 @@
 Tests copy this file into a temporary project; creating `FAIL_<asset>` (or `SLOW_<asset>`) in the
 project root makes that asset raise (or sleep), so tests drive failures through real doit runs;
 `ALLOC_<asset>` makes it hold that many MiB while it builds; `IGNORE_<asset>` holding signal names
-(`INT TERM`) makes its process ignore those signals from then on.
+(`INT TERM`) makes its process ignore those signals from then on; `STUCK_<asset>` makes it write its
+pid to `STUCK_<asset>.pid` and then never end, interrupted or not (an unwinding that waits for ever).
 """
 
+import os
 import signal
 import time
 
@@ -19,6 +21,13 @@ def _switches(ctx):
     if (root / f"IGNORE_{ctx.asset.name}").exists():
         for name in (root / f"IGNORE_{ctx.asset.name}").read_text().split():
             signal.signal(getattr(signal, f"SIG{name}"), signal.SIG_IGN)
+    if (root / f"STUCK_{ctx.asset.name}").exists():
+        (root / f"STUCK_{ctx.asset.name}.pid").write_text(str(os.getpid()))
+        while True:
+            try:
+                time.sleep(3600)
+            except KeyboardInterrupt:
+                continue
     if (root / f"SLOW_{ctx.asset.name}").exists():
         time.sleep(float((root / f"SLOW_{ctx.asset.name}").read_text() or 30))
     if (root / f"ALLOC_{ctx.asset.name}").exists():
