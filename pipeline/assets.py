@@ -814,8 +814,8 @@ REGISTRY = Registry(
             group=HF,
             build=build_hf_load_models_to_neo4j,
             upstream=("hf_models_normalized",),
+            # one task for every shard: one connection, one commit, the target's receipts read once
             outputs=_loader_outputs("hf_load_models_to_neo4j"),
-            sharded=True,
             config=graph_target,
             verify=graph_holds_last_load,
         ),
@@ -838,8 +838,8 @@ REGISTRY = Registry(
             group=HF,
             build=build_hf_index_models_in_elasticsearch,
             upstream=("hf_models_normalized", "hf_entities_normalized"),
+            # one task for every shard: one connection, one commit, the target's receipts read once
             outputs=_loader_outputs("hf_index_models_in_elasticsearch"),
-            sharded=True,
             config=search_target,
             verify=search_holds_last_load,
         ),

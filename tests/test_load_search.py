@@ -31,9 +31,10 @@ def index(request, tmp_path):
 
 
 def load(index, records, shard="000", vanished=None, load_id="L1"):
-    """Load one shard (all of it when `vanished` is None) and store its receipt."""
+    """Load one shard (all of it when `vanished` is None), make it searchable and store its receipt."""
     rejects = io.StringIO()
     counts = index.load(shard, list(search_documents(records)), vanished, rejects)
+    index.flush()
     index.write_receipt("loader", shard, {"load_id": load_id})
     return counts, [json.loads(line) for line in rejects.getvalue().splitlines()]
 
@@ -87,6 +88,7 @@ def test_documents_the_index_rejects_go_to_rejects(index):
     docs[2]["downloads"] = "very many"
     rejects = io.StringIO()
     counts = index.load("000", docs, None, rejects)
+    index.flush()
     index.write_receipt("loader", "000", {"load_id": "L1"})
     assert counts["rejected_ids"] == ["someone/tuned"]
     assert json.loads(rejects.getvalue())["id"] == "someone/tuned"
@@ -108,6 +110,25 @@ def test_tantivy_readers_switch_only_when_every_shard_is_in(tmp_path):
     assert sorted(h["id"] for h in index.search("", limit=10)[0]) == sorted(r["identifier"] for r in records)
     versions = [p.name for p in (tmp_path / "search").iterdir() if p.is_dir()]
     assert versions == [index.version.name] and not old.exists()
+
+
+def test_tantivy_commits_a_tasks_loads_once_at_flush_and_an_unflushed_load_leaves_nothing(tmp_path):
+    """A loader task loads all its shards through one writer and commits once; a task interrupted
+    before that (close without flush) leaves the index as it was, and the next writer can start."""
+    records = family()
+    index = TantivyIndex(tmp_path / "search", ["000"]).open()
+    load(index, records[:2])
+    index.load("000", list(search_documents(records[2:])), [], io.StringIO())
+    index.load("000", [], [records[0]["identifier"]], io.StringIO())
+    reader = TantivyIndex(tmp_path / "search", ["000"])
+    assert ids_found(reader) == sorted(r["identifier"] for r in records[:2])  # nothing committed yet
+    index.close()  # interrupted: the writer is given up
+    assert ids_found(reader) == sorted(r["identifier"] for r in records[:2])
+    again = TantivyIndex(tmp_path / "search", ["000"]).open()
+    again.load("000", list(search_documents(records[2:])), [], io.StringIO())
+    again.load("000", [], [records[0]["identifier"]], io.StringIO())
+    again.flush()
+    assert ids_found(reader) == sorted(r["identifier"] for r in records[1:])
 
 
 def test_unreachable_elasticsearch_is_one_clear_line(tmp_path):

@@ -13,7 +13,9 @@ from pipeline.shards import shard_of
 from tests.test_incremental import ran_tasks
 
 SHARDS = 8
-DOWNSTREAM = ("hf_models_normalized", "hf_models_jsonld", "hf_load_models_to_neo4j", "hf_index_models_in_elasticsearch")
+DOWNSTREAM = ("hf_models_normalized", "hf_models_jsonld")
+# one task each for every shard (one connection, one commit); inside, only the changed shards' changed records are sent
+LOADERS = ("hf_load_models_to_neo4j", "hf_index_models_in_elasticsearch")
 # unsharded: they read a few columns of every normalized shard, and rerun when any shard changes
 READ_ALL_SHARDS = ("hf_raw_datasets", "arxiv_papers", "hf_raw_base_models", "base_model_lineage", "licenses")
 ENTITIES = ("hf_entities_normalized", "hf_load_entities_to_neo4j", "hf_rdf")  # hf_rdf reloads only changed graphs
@@ -52,8 +54,8 @@ def graph_downloads(project, model_id):
 def test_changing_k_models_reruns_exactly_their_shards_downstream(sharded_project, tmp_path):
     first = sharded_project.doit("-v", "2")  # every doit task, one line each
     assert first.returncode == 0, first.stdout + first.stderr
-    assert len(ran_tasks(first)) == 1 + len(DOWNSTREAM) * SHARDS + len(READ_ALL_SHARDS) + len(ENTITIES) + len(CHECKS) \
-        + len(OTHER_PLATFORMS)
+    assert len(ran_tasks(first)) == 1 + len(DOWNSTREAM) * SHARDS + len(LOADERS) + len(READ_ALL_SHARDS) + len(ENTITIES) \
+        + len(CHECKS) + len(OTHER_PLATFORMS)
     assert set(OTHER_PLATFORMS) <= ran_tasks(first)
 
     entities_written = time.time()
@@ -63,7 +65,7 @@ def test_changing_k_models_reruns_exactly_their_shards_downstream(sharded_projec
     shards = {f"{shard_of(model, SHARDS):03d}" for model in picked}
     result = sharded_project.doit("--verbosity", "2")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert ran_tasks(result) == {"hf_raw_models", *READ_ALL_SHARDS, *ENTITIES, *CHECKS} | {
+    assert ran_tasks(result) == {"hf_raw_models", *READ_ALL_SHARDS, *ENTITIES, *CHECKS, *LOADERS} | {
         f"{asset}:{s}" for asset in DOWNSTREAM for s in shards}
     # new download counts change no dataset, paper, lineage or license: the entities keep their bytes
     # (so no search shard reruns for them) and the entity loader sends nothing
@@ -74,11 +76,14 @@ def test_changing_k_models_reruns_exactly_their_shards_downstream(sharded_projec
     rdf = sharded_project.metadata("hf_rdf")
     assert (rdf["mode"], rdf["reloaded"], rdf["unchanged"]) == ("incremental", len(shards), SHARDS + 1 - len(shards))
 
-    # inside a shard, only the changed rows were mapped again and sent to the targets
-    for shard in shards:
-        receipt = json.loads(sharded_project.path(f"data/load/hf_load_models_to_neo4j/{shard}.json").read_text())
-        assert receipt["counts"]["mode"] == "incremental"
-        assert receipt["counts"]["sent"] == sum(f"{shard_of(m, SHARDS):03d}" == shard for m in picked)
+    # inside a shard, only the changed rows were mapped again and sent to the targets; other shards sent nothing
+    for loader in LOADERS:
+        for shard in [f"{i:03d}" for i in range(SHARDS)]:
+            receipt = json.loads(sharded_project.path(f"data/load/{loader}/{shard}.json").read_text())
+            assert receipt["counts"]["mode"] == "incremental"
+            assert receipt["counts"]["sent"] == sum(f"{shard_of(m, SHARDS):03d}" == shard for m in picked)
+        counts = sharded_project.metadata(loader)
+        assert (counts["sent"], counts["shards_sent"], counts["shards"]) == (len(picked), len(shards), SHARDS)
     for model in picked:
         assert graph_downloads(sharded_project, model) == [[downloads[model]]]
     settings_dir = sharded_project.path("data/search/hf_models")
@@ -110,11 +115,16 @@ def test_a_loader_shard_whose_code_changed_sends_the_whole_shard_again(sharded_p
     receipt_path = sharded_project.path("data/load/hf_index_models_in_elasticsearch/003.json")
     receipt = json.loads(receipt_path.read_text())
     models = receipt["counts"]["models"]
-    again = sharded_project.doit("-a", "hf_index_models_in_elasticsearch:003")
+    again = sharded_project.doit("-a", "hf_index_models_in_elasticsearch")
     assert again.returncode == 0, again.stdout + again.stderr
     counts = json.loads(receipt_path.read_text())["counts"]
     assert (counts["mode"], counts["sent"]) == ("incremental", 0)  # same code, same records: nothing to send
     receipt_path.write_text(json.dumps({**json.loads(receipt_path.read_text()), "code": "an older loader"}))
-    assert sharded_project.doit("-a", "hf_index_models_in_elasticsearch:003").returncode == 0
+    assert sharded_project.doit("-a", "hf_index_models_in_elasticsearch").returncode == 0
     counts = json.loads(receipt_path.read_text())["counts"]
     assert (counts["mode"], counts["sent"]) == ("full", models)
+    # the other shards sent nothing, and the task says which was sent again
+    other = json.loads(sharded_project.path("data/load/hf_index_models_in_elasticsearch/004.json").read_text())
+    assert (other["counts"]["mode"], other["counts"]["sent"]) == ("incremental", 0)
+    total = sharded_project.metadata("hf_index_models_in_elasticsearch")
+    assert (total["mode"], total["sent"], total["shards_sent"]) == ("mixed", models, 1)

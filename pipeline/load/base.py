@@ -43,6 +43,9 @@ class SearchIndex(Protocol):
     def load(self, shard: str, docs: list[dict], vanished: list[str] | None, rejects: TextIO) -> dict:
         """Upsert the shard's documents; delete `vanished` ids (None: every id of the shard not in docs)."""
 
+    def flush(self) -> None:
+        """Commit (and make searchable) the loads so far: once for all the shards a task loads."""
+
     def write_receipt(self, loader: str, shard: str, receipt: dict) -> None: ...
 
     def search(self, query: str, limit: int = 10, filters: dict | None = None,
@@ -60,6 +63,10 @@ class ShardSink(Protocol):
 
     def load(self, shard: str, records: list[dict], vanished: list[str] | None, all_ids: list[str],
              rejects: TextIO) -> dict: ...
+
+    def flush(self) -> None:
+        """Make every load so far durable and visible (one commit or refresh for all of a task's shards);
+        receipts are written only after it."""
 
     def write_receipt(self, shard: str, receipt: dict) -> None: ...
 

@@ -88,6 +88,7 @@ class ElasticsearchIndex:
         self._es: Elasticsearch | None = None
         self._uuid: str | None = None  # of the index the last read_receipts or load saw
         self._receipts_exist = False  # known to exist, from a read of the receipts
+        self._unrefreshed = False  # loads no refresh has made searchable yet
 
     def open(self) -> "ElasticsearchIndex":
         self._es = Elasticsearch(self.url, request_timeout=60, retry_on_timeout=True, max_retries=3, **self._auth)
@@ -163,7 +164,7 @@ class ElasticsearchIndex:
 
     def load(self, shard: str, docs: list[dict], vanished: list[str] | None, rejects: TextIO) -> dict:
         """Index the shard's changed documents (all of them when `vanished` is None, then whatever else the
-        index holds for the shard is deleted), delete vanished ids, and refresh."""
+        index holds for the shard is deleted) and delete vanished ids; `flush()` makes them searchable."""
         self._uuid = self._index_uuid(create=True)  # the index this load goes to, which its receipt will name
         if vanished is None:  # a full shard load: what the index holds for this shard and is not in docs has left
             sent = {doc["id"] for doc in docs}
@@ -180,10 +181,15 @@ class ElasticsearchIndex:
                 continue  # already gone
             refused.append(detail.get("_id"))
             rejects.write(json.dumps({"id": detail.get("_id"), "reason": json.dumps(detail.get("error"))[:500]}) + "\n")
-        if actions:  # one explicit refresh per shard load (cheap: it writes only this load's changes), not
-            # a wait for the periodic refresh: searches see the load as soon as its task ends
-            self._es.indices.refresh(index=self.index)
+        self._unrefreshed = self._unrefreshed or bool(actions)
         return {"models_retired": len(vanished), "rejected_ids": refused}
+
+    def flush(self) -> None:
+        """One explicit refresh after a task's shard loads (cheap: it writes only their changes), not a
+        wait for the periodic refresh: searches see the loads as soon as the task ends."""
+        if self._unrefreshed:
+            self._es.indices.refresh(index=self.index)
+            self._unrefreshed = False
 
     def write_receipt(self, loader: str, shard: str, receipt: dict) -> None:
         """Store the shard's receipt; once every shard is in this index version, move the alias to it."""

@@ -221,6 +221,9 @@ class GraphSink:
                 return load_entities(store, records, vanished, all_ids, batch_size, rejects)
             return write_models(store, shard, records, vanished, all_ids, batch_size, rejects)
 
+    def flush(self) -> None:
+        """Nothing to do: each shard's statements were written as the shard was loaded."""
+
     def write_receipt(self, shard: str, receipt: dict) -> None:
         self._open().write([(gm.WRITE_RECEIPT, {"loader": self.loader, "shard": shard,
                                                 "receipt": json.dumps(receipt, sort_keys=True)})])

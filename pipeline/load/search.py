@@ -198,6 +198,10 @@ class SearchSink:
     def load(self, shard, records, vanished, all_ids, rejects) -> dict:
         return self._open().load(shard, [search_document(r, self.titles) for r in records], vanished, rejects)
 
+    def flush(self) -> None:
+        if self._index is not None:
+            self._index.flush()
+
     def write_receipt(self, shard: str, receipt: dict) -> None:
         self._open().write_receipt(self.loader, shard, receipt)
 

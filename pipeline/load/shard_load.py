@@ -67,57 +67,107 @@ def load_id(loaded: pa.Table) -> str:
 
 def load_shard(ctx, sink: ShardSink, target: dict, source: str = "hf_models_normalized", id_column: str = "identifier",
                extra=None, noun: str = "models", leave_out=None) -> dict:
-    """Bring the target's copy of this shard (or of the whole `source` when the loader is unsharded) up
-    to date; returns the counts (also in the receipt). `extra(path)` gives, per id, what else the
-    loaded form depends on (it joins the record digest); `leave_out(path)` the ids the target must
-    not hold (they are removed from it like records that left the source)."""
-    shard = ctx.shard or WHOLE
+    """Bring the target's copy of the task's shards up to date: one shard (a shard sub-task), every shard
+    of a sharded `source` (a loader run as one task), or the whole `source` (an unsharded loader).
+    Returns the counts (a shard's are also in its receipt; several shards' are summed).
+
+    `extra(path)` gives, per id, what else the loaded form depends on (it joins the record digest);
+    `leave_out(path)` the ids the target must not hold (they are removed from it like records that
+    left the source). One task loads all its shards through one connection and makes them durable
+    once (`sink.flush()`: one commit, one refresh), then writes their receipts: a receipt never
+    names a load the target could still lose."""
+    code = code_fingerprint(ctx.asset)
     # what the target marks the records with: a platform's own, so loaders of two platforms never
     # retire each other's models (the Hub's keep the bare shard label they always had)
     platform = source.split("_", 1)[0]
-    scope = shard if platform == "hf" else f"{platform}:{shard}"
-    local = receipts.read_local(ctx.final_path("receipt"))
-    code = code_fingerprint(ctx.asset)
-    path = ctx.input(source)
+    done = []
     try:
-        remote = sink.read_receipts().get(shard)
-        # only what changed is sent if the target holds the last load and the loader's code is the same
-        incremental = (local is not None and local.get("target") == target and local.get("code") == code
-                       and receipts.same_load(local, remote))
-        current = current_digests(path, id_column, extra(path) if extra else None)
-        left_out = leave_out(path) if leave_out else []
-        if left_out:
-            current = current.filter(pc.invert(pc.is_in(current["id"], value_set=pa.array(left_out, pa.string()))))
-        wanted, vanished = changes(current, _previously_loaded(ctx.final_path("loaded"))) if incremental else (None, None)
-        sent = current.num_rows if wanted is None else len(wanted)
-        with ctx.output("rejects").open("w", encoding="utf-8") as rejects:
-            nothing_to_do = incremental and not wanted and not vanished
-            if wanted is None and left_out:  # a full load sends every record but those left out
-                wanted = set(current["id"].to_pylist())
-            records = iter_records(path, wanted, id_column)
-            result = {} if nothing_to_do else sink.load(scope, records, vanished, current["id"].to_pylist(), rejects)
-        refused = result.pop("rejected_ids", [])
-        loaded = current.filter(pc.invert(pc.is_in(current["id"], value_set=pa.array(refused, pa.string())))) \
-            if refused else current
-        counts = {noun: loaded.num_rows, "sent": sent, "unchanged": current.num_rows - sent,
-                  "rejected": len(set(refused)), "mode": "incremental" if incremental else "full",
-                  **({"left_out": len(left_out)} if leave_out else {}), **result}
-        receipt = {"loader": ctx.asset.name, "target": target, "shard": shard, "load_id": load_id(loaded),
-                   "code": code, "counts": counts,
-                   "loaded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-        sink.write_receipt(shard, receipt)
+        remote = sink.read_receipts()
+        for shard, path in _shards(ctx, source):
+            scope = shard if platform == "hf" else f"{platform}:{shard}"
+            done.append(_load_one(ctx, sink, target, code, shard, scope, path, remote.get(shard), id_column,
+                                  extra, noun, leave_out))
+        sink.flush()
+        for shard, receipt, _ in done:
+            sink.write_receipt(shard, receipt)
     finally:
         sink.close()
-    pq.write_table(loaded, ctx.output("loaded"), compression="zstd")
-    receipts.write_local(ctx.output("receipt"), receipt)
-    return counts
+    for shard, receipt, loaded in done:
+        pq.write_table(loaded, ctx.output("loaded", shard), compression="zstd")
+        receipts.write_local(ctx.output("receipt", shard), receipt)
+    counts = [receipt["counts"] for _, receipt, _ in done]
+    return counts[0] if len(counts) == 1 else _summed(counts, noun)
 
 
-def target_holds(settings, asset, shard: str, sink_factory, target: dict) -> bool:
-    """doit's receipt check for one loader shard. The target's receipts are read once per process
-    for all shards, so checking hundreds of shards costs one query, not hundreds."""
-    local = receipts.read_local(settings.root / asset.outputs["receipt"].paths(settings.shard_labels, shard)[0])
-    if local is None or local.get("target") != target:
+def _shards(ctx, source: str) -> list[tuple[str, object]]:
+    """(receipt label, input file) of every shard this task loads."""
+    if ctx.shard is not None:
+        return [(ctx.shard, ctx.input(source))]
+    output = next(o for o in ctx.registry[source].outputs.values() if not o.side)
+    if output.sharded:
+        return [(label, path) for label, path in ctx.inputs(source)]
+    return [(WHOLE, ctx.input(source))]
+
+
+def _summed(counts: list[dict], noun: str) -> dict:
+    """Several shards' counts as one: sums, the mode they share (else `mixed`), and how many shards sent
+    something."""
+    total: dict = {}
+    for one in counts:
+        for key, value in one.items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                total[key] = total.get(key, 0) + value
+    modes = {one.get("mode") for one in counts}
+    total["mode"] = modes.pop() if len(modes) == 1 else "mixed"
+    total["shards"] = len(counts)
+    total["shards_sent"] = sum(1 for one in counts if one.get("sent") or any(
+        v for k, v in one.items() if k.endswith("_retired")))
+    return {noun: total.pop(noun, 0), **total}
+
+
+def _load_one(ctx, sink: ShardSink, target: dict, code: str, shard: str, scope: str, path, remote: dict | None,
+              id_column: str, extra, noun: str, leave_out) -> tuple[str, dict, pa.Table]:
+    """Send one shard's changes to the target; (shard, its new receipt, what the target now holds of it)."""
+    local = receipts.read_local(ctx.final_path("receipt", shard))
+    # only what changed is sent if the target holds the last load and the loader's code is the same
+    incremental = (local is not None and local.get("target") == target and local.get("code") == code
+                   and receipts.same_load(local, remote))
+    current = current_digests(path, id_column, extra(path) if extra else None)
+    left_out = leave_out(path) if leave_out else []
+    if left_out:
+        current = current.filter(pc.invert(pc.is_in(current["id"], value_set=pa.array(left_out, pa.string()))))
+    wanted, vanished = changes(current, _previously_loaded(ctx.final_path("loaded", shard))) \
+        if incremental else (None, None)
+    sent = current.num_rows if wanted is None else len(wanted)
+    nothing_to_do = incremental and not wanted and not vanished
+    with ctx.output("rejects", shard).open("w", encoding="utf-8") as rejects:
+        if wanted is None and left_out:  # a full load sends every record but those left out
+            wanted = set(current["id"].to_pylist())
+        records = iter_records(path, wanted, id_column)
+        result = {} if nothing_to_do else sink.load(scope, records, vanished, current["id"].to_pylist(), rejects)
+    refused = result.pop("rejected_ids", [])
+    loaded = current.filter(pc.invert(pc.is_in(current["id"], value_set=pa.array(refused, pa.string())))) \
+        if refused else current
+    counts = {noun: loaded.num_rows, "sent": sent, "unchanged": current.num_rows - sent,
+              "rejected": len(set(refused)), "mode": "incremental" if incremental else "full",
+              **({"left_out": len(left_out)} if leave_out else {}), **result}
+    receipt = {"loader": ctx.asset.name, "target": target, "shard": shard, "load_id": load_id(loaded),
+               "code": code, "counts": counts,
+               "loaded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    return shard, receipt, loaded
+
+
+def target_holds(settings, asset, shard: str | None, sink_factory, target: dict) -> bool:
+    """doit's receipt check for a loader task: one shard, or every shard a loader run as one task
+    writes. The target's receipts are read once per process for all shards, so checking hundreds of
+    shards costs one query, not hundreds."""
+    output = asset.outputs["receipt"]
+    labels = settings.shard_labels
+    wanted = [(label, settings.root / path) for label, path in zip([shard] if shard else labels,
+                                                                    output.paths(labels, shard))] \
+        if output.sharded else [(WHOLE, settings.root / output.path)]
+    local = {label: receipts.read_local(path) for label, path in wanted}
+    if any(one is None or one.get("target") != target for one in local.values()):
         return False
     key = (str(settings.root), asset.name, json.dumps(target, sort_keys=True))
     if key not in _REMOTE:
@@ -126,4 +176,4 @@ def target_holds(settings, asset, shard: str, sink_factory, target: dict) -> boo
             _REMOTE[key] = sink.read_receipts()
         finally:
             sink.close()
-    return receipts.same_load(local, _REMOTE[key].get(shard or WHOLE))
+    return all(receipts.same_load(one, _REMOTE[key].get(label)) for label, one in local.items())

@@ -1,8 +1,9 @@
 """Embedded search target: a tantivy (BM25) index under data/search/, with facets by aggregation.
 
-The index lives in a version folder named after its schema. Loader shards update it in place
-(delete by id, add, commit; one writer at a time under a file lock), and each shard's receipt is a
-file in the version folder, so deleting the index makes the receipt check fail. Readers open the
+The index lives in a version folder named after its schema. Loaders update it in place (delete by
+id, add; one commit per loader task, however many shards it loads; one writer at a time under a
+file lock), and each shard's receipt is a file in the version folder, so deleting the index makes
+the receipt check fail. Readers open the
 version the `CURRENT` pointer names; a new schema version is built beside the old one and the
 pointer moves, atomically, only once every shard is in it (the embedded analogue of an alias swap).
 """
@@ -97,6 +98,7 @@ class TantivyIndex:
         self.labels = set(labels or ["000"])
         self.target = f"embedded tantivy index at {self.directory}"
         self.version = self.directory / f"s-{SCHEMA_VERSION}"
+        self._open_writer = None  # (lock file, index, writer) between a task's first load and its flush
 
     # -- versions ------------------------------------------------------------------------------
     def _current(self) -> Path | None:
@@ -130,30 +132,59 @@ class TantivyIndex:
         return receipts
 
     def load(self, shard: str, docs: list[dict], vanished: list[str] | None, rejects: TextIO) -> dict:
-        """Replace the shard's changed documents (all of them when `vanished` is None) and drop vanished ids."""
-        self.version.mkdir(parents=True, exist_ok=True)
-        with (self.directory / ".writer.lock").open("w") as lock:
+        """Replace the shard's changed documents (all of them when `vanished` is None) and drop vanished ids,
+        in the task's writer: nothing is committed (or visible) before `flush()`."""
+        index, writer = self._writer()
+        if vanished is None:  # a full shard load: what the index holds for the shard and is not in docs has left
+            vanished = sorted(self._shard_ids(index, shard) - {d["id"] for d in docs})
+            writer.delete_documents_by_term("shard", shard)
+            docs_to_replace = []
+        else:
+            docs_to_replace = [d["id"] for d in docs]
+        for model_id in vanished + docs_to_replace:
+            writer.delete_documents_by_term("id", model_id)
+        refused = []
+        for doc in docs:
+            try:
+                writer.add_document(_document({**doc, "shard": shard}))
+            except (ValueError, TypeError, OverflowError) as exc:
+                refused.append(doc.get("id"))
+                rejects.write(json.dumps({"id": doc.get("id"), "reason": str(exc)[:500]}) + "\n")
+        return {"models_retired": len(vanished), "rejected_ids": refused}
+
+    def _writer(self):
+        """The task's index writer, under the index's writer lock (one writer at a time) until `flush()`
+        or `close()`."""
+        if self._open_writer is None:
+            self.version.mkdir(parents=True, exist_ok=True)
+            lock = (self.directory / ".writer.lock").open("w")
             fcntl.flock(lock, fcntl.LOCK_EX)
             index = tantivy.Index(_schema(), path=str(self.version), reuse=True)
-            writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
-            if vanished is None:  # a full shard load: what the index holds for the shard and is not in docs has left
-                vanished = sorted(self._shard_ids(index, shard) - {d["id"] for d in docs})
-                writer.delete_documents_by_term("shard", shard)
-                docs_to_replace = []
-            else:
-                docs_to_replace = [d["id"] for d in docs]
-            for model_id in vanished + docs_to_replace:
-                writer.delete_documents_by_term("id", model_id)
-            refused = []
-            for doc in docs:
-                try:
-                    writer.add_document(_document({**doc, "shard": shard}))
-                except (ValueError, TypeError, OverflowError) as exc:
-                    refused.append(doc.get("id"))
-                    rejects.write(json.dumps({"id": doc.get("id"), "reason": str(exc)[:500]}) + "\n")
+            self._open_writer = (lock, index, index.writer(heap_size=WRITER_HEAP, num_threads=1))
+        return self._open_writer[1], self._open_writer[2]
+
+    def flush(self) -> None:
+        """Commit what the loads since the last flush wrote (one commit for all of them), let its merges
+        finish, and give the writer lock back."""
+        if self._open_writer is None:
+            return
+        lock, _, writer = self._open_writer
+        try:
             writer.commit()
             writer.wait_merging_threads()
-        return {"models_retired": len(vanished), "rejected_ids": refused}
+        finally:
+            self._open_writer = None
+            lock.close()
+
+    def close(self) -> None:
+        """Give up a writer still open (an interrupted task): what it wrote is never committed."""
+        if self._open_writer is not None:
+            lock, _, writer = self._open_writer
+            self._open_writer = None
+            try:
+                writer.rollback()
+            finally:
+                lock.close()
 
     @staticmethod
     def _shard_ids(index: tantivy.Index, shard: str) -> set[str]:
@@ -204,6 +235,3 @@ class TantivyIndex:
         aggs = searcher.aggregate(parsed, {f: {"terms": {"field": f, "size": 10}} for f in FACETS})
         facets = {f: {b["key"]: b["doc_count"] for b in aggs.get(f, {}).get("buckets", [])} for f in FACETS}
         return hits, facets, found.count
-
-    def close(self) -> None:
-        """Nothing stays open between calls: each load opens its writer under the lock and commits."""

@@ -60,7 +60,7 @@ def test_credentials_in_urls_reach_neither_data_nor_history_nor_console(hf_proje
     # graph and search targets with credentials in their URLs, unreachable: one line each, no secret
     targets = {"NEO4J_URI": with_password(f"bolt://127.0.0.1:{closed_port()}", "neo4j"),
                "ELASTICSEARCH_URL": with_password(f"http://127.0.0.1:{closed_port()}", "elastic")}
-    for task in ("hf_load_models_to_neo4j:000", "hf_index_models_in_elasticsearch:000"):
+    for task in ("hf_load_models_to_neo4j", "hf_index_models_in_elasticsearch"):
         result = hf_project.doit("-s", task, env=targets)
         outputs.append(result)
         assert result.returncode != 0 and "FAILED" in result.stdout
