@@ -237,6 +237,20 @@ class OutputLedger:
             db.execute("ROLLBACK")
             raise
 
+    def recorded_digest(self, path) -> str | None:
+        """The digest the producer recorded for this file, if the file still has the size and mtime it
+        had then (else None: it must be read)."""
+        try:
+            relative = self._relative(path)
+            stat = (self.root / relative).stat()
+        except (OSError, ValueError):  # gone, or outside the project (a snapshot, a schema)
+            return None
+        row = self._connection().execute("SELECT size, mtime_ns, digest, problem FROM outputs WHERE path = ?",
+                                         (relative,)).fetchone()
+        if row is None or row[3] or (row[0], row[1]) != (stat.st_size, stat.st_mtime_ns):
+            return None
+        return row[2]
+
     def mark_unreadable(self, path, problem: str) -> None:
         """A reader could not read this file: its producer is stale until it writes it again."""
         self._connection().execute("INSERT OR REPLACE INTO outputs VALUES (?,?,?,?,?)",

@@ -94,3 +94,25 @@ def test_clear_failure_is_one_line_without_traceback(toy_project):
     assert result.returncode != 0
     assert "FAILED numbers: input.txt is empty - write some numbers into it" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_doit_takes_an_outputs_digest_from_the_ledger_while_the_file_is_as_committed(toy_project, monkeypatch):
+    """doit's md5 of an input is the digest its producer recorded when it committed the file (computed
+    in the worker, not again in doit's main process per reader); a file changed since is read again."""
+    from doit import dependency
+
+    import pipeline.doit_tasks  # noqa: F401  (installs the hook)
+
+    assert toy_project.doit().returncode == 0
+    monkeypatch.chdir(toy_project.root)
+    output = "data/doubled.txt"
+    digest = dependency.get_file_md5(output)
+    assert digest.startswith("ledger:")
+    assert re.fullmatch(r"[0-9a-f]{32}", dependency.get_file_md5("input.txt"))  # not an asset's output: hashed
+    text = toy_project.path(output).read_text()
+    toy_project.path(output).write_text(text.replace("2", "8"))  # same size, other bytes
+    assert dependency.get_file_md5(output) != digest
+    # the asset that wrote it rebuilds it; it is the same as before, so its reader has nothing to do
+    assert ran(toy_project.doit()) == {"doubled"}
+    assert toy_project.path(output).read_text() == text
+    assert dependency.get_file_md5(output).startswith("ledger:") and ran(toy_project.doit()) == set()
