@@ -3,9 +3,9 @@
 The index lives in a version folder named after its schema. Loaders update it in place (delete by
 id, add; one commit per loader task, however many shards it loads; one writer at a time under a
 file lock), and each shard's receipt is a file in the version folder, so deleting the index makes
-the receipt check fail. Readers open the
-version the `CURRENT` pointer names; a new schema version is built beside the old one and the
-pointer moves, atomically, only once every shard is in it (the embedded analogue of an alias swap).
+the receipt check fail. Readers open the version the `CURRENT` pointer names; a new schema version
+is built beside the old one and the pointer moves, atomically, only once every shard is in it (the
+embedded analogue of an alias swap).
 """
 
 from __future__ import annotations
