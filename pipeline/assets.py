@@ -704,6 +704,19 @@ REGISTRY = Registry(
             checks=NORMALIZED_CHECKS,
         ),
         Asset(
+            name="hf_models_jsonld",
+            description="FAIR4ML records as one JSON-LD document with schema.org and FAIR4ML context",
+            group=HF,
+            build=build_hf_models_jsonld,
+            upstream=("hf_models_normalized",),
+            outputs={"jsonld": Output("data/rdf/hf/models-{shard}.jsonld"),
+                     "digests": Output("data/rdf/hf/models-{shard}.digests.parquet", side=True),
+                     "nquads": Output("data/rdf/hf/models-{shard}.nq"),
+                     "turtle": Output("data/rdf/hf/models-{shard}.ttl", side=True)},
+            sharded=True,
+            config=lambda s: {"iri_base": s.iri_base},
+        ),
+        Asset(
             name="hf_raw_datasets",
             description="Hub metadata of every dataset a harvested model names (fetched once, refreshed when stale)",
             group=ENRICH,
@@ -780,22 +793,6 @@ REGISTRY = Registry(
             inputs=lambda s: [str(SCHEMA_DIR / "entities.schema.json")],
             config=lambda s: {"iri_base": s.iri_base},
             checks=(Check("entity_quarantine_share", "share of entity records quarantined", check_entity_quarantine),),
-        ),
-        # listed after the enrichment: doit's workers take ready tasks in this order, and the enrichment
-        # chain (a task at a time, up to the entities the SPARQL store and search index wait for) is the
-        # longer path of a build, so the JSON-LD shards fill the time around it
-        Asset(
-            name="hf_models_jsonld",
-            description="FAIR4ML records as one JSON-LD document with schema.org and FAIR4ML context",
-            group=HF,
-            build=build_hf_models_jsonld,
-            upstream=("hf_models_normalized",),
-            outputs={"jsonld": Output("data/rdf/hf/models-{shard}.jsonld"),
-                     "digests": Output("data/rdf/hf/models-{shard}.digests.parquet", side=True),
-                     "nquads": Output("data/rdf/hf/models-{shard}.nq"),
-                     "turtle": Output("data/rdf/hf/models-{shard}.ttl", side=True)},
-            sharded=True,
-            config=lambda s: {"iri_base": s.iri_base},
         ),
         Asset(
             name="hf_rdf",
