@@ -479,15 +479,39 @@ def sparql_store_holds_last_load(settings, asset: Asset, shard: str | None) -> b
 
 
 def graph_holds_last_load(settings, asset: Asset, shard: str | None) -> bool:
-    from pipeline.load import graph, shard_load
+    from pipeline.load import receipts
 
-    return shard_load.target_holds(settings, asset, shard, graph.GraphSink, graph_target(settings))
+    return receipts.target_holds(settings, asset, shard, _graph_receipts, graph_target(settings))
+
+
+def _graph_receipts(settings, loader: str) -> dict:
+    """The graph's receipts of a loader; a no-op reads the embedded graph's cached copy without
+    importing its client."""
+    if not settings.neo4j_uri:
+        from pipeline.load.falkordb_files import cached_receipts
+        cached = cached_receipts(settings.paths.graph)
+        if cached is not None:
+            return cached.get(loader, {})
+    from pipeline.load import graph
+    return _receipts_of(graph.GraphSink(settings, loader))
 
 
 def search_holds_last_load(settings, asset: Asset, shard: str) -> bool:
-    from pipeline.load import search, shard_load
+    from pipeline.load import receipts
 
-    return shard_load.target_holds(settings, asset, shard, search.SearchSink, search_target(settings))
+    return receipts.target_holds(settings, asset, shard, _search_receipts, search_target(settings))
+
+
+def _search_receipts(settings, loader: str) -> dict:
+    from pipeline.load import search
+    return _receipts_of(search.SearchSink(settings, loader))
+
+
+def _receipts_of(sink) -> dict:
+    try:
+        return sink.read_receipts()
+    finally:
+        sink.close()
 
 
 def spdx_list_version() -> str:

@@ -36,13 +36,11 @@ from falkordb import FalkorDB
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from pipeline.load.falkordb_files import RDB_NAME, RECEIPTS_CACHE, SERVER_FILE, _rdb_stamp
 from pipeline.load.graph_model import ADD_ID_LOWER, MISSING_ID_LOWER
 from pipeline.errors import PipelineError
 
 GRAPH_NAME = "mlentory"
-RDB_NAME = "graph.rdb"
-SERVER_FILE = "server.json"
-RECEIPTS_CACHE = "receipts-cache.json"
 START_TIMEOUT_S = 60.0
 LOAD_TIMEOUT_S = 900.0  # loading a large graph file takes a while; a hung load must still end
 _SCHEMA_READY: set[tuple] = set()
@@ -313,14 +311,6 @@ def _all_receipts(client: redis.Redis) -> dict:
     return receipts
 
 
-def _rdb_stamp(directory: Path) -> list | None:
-    try:
-        stat = (directory / RDB_NAME).stat()
-    except OSError:
-        return None
-    return [stat.st_size, stat.st_mtime_ns]
-
-
 def _exited(pid: int) -> bool:
     try:
         os.waitpid(pid, os.WNOHANG)  # reap it if this process started it
@@ -452,19 +442,6 @@ def watch(directory: Path, server_pid: int, starter: dict) -> None:
                 return
         finally:
             _unlock(handle)
-
-
-def cached_receipts(directory: Path) -> dict | None:
-    """The receipts saved in the graph file, if no server is running and the file is as it was saved."""
-    directory = Path(directory)
-    if (directory / SERVER_FILE).exists():
-        return None
-    try:
-        cache = json.loads((directory / RECEIPTS_CACHE).read_text())
-    except (OSError, ValueError):
-        return None
-    stamp = _rdb_stamp(directory)
-    return cache["receipts"] if stamp is not None and stamp == cache.get("rdb") else None
 
 
 class FalkorStore:

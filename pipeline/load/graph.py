@@ -204,7 +204,7 @@ class GraphSink:
 
     def read_receipts(self) -> dict[str, dict]:
         if not self.settings.neo4j_uri and self._store is None:
-            from pipeline.load.falkordb import cached_receipts
+            from pipeline.load.falkordb_files import cached_receipts
             cached = cached_receipts(self.settings.paths.graph)
             if cached is not None:  # the embedded graph is not running and its file is unchanged
                 return cached.get(self.loader, {})

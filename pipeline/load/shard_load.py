@@ -26,8 +26,7 @@ from pipeline.registry import code_fingerprint
 from pipeline.transform.normalized_shards import iter_records
 
 LOADED_SCHEMA = pa.schema([("id", pa.string()), ("digest", pa.string())])
-_REMOTE: dict[tuple, dict] = {}  # receipts read from a target, once per process (see target_holds)
-WHOLE = "all"  # the receipt label of an unsharded loader
+WHOLE = receipts.WHOLE
 # The digests of a shard (or of a whole catalog, for an unsharded loader) stay in Arrow: only the
 # ids that changed or left become Python objects.
 
@@ -155,25 +154,3 @@ def _load_one(ctx, sink: ShardSink, target: dict, code: str, shard: str, scope: 
                "code": code, "counts": counts,
                "loaded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
     return shard, receipt, loaded
-
-
-def target_holds(settings, asset, shard: str | None, sink_factory, target: dict) -> bool:
-    """doit's receipt check for a loader task: one shard, or every shard a loader run as one task
-    writes. The target's receipts are read once per process for all shards, so checking hundreds of
-    shards costs one query, not hundreds."""
-    output = asset.outputs["receipt"]
-    labels = settings.shard_labels
-    wanted = [(label, settings.root / path) for label, path in zip([shard] if shard else labels,
-                                                                    output.paths(labels, shard))] \
-        if output.sharded else [(WHOLE, settings.root / output.path)]
-    local = {label: receipts.read_local(path) for label, path in wanted}
-    if any(one is None or one.get("target") != target for one in local.values()):
-        return False
-    key = (str(settings.root), asset.name, json.dumps(target, sort_keys=True))
-    if key not in _REMOTE:
-        sink = sink_factory(settings, asset.name)
-        try:
-            _REMOTE[key] = sink.read_receipts()
-        finally:
-            sink.close()
-    return all(receipts.same_load(one, _REMOTE[key].get(label)) for label, one in local.items())
