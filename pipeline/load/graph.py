@@ -203,11 +203,8 @@ class GraphSink:
         return self._store
 
     def read_receipts(self) -> dict[str, dict]:
-        if not self.settings.neo4j_uri and self._store is None:
-            from pipeline.load.falkordb_files import cached_receipts
-            cached = cached_receipts(self.settings.paths.graph)
-            if cached is not None:  # the embedded graph is not running and its file is unchanged
-                return cached.get(self.loader, {})
+        """The graph's receipts of this loader, from the graph (a no-op's check reads the embedded
+        graph's cached copy instead: `pipeline.assets._graph_receipts`)."""
         rows = self._open().read(gm.READ_RECEIPTS, {"loader": self.loader})
         return {shard: json.loads(text) for shard, text in rows if text}
 

@@ -26,7 +26,6 @@ from pipeline.registry import code_fingerprint
 from pipeline.transform.normalized_shards import iter_records
 
 LOADED_SCHEMA = pa.schema([("id", pa.string()), ("digest", pa.string())])
-WHOLE = receipts.WHOLE
 # The digests of a shard (or of a whole catalog, for an unsharded loader) stay in Arrow: only the
 # ids that changed or left become Python objects.
 
@@ -105,7 +104,7 @@ def _shards(ctx, source: str) -> list[tuple[str, object]]:
     output = next(o for o in ctx.registry[source].outputs.values() if not o.side)
     if output.sharded:
         return [(label, path) for label, path in ctx.inputs(source)]
-    return [(WHOLE, ctx.input(source))]
+    return [(receipts.WHOLE, ctx.input(source))]
 
 
 def _summed(counts: list[dict], noun: str) -> dict:
