@@ -442,7 +442,7 @@ def _models_into_store(ctx: BuildContext, store, iris, label: str, nquads: Path,
     import pyarrow.parquet as pq
     from pipeline.transform import rdf
 
-    table = pq.read_table(digests, columns=["id", "digest"])
+    table = pq.read_table(digests)
     ids, record_digests = table.column("id").to_pylist(), table.column("digest").to_pylist()
     old = None if fresh else _loaded_records(ctx.final_path("records", label))
     if old is None:  # nothing known of what the store holds of this shard: all of it loaded
@@ -454,7 +454,11 @@ def _models_into_store(ctx: BuildContext, store, iris, label: str, nquads: Path,
         changed = [iris.model(i) for i, d in zip(ids, record_digests) if old.get(i) != d]
         gone = [iris.model(i) for i in set(old) - set(ids)]
         store.remove_graphs(gone + changed)
-        store.insert(rdf.graph_lines(nquads.read_bytes(), changed), bulk=len(changed) > 1000, source=str(nquads))
+        spans = None
+        if "nq_start" in table.column_names:  # where hf_models_jsonld wrote each model's lines
+            spans = {iris.model(i): (start, end) for i, start, end in zip(
+                ids, table.column("nq_start").to_pylist(), table.column("nq_end").to_pylist()) if start is not None}
+        store.insert(rdf.read_graphs(nquads, changed, spans), bulk=len(changed) > 1000, source=str(nquads))
         counts["models_loaded"] += len(changed)
         counts["models_removed"] += len(gone)
     shutil.copyfile(digests, ctx.output("records", label))  # what the store now holds of the shard

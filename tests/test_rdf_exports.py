@@ -93,3 +93,53 @@ def test_shard_exports_convert_only_the_changed_models(tmp_path):
     assert {q[3] for q in held} == {IRIS.model("org/a"), IRIS.model("org/c")}
     assert {q[2] for q in held if q[1] == "https://schema.org/description"} == {"first, edited", "third"}
     assert set(rdf.turtle_blocks(out[1].read_bytes())) == {IRIS.model("org/a"), IRIS.model("org/c")}
+
+
+def test_recorded_spans_locate_each_model_and_a_stale_record_falls_back_to_scanning(tmp_path):
+    """The spans an update records are where each model's lines are; the next update and the SPARQL
+    store read by them, and spans that no longer fit the file are not trusted (the result is the same)."""
+    nodes = {i: node(i, f"text of {i}") for i in ("org/a", "org/b", "org/c")}
+    first = (tmp_path / "first.nq", tmp_path / "first.ttl")
+    spans: dict = {}
+    rdf.update_shard_exports(nodes, [], [], False, IRIS, first, first, jsonld.header(), jsonld.FOOTER, "shard",
+                             spans=spans)
+    data = first[0].read_bytes()
+    assert spans == rdf.graph_spans(data) and len(spans) == 3
+    for graph, (start, end) in spans.items():
+        assert {q[3] for q in quads(data[start:end])} == {graph}
+    nodes = {"org/a": node("org/a", "edited"), "org/c": nodes["org/c"], "org/d": node("org/d", "new")}
+    for recorded in (spans, {graph: (start + 1, end + 1) for graph, (start, end) in spans.items()}, None):
+        out = (tmp_path / "out.nq", tmp_path / "out.ttl")
+        written: dict = {}
+        rdf.update_shard_exports(nodes, ["org/a", "org/d"], ["org/b"], True, IRIS, first, out, jsonld.header(),
+                                 jsonld.FOOTER, "shard", previous_spans=recorded, spans=written)
+        held = quads(out[0].read_bytes())
+        assert {q[3] for q in held} == {IRIS.model(i) for i in ("org/a", "org/c", "org/d")}
+        assert {q[2] for q in held if q[1] == "https://schema.org/description"} == {"edited", "text of org/c", "new"}
+        assert written == rdf.graph_spans(out[0].read_bytes())
+        changed = [IRIS.model("org/d"), IRIS.model("org/a")]
+        assert quads(rdf.read_graphs(out[0], changed, written)) == {q for q in held if q[3] in changed}
+    wrong = {graph: (0, end) for graph, (_, end) in written.items()}  # spans not holding their graph's lines
+    assert quads(rdf.read_graphs(out[0], changed, wrong)) == {q for q in held if q[3] in changed}
+
+
+def test_the_shard_digests_record_where_each_model_is_in_the_n_quads(tmp_path):
+    import pyarrow.parquet as pq
+    from pipeline.transform import normalized_shards
+
+    records = [normalized_shards.every_field({"identifier": f"org/m{n}", "name": f"m{n}", "description": f"d{n}"})
+               for n in range(3)]
+    texts = [json.dumps(r, sort_keys=True) for r in records]
+    table = normalized_shards.SHARD_SCHEMA.empty_table().to_pylist()
+    rows = [{**r, "raw_digest": "x", "record": t, "record_digest": f"r{n}"} for n, (r, t) in enumerate(zip(records, texts))]
+    import pyarrow as pa
+    normalized = tmp_path / "models.parquet"
+    pq.write_table(pa.Table.from_pylist(table + rows, schema=normalized_shards.SHARD_SCHEMA), normalized)
+    names = {k: tmp_path / f"models.{k}" for k in ("jsonld", "digests", "nq", "ttl")}
+    jsonld.write_shard(normalized, names["jsonld"], names["digests"], names["jsonld"], names["digests"], "f", IRIS,
+                       ((names["nq"], names["ttl"]), (names["nq"], names["ttl"])))
+    digests = pq.read_table(names["digests"]).to_pylist()
+    data = names["nq"].read_bytes()
+    for row in digests:
+        assert {q[3] for q in quads(data[row["nq_start"]:row["nq_end"]])} == {IRIS.model(row["id"])}
+    assert sum(row["nq_end"] - row["nq_start"] for row in digests) == len(data)

@@ -134,6 +134,7 @@ def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: P
     from pipeline.transform.normalized_shards import changed_records
 
     old: dict[str, str] = {}
+    previous_spans = None
     if previous.exists() and previous_digests.exists():
         table = pq.read_table(previous_digests)
         if (table.schema.metadata or {}).get(b"mlentory.fingerprint") == fingerprint.encode():
@@ -142,6 +143,10 @@ def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: P
             digests = table.column("digest").to_pylist()
             if len(lines) == len(ids):
                 old = {i: (d, line) for i, d, line in zip(ids, digests, lines)}
+                if "nq_start" in table.column_names:
+                    previous_spans = {iris.model(i): (start, end) for i, start, end in zip(
+                        ids, table.column("nq_start").to_pylist(), table.column("nq_end").to_pylist())
+                        if start is not None}
     before = {i: d for i, (d, _) in old.items()}
     ids, digests, changed = changed_records(normalized, before)
     fresh = {r["identifier"]: json.dumps(to_node(r, iris), ensure_ascii=False, sort_keys=True) for r in changed}
@@ -150,15 +155,22 @@ def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: P
         fh.write(header())
         fh.write(",\n".join(nodes.values()))
         fh.write(FOOTER)
-    table = pa.Table.from_arrays([pa.array(ids, pa.string()), pa.array(digests, pa.string())], names=["id", "digest"])
-    pq.write_table(table.replace_schema_metadata({b"mlentory.fingerprint": fingerprint.encode()}), out_digests,
-                   compression="zstd")
     counts = {"models": len(ids), "written": len(fresh), "reused": len(ids) - len(fresh)}
+    spans: dict[str, tuple[int, int]] = {}
     if rdf is not None:
         from pipeline.transform.rdf import update_shard_exports
         counts["rdf_converted"] = update_shard_exports(
             nodes, list(fresh), [i for i in old if i not in nodes], bool(old), iris, rdf[0], rdf[1],
-            header(), FOOTER, title)
+            header(), FOOTER, title, previous_spans=previous_spans, spans=spans)
+    # where each model's lines are in the shard's N-Quads (null when unknown): the SPARQL store and the
+    # next update read those bytes instead of scanning the file for them
+    located = [spans.get(iris.model(i)) for i in ids]
+    table = pa.Table.from_arrays([pa.array(ids, pa.string()), pa.array(digests, pa.string()),
+                                  pa.array([s[0] if s else None for s in located], pa.int64()),
+                                  pa.array([s[1] if s else None for s in located], pa.int64())],
+                                 names=["id", "digest", "nq_start", "nq_end"])
+    pq.write_table(table.replace_schema_metadata({b"mlentory.fingerprint": fingerprint.encode()}), out_digests,
+                   compression="zstd")
     return counts
 
 

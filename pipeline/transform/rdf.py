@@ -115,6 +115,61 @@ def graph_lines(nquads: bytes, graphs) -> bytes:
     return _select(nquads, graphs, keep=True)
 
 
+def _suffix(graph: str) -> bytes:
+    return b" <" + graph.encode("utf-8") + b"> .\n"
+
+
+def graph_spans(nquads: bytes) -> dict[str, tuple[int, int]] | None:
+    """graph IRI -> (start, end) of its lines, in one pass over the lines; None when a graph's lines are
+    not together or a line names no graph. Used where no spans were recorded with the file."""
+    spans: dict[str, tuple[int, int]] = {}
+    at, current = 0, None
+    for line in _terminated(nquads).split(b"\n")[:-1]:
+        end = at + len(line) + 1
+        if not line.endswith(b"> ."):
+            return None
+        graph = line[line.rfind(b" <") + 2:-3].decode("utf-8")
+        if graph == current:
+            spans[graph] = (spans[graph][0], end)
+        elif graph in spans:
+            return None
+        else:
+            spans[graph], current = (at, end), graph
+        at = end
+    return spans
+
+
+def _tiles(nquads: bytes, spans: dict[str, tuple[int, int]] | None) -> bool:
+    """Whether recorded spans still describe the file: they cover it end to end, and each ends with a
+    line of its graph (a file rewritten since, by hand or by other code, no longer passes)."""
+    if not spans:
+        return False
+    at = 0
+    for graph, (start, end) in sorted(spans.items(), key=lambda item: item[1]):
+        if start != at or end <= start or not nquads.endswith(_suffix(graph), start, end):
+            return False
+        at = end
+    return at == len(nquads)
+
+
+def read_graphs(path: Path, graphs: list[str], spans: dict[str, tuple[int, int]] | None) -> bytes:
+    """The N-Quads lines of these graphs of a file: read by their recorded spans (only those bytes), or
+    found by scanning the whole file when a span is missing or does not hold its graph's lines."""
+    if spans is not None and all(g in spans for g in graphs):
+        chunks = []
+        with path.open("rb") as fh:
+            for graph in graphs:
+                start, end = spans[graph]
+                fh.seek(start)
+                chunk, suffix = fh.read(end - start), _suffix(graph)
+                if not chunk.endswith(suffix) or chunk.count(b"\n") != chunk.count(suffix):
+                    break
+                chunks.append(chunk)
+            else:
+                return b"".join(chunks)
+    return graph_lines(path.read_bytes(), graphs)
+
+
 def turtle_blocks(data: bytes) -> dict[str, bytes]:
     """The blocks of a Turtle file written by `write_turtle`, by graph, in file order (a literal never
     spans lines: Oxigraph escapes line breaks)."""
@@ -135,21 +190,37 @@ def write_turtle(path: Path, blocks: dict[str, bytes], title: str) -> None:
 
 def update_shard_exports(nodes: dict[str, str], changed: list[str], removed: list[str], known: bool,
                          iris, previous: tuple[Path, Path], out: tuple[Path, Path], header: str, footer: str,
-                         title: str) -> int:
+                         title: str, previous_spans: dict[str, tuple[int, int]] | None = None,
+                         spans: dict[str, tuple[int, int]] | None = None) -> int:
     """Write a shard's N-Quads and Turtle (`out`) from the previous ones (`previous`), converting only
     the `changed` models' nodes (node line by id in `nodes`, which holds every model of the shard in
     order); without a usable previous pair (`known` False, or a file missing) every model is converted.
+    `previous_spans` (graph -> byte span in the previous N-Quads, as recorded with it) spares a scan of
+    the previous file; `spans`, when given, is filled with the spans of the file written.
     Returns the number of models converted."""
     previous_nquads, previous_turtle = previous
+    kept_spans: dict[str, tuple[int, int]] | None = {}
     if known and previous_nquads.exists() and previous_turtle.exists():
         dropped = [iris.model(i) for i in removed] + [iris.model(i) for i in changed]
-        kept = without_graphs(previous_nquads.read_bytes(), dropped)
+        data = _terminated(previous_nquads.read_bytes())
+        located = previous_spans if _tiles(data, previous_spans) else graph_spans(data)
+        if located is None:  # lines of a graph apart: kept line by line, spans unknown
+            kept, kept_spans = without_graphs(data, dropped), None
+        else:
+            gone, pieces, at = set(dropped), [], 0
+            for graph, (start, end) in sorted(located.items(), key=lambda item: item[1]):
+                if graph not in gone:
+                    pieces.append(data[start:end])
+                    kept_spans[graph] = (at, at + end - start)
+                    at += end - start
+            kept = b"".join(pieces)
         blocks = turtle_blocks(previous_turtle.read_bytes())
         for graph in dropped:
             blocks.pop(graph, None)
     else:
         changed, kept, blocks = list(nodes), b"", {}
     out_nquads, out_turtle = out
+    fresh = b""
     with out_nquads.open("wb") as fh:
         fh.write(kept)
         if changed:
@@ -158,10 +229,16 @@ def update_shard_exports(nodes: dict[str, str], changed: list[str], removed: lis
             stray = set(rdf.graphs()) - set(graphs.values())
             if stray:
                 raise PipelineError(f"{title}: JSON-LD processing named graphs no model has: {sorted(stray)[:3]}")
-            fh.write(rdf.nquads())
+            fresh = rdf.nquads()
+            fh.write(fresh)
             for i in changed:
                 block = rdf.turtle(graphs[i])
                 if block:
                     blocks[graphs[i]] = block
     write_turtle(out_turtle, blocks, title)
+    if spans is not None:
+        written = graph_spans(fresh) if kept_spans is not None else None
+        if written is not None and not set(written) & set(kept_spans):
+            spans.update(kept_spans)
+            spans.update((graph, (start + len(kept), end + len(kept))) for graph, (start, end) in written.items())
     return len(changed)
