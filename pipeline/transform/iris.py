@@ -8,16 +8,21 @@ renamed on the Hub or a page moved; the platform page stays the node's `url`, an
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import quote
+
+from pipeline.platforms import PLATFORMS, platform_of
 
 DEFAULT_BASE = "https://w3id.org/mlentory/"
 VOCAB = "https://w3id.org/mlentory/vocab#"  # the catalog's own terms (fixed: a vocabulary does not move)
 _SAFE = "/:@!$&'()*+,;=-._~"
+_UNCHANGED = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~-]*")  # what `quote` leaves as it is, with _SAFE
 
 
 def _part(text: str) -> str:
-    return quote(text, safe=_SAFE)
+    # most ids need no quoting, and a shard names each of its models' IRIs several times
+    return text if _UNCHANGED.fullmatch(text) else quote(text, safe=_SAFE)
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,6 @@ class Iris:
         return self._on_platform("dataset", dataset_id)
 
     def _on_platform(self, kind: str, catalog_id: str) -> str:
-        from pipeline.platforms import PLATFORMS, platform_of
         platform = PLATFORMS[platform_of(catalog_id)]
         return f"{self.base}{kind}/{platform.key}/{_part(platform.native_id(catalog_id))}"
 

@@ -123,19 +123,20 @@ def graph_spans(nquads: bytes) -> dict[str, tuple[int, int]] | None:
     """graph IRI -> (start, end) of its lines, in one pass over the lines; None when a graph's lines are
     not together or a line names no graph. Used where no spans were recorded with the file."""
     spans: dict[str, tuple[int, int]] = {}
-    at, current = 0, None
+    at, start, current, suffix = 0, 0, None, None
     for line in _terminated(nquads).split(b"\n")[:-1]:
-        end = at + len(line) + 1
-        if not line.endswith(b"> ."):
-            return None
-        graph = line[line.rfind(b" <") + 2:-3].decode("utf-8")
-        if graph == current:
-            spans[graph] = (spans[graph][0], end)
-        elif graph in spans:
-            return None
-        else:
-            spans[graph], current = (at, end), graph
-        at = end
+        if suffix is None or not line.endswith(suffix):  # a graph's first line (most lines continue one)
+            if current is not None:
+                spans[current] = (start, at)
+            if not line.endswith(b"> .") or b" <" not in line:
+                return None
+            current, start = line[line.rfind(b" <") + 2:-3].decode("utf-8"), at
+            if current in spans:
+                return None
+            suffix = b" <" + current.encode("utf-8") + b"> ."
+        at += len(line) + 1
+    if current is not None:
+        spans[current] = (start, at)
     return spans
 
 
