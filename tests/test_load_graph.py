@@ -256,3 +256,40 @@ def test_a_server_that_hangs_while_starting_is_killed_and_started_again(tmp_path
         store.close()
     log = (tmp_path / "graph" / "server.log").read_text()
     assert "Done decoding graph" in log and "stopped answering while starting" in log and "start 2 of 3" in log
+
+
+def test_shards_loaded_through_one_writer_share_batches_and_keep_their_own_shard_and_rejects(store):
+    """A 1% update brings a few models in each of many shards: they are written in batches that mix
+    shards (one round of statements per batch, not per shard), yet each model keeps its shard, and a
+    record the target refuses is reported for its own shard only."""
+    def shards(version):
+        return {f"{n:03d}": [record(f"org{n}/model-{k}", pipeline_tag="text-generation", downloads=version,
+                                    cardData={"license": "mit", "datasets": [f"org{n}/data"]}) for k in range(2)]
+                for n in range(6)}
+
+    def load_all(loaded):
+        writer = graph.ModelWriter(store, batch_size=100)
+        rejects = {shard: io.StringIO() for shard in loaded}
+        results = {shard: writer.add(shard, records, [], [r["identifier"] for r in records], rejects[shard])
+                   for shard, records in loaded.items()}
+        held_back = list(writes)
+        writer.finish()
+        return results, rejects, held_back
+
+    writes = []
+    real_write = store.write
+    store.write = lambda statements: (writes.append(len(statements)), real_write(statements))[1]
+    _, _, held_back = load_all(shards(1))
+    assert held_back == []  # nothing written before a batch fills or the load ends
+    assert len([n for n in writes if n > 1]) == 1  # one round of upserts for the 12 models of 6 shards
+    store.write = real_write
+    changed = shards(2)
+    changed["004"][1]["hasCO2eEmissions"] = {"emissions": 12}  # a map: graph properties must be primitives
+    results, rejects, _ = load_all(changed)
+    assert {shard: r["rejected_ids"] for shard, r in results.items()} == \
+        {shard: (["org4/model-1"] if shard == "004" else []) for shard in changed}
+    assert [json.loads(line)["id"] for line in rejects["004"].getvalue().splitlines()] == ["org4/model-1"]
+    assert all(rejects[shard].getvalue() == "" for shard in changed if shard != "004")
+    held = {i: (shard, downloads) for i, shard, downloads in
+            store.read("MATCH (m:MLModel) WHERE m.harvested = true RETURN m.id, m.shard, m.downloads")}
+    assert held == {f"org{n}/model-{k}": (f"{n:03d}", 1 if (n, k) == (4, 1) else 2) for n in range(6) for k in range(2)}

@@ -55,9 +55,10 @@ def _neighbours(store, ids: list[str], batch_size: int) -> dict[str, set[str]]:
     return found
 
 
-def _write_batch(store, batch: list[dict], statements, key, rejects: TextIO) -> list[str]:
+def _write_batch(store, batch: list[dict], statements, key, rejects) -> list[str]:
     """Write one batch; a batch the target refuses is retried record by record, so one bad record
-    costs only itself: it goes to `rejects` with the target's reason. Returns the refused keys."""
+    costs only itself: it goes to its rejects file (`rejects`, or `rejects(record)` when records of
+    several shards share the batch) with the target's reason. Returns the refused keys."""
     try:
         store.write(statements(batch))
         return []
@@ -69,7 +70,7 @@ def _write_batch(store, batch: list[dict], statements, key, rejects: TextIO) -> 
             store.write(statements([record]))
         except store.rejection_errors as exc:
             refused.append(key(record))
-            rejects.write(json.dumps({"id": key(record), "reason": " ".join(str(exc).split())[:500]}) + "\n")
+            (rejects(record) if callable(rejects) else rejects).write(json.dumps({"id": key(record), "reason": " ".join(str(exc).split())[:500]}) + "\n")
     return refused
 
 
@@ -85,36 +86,90 @@ def _add(found: dict[str, set[str]], more: dict[str, set[str]]) -> None:
         found.setdefault(label, set()).update(ids)
 
 
-def write_models(store, shard: str, records: Iterable[dict], vanished: list[str] | None, all_ids: list[str],
-               batch_size: int, rejects: TextIO) -> dict:
-    """Upsert `records` (read once, a batch at a time), retire the shard's models that left the source,
-    remove what they orphaned.
+class ModelWriter:
+    """Upserts models of many shards in batches that mix shards (a statement per batch, not per shard
+    and batch: a 1% update touches every shard with a few models each), retires the models that left
+    their shard, and removes what they orphaned once everything is written (`finish`).
 
-    `vanished` None means the graph is asked which of the shard's models are no longer in `all_ids`.
-    """
-    store.ensure_schema([label for label in gm.LABELS if label != "LoadReceipt"])
-    if vanished is None:
-        present = set(all_ids)
-        vanished = sorted(row[0] for row in store.read(gm.SHARD_MODELS, {"shard": shard}) if row[0] not in present)
-    # what the models pointed to before they change: candidates for orphan removal (a model's links
-    # change only when the model itself is written, so each batch is asked just before its write)
-    candidates = _neighbours(store, vanished, batch_size)
-    still_linked: dict[str, set[str]] = {}
-    refused: list[str] = []
-    statements = lambda batch: _statements(gm.rows_for(batch, shard))
-    for batch in _batches(records, batch_size):
-        _add(candidates, _neighbours(store, [r["identifier"] for r in batch], batch_size))
-        refused += _write_batch(store, batch, statements, lambda r: r.get("identifier"), rejects)
+    A shard's result (`models_retired`, `rejected_ids`) is final only after `finish`; a refused record
+    is written to its own shard's `rejects`."""
+
+    def __init__(self, store, batch_size: int):
+        self.store, self.batch_size = store, batch_size
+        self.pending: list[tuple[str, dict]] = []  # (shard, record) not yet written
+        self.shards: dict[str, tuple[dict, TextIO]] = {}  # shard -> (its result, its rejects)
+        self.candidates: dict[str, set[str]] = {}  # label -> ids the written models pointed to before
+        self.still_linked: dict[str, set[str]] = {}
+        store.ensure_schema([label for label in gm.LABELS if label != "LoadReceipt"])
+
+    def add(self, shard: str, records: Iterable[dict], vanished: list[str] | None, all_ids: list[str],
+            rejects: TextIO) -> dict:
+        """Take a shard's records (read once, held at most a batch at a time); `vanished` None means the
+        graph is asked which of the shard's models are no longer in `all_ids`."""
+        if vanished is None:
+            present = set(all_ids)
+            vanished = sorted(row[0] for row in self.store.read(gm.SHARD_MODELS, {"shard": shard})
+                              if row[0] not in present)
+        _add(self.candidates, _neighbours(self.store, vanished, self.batch_size))
+        for batch in _batches(vanished, self.batch_size):
+            self.store.write([(gm.RETIRE_MODELS, {"ids": batch})])
+        self.candidates.setdefault("MLModel", set()).update(vanished)
+        result = {"models_retired": len(vanished), "rejected_ids": []}
+        self.shards[shard] = (result, rejects)
+        for record in records:
+            self.pending.append((shard, record))
+            if len(self.pending) >= self.batch_size:
+                self._write_pending()
+        return result
+
+    def _write_pending(self) -> None:
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        shard_of = {record.get("identifier"): shard for shard, record in batch}
+        records = [record for _, record in batch]
+        # what the models pointed to before they change: candidates for orphan removal (a model's links
+        # change only when the model itself is written, so each batch is asked just before its write)
+        _add(self.candidates, _neighbours(self.store, [r["identifier"] for r in records], self.batch_size))
+        refused = _write_batch(self.store, records, lambda some: _statements(_rows_by_shard(some, shard_of)),
+                               lambda r: r.get("identifier"),
+                               lambda r: self.shards[shard_of[r.get("identifier")]][1])
+        for identifier in refused:
+            self.shards[shard_of[identifier]][0]["rejected_ids"].append(identifier)
         for field, rel, label in gm.RELATIONSHIPS:
-            still_linked.setdefault(label, set()).update(t for r in batch for t in gm.edge_targets(r, field))
-    for batch in _batches(vanished, batch_size):
-        store.write([(gm.RETIRE_MODELS, {"ids": batch})])
-    # a node the loaded records point to again is no orphan: only check what they stopped pointing to
-    # (checking a hub such as a popular task or license costs a scan of its relationships)
-    candidates = {label: ids - still_linked.get(label, set()) for label, ids in candidates.items()}
-    candidates.setdefault("MLModel", set()).update(vanished)
-    _delete_orphans(store, candidates, batch_size)
-    return {"models_retired": len(vanished), "rejected_ids": refused}
+            self.still_linked.setdefault(label, set()).update(t for r in records for t in gm.edge_targets(r, field))
+
+    def finish(self) -> None:
+        """Write what is held back, then remove the nodes the written or retired models orphaned."""
+        self._write_pending()
+        # a node the loaded records point to again is no orphan: only check what they stopped pointing to
+        # (checking a hub such as a popular task or license costs a scan of its relationships)
+        candidates = {label: ids - self.still_linked.get(label, set()) for label, ids in self.candidates.items()}
+        _delete_orphans(self.store, candidates, self.batch_size)
+        self.candidates, self.still_linked = {}, {}
+
+
+def _rows_by_shard(records: list[dict], shard_of: dict[str, str]) -> gm.ModelRows:
+    """The rows of records from several shards (each model node keeps its own shard)."""
+    rows = gm.ModelRows([], {rel: [] for _, rel, _ in gm.RELATIONSHIPS})
+    by_shard: dict[str, list[dict]] = {}
+    for record in records:
+        by_shard.setdefault(shard_of[record.get("identifier")], []).append(record)
+    for shard, group in by_shard.items():
+        more = gm.rows_for(group, shard)
+        rows.models.extend(more.models)
+        for rel, edges in more.edges.items():
+            rows.edges[rel].extend(edges)
+    return rows
+
+
+def write_models(store, shard: str, records: Iterable[dict], vanished: list[str] | None, all_ids: list[str],
+                 batch_size: int, rejects: TextIO) -> dict:
+    """Upsert one shard's `records`, retire its models that left the source, remove what they orphaned."""
+    writer = ModelWriter(store, batch_size)
+    result = writer.add(shard, records, vanished, all_ids, rejects)
+    writer.finish()
+    return result
 
 
 def _entity_statements(rows: gm.EntityRows, stamp: str) -> list[tuple[str, dict]]:
@@ -196,6 +251,7 @@ class GraphSink:
         self.loader = loader
         self.entities = entities
         self._store = None
+        self._models: ModelWriter | None = None
 
     def _open(self):
         if self._store is None:
@@ -216,10 +272,15 @@ class GraphSink:
         with store.exclusive():
             if self.entities:
                 return load_entities(store, records, vanished, all_ids, batch_size, rejects)
-            return write_models(store, shard, records, vanished, all_ids, batch_size, rejects)
+            if self._models is None:
+                self._models = ModelWriter(store, batch_size)
+            return self._models.add(shard, records, vanished, all_ids, rejects)
 
     def flush(self) -> None:
-        """Nothing to do: each shard's statements were written as the shard was loaded."""
+        """Write the models held back to be sent with other shards' (see ModelWriter)."""
+        if self._models is not None:
+            with self._store.exclusive():
+                self._models.finish()
 
     def write_receipt(self, shard: str, receipt: dict) -> None:
         self._open().write([(gm.WRITE_RECEIPT, {"loader": self.loader, "shard": shard,
@@ -229,6 +290,7 @@ class GraphSink:
         if self._store is not None:
             self._store.close()
             self._store = None
+        self._models = None
 
 
 def query_graph(settings: Settings, cypher: str, params: dict | None = None) -> list[list]:

@@ -7,12 +7,14 @@ retires whatever it holds for the shard that is no longer in it.
 
 A sink (`pipeline/load/base.py: ShardSink`, built from settings and the loader's name, connecting
 on first use) gets `records` as an iterable read once, so an unsharded loader of a large catalog need
-not hold it; `vanished` None means "find them yourself".
+not hold it; `vanished` None means "find them yourself". A sink may hold records back and send them
+with other shards' (the graph does, a round trip per statement being its cost); what it returns for a
+shard, rejected ids included, is read only after `sink.flush()`, and its rejects go to the shard's file then.
 """
 
 from __future__ import annotations
 
-import json
+import io
 from datetime import datetime, timezone
 
 import pyarrow as pa
@@ -78,14 +80,15 @@ def load_shard(ctx, sink: ShardSink, target: dict, source: str = "hf_models_norm
     # what the target marks the records with: a platform's own, so loaders of two platforms never
     # retire each other's models (the Hub's keep the bare shard label they always had)
     platform = source.split("_", 1)[0]
-    done = []
+    sent, done = [], []
     try:
         remote = sink.read_receipts()
         for shard, path in _shards(ctx, source):
             scope = shard if platform == "hf" else f"{platform}:{shard}"
-            done.append(_load_one(ctx, sink, target, code, shard, scope, path, remote.get(shard), id_column,
-                                  extra, noun, leave_out))
-        sink.flush()
+            sent.append(_send_one(ctx, sink, target, code, shard, scope, path, remote.get(shard), id_column,
+                                  extra, leave_out))
+        sink.flush()  # a sink may hold records back to send them with other shards': each result is final now
+        done = [_concluded(ctx, code, target, noun, leave_out, *one) for one in sent]
         for shard, receipt, _ in done:
             sink.write_receipt(shard, receipt)
     finally:
@@ -123,9 +126,9 @@ def _summed(counts: list[dict], noun: str) -> dict:
     return {noun: total.pop(noun, 0), **total}
 
 
-def _load_one(ctx, sink: ShardSink, target: dict, code: str, shard: str, scope: str, path, remote: dict | None,
-              id_column: str, extra, noun: str, leave_out) -> tuple[str, dict, pa.Table]:
-    """Send one shard's changes to the target; (shard, its new receipt, what the target now holds of it)."""
+def _send_one(ctx, sink: ShardSink, target: dict, code: str, shard: str, scope: str, path, remote: dict | None,
+              id_column: str, extra, leave_out) -> tuple:
+    """Hand one shard's changes to the sink; what `_concluded` needs once the sink has flushed."""
     local = receipts.read_local(ctx.final_path("receipt", shard))
     # only what changed is sent if the target holds the last load and the loader's code is the same
     incremental = (local is not None and local.get("target") == target and local.get("code") == code
@@ -138,11 +141,19 @@ def _load_one(ctx, sink: ShardSink, target: dict, code: str, shard: str, scope: 
         if incremental else (None, None)
     sent = current.num_rows if wanted is None else len(wanted)
     nothing_to_do = incremental and not wanted and not vanished
-    with ctx.output("rejects", shard).open("w", encoding="utf-8") as rejects:
-        if wanted is None and left_out:  # a full load sends every record but those left out
-            wanted = set(current["id"].to_pylist())
-        records = iter_records(path, wanted, id_column)
-        result = {} if nothing_to_do else sink.load(scope, records, vanished, current["id"].to_pylist(), rejects)
+    rejects = io.StringIO()  # written to the shard's rejects file once the sink has flushed
+    if wanted is None and left_out:  # a full load sends every record but those left out
+        wanted = set(current["id"].to_pylist())
+    records = iter_records(path, wanted, id_column)
+    result = {} if nothing_to_do else sink.load(scope, records, vanished, current["id"].to_pylist(), rejects)
+    return shard, current, sent, incremental, left_out, result, rejects
+
+
+def _concluded(ctx, code: str, target: dict, noun: str, leave_out, shard: str, current: pa.Table, sent: int,
+               incremental: bool, left_out: list, result: dict, rejects: io.StringIO) -> tuple[str, dict, pa.Table]:
+    """One shard's receipt and what the target now holds of it; (shard, receipt, loaded)."""
+    ctx.output("rejects", shard).write_text(rejects.getvalue(), encoding="utf-8")
+    result = dict(result)
     refused = result.pop("rejected_ids", [])
     loaded = current.filter(pc.invert(pc.is_in(current["id"], value_set=pa.array(refused, pa.string())))) \
         if refused else current
