@@ -112,6 +112,35 @@ def test_tantivy_readers_switch_only_when_every_shard_is_in(tmp_path):
     assert versions == [index.version.name] and not old.exists()
 
 
+@pytest.mark.parametrize("engine", ["tantivy", "elasticsearch"])
+def test_receipts_stored_together_switch_readers_once_every_shard_is_in(engine, tmp_path, request):
+    """A loader task stores all its shards' receipts in one go: readers keep the older version until the
+    receipts name every shard, then switch."""
+    if engine == "tantivy":
+        older = TantivyIndex(tmp_path / "search", ["000"]).open()
+        older.version = tmp_path / "search" / "s-older-schema"
+        index = TantivyIndex(tmp_path / "search", ["000", "001", "002"]).open()
+    else:
+        env, alias = request.getfixturevalue("elasticsearch_env"), request.getfixturevalue("es_alias")
+        older = es_index(tmp_path, env, alias)
+        older.index = f"{alias}-older-mapping"
+        index = es_index(tmp_path, env, alias, shards=3)
+    load(older, [record("org/old")])
+    records = family()
+    parts = {"000": records[:2], "001": records[2:4], "002": records[4:]}
+    for shard, part in parts.items():
+        index.load(shard, list(search_documents(part)), None, io.StringIO())
+    index.flush()
+    index.write_receipts("loader", {"000": {"load_id": "L0"}, "001": {"load_id": "L1"}})
+    assert ids_found(index) == ["org/old"]  # shard 002 has no receipt yet
+    index.write_receipts("loader", {"002": {"load_id": "L2"}})
+    assert ids_found(index) == sorted(r["identifier"] for r in records)
+    assert {shard: r["load_id"] for shard, r in index.read_receipts("loader").items()} == \
+        {"000": "L0", "001": "L1", "002": "L2"}
+    older.close()
+    index.close()
+
+
 def test_tantivy_commits_a_tasks_loads_once_at_flush_and_an_unflushed_load_leaves_nothing(tmp_path):
     """A loader task loads all its shards through one writer and commits once; a task interrupted
     before that (close without flush) leaves the index as it was, and the next writer can start."""

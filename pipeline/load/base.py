@@ -46,7 +46,8 @@ class SearchIndex(Protocol):
     def flush(self) -> None:
         """Commit (and make searchable) the loads so far: once for all the shards a task loads."""
 
-    def write_receipt(self, loader: str, shard: str, receipt: dict) -> None: ...
+    def write_receipts(self, loader: str, receipts: dict[str, dict]) -> None:
+        """Store shards' receipts (shard -> receipt); the new version becomes the one read once complete."""
 
     def search(self, query: str, limit: int = 10, filters: dict | None = None,
                offset: int = 0) -> tuple[list[dict], dict, int]:
@@ -68,6 +69,7 @@ class ShardSink(Protocol):
         """Make every load so far durable and visible (one commit or refresh for all of a task's shards);
         receipts are written only after it."""
 
-    def write_receipt(self, shard: str, receipt: dict) -> None: ...
+    def write_receipts(self, receipts: dict[str, dict]) -> None:
+        """Store the receipts (shard -> receipt) of the shards just loaded and flushed, together."""
 
     def close(self) -> None: ...

@@ -192,19 +192,32 @@ class ElasticsearchIndex:
             self._unrefreshed = False
 
     def write_receipt(self, loader: str, shard: str, receipt: dict) -> None:
-        """Store the shard's receipt; once every shard is in this index version, move the alias to it."""
+        self.write_receipts(loader, {shard: receipt})
+
+    def write_receipts(self, loader: str, receipts: dict[str, dict]) -> None:
+        """Store the shards' receipts in one request; once every shard is in this index version, move the
+        alias to it (checked once for all of them)."""
+        if not receipts:
+            return
         if not self._receipts_exist:
             self._create(self.receipts_index, RECEIPT_MAPPINGS)
             self._receipts_exist = True
         uuid = self._uuid or self._index_uuid()
         if uuid is None:
             raise PipelineError(f"the index {self.index} at {redact_url(self.url)} was deleted during the load of "
-                                f"shard {shard}: run the loader again")
-        self._es.index(index=self.receipts_index, id=self._receipt_id(uuid, loader, shard),
-                       document={"index": self.index, "loader": loader, "shard": shard,
-                                 "receipt": json.dumps(receipt, sort_keys=True)})
+                                f"shard {min(receipts)}: run the loader again")
+        operations: list[dict] = []
+        for shard, receipt in sorted(receipts.items()):
+            operations.append({"index": {"_index": self.receipts_index, "_id": self._receipt_id(uuid, loader, shard)}})
+            operations.append({"index": self.index, "loader": loader, "shard": shard,
+                               "receipt": json.dumps(receipt, sort_keys=True)})
+        response = self._es.bulk(operations=operations)
+        if response.get("errors"):
+            failed = next(item["index"] for item in response["items"] if item["index"].get("error"))
+            raise PipelineError(f"{redact_url(self.url)} refused the receipt {failed.get('_id')}: "
+                                f"{json.dumps(failed['error'])[:300]}")
         aliased = self._aliased_indices()
-        expected = [shard] if shard == "all" else None  # an unsharded loader (a small platform's) has one receipt
+        expected = ["all"] if "all" in receipts else None  # an unsharded loader (a small platform's) has one receipt
         if aliased == [self.index] or not all(doc.get("found") for doc in self._receipt_docs(uuid, loader, source=False,
                                                                                                  labels=expected)):
             return

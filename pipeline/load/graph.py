@@ -282,9 +282,10 @@ class GraphSink:
             with self._store.exclusive():
                 self._models.finish()
 
-    def write_receipt(self, shard: str, receipt: dict) -> None:
-        self._open().write([(gm.WRITE_RECEIPT, {"loader": self.loader, "shard": shard,
-                                                "receipt": json.dumps(receipt, sort_keys=True)})])
+    def write_receipts(self, receipts: dict[str, dict]) -> None:
+        rows = [{"shard": shard, "receipt": json.dumps(receipt, sort_keys=True)} for shard, receipt in receipts.items()]
+        for batch in _batches(rows, self.settings.load_batch_size):
+            self._open().write([(gm.WRITE_RECEIPTS, {"loader": self.loader, "rows": batch})])
 
     def close(self) -> None:
         if self._store is not None:

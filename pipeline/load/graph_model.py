@@ -123,7 +123,8 @@ COUNT_NODES = "MATCH (n) WHERE NOT n:LoadReceipt RETURN count(n)"
 ADD_ID_LOWER = "MATCH (m:MLModel) WHERE m.idLower IS NULL SET m.idLower = toLower(m.id)"
 MISSING_ID_LOWER = "MATCH (m:MLModel) WHERE m.idLower IS NULL RETURN count(m)"
 COUNT_RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r)"
-WRITE_RECEIPT = "MERGE (r:LoadReceipt {loader: $loader, shard: $shard}) SET r.receipt = $receipt"
+WRITE_RECEIPTS = ("UNWIND $rows AS row MERGE (r:LoadReceipt {loader: $loader, shard: row.shard}) "
+                  "SET r.receipt = row.receipt")
 READ_RECEIPTS = "MATCH (r:LoadReceipt {loader: $loader}) RETURN r.shard, r.receipt"
 
 

@@ -2,8 +2,8 @@
 
 A SearchIndex has: `target` (description without secrets), `open()`, `read_receipts(loader)`,
 `load(shard, docs, vanished, rejects) -> counts` (update one shard in place),
-`write_receipt(loader, shard, receipt)` (readers switch to a new index version once every shard is
-in it), `search(query, limit, filters, offset) -> (hits, facets, total)` and `close()`. Elasticsearch (`load/elasticsearch.py`) is used when ELASTICSEARCH_URL is set, the
+`write_receipts(loader, {shard: receipt})` (readers switch to a new index version once every shard
+is in it), `search(query, limit, filters, offset) -> (hits, facets, total)` and `close()`. Elasticsearch (`load/elasticsearch.py`) is used when ELASTICSEARCH_URL is set, the
 embedded tantivy index (`load/tantivy_index.py`) otherwise.
 """
 
@@ -202,8 +202,8 @@ class SearchSink:
         if self._index is not None:
             self._index.flush()
 
-    def write_receipt(self, shard: str, receipt: dict) -> None:
-        self._open().write_receipt(self.loader, shard, receipt)
+    def write_receipts(self, receipts: dict[str, dict]) -> None:
+        self._open().write_receipts(self.loader, receipts)
 
     def close(self) -> None:
         if self._index is not None:

@@ -89,8 +89,7 @@ def load_shard(ctx, sink: ShardSink, target: dict, source: str = "hf_models_norm
                                   extra, leave_out))
         sink.flush()  # a sink may hold records back to send them with other shards': each result is final now
         done = [_concluded(ctx, code, target, noun, leave_out, *one) for one in sent]
-        for shard, receipt, _ in done:
-            sink.write_receipt(shard, receipt)
+        sink.write_receipts({shard: receipt for shard, receipt, _ in done})
     finally:
         sink.close()
     for shard, receipt, loaded in done:

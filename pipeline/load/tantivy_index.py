@@ -195,14 +195,21 @@ class TantivyIndex:
         return {searcher.doc(address)["id"][0] for _, address in searcher.search(query, max(total, 1)).hits}
 
     def write_receipt(self, loader: str, shard: str, receipt: dict) -> None:
-        """Store the shard's receipt; once every shard is in this version, readers switch to it."""
+        self.write_receipts(loader, {shard: receipt})
+
+    def write_receipts(self, loader: str, receipts: dict[str, dict]) -> None:
+        """Store the shards' receipts; once every shard is in this version, readers switch to it (checked
+        once for all of them)."""
+        if not receipts:
+            return
         folder = self.version / "receipts" / loader
         folder.mkdir(parents=True, exist_ok=True)
-        staging = folder / f".{shard}.{os.getpid()}.tmp"
-        staging.write_text(json.dumps(receipt, sort_keys=True))
-        os.replace(staging, folder / f"{shard}.json")
+        for shard, receipt in receipts.items():
+            staging = folder / f".{shard}.{os.getpid()}.tmp"
+            staging.write_text(json.dumps(receipt, sort_keys=True))
+            os.replace(staging, folder / f"{shard}.json")
         # an unsharded loader (a small platform's) has one receipt, `all`
-        expected = {shard} if shard == "all" else self.labels
+        expected = {"all"} if "all" in receipts else self.labels
         if self._current() != self.version and expected <= {p.stem for p in folder.glob("*.json")}:
             self._switch_to(self.version)
 
