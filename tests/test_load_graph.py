@@ -132,7 +132,8 @@ def test_receipts_per_shard_round_trip(store):
     assert store.read(gm.READ_RECEIPTS, {"loader": "loader"}) == []
     store.write([(gm.WRITE_RECEIPTS, {"loader": "loader", "rows": [
         {"shard": shard, "receipt": json.dumps({"load_id": shard})} for shard in ("000", "001")]})])
-    store.write([(gm.WRITE_RECEIPTS, {"loader": "loader", "rows": [{"shard": "001", "receipt": json.dumps({"load_id": "x"})}]})])
+    store.write([(gm.WRITE_RECEIPTS, {"loader": "loader",
+                                      "rows": [{"shard": "001", "receipt": json.dumps({"load_id": "x"})}]})])
     rows = sorted(store.read(gm.READ_RECEIPTS, {"loader": "loader"}))
     assert rows == [["000", '{"load_id": "000"}'], ["001", '{"load_id": "x"}']]
 

@@ -124,17 +124,16 @@ def test_recorded_spans_locate_each_model_and_a_stale_record_falls_back_to_scann
 
 
 def test_the_shard_digests_record_where_each_model_is_in_the_n_quads(tmp_path):
+    import pyarrow as pa
     import pyarrow.parquet as pq
     from pipeline.transform import normalized_shards
 
     records = [normalized_shards.every_field({"identifier": f"org/m{n}", "name": f"m{n}", "description": f"d{n}"})
                for n in range(3)]
-    texts = [json.dumps(r, sort_keys=True) for r in records]
-    table = normalized_shards.SHARD_SCHEMA.empty_table().to_pylist()
-    rows = [{**r, "raw_digest": "x", "record": t, "record_digest": f"r{n}"} for n, (r, t) in enumerate(zip(records, texts))]
-    import pyarrow as pa
+    rows = [{**r, "raw_digest": "x", "record": json.dumps(r, sort_keys=True), "record_digest": f"r{n}"}
+            for n, r in enumerate(records)]
     normalized = tmp_path / "models.parquet"
-    pq.write_table(pa.Table.from_pylist(table + rows, schema=normalized_shards.SHARD_SCHEMA), normalized)
+    pq.write_table(pa.Table.from_pylist(rows, schema=normalized_shards.SHARD_SCHEMA), normalized)
     names = {k: tmp_path / f"models.{k}" for k in ("jsonld", "digests", "nq", "ttl")}
     jsonld.write_shard(normalized, names["jsonld"], names["digests"], names["jsonld"], names["digests"], "f", IRIS,
                        ((names["nq"], names["ttl"]), (names["nq"], names["ttl"])))

@@ -70,7 +70,9 @@ def _write_batch(store, batch: list[dict], statements, key, rejects) -> list[str
             store.write(statements([record]))
         except store.rejection_errors as exc:
             refused.append(key(record))
-            (rejects(record) if callable(rejects) else rejects).write(json.dumps({"id": key(record), "reason": " ".join(str(exc).split())[:500]}) + "\n")
+            reason = " ".join(str(exc).split())[:500]
+            into = rejects(record) if callable(rejects) else rejects
+            into.write(json.dumps({"id": key(record), "reason": reason}) + "\n")
     return refused
 
 

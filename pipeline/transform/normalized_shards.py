@@ -138,7 +138,8 @@ def _previous_versions(before: pa.Table | None, ids: set[str]) -> dict[str, dict
     if not ids or before is None:
         return {}
     wanted = [c for c in ("identifier", "raw_digest", "record_digest", "record") if c in before.column_names]
-    rows = before.select(wanted).filter(pc.is_in(before.column("identifier"), value_set=pa.array(sorted(ids), pa.string())))
+    wanted_rows = pc.is_in(before.column("identifier"), value_set=pa.array(sorted(ids), pa.string()))
+    rows = before.select(wanted).filter(wanted_rows)
     return {row["identifier"]: row for row in rows.to_pylist()}
 
 
