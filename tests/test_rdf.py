@@ -146,3 +146,32 @@ def test_sparql_says_what_is_wrong_in_one_line(hf_project, built):
     bad = built.doit("sparql", "SELECT WHERE nonsense")
     assert bad.returncode == 1 and bad.stderr.startswith("sparql query failed: not a SPARQL query")
     assert len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
+
+
+def test_changed_entities_swap_only_their_quads_in_the_store(hf_project, tmp_path):
+    """A day's new author is a few new entity quads: the store swaps those lines of the entities graph
+    instead of reloading the whole graph, and holds exactly the entities' N-Quads afterwards."""
+    items = [hub_item("org/base", cardData={"license": "mit", "datasets": ["org/pile"]}),
+             hub_item("lab/other", pipeline_tag="fill-mask")]
+    write_snapshot(tmp_path / "snap", items)
+    hf_project.env.update(MLENTORY_HF_SNAPSHOT_DIR=str(tmp_path / "snap"))
+    first = hf_project.doit()
+    assert first.returncode == 0, first.stdout + first.stderr
+    everything = hf_project.metadata("hf_rdf")["quads_loaded"]
+
+    newcomer = hub_item("newlab/model", lastModified="2030-01-01T00:00:00.000Z",
+                        cardData={"license": "apache-2.0", "datasets": ["newlab/corpus"]})
+    write_snapshot(tmp_path / "snap", [newcomer] + items)
+    second = hf_project.doit()
+    assert second.returncode == 0, second.stdout + second.stderr
+    meta = hf_project.metadata("hf_rdf")
+    assert meta["mode"] == "incremental" and 0 < meta["quads_loaded"] < everything
+    assert meta.get("quads_removed", 0) < everything
+    found = hf_project.doit("sparql", "SELECT DISTINCT ?s WHERE { GRAPH <https://w3id.org/mlentory/graph/hf/entities> "
+                                      '{ ?s ?p ?o } FILTER(CONTAINS(STR(?s), "newlab")) } ORDER BY ?s', "--format", "csv")
+    assert lines(found)[1:] == ["https://w3id.org/mlentory/agent/hf/newlab",
+                                "https://w3id.org/mlentory/dataset/hf/newlab/corpus"], found.stdout + found.stderr
+    held = hf_project.doit("sparql", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH "
+                                     "<https://w3id.org/mlentory/graph/hf/entities> { ?s ?p ?o } }", "--format", "csv")
+    written = [line for line in hf_project.path("data/rdf/entities.nq").read_bytes().split(b"\n") if line]
+    assert lines(held) == ["n", str(len(written))]

@@ -101,6 +101,29 @@ class SparqlStore:
             raise PipelineError(f"the SPARQL store could not load {source}: {' '.join(str(exc).split())[:300]} - "
                                 "delete that file and run `doit` (the asset that writes it writes it again)") from exc
 
+    def replace_lines(self, before: bytes, after: bytes, source: str) -> tuple[int, int] | None:
+        """Turn the quads of N-Quads `before` (what the store holds of a document) into those of `after`,
+        removing and adding only the lines that differ: (removed, added). None, with nothing done, when
+        a line holds a blank node (its label differs from one conversion to the next) or most lines
+        differ (then replacing the graph costs less)."""
+        old, new = set(before.split(b"\n")) - {b""}, set(after.split(b"\n")) - {b""}
+        gone, added = old - new, new - old
+        if b"_:" in before or b"_:" in after or len(gone) + len(added) > len(new) // 2:
+            return None
+        return self._writes().submit(self._replace_lines, gone, added, source).result()
+
+    def _replace_lines(self, gone: set[bytes], added: set[bytes], source: str) -> tuple[int, int]:
+        ox = _pyoxigraph()
+        try:
+            for quad in ox.parse(b"\n".join(sorted(gone)) + b"\n", format=ox.RdfFormat.N_QUADS):
+                self._store.remove(quad)
+            if added:
+                self._store.load(b"\n".join(sorted(added)) + b"\n", format=ox.RdfFormat.N_QUADS)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise PipelineError(f"the SPARQL store could not update from {source}: "
+                                f"{' '.join(str(exc).split())[:300]} - delete that file and run `doit`") from exc
+        return len(gone), len(added)
+
     def _writes(self):
         if self._writer is None:
             from concurrent.futures import ThreadPoolExecutor
