@@ -1,0 +1,102 @@
+"""Compare two commits on the same 1% changes, run in turn on one machine (A/B, interleaved).
+
+    python benchmarks/compare.py --base a3fb2a0 --models 100000 --rounds 3
+    python benchmarks/compare.py --base HEAD~3 --head HEAD --models 5000 --shards 16 --rounds 2
+
+run.py measures one commit from scratch per round; on a shared machine its rounds vary by more than
+a change to one stage saves (the same code's normalize step ran at 534 to 890 models per task second
+on different days). This script builds one project per commit from the same synthetic snapshot
+(a copy each), then, round after round, applies the same 1% change to both snapshots and runs `doit`
+in both projects, alternating which goes first, so both see the machine as it is at that minute.
+It prints each round's wall and per-stage task seconds, the medians and the differences per round
+(head minus base), and writes them with the machine and both commits to benchmarks/results/.
+Without --head the working tree is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+from run import SHORT, Project, code_tree, machine, stage_figures  # noqa: E402
+
+SHOWN = ("hf_models_normalized", "hf_models_jsonld", "hf_load_models_to_neo4j", "hf_index_models_in_elasticsearch",
+         "hf_rdf", "hf_entities_normalized")
+
+
+def _project(workdir: Path, name: str, code: Path, snapshot: Path, shards: int, jobs: int) -> Project:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "MLENTORY_HF_SNAPSHOT_DIR": str(snapshot), "NO_COLOR": "1",
+           "PYTHONPATH": str(code), "MLENTORY_MAX_QUARANTINE_FRACTION": "1", "MLENTORY_SHARDS": str(shards)}
+    env = {k: v for k, v in env.items() if not k.startswith(("NEO4J_", "ELASTICSEARCH_"))}
+    return Project(workdir / name, code, env, jobs)
+
+
+def _run(project: Project) -> dict:
+    build = project.build()
+    stages = stage_figures(project.last_run_tasks())
+    return {"wall_s": round(build["seconds"], 2), "task_s": round(sum(s["task_s"] for s in stages.values()), 2),
+            "stages": {asset: stages.get(asset, {}).get("task_s", 0.0) for asset in SHOWN}}
+
+
+def _row(label: str, run: dict) -> str:
+    return f"{label:>6} {run['wall_s']:7.1f} {run['task_s']:7.1f} " + " ".join(
+        f"{run['stages'][a]:9.1f}" for a in SHOWN)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", required=True, metavar="REV", help="the commit to compare against")
+    parser.add_argument("--head", metavar="REV", help="the commit measured (default: the working tree)")
+    parser.add_argument("--models", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=3, help="1% changes, each run in both projects")
+    parser.add_argument("--shards", type=int, default=256)
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="mlentory-compare-") as tmp:
+        workdir = Path(tmp)
+        base_code, base = code_tree(args.base, workdir)
+        head_code, head = code_tree(args.head, workdir)
+        print(f"base: {base}\nhead: {head}", flush=True)
+        generate.generate(args.models, workdir / "snapshot-base")
+        shutil.copytree(workdir / "snapshot-base", workdir / "snapshot-head")
+        projects = {"base": _project(workdir, "base", base_code, workdir / "snapshot-base", args.shards, args.jobs),
+                    "head": _project(workdir, "head", head_code, workdir / "snapshot-head", args.shards, args.jobs)}
+        full = {name: round(project.build()["seconds"], 2) for name, project in projects.items()}
+        print(f"full builds: base {full['base']:.1f} s, head {full['head']:.1f} s", flush=True)
+        print(f"{'':>6} {'wall s':>7} {'task s':>7} " + " ".join(f"{SHORT.get(a, a)[:9]:>9}" for a in SHOWN))
+        rounds = []
+        for number in range(args.rounds):
+            seed = 1000 + number
+            changed = {name: generate.mutate(workdir / f"snapshot-{name}", 0.01, seed) for name in projects}
+            order = ["base", "head"] if number % 2 == 0 else ["head", "base"]
+            runs = {name: _run(projects[name]) for name in order}
+            rounds.append({"seed": seed, "changed": changed, "order": order, **runs})
+            for name in order:
+                print(_row(name, runs[name]), flush=True)
+    medians = {name: statistics.median(r[name]["wall_s"] for r in rounds) for name in ("base", "head")}
+    differences = [round(r["head"]["wall_s"] - r["base"]["wall_s"], 2) for r in rounds]
+    print(f"\nmedian 1% rebuild: base {medians['base']:.1f} s ({medians['base'] / full['base']:.0%} of its full "
+          f"build), head {medians['head']:.1f} s ({medians['head'] / full['head']:.0%}); head minus base per "
+          f"round: {', '.join(f'{d:+.1f} s' for d in differences)}")
+    out = HERE / "results" / f"compare-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"machine": machine(), "base": base, "head": head, "argv": sys.argv[1:],
+                               "models": args.models, "shards": args.shards, "jobs": args.jobs,
+                               "full_build_s": full, "rounds": rounds, "median_rebuild_s": medians,
+                               "head_minus_base_s": differences}, indent=1) + "\n")
+    print(f"wrote {out.relative_to(HERE.parent)}")
+
+
+if __name__ == "__main__":
+    main()
