@@ -463,11 +463,9 @@ def _models_into_store(ctx: BuildContext, store, iris, label: str, nquads: Path,
         changed = [iris.model(i) for i, d in zip(ids, record_digests) if old.get(i) != d]
         gone = [iris.model(i) for i in set(old) - set(ids)]
         store.remove_graphs(gone + changed)
-        spans = None
-        if "nq_start" in table.column_names:  # where hf_models_jsonld wrote each model's lines
-            spans = {iris.model(i): (start, end) for i, start, end in zip(
-                ids, table.column("nq_start").to_pylist(), table.column("nq_end").to_pylist()) if start is not None}
-        store.insert(rdf.read_graphs(nquads, changed, spans), bulk=len(changed) > 1000, source=str(nquads))
+        from pipeline.transform.jsonld import recorded_spans  # where hf_models_jsonld wrote each model's lines
+        store.insert(rdf.read_graphs(nquads, changed, recorded_spans(table, iris)), bulk=len(changed) > 1000,
+                     source=str(nquads))
         counts["models_loaded"] += len(changed)
         counts["models_removed"] += len(gone)
     shutil.copyfile(digests, ctx.output("records", label))  # what the store now holds of the shard

@@ -215,7 +215,8 @@ class ElasticsearchIndex:
         if response.get("errors"):
             failed = next(item["index"] for item in response["items"] if item["index"].get("error"))
             raise PipelineError(f"{redact_url(self.url)} refused the receipt {failed.get('_id')}: "
-                                f"{json.dumps(failed['error'])[:300]}")
+                                f"{json.dumps(failed['error'])[:300]} - delete the index {self.receipts_index} "
+                                "and run the loader again (every shard is then sent whole)")
         aliased = self._aliased_indices()
         expected = ["all"] if "all" in receipts else None  # an unsharded loader (a small platform's) has one receipt
         if aliased == [self.index] or not all(doc.get("found") for doc in self._receipt_docs(uuid, loader, source=False,

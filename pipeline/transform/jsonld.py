@@ -118,6 +118,16 @@ def node_lines(path: Path) -> list[str]:
     return [line.rstrip(",") for line in lines[start:] if line and line != "]}"]
 
 
+def recorded_spans(digests, iris: Iris) -> dict[str, tuple[int, int]] | None:
+    """graph IRI -> byte span of its lines in the shard's N-Quads, as a digests table (written by
+    `write_shard`) records them; None for a table from before spans were recorded."""
+    if "nq_start" not in digests.column_names:
+        return None
+    return {iris.model(i): (start, end) for i, start, end in zip(
+        digests.column("id").to_pylist(), digests.column("nq_start").to_pylist(), digests.column("nq_end").to_pylist())
+        if start is not None}
+
+
 def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: Path, out_digests: Path,
                 fingerprint: str, iris: Iris = Iris(), rdf: tuple[tuple[Path, Path], tuple[Path, Path]] | None = None,
                 title: str = "models") -> dict:
@@ -143,10 +153,7 @@ def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: P
             digests = table.column("digest").to_pylist()
             if len(lines) == len(ids):
                 old = {i: (d, line) for i, d, line in zip(ids, digests, lines)}
-                if "nq_start" in table.column_names:
-                    previous_spans = {iris.model(i): (start, end) for i, start, end in zip(
-                        ids, table.column("nq_start").to_pylist(), table.column("nq_end").to_pylist())
-                        if start is not None}
+                previous_spans = recorded_spans(table, iris)
     before = {i: d for i, (d, _) in old.items()}
     ids, digests, changed = changed_records(normalized, before)
     fresh = {r["identifier"]: json.dumps(to_node(r, iris), ensure_ascii=False, sort_keys=True) for r in changed}

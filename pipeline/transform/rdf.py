@@ -60,13 +60,17 @@ class Rdf:
         return [g.value for g in self._store.named_graphs()]
 
 
+def _suffix(graph: str) -> bytes:
+    return b" <" + graph.encode("utf-8") + b"> .\n"
+
+
 def _spans(nquads: bytes, graphs) -> list[tuple[int, int]] | None:
     """Where each graph's lines are (sorted), or None when a graph's lines are not together. The files
     written here keep them together (a store dumps by graph; a changed model's lines are appended
     together), so a graph is found from its first and last line."""
     spans = []
     for graph in graphs:
-        suffix = b" <" + graph.encode("utf-8") + b"> .\n"
+        suffix = _suffix(graph)
         first = nquads.find(suffix)
         if first < 0:
             continue
@@ -115,10 +119,6 @@ def graph_lines(nquads: bytes, graphs) -> bytes:
     return _select(nquads, graphs, keep=True)
 
 
-def _suffix(graph: str) -> bytes:
-    return b" <" + graph.encode("utf-8") + b"> .\n"
-
-
 def graph_spans(nquads: bytes) -> dict[str, tuple[int, int]] | None:
     """graph IRI -> (start, end) of its lines, in one pass over the lines; None when a graph's lines are
     not together or a line names no graph. Used where no spans were recorded with the file."""
@@ -133,7 +133,7 @@ def graph_spans(nquads: bytes) -> dict[str, tuple[int, int]] | None:
             current, start = line[line.rfind(b" <") + 2:-3].decode("utf-8"), at
             if current in spans:
                 return None
-            suffix = b" <" + current.encode("utf-8") + b"> ."
+            suffix = _suffix(current)[:-1]  # lines are split without their line break
         at += len(line) + 1
     if current is not None:
         spans[current] = (start, at)
