@@ -22,7 +22,7 @@ from pipeline.extract.snapshot import arxiv_files, base_model_files, dataset_fil
 from pipeline.load.targets import graph_target, search_target
 from pipeline.errors import PipelineError
 from pipeline.registry import Asset, Job, Output, Registry
-from pipeline.storage import write_jsonl
+from pipeline.storage import write_jsonl, read_parquet
 
 HF = "hf_etl"
 ENRICH = "hf_enrichment"
@@ -241,10 +241,9 @@ def build_arxiv_papers(ctx: BuildContext) -> dict:
 
 def _fetched_base_records(ctx: BuildContext) -> list[dict]:
     """FAIR4ML records of the base models fetched beyond the harvest (hf_raw_base_models)."""
-    import pyarrow.parquet as pq
     from pipeline.extract import hf_base_models
 
-    rows = pq.read_table(ctx.input("hf_raw_base_models")).to_pylist()
+    rows = read_parquet(ctx.input("hf_raw_base_models")).to_pylist()
     return [r for r in map(hf_base_models.record, rows) if r]
 
 
@@ -266,7 +265,7 @@ def build_licenses(ctx: BuildContext) -> dict:
     import pyarrow.parquet as pq
     from pipeline.transform import entities, licenses
 
-    datasets = pq.read_table(ctx.input("hf_raw_datasets"), columns=["id", "status", "raw_json"]).to_pylist()
+    datasets = read_parquet(ctx.input("hf_raw_datasets"), columns=["id", "status", "raw_json"]).to_pylist()
     dataset_licenses = [entities.dataset_record(row).get("license", []) for row in datasets]
     found = licenses.collect(_catalog_columns(ctx, ["license", "licenseName", "licenseLink"]), dataset_licenses)
     pq.write_table(pa.Table.from_pylist(found, schema=licenses.LICENSES_SCHEMA), ctx.output("licenses"))
@@ -280,17 +279,16 @@ def build_licenses(ctx: BuildContext) -> dict:
 
 def build_hf_entities_normalized(ctx: BuildContext) -> dict:
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
     from pipeline.transform import entities
 
-    lineage = pq.read_table(ctx.input("base_model_lineage"), columns=["ancestor", "ancestor_harvested"])
+    lineage = read_parquet(ctx.input("base_model_lineage"), columns=["ancestor", "ancestor_harvested"])
     stubs = pc.unique(pc.filter(lineage.column("ancestor"), pc.invert(lineage.column("ancestor_harvested"))))
     records = entities.catalog(
-        datasets=pq.read_table(ctx.input("hf_raw_datasets")).to_pylist(),
+        datasets=read_parquet(ctx.input("hf_raw_datasets")).to_pylist(),
         platform_datasets=[row for name in ("openml_raw_datasets", "bioimageio_raw_datasets")
-                           for row in pq.read_table(ctx.input(name)).to_pylist()],
-        papers=pq.read_table(ctx.input("arxiv_papers")).to_pylist(),
-        licenses=pq.read_table(ctx.input("licenses")).to_pylist(),
+                           for row in read_parquet(ctx.input(name)).to_pylist()],
+        papers=read_parquet(ctx.input("arxiv_papers")).to_pylist(),
+        licenses=read_parquet(ctx.input("licenses")).to_pylist(),
         stubs=stubs.to_pylist(), fetched=_fetched_base_records(ctx),
         models=_catalog_columns(ctx, ["mlTask", "sharedBy", "author", "citation", "citationDetails",
                                       "evaluationMetrics"]))
@@ -439,8 +437,7 @@ def build_hf_rdf(ctx: BuildContext) -> dict:
 
 
 def _jsonld_ids(digest_files) -> list[str]:
-    import pyarrow.parquet as pq
-    return [i for path in digest_files for i in pq.read_table(path, columns=["id"]).column("id").to_pylist()]
+    return [i for path in digest_files for i in read_parquet(path, columns=["id"]).column("id").to_pylist()]
 
 
 def _models_into_store(ctx: BuildContext, store, iris, label: str, nquads: Path, digests: Path, fresh: bool,
@@ -448,10 +445,9 @@ def _models_into_store(ctx: BuildContext, store, iris, label: str, nquads: Path,
     """One shard's changed models into the store; True when what the store held for the shard was
     unknown (then models no record names may linger in it)."""
     import shutil
-    import pyarrow.parquet as pq
     from pipeline.transform import rdf
 
-    table = pq.read_table(digests)
+    table = read_parquet(digests)
     ids, record_digests = table.column("id").to_pylist(), table.column("digest").to_pylist()
     old = None if fresh else _loaded_records(ctx.final_path("records", label))
     if old is None:  # nothing known of what the store holds of this shard: all of it loaded
@@ -474,11 +470,10 @@ def _models_into_store(ctx: BuildContext, store, iris, label: str, nquads: Path,
 
 def _loaded_records(records: Path) -> dict[str, str] | None:
     """id -> digest of the models of a shard the store was last loaded with."""
-    import pyarrow.parquet as pq
     if not records.exists():
         return None
     try:
-        table = pq.read_table(records, columns=["id", "digest"])
+        table = read_parquet(records, columns=["id", "digest"])
     except (OSError, ValueError):
         return None
     return dict(zip(table.column("id").to_pylist(), table.column("digest").to_pylist()))
@@ -586,8 +581,7 @@ def check_unique_ids(given: CheckInput) -> Measure:
     """Hub ids are unique regardless of case; two records for one id are one model counted twice."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-    ids = pa.chunked_array([pc.utf8_lower(pq.read_table(p, columns=["identifier"]).column(0).combine_chunks())
+    ids = pa.chunked_array([pc.utf8_lower(read_parquet(p, columns=["identifier"]).column(0).combine_chunks())
                             for p in given.paths("parquet")], pa.string())
     counts = pc.value_counts(ids) if len(ids) else pa.array([], pa.struct([("values", pa.string()), ("counts", pa.int64())]))
     twice = [c["values"] for c in counts.to_pylist() if c["counts"] > 1]
@@ -616,8 +610,7 @@ def check_lineage_loops(given: CheckInput) -> Measure:
 
 
 def check_licenses_recognised(given: CheckInput) -> Measure:
-    import pyarrow.parquet as pq
-    rows = pq.read_table(given.paths("licenses")[0], columns=["status", "models"]).to_pylist()
+    rows = read_parquet(given.paths("licenses")[0], columns=["status", "models"]).to_pylist()
     unknown, total = sum(r["models"] for r in rows if r["status"] == "unknown"), sum(r["models"] for r in rows)
     value = share(unknown, total)
     return Measure(value <= 0.2, value, f"{unknown} of {total} model licenses are neither SPDX nor a named "

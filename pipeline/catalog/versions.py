@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from pipeline.shards import shard_of, shard_path
+from pipeline.storage import read_parquet
 
 
 def versions(settings, model_id: str) -> list[dict]:
@@ -14,7 +15,6 @@ def versions(settings, model_id: str) -> list[dict]:
     current one (if the model is in the catalog) last, with valid_to None. Times are the Hub's
     lastModified of each version (when a model left the catalog: when the catalog saw it gone)."""
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
     from pipeline.assets import REGISTRY
 
@@ -26,12 +26,12 @@ def versions(settings, model_id: str) -> list[dict]:
     found = []
     history = settings.root / shard_path(outputs["history"].path, label)
     if history.exists():
-        table = pq.read_table(history)
+        table = read_parquet(history)
         for row in table.filter(pc.equal(table.column("identifier"), model_id)).to_pylist():
             found.append({**row, "record": json.loads(row["record"])})
     normalized = settings.root / shard_path(outputs["parquet"].path, label)
     if normalized.exists():
-        table = pq.read_table(normalized, columns=["identifier", "record"])
+        table = read_parquet(normalized, columns=["identifier", "record"])
         for row in table.filter(pc.equal(table.column("identifier"), model_id)).to_pylist():
             record = json.loads(row["record"])
             found.append({"record": record, "valid_from": record.get("dateModified"), "valid_to": None,

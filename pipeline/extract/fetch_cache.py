@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.digests import text_digest
+from pipeline.storage import read_parquet
 
 # statuses that say something lasting about the id; any other (errors) is retried on the next run
 SETTLED = ("ok", "missing", "forbidden", "not a repo id")
@@ -48,7 +49,7 @@ def read_previous(path: Path, schema: pa.Schema) -> dict[str, dict]:
     """The previous output's rows by id ({} when there is none or it was written with other columns)."""
     if not path.exists():
         return {}
-    table = pq.read_table(path)
+    table = read_parquet(path)
     if table.schema.names != schema.names:
         return {}
     return {row["id"]: row for row in table.to_pylist()}

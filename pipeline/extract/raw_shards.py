@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 
 from pipeline.extract.hf import RAW_SCHEMA, RawModel
 from pipeline.shards import shard_of
+from pipeline.storage import read_parquet
 
 WHOLE = "all"  # the one label of an unsharded raw asset (a small platform's)
 FLUSH_ROWS = 256  # rows buffered per shard before they go to its spool file
@@ -111,7 +112,7 @@ def write_shards(records: Iterable[RawModel], labels: list[str], scratch: Path,
                 keep(label)
                 models += pq.ParquetFile(previous(label)).metadata.num_rows
                 continue
-            old = pq.read_table(previous(label)) if previous is not None else None
+            old = read_parquet(previous(label)) if previous is not None else None
             shard = merge(table if table is not None else RAW_SCHEMA.empty_table(), old)
             write_table(shard, output(label))
             models += shard.num_rows

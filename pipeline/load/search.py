@@ -15,6 +15,7 @@ from typing import Iterable, Iterator
 from pipeline.config import Settings
 from pipeline.digests import text_digest
 from pipeline.load.base import SearchIndex
+from pipeline.storage import read_parquet
 
 # `relation`: how a model derives from its base (finetune, quantized, adapter, merge, unknown);
 # `inferred`: the fields whose value the mapping inferred (`inferred:license`); `card`: the card's flags
@@ -84,8 +85,7 @@ class LinkedTitles:
 
     def __init__(self, entities_path):
         import pyarrow.compute as pc
-        import pyarrow.parquet as pq
-        table = pq.read_table(entities_path, columns=["kind", "identifier", "name"])
+        table = read_parquet(entities_path, columns=["kind", "identifier", "name"])
         self.titles: dict[str, dict[str, str]] = {}
         for kind in ("Dataset", "Paper"):
             part = table.filter(pc.equal(table.column("kind"), kind))
@@ -100,10 +100,9 @@ class LinkedTitles:
 
     def digests(self, shard_path) -> dict[str, str]:
         """Per model of a normalized shard, a digest of the titles its document gets (joins its record digest)."""
-        import pyarrow.parquet as pq
         from pipeline.transform.ids import arxiv_ids
         out = {}
-        for row in pq.read_table(shard_path, columns=["identifier", "trainedOn", "citation"]).to_pylist():
+        for row in read_parquet(shard_path, columns=["identifier", "trainedOn", "citation"]).to_pylist():
             datasets, papers = self.for_links(row["trainedOn"], arxiv_ids(row))
             if datasets or papers:
                 out[row["identifier"]] = text_digest("\n".join(datasets), "\n".join(papers))
@@ -160,8 +159,7 @@ THIN_CARDS = ("template card", "near-empty card")
 def thin_cards(normalized_path) -> list[str]:
     """The models of a normalized file whose card is only the template or nearly empty (left out of the
     search index when MLENTORY_SEARCH_THIN_CARDS=0)."""
-    import pyarrow.parquet as pq
-    table = pq.read_table(normalized_path, columns=["identifier", "cardFlags"])
+    table = read_parquet(normalized_path, columns=["identifier", "cardFlags"])
     return [row["identifier"] for row in table.to_pylist() if set(row["cardFlags"] or ()) & set(THIN_CARDS)]
 
 

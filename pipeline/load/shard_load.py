@@ -26,6 +26,7 @@ from pipeline.load import receipts
 from pipeline.load.base import ShardSink
 from pipeline.registry import code_fingerprint
 from pipeline.transform.normalized_shards import iter_records
+from pipeline.storage import read_parquet
 
 LOADED_SCHEMA = pa.schema([("id", pa.string()), ("digest", pa.string())])
 # The digests of a shard (or of a whole catalog, for an unsharded loader) stay in Arrow: only the
@@ -39,7 +40,7 @@ def _previously_loaded(path) -> pa.Table:
 def current_digests(path, id_column: str, extra: dict[str, str] | None = None) -> pa.Table:
     """(id, digest) of every record of a source file; `extra` adds to a row's digest what else the
     loaded form depends on (e.g. titles of linked entities)."""
-    table = pq.read_table(path, columns=[id_column, "record_digest"])
+    table = read_parquet(path, columns=[id_column, "record_digest"])
     ids, digests = table.column(id_column).cast(pa.string()), table.column("record_digest").cast(pa.string())
     if extra:
         extras = pa.array([extra.get(i) or None for i in ids.to_pylist()], pa.string())

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from pipeline.transform.iris import Iris
+from pipeline.storage import read_parquet
 
 FAIR4ML = "https://w3id.org/fair4ml#"
 CONTEXT = {
@@ -146,7 +147,7 @@ def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: P
     old: dict[str, str] = {}
     previous_spans = None
     if previous.exists() and previous_digests.exists():
-        table = pq.read_table(previous_digests)
+        table = read_parquet(previous_digests)
         if (table.schema.metadata or {}).get(b"mlentory.fingerprint") == fingerprint.encode():
             lines = node_lines(previous)
             ids = table.column("id").to_pylist()

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 import pyarrow as pa
+from pipeline.storage import read_parquet
 
 LINEAGE_SCHEMA = pa.schema([
     pa.field("model", pa.string(), nullable=False),
@@ -36,12 +37,11 @@ def read_links(paths, fetched: list[dict] = ()) -> tuple[dict[str, list[tuple[st
     beyond the harvest (rows of identifier, fineTunedFrom, baseModelRelation), whose own links continue
     the chains."""
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
     links: dict[str, list[tuple[str, str]]] = {}
     ids = []
     for path in paths:
-        table = pq.read_table(path, columns=["identifier", "fineTunedFrom", "baseModelRelation"])
+        table = read_parquet(path, columns=["identifier", "fineTunedFrom", "baseModelRelation"])
         ids.append(table.column("identifier"))
         named = pc.fill_null(pc.greater(pc.list_value_length(table.column("fineTunedFrom")), 0), False)
         links.update(direct_links(table.filter(named).to_pylist()))

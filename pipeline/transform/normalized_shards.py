@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from pipeline.digests import text_digest
 from pipeline.errors import RecordError
 from pipeline.transform import fair4ml, validation
+from pipeline.storage import read_parquet
 
 FINGERPRINT_KEY = b"mlentory.fingerprint"
 STATS_KEY = b"mlentory.stats"  # what the shard holds, counted at write time (read by checks and `doit quality`)
@@ -48,7 +49,7 @@ def iter_records(path: Path, wanted: set[str] | None, id_column: str = "identifi
 
 def changed_records(path: Path, before: dict[str, str] | None) -> tuple[list[str], list[str], list[dict]]:
     """(ids, record digests, the records whose digest differs from `before`; all when `before` is None)."""
-    meta = pq.read_table(path, columns=["identifier", "record_digest"])
+    meta = read_parquet(path, columns=["identifier", "record_digest"])
     ids = meta.column("identifier").to_pylist()
     digests = meta.column("record_digest").to_pylist()
     wanted = None if before is None else {i for i, d in zip(ids, digests) if before.get(i) != d}
@@ -58,7 +59,7 @@ def changed_records(path: Path, before: dict[str, str] | None) -> tuple[list[str
 def column_values(paths: list[Path], columns: list[str]) -> Iterator[dict]:
     """Rows of a few columns across normalized shards (cheap: list columns, no records parsed)."""
     for path in paths:
-        yield from pq.read_table(path, columns=columns).to_pylist()
+        yield from read_parquet(path, columns=columns).to_pylist()
 
 
 def _filled(column: pa.ChunkedArray, kind: pa.DataType) -> int:
@@ -169,7 +170,7 @@ def _history(before: pa.Table | None, current: pa.Table, fresh: list[dict], now:
 def append_history(previous: Path, out: Path, rows: list[dict]) -> int:
     """The shard's history file with `rows` added; returns how many versions it holds."""
     added = pa.Table.from_pylist(rows, schema=HISTORY_SCHEMA)
-    table = pa.concat_tables([pq.read_table(previous).cast(HISTORY_SCHEMA), added]) if previous.exists() else added
+    table = pa.concat_tables([read_parquet(previous).cast(HISTORY_SCHEMA), added]) if previous.exists() else added
     pq.write_table(table, out, compression="zstd")  # in the order versions ended
     return table.num_rows
 
@@ -190,7 +191,7 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
     the versions this build replaces or removes are added to the shard's history (None: unchanged).
     `mapping(item, readme)` is the platform's (pipeline/transform/*fair4ml.py); a RecordError it raises
     quarantines the record with its path and reason, like a schema failure."""
-    current = pq.read_table(raw, columns=["id", "digest"])
+    current = read_parquet(raw, columns=["id", "digest"])
     before, reusable = _read_previous(previous, fingerprint)
     old = before if reusable else None
     reused = SHARD_SCHEMA.empty_table()
@@ -203,7 +204,7 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
     good: list[dict] = []
     quarantined = 0
     if todo:
-        rows = pq.read_table(raw, columns=["id", "raw_json", "readme", "digest"]).filter(todo_mask)
+        rows = read_parquet(raw, columns=["id", "raw_json", "readme", "digest"]).filter(todo_mask)
         for row in rows.to_pylist():
             try:
                 record = mapping(json.loads(row["raw_json"]), row["readme"])

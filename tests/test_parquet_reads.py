@@ -1,0 +1,24 @@
+"""`storage.read_parquet`, the one way the pipeline reads a Parquet file: same table as
+`pq.read_table`, and a column the file lacks is an error, not a column silently left out."""
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.storage import read_parquet
+
+
+def test_read_parquet_gives_the_columns_asked_for_as_pq_read_table_does(tmp_path):
+    path = tmp_path / "shard.parquet"
+    table = pa.table({"identifier": ["a/b", "c/d"], "record_digest": ["1", "2"], "downloads": [3, None]})
+    pq.write_table(table, path)
+    assert read_parquet(path).equals(pq.read_table(path))
+    assert read_parquet(path, columns=["record_digest", "identifier"]).equals(
+        pq.read_table(path, columns=["record_digest", "identifier"]))
+
+
+def test_a_column_the_file_lacks_is_an_error_naming_it(tmp_path):
+    path = tmp_path / "old-format.parquet"
+    pq.write_table(pa.table({"identifier": ["a/b"]}), path)
+    with pytest.raises(pa.ArrowInvalid, match="no column record_digest"):
+        read_parquet(path, columns=["identifier", "record_digest"])
