@@ -295,8 +295,11 @@ def build_hf_entities_normalized(ctx: BuildContext) -> dict:
     quarantine: list[dict] = []
     from pipeline.transform.iris import Iris
 
+    from pipeline.digests import file_digest
+    from pipeline.registry import code_fingerprint
+    fingerprint = code_fingerprint(ctx.asset) + ":" + file_digest(SCHEMA_DIR / entities.SCHEMA)[:16]
     kinds = entities.write_catalog(records, quarantine, ctx.output("entities"), ctx.output("jsonl"), ctx.output("jsonld"),
-                                   Iris(ctx.settings.iri_base))
+                                   Iris(ctx.settings.iri_base), fingerprint, ctx.final_path("entities"))
     write_jsonl(ctx.output("quarantine"), quarantine)
     if quarantine:
         where = ctx.asset.outputs["quarantine"].path
