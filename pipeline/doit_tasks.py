@@ -25,6 +25,7 @@ from pipeline.registry import (Asset, Registry, checks_fingerprint, code_fingerp
                                save_fingerprint_cache, use_fingerprint_cache,
                                missing_input_message)
 from pipeline.build_context import BuildContext, output_targets
+from pipeline.runs.priority import prefer_critical_path
 from pipeline.storage import OutputLedger, StagedOutputs, unreadable
 
 
@@ -84,6 +85,7 @@ def _share_file_digests() -> None:
 
 
 _share_file_digests()
+prefer_critical_path()  # pipeline/runs/priority.py
 
 
 def _reset_peak_memory() -> bool:

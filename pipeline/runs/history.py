@@ -261,6 +261,16 @@ class History:
                                 "AND (name = ? OR (name >= ? AND name < ?)) GROUP BY status", (row[0], *span)).fetchall()
         return row[0], run[0] if run else None, run[1] if run else None, rows
 
+    def seconds_per_task(self, recent_runs: int = 10) -> dict[str, float]:
+        """Per asset: its task seconds per task (shard and checks tasks count) in the latest of the last
+        `recent_runs` runs in which its tasks succeeded; a parallel run hands out tasks by it."""
+        rows = self._db.execute(
+            "SELECT substr(t.name, 1, instr(t.name || ':', ':') - 1) AS asset, sum(t.ended - t.started), count(*) "
+            "FROM tasks t JOIN (SELECT id, started FROM runs ORDER BY started DESC LIMIT ?) r ON r.id = t.run_id "
+            "WHERE t.status = 'success' AND t.ended IS NOT NULL GROUP BY asset, r.id ORDER BY r.started",
+            (recent_runs,)).fetchall()
+        return {asset: total / count for asset, total, count in rows}  # the latest run's figures win
+
     def commit_version(self) -> tuple:
         """What changes when another connection commits (SQLite's data_version, with the run count and
         the latest start), and not when a reader opens and closes the file."""

@@ -1,0 +1,94 @@
+"""A parallel run hands out, of the ready tasks, the one with the longest chain of work behind it
+(pipeline/runs/priority.py): a short chain of slow assets is not left to start behind many cheap shards."""
+
+import shutil
+import sqlite3
+
+from pipeline.registry import Asset, Output, Registry
+from pipeline.runs.priority import RankedQueue, ranks
+from tests.conftest import REPO, TOY_DODO, Project, _clean_env
+
+CHAIN_REGISTRY = '''
+from pipeline.registry import Asset, Output, Registry
+
+
+def build_seed(ctx):
+    for label in ctx.labels:
+        ctx.output("seed", label).write_text(label)
+
+
+def build_wide(ctx):
+    ctx.output("wide").write_text(ctx.input("seed").read_text())
+
+
+def build_wide_total(ctx):
+    ctx.output("wide_total").write_text("".join(path.read_text() for _, path in ctx.inputs("wide")))
+
+
+def _step(source):
+    def build(ctx):
+        ctx.output("out").write_text("".join(path.read_text() for _, path in ctx.inputs(source)) if source == "seed"
+                                     else ctx.input(source).read_text())
+    return build
+
+
+REGISTRY = Registry(assets=[
+    Asset("seed", "one file per shard", "toy", build_seed, outputs={"seed": Output("data/seed-{shard}.txt")},
+          inputs=lambda s: ["input.txt"]),
+    Asset("wide", "cheap shards", "toy", build_wide, upstream=("seed",),
+          outputs={"wide": Output("data/wide-{shard}.txt")}, sharded=True),
+    Asset("wide_total", "all cheap shards", "toy", build_wide_total, upstream=("wide",),
+          outputs={"wide_total": Output("data/wide_total.txt")}),
+    Asset("chain1", "first of a chain", "toy", _step("seed"), upstream=("seed",), outputs={"out": Output("data/c1.txt")}),
+    Asset("chain2", "second", "toy", _step("chain1"), upstream=("chain1",), outputs={"out": Output("data/c2.txt")}),
+    Asset("chain3", "third", "toy", _step("chain2"), upstream=("chain2",), outputs={"out": Output("data/c3.txt")}),
+    Asset("chain4", "fourth", "toy", _step("chain3"), upstream=("chain3",), outputs={"out": Output("data/c4.txt")}),
+])
+'''
+
+
+def _asset(name, upstream=()):
+    return Asset(name, name, "toy", lambda ctx: None, upstream=upstream, outputs={"o": Output(f"data/{name}.txt")})
+
+
+def test_an_assets_rank_is_its_seconds_plus_the_longest_chain_that_reads_it():
+    registry = Registry(assets=[_asset("raw"), _asset("cheap", ("raw",)), _asset("slow", ("raw",)),
+                                _asset("after_slow", ("slow",)), _asset("after_both", ("cheap", "slow"))])
+    ranked = ranks(registry, {"raw": 2.0, "cheap": 0.5, "slow": 10.0, "after_slow": 3.0})
+    assert ranked == {"raw": 15.0, "cheap": 1.5, "slow": 13.0, "after_slow": 3.0, "after_both": 1.0}
+
+
+class _Node:
+    def __init__(self, name, asset, registry="r:R"):
+        self.name = name
+        self.task = type("Task", (), {"meta": {"asset": asset, "registry": registry} if asset else None})()
+
+
+def test_the_ready_queue_hands_out_the_highest_rank_first_and_equal_ranks_in_arrival_order():
+    queue = RankedQueue({"jsonld": 5.0, "lineage": 15.0})
+    for node in [_Node("jsonld:000", "jsonld"), _Node("job", None), _Node("jsonld:001", "jsonld"),
+                 _Node("lineage", "lineage")]:
+        queue.append(node)
+    assert len(queue) == 4
+    assert [queue.popleft().name for _ in range(4)] == ["lineage", "jsonld:000", "jsonld:001", "job"]
+    assert not queue
+
+
+def test_a_run_starts_the_long_chain_before_the_cheap_shards(tmp_path):
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    (root / "toy_assets.py").write_text(CHAIN_REGISTRY)
+    (root / "dodo.py").write_text(TOY_DODO)
+    (root / "input.txt").write_text("go\n")
+    project = Project(root, {**_clean_env(), "MLENTORY_SHARDS": "8"})
+    result = project.doit("-n", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    with sqlite3.connect(root / "data" / "runs.sqlite3") as db:
+        order = [name for (name,) in db.execute("SELECT name FROM tasks WHERE status = 'success' ORDER BY started")]
+    assert order[0] == "seed"
+    # after seed, the chain's first two steps (ranks 4 and 3) go before every shard of `wide` (rank 2);
+    # in doit's own order chain2 is queued behind the eight shards that were ready before it
+    first_wide = min(i for i, name in enumerate(order) if name.startswith("wide:"))
+    assert order.index("chain1") < order.index("chain2") < first_wide
+    assert len([n for n in order if n.startswith("wide:")]) == 8 and "chain4" in order and "wide_total" in order
