@@ -531,8 +531,17 @@ def spdx_list_version() -> str:
 
 # -- asset checks (see pipeline/checks.py): figures a user can act on, measured after each build ----
 def _normalized_stats(given: CheckInput) -> dict:
+    return _normalized_shards(given)[0]
+
+
+def _normalized_shards(given: CheckInput) -> tuple[dict, list]:
+    """The summed stats of the normalized shards and their identifier columns, read once for all checks."""
     from pipeline.transform.normalized_shards import read_stats
-    return read_stats(given.paths("parquet"))
+
+    def read():
+        ids: list = []
+        return read_stats(given.paths("parquet"), ids), ids
+    return given.read_once("normalized shards", read)
 
 
 def check_harvest_quarantine(given: CheckInput) -> Measure:
@@ -584,8 +593,8 @@ def check_unique_ids(given: CheckInput) -> Measure:
     """Hub ids are unique regardless of case; two records for one id are one model counted twice."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    ids = pa.chunked_array([pc.utf8_lower(read_parquet(p, columns=["identifier"]).column(0).combine_chunks())
-                            for p in given.paths("parquet")], pa.string())
+    ids = pa.chunked_array([pc.utf8_lower(column.combine_chunks()) for column in _normalized_shards(given)[1]],
+                           pa.string())
     counts = pc.value_counts(ids) if len(ids) else pa.array([], pa.struct([("values", pa.string()), ("counts", pa.int64())]))
     twice = [c["values"] for c in counts.to_pylist() if c["counts"] > 1]
     return Measure(not twice, len(twice), "ids held by more than one record (case-insensitive)"

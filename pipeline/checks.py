@@ -52,8 +52,17 @@ class CheckInput:
     files: dict[str, list[Path]]
     metadata: dict = field(default_factory=dict)
 
+    readings: dict = field(default_factory=dict)
+
     def paths(self, key: str) -> list[Path]:
         return [p for p in self.files.get(key, []) if p.exists()]
+
+    def read_once(self, name: str, read):
+        """`read()`, called by the first check that asks for `name`; the others of this run share it (eight
+        checks read one figure each from the same 256 shard footers)."""
+        if name not in self.readings:
+            self.readings[name] = read()
+        return self.readings[name]
 
 
 def run(checks, given: CheckInput) -> list[dict]:
