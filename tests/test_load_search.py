@@ -275,3 +275,31 @@ def test_field_words_in_a_query_are_filters(index):
     text, filters = parse_query("* license=mit")
     assert text == "" and sorted(h["id"] for h in index.search(text, 10, filters)[0]) == ["other/bert-tiny",
                                                                                          "someone/tuned"]
+
+
+def test_a_models_titles_digest_follows_the_titles_of_what_it_links_to(tmp_path):
+    """The search loader re-sends a model whose linked dataset or paper changed its title: the digest
+    joined to its record digest changes with the title, and models sharing links share a digest."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipeline.load.search import LinkedTitles
+
+    def entities(path, squad_title):
+        pq.write_table(pa.table({"kind": ["Dataset", "Paper", "Agent"],
+                                 "identifier": ["squad", "1810.04805", "alice"],
+                                 "name": [squad_title, "BERT: Pre-training", "Alice"]}), path)
+        return LinkedTitles(path)
+
+    shard = tmp_path / "models-000.parquet"
+    pq.write_table(pa.table({
+        "identifier": ["a/one", "b/two", "c/three", "d/four"],
+        "trainedOn": [["squad"], ["squad"], ["unknown-set"], []],
+        "citation": [["https://arxiv.org/abs/1810.04805v2"], ["https://arxiv.org/abs/1810.04805"], [], None]},
+        schema=pa.schema([("identifier", pa.string()), ("trainedOn", pa.list_(pa.string())),
+                          ("citation", pa.list_(pa.string()))])), shard)
+    before = entities(tmp_path / "before.parquet", "SQuAD").digests(shard)
+    assert set(before) == {"a/one", "b/two"}  # the others link to nothing with a title
+    assert before["a/one"] == before["b/two"]  # the same titles (the paper cited in two versions)
+    after = entities(tmp_path / "after.parquet", "SQuAD v1.1").digests(shard)
+    assert after["a/one"] != before["a/one"] and after["a/one"] == after["b/two"]
