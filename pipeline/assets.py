@@ -680,7 +680,7 @@ def platform_assets(platform: str, name: str, group: str, datasets_what: str) ->
           outputs={"parquet": Output(f"data/normalized/{platform}/models.parquet"),
                    "jsonl": Output(f"data/normalized/{platform}/models.jsonl", side=True),
                    "quarantine": Output(f"data/normalized/{platform}/quarantine.jsonl", side=True),
-                   "history": Output(f"data/history/{platform}/models.parquet", side=True)},
+                   "history": Output(f"data/history/{platform}/models.parquet", side=True, kept=True)},
           inputs=lambda s: [str(SCHEMA_DIR / "fair4ml-mlmodel.schema.json")], checks=PLATFORM_CHECKS),
         A(name=f"{platform}_raw_datasets", description=datasets_what, group=group,
           build=builds[f"build_{platform}_raw_datasets"], upstream=(normalized,),
@@ -738,7 +738,7 @@ REGISTRY = Registry(
                      "jsonl": Output("data/normalized/hf/models-{shard}.jsonl", side=True),
                      "quarantine": Output("data/normalized/hf/quarantine-{shard}.jsonl", side=True),
                      # earlier versions of the shard's records, with when each was valid (doit history)
-                     "history": Output("data/history/hf/models-{shard}.parquet", side=True)},
+                     "history": Output("data/history/hf/models-{shard}.parquet", side=True, kept=True)},
             inputs=lambda s: [str(SCHEMA_DIR / "fair4ml-mlmodel.schema.json")],
             sharded=True,
             checks=NORMALIZED_CHECKS,

@@ -144,7 +144,9 @@ def materialize(registry_ref: str, name: str, shard: str | None = None) -> dict 
     for path, why in ledger.check(targets.values()):
         (settings.root / path).unlink()
         print(f"{label}: {path} is not what it wrote ({why}): it is rebuilt from scratch")
-    staged = StagedOutputs(targets)
+    # a sharded asset's outputs are rebuilt from local files, hundreds of them per update: swapped in place
+    swapped = [k for k in targets if asset.sharded and not asset.outputs[k.split(":")[0]].kept]
+    staged = StagedOutputs(targets, swap=swapped)
     staged.prepare()
     measured = settings.task_peak_memory and _reset_peak_memory()
     started = time.perf_counter()

@@ -22,12 +22,15 @@ from pipeline.shards import SHARD_PLACEHOLDER, shard_path
 @dataclass(frozen=True)
 class Output:
     """One file an asset writes. `side` outputs (quarantine, rejects, receipts) feed no downstream asset.
+    A `kept` output holds what its inputs cannot give again (a record's ended versions): it is always
+    put in place with the rename that makes the file system write it out first.
 
     A path holding `{shard}` is a sharded output: one file per shard (see pipeline/shards.py).
     """
 
     path: str
     side: bool = False
+    kept: bool = False
 
     @property
     def sharded(self) -> bool:

@@ -11,10 +11,13 @@ error) makes the producer stale, so the next run rebuilds it; see `OutputLedger`
 
 from __future__ import annotations
 
+import ctypes
+import errno as _errno
 import filecmp
 import json
 import os
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -24,13 +27,56 @@ from pipeline.paths import Paths
 STAGING_SUFFIX = ".staging"
 
 
-class StagedOutputs:
-    """Staging paths for a set of outputs, committed all together or not at all."""
+def _exchange(staged: Path, target: Path) -> bool:
+    """Atomically swap two existing files (Linux `renameat2(RENAME_EXCHANGE)`); False where the system or
+    the file system does not offer it."""
+    libc = _libc()
+    if libc is None:
+        return False
+    if libc.renameat2(_AT_FDCWD, os.fsencode(staged), _AT_FDCWD, os.fsencode(target), _RENAME_EXCHANGE) == 0:
+        return True
+    errno = ctypes.get_errno()
+    if errno in (_errno.ENOSYS, _errno.EINVAL, _errno.EOPNOTSUPP, _errno.EXDEV):
+        return False
+    raise OSError(errno, os.strerror(errno), str(target))
 
-    def __init__(self, targets: Mapping[str, Path]):
+
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+_LIBC: list = []
+
+
+def _libc():
+    if not _LIBC:
+        import ctypes.util
+        name = ctypes.util.find_library("c") if sys.platform.startswith("linux") else None
+        libc = ctypes.CDLL(name, use_errno=True) if name else None
+        _LIBC.append(libc if libc is not None and hasattr(libc, "renameat2") else None)
+    return _LIBC[0]
+
+
+def swap_into_place(staged: Path, target: Path) -> None:
+    """Put `staged` at `target` atomically, as `os.replace` does. Over an existing file, ext4 makes a
+    rename write the new file's data out first (auto_da_alloc): 3.2 ms for 4 MB here, against 0.25 ms
+    to exchange the two files and remove the old one, and a 1% update commits about 2,000 such files
+    at 100k models. The cost of skipping that: after an operating-system crash in the next seconds the
+    file can be found empty; the output ledger then says it is not what its producer wrote, and the
+    next run rebuilds it from its inputs (an interrupted run leaves the old file at the staging name,
+    swept like any staging file)."""
+    if target.exists() and _exchange(staged, target):
+        staged.unlink()
+    else:
+        os.replace(staged, target)
+
+
+class StagedOutputs:
+    """Staging paths for a set of outputs, committed all together or not at all. The outputs named in
+    `swap` are put in place by `swap_into_place`, the others by `os.replace`."""
+
+    def __init__(self, targets: Mapping[str, Path], swap: Iterable[str] = ()):
         self.targets = dict(targets)
         self.staged = {key: self._staging_path(path) for key, path in self.targets.items()}
         self.kept: set[str] = set()
+        self.swap = set(swap)
 
     @staticmethod
     def _staging_path(target: Path) -> Path:
@@ -72,7 +118,7 @@ class StagedOutputs:
                 staged.unlink()
                 changed[key] = False
             else:
-                os.replace(staged, target)
+                (swap_into_place if key in self.swap else os.replace)(staged, target)
                 changed[key] = True
         changed.update((key, False) for key in self.kept if only is None)
         return changed
