@@ -34,7 +34,9 @@ LOADED_SCHEMA = pa.schema([("id", pa.string()), ("digest", pa.string())])
 
 
 def _previously_loaded(path) -> pa.Table:
-    return pq.read_table(path, schema=LOADED_SCHEMA) if path.exists() else LOADED_SCHEMA.empty_table()
+    if not path.exists():
+        return LOADED_SCHEMA.empty_table()
+    return read_parquet(path, columns=LOADED_SCHEMA.names).cast(LOADED_SCHEMA)
 
 
 def current_digests(path, id_column: str, extra: dict[str, str] | None = None) -> pa.Table:
@@ -94,7 +96,8 @@ def load_shard(ctx, sink: ShardSink, target: dict, source: str = "hf_models_norm
     finally:
         sink.close()
     for shard, receipt, loaded in done:
-        pq.write_table(loaded, ctx.output("loaded", shard), compression="zstd")
+        pq.write_table(loaded, ctx.output("loaded", shard), compression="zstd", use_dictionary=False,
+                       write_statistics=False)  # ids and digests: unique values, and nothing filters on them
         receipts.write_local(ctx.output("receipt", shard), receipt)
     counts = [receipt["counts"] for _, receipt, _ in done]
     return counts[0] if len(counts) == 1 else _summed(counts, noun)

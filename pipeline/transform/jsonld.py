@@ -178,7 +178,7 @@ def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: P
                                   pa.array([s[1] if s else None for s in located], pa.int64())],
                                  names=["id", "digest", "nq_start", "nq_end"])
     pq.write_table(table.replace_schema_metadata({b"mlentory.fingerprint": fingerprint.encode()}), out_digests,
-                   compression="zstd")
+                   compression="zstd", use_dictionary=False, write_statistics=False)  # unique values, never filtered
     return counts
 
 
