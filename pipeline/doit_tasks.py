@@ -161,7 +161,7 @@ def materialize(registry_ref: str, name: str, shard: str | None = None) -> dict 
                 return asset_checks.ChecksFailed(label, results)
             metadata["checks"] = results
         changed = staged.commit()
-        ledger.record(targets.values())
+        ledger.record(targets.values(), staged.written)
     except PipelineError as exc:
         ledger.record(staged.targets[key] for key in staged.commit(only=exc.keep))
         staged.discard()

@@ -59,3 +59,40 @@ def test_a_commit_swaps_only_the_outputs_named_and_reports_changes(tmp_path, mon
     assert outputs.commit() == {"nquads": True, "history": True, "same": False}
     assert swapped == ["m.nq"]  # the history is renamed (kept), the unchanged file not touched
     assert {p.read_text() for p in (targets["nquads"], targets["history"])} == {"after"}
+
+
+def test_a_digest_seen_while_writing_is_what_the_ledger_records(tmp_path, monkeypatch):
+    """A file written through HashedWriter is not read again to be recorded, and its digest is the file's."""
+    from pipeline.digests import file_digest
+    from pipeline.storage import HashedWriter, OutputLedger
+
+    targets = {"nquads": tmp_path / "data" / "m.nq", "other": tmp_path / "data" / "o.txt"}
+    outputs = StagedOutputs(targets, swap=["nquads"])
+    outputs.prepare()
+    with HashedWriter(outputs["nquads"]) as fh:
+        fh.write(b"<a> <b> <c> <g> .\n" * 1000)
+        fh.write(memoryview(b"<d> <e> <f> <g> .\n"))
+    outputs["other"].write_text("written plainly")
+    outputs.commit()
+    hashed = []
+    monkeypatch.setattr(storage, "file_digest", lambda path: hashed.append(path.name) or file_digest(path))
+    ledger = OutputLedger(tmp_path)
+    ledger.record(targets.values(), outputs.written)
+    assert hashed == ["o.txt"]
+    assert ledger.recorded_digest(targets["nquads"]) == file_digest(targets["nquads"])
+
+
+def test_the_ledger_holds_each_outputs_digest_after_a_run(built_hf_project):
+    import sqlite3
+
+    from pipeline.digests import file_digest
+
+    with sqlite3.connect(built_hf_project.path("data/.doit/outputs.sqlite3")) as db:
+        rows = db.execute("SELECT path, size, mtime_ns, digest FROM outputs").fetchall()
+    checked = []
+    for path, size, mtime_ns, digest in rows:
+        stat = built_hf_project.path(path).stat()
+        if (stat.st_size, stat.st_mtime_ns) == (size, mtime_ns):
+            assert digest == file_digest(built_hf_project.path(path)), path
+            checked.append(path)
+    assert [p for p in checked if p.endswith((".nq", ".ttl", ".jsonld")) and "/hf/models-" in p]

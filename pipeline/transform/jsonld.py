@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from pipeline.transform.iris import Iris
-from pipeline.storage import read_parquet
+from pipeline.storage import HashedWriter, read_parquet
 
 FAIR4ML = "https://w3id.org/fair4ml#"
 CONTEXT = {
@@ -159,10 +159,10 @@ def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: P
     ids, digests, changed = changed_records(normalized, before)
     fresh = {r["identifier"]: json.dumps(to_node(r, iris), ensure_ascii=False, sort_keys=True) for r in changed}
     nodes = {i: fresh[i] if i in fresh else old[i][1] for i in ids}
-    with out.open("w", encoding="utf-8") as fh:
-        fh.write(header())
-        fh.write(",\n".join(nodes.values()))
-        fh.write(FOOTER)
+    with HashedWriter(out) as fh:
+        fh.write(header().encode("utf-8"))
+        fh.write(",\n".join(nodes.values()).encode("utf-8"))
+        fh.write(FOOTER.encode("utf-8"))
     counts = {"models": len(ids), "written": len(fresh), "reused": len(ids) - len(fresh)}
     spans: dict[str, tuple[int, int]] = {}
     if rdf is not None:

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from pipeline.errors import PipelineError
+from pipeline.storage import HashedWriter
 
 
 def _pyoxigraph():
@@ -184,7 +185,7 @@ def turtle_blocks(data: bytes) -> dict[str, bytes]:
 def write_turtle(path: Path, blocks: dict[str, bytes], title: str) -> None:
     """A Turtle file of blocks, each after a comment line naming its graph, so that a later run can
     replace one model's block and copy the others."""
-    with path.open("wb") as fh:
+    with HashedWriter(path) as fh:
         fh.write(f"# {title}: one block per named graph\n".encode("utf-8") + b"".join(
             b"\n" + TURTLE_MARK + graph.encode("utf-8") + b">\n" + block for graph, block in blocks.items()))
 
@@ -222,7 +223,7 @@ def update_shard_exports(nodes: dict[str, str], changed: list[str], removed: lis
         changed, kept, blocks = list(nodes), b"", {}
     out_nquads, out_turtle = out
     fresh = b""
-    with out_nquads.open("wb") as fh:
+    with HashedWriter(out_nquads) as fh:
         fh.write(kept)
         if changed:
             graphs = {i: iris.model(i) for i in changed}
