@@ -36,8 +36,8 @@ def _exchange(staged: Path, target: Path) -> bool:
     if libc.renameat2(_AT_FDCWD, os.fsencode(staged), _AT_FDCWD, os.fsencode(target), _RENAME_EXCHANGE) == 0:
         return True
     errno = ctypes.get_errno()
-    if errno in (_errno.ENOSYS, _errno.EINVAL, _errno.EOPNOTSUPP, _errno.EXDEV):
-        return False
+    if errno in (_errno.ENOSYS, _errno.EINVAL, _errno.EOPNOTSUPP, _errno.EXDEV, _errno.ENOENT):
+        return False  # not offered here (or the old file went meanwhile): a rename does it
     raise OSError(errno, os.strerror(errno), str(target))
 
 
@@ -314,7 +314,6 @@ class OutputLedger:
     def record(self, paths: Iterable, written: Mapping[Path, tuple[int, str]] | None = None) -> None:
         """Remember these files as they are now (just committed by their producer). `written` gives the
         (size, digest) a `HashedWriter` saw of some of them: used while the file still has that size."""
-        paths = list(paths)
         relative = [self._relative(p) for p in paths]
         seen = {self._relative(p): value for p, value in (written or {}).items()}
         known = self._lookup(relative, cached=False)

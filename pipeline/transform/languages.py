@@ -83,7 +83,7 @@ def _read_cached(cache: Path, kind):
     try:
         with cache.open("rb") as fh:
             found = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None  # none yet, or unreadable: the caller loads the model and writes the cache again
     return found if isinstance(found, kind) else None
 
