@@ -88,14 +88,17 @@ def normalize_models(ctx: BuildContext, raw: str, mapping) -> dict:
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     with ctx.output("quarantine").open("w", encoding="utf-8") as quarantine, \
             ctx.output("jsonl").open("w", encoding="utf-8") as jsonl:
+        history = (ctx.final_path("history"), ctx.output("history"),
+                   ctx.final_path("history_archive"), ctx.output("history_archive"))
         counts = normalized_shards.build_shard(ctx.input(raw), ctx.final_path("parquet"),
                                                ctx.output("parquet"), quarantine, fingerprint, jsonl,
-                                               (ctx.final_path("history"), ctx.output("history")), now, mapping)
-    if "versions_ended" not in counts:
-        if ctx.final_path("history").exists():
-            ctx.keep("history")
-        else:
-            normalized_shards.append_history(ctx.final_path("history"), ctx.output("history"), [])
+                                               history, now, mapping, ctx.settings.history_recent_versions)
+    for key, written in (("history", "versions_ended" in counts), ("history_archive", "history_archived" in counts)):
+        if not written:  # unchanged: the file stays (an empty one the first time)
+            if ctx.final_path(key).exists():
+                ctx.keep(key)
+            else:
+                normalized_shards.append_history(ctx.final_path(key), ctx.output(key), [])
     ok, quarantined = counts["models"], counts["quarantined"]
     total, where = ok + quarantined, ctx.asset.outputs["quarantine"].paths(ctx.labels, ctx.shard)[0]
     if total >= ctx.settings.quarantine_min_records and quarantined / total > ctx.settings.max_quarantine_fraction:
@@ -680,7 +683,8 @@ def platform_assets(platform: str, name: str, group: str, datasets_what: str) ->
           outputs={"parquet": Output(f"data/normalized/{platform}/models.parquet"),
                    "jsonl": Output(f"data/normalized/{platform}/models.jsonl", side=True),
                    "quarantine": Output(f"data/normalized/{platform}/quarantine.jsonl", side=True),
-                   "history": Output(f"data/history/{platform}/models.parquet", side=True, kept=True)},
+                   "history": Output(f"data/history/{platform}/models.parquet", side=True, kept=True),
+                   "history_archive": Output(f"data/history/{platform}/models.archive.parquet", side=True, kept=True)},
           inputs=lambda s: [str(SCHEMA_DIR / "fair4ml-mlmodel.schema.json")], checks=PLATFORM_CHECKS),
         A(name=f"{platform}_raw_datasets", description=datasets_what, group=group,
           build=builds[f"build_{platform}_raw_datasets"], upstream=(normalized,),
@@ -738,7 +742,10 @@ REGISTRY = Registry(
                      "jsonl": Output("data/normalized/hf/models-{shard}.jsonl", side=True),
                      "quarantine": Output("data/normalized/hf/quarantine-{shard}.jsonl", side=True),
                      # earlier versions of the shard's records, with when each was valid (doit history)
-                     "history": Output("data/history/hf/models-{shard}.parquet", side=True, kept=True)},
+                     "history": Output("data/history/hf/models-{shard}.parquet", side=True, kept=True),
+                     # the versions that no longer fit the history file (MLENTORY_HISTORY_RECENT_VERSIONS)
+                     "history_archive": Output("data/history/hf/models-{shard}.archive.parquet", side=True,
+                                               kept=True)},
             inputs=lambda s: [str(SCHEMA_DIR / "fair4ml-mlmodel.schema.json")],
             sharded=True,
             checks=NORMALIZED_CHECKS,

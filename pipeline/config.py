@@ -80,6 +80,9 @@ class Settings:
     max_quarantine_fraction: float = 0.5
     # ... judged per shard, once a shard has at least this many records.
     quarantine_min_records: int = 20
+    # A normalized shard's recent history file holds at most this many ended versions; past that they
+    # move to its archive file, so an update rewrites a bounded file, not every version ever kept.
+    history_recent_versions: int = 256
     # Enrichment (datasets, papers): entries fetched once are reused; a live run re-fetches the ones
     # older than this, so edits upstream arrive without re-fetching everything every day.
     enrichment_refresh_hours: float = 720.0

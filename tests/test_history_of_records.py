@@ -61,3 +61,25 @@ def test_a_code_change_alone_is_not_a_new_version(hf_project, tmp_path):
                                            now="2026-02-01T00:00:00Z", mapping=fair4ml.to_fair4ml)
     assert counts["mapped"] == 1 and "versions_ended" not in counts  # mapped again, no version ended
     assert not (tmp_path / "history-2.parquet").exists()
+
+
+def test_versions_past_the_recent_bound_move_to_the_archive_and_stay_in_order(hf_project, tmp_path):
+    """The recent history file is rewritten by every update that ends a version; it holds at most
+    MLENTORY_HISTORY_RECENT_VERSIONS of them, older ones move to the archive, and `doit history` reads both."""
+    import pyarrow.parquet as pq
+
+    snap = tmp_path / "snap"
+    hf_project.env.update(MLENTORY_HF_SNAPSHOT_DIR=str(snap), MLENTORY_HF_FULL_LISTING_HOURS="0",
+                          MLENTORY_SHARDS="1", MLENTORY_HISTORY_RECENT_VERSIONS="2")
+    recent = hf_project.path("data/history/hf/models-000.parquet")
+    archive = hf_project.path("data/history/hf/models-000.archive.parquet")
+    held = []
+    for day in range(1, 6):  # five versions: four end
+        write_snapshot(snap, [hub_item("org/model", downloads=day, lastModified=f"2030-01-0{day}T00:00:00.000Z")])
+        assert hf_project.doit("hf_models_normalized").returncode == 0
+        held.append((pq.read_metadata(recent).num_rows, pq.read_metadata(archive).num_rows))
+    # ended: 0, 1, 2, then a third (over the bound of 2: all three to the archive), then one more
+    assert held == [(0, 0), (1, 0), (2, 0), (0, 3), (1, 3)]
+    versions = json.loads(hf_project.doit("history", "org/model", "--format", "json").stdout)
+    assert [v["record"]["downloads"] for v in versions] == [1, 2, 3, 4, 5]
+    assert [v["change"] for v in versions] == ["updated"] * 4 + ["current"]

@@ -1,6 +1,6 @@
-"""A model's record through time: its earlier versions (the history output of its platform's normalized
-asset, `data/history/hf/models-NNN.parquet` for the Hub's sharded one) and its current one, for
-`doit history` and the catalog's pages. Only the model's own shard is read."""
+"""A model's record through time: its earlier versions (the history outputs of its platform's normalized
+asset: `data/history/hf/models-NNN.parquet` and `models-NNN.archive.parquet` for the Hub's sharded one)
+and its current one, for `doit history` and the catalog's pages. Only the model's own shard is read."""
 
 from __future__ import annotations
 
@@ -19,16 +19,17 @@ def versions(settings, model_id: str) -> list[dict]:
     from pipeline.assets import REGISTRY
 
     from pipeline.platforms import platform_of
+    from pipeline.transform.normalized_shards import read_history
 
     asset = REGISTRY[f"{platform_of(model_id)}_models_normalized"]  # where the records and their history live
     outputs = asset.outputs
     label = settings.shard_labels[shard_of(model_id, settings.shards)] if asset.sharded else ""  # no {shard}
     found = []
     history = settings.root / shard_path(outputs["history"].path, label)
-    if history.exists():
-        table = read_parquet(history)
-        for row in table.filter(pc.equal(table.column("identifier"), model_id)).to_pylist():
-            found.append({**row, "record": json.loads(row["record"])})
+    archive = settings.root / shard_path(outputs["history_archive"].path, label)
+    table = read_history(history, archive)
+    for row in table.filter(pc.equal(table.column("identifier"), model_id)).to_pylist():
+        found.append({**row, "record": json.loads(row["record"])})
     normalized = settings.root / shard_path(outputs["parquet"].path, label)
     if normalized.exists():
         table = read_parquet(normalized, columns=["identifier", "record"])

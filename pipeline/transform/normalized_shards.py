@@ -172,12 +172,31 @@ def _history(before: pa.Table | None, current: pa.Table, fresh: list[dict], now:
     return rows
 
 
-def append_history(previous: Path, out: Path, rows: list[dict]) -> int:
-    """The shard's history file with `rows` added; returns how many versions it holds."""
-    added = pa.Table.from_pylist(rows, schema=HISTORY_SCHEMA)
-    table = pa.concat_tables([read_parquet(previous).cast(HISTORY_SCHEMA), added]) if previous.exists() else added
-    pq.write_table(table, out, compression="zstd")  # in the order versions ended
-    return table.num_rows
+def _history_table(path: Path) -> pa.Table:
+    return read_parquet(path).cast(HISTORY_SCHEMA) if path.exists() else HISTORY_SCHEMA.empty_table()
+
+
+def append_history(previous: Path, out: Path, rows: list[dict], archive: tuple[Path, Path] | None = None,
+                   recent: int = 256) -> bool:
+    """The shard's recent history file with `rows` added. With `archive` (previous archive file, new
+    archive file), once the recent file would hold more than `recent` versions they all move to the end
+    of the archive and the recent file starts empty: an update then rewrites a bounded file, where one
+    file of every version ever ended grew with each update (10 ms a shard after a few weeks of daily
+    1% updates at 100k models, and on). Returns whether the archive was written. Both files keep
+    versions in the order they ended; the archive's come first."""
+    table = pa.concat_tables([_history_table(previous), pa.Table.from_pylist(rows, schema=HISTORY_SCHEMA)])
+    if archive is not None and table.num_rows > recent:
+        pq.write_table(pa.concat_tables([_history_table(archive[0]), table]), archive[1], compression="zstd")
+        pq.write_table(HISTORY_SCHEMA.empty_table(), out, compression="zstd")
+        return True
+    pq.write_table(table, out, compression="zstd")
+    return False
+
+
+def read_history(recent: Path, archive: Path | None = None) -> pa.Table:
+    """Every ended version a shard's history holds, in the order they ended (the archive's first)."""
+    return pa.concat_tables([_history_table(archive) if archive is not None else HISTORY_SCHEMA.empty_table(),
+                             _history_table(recent)])
 
 
 def every_field(record: dict) -> dict:
@@ -189,11 +208,12 @@ def every_field(record: dict) -> dict:
 
 
 def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, fingerprint: str,
-                jsonl: TextIO | None = None, history: tuple[Path, Path] | None = None, now: str = "",
-                mapping=None) -> dict:
+                jsonl: TextIO | None = None, history: tuple[Path, ...] | None = None, now: str = "",
+                mapping=None, recent_history: int = 256) -> dict:
     """Write the normalized shard for `raw` to `out` (and its records as JSON Lines to `jsonl`);
-    quarantine entries go to `quarantine`. With `history` = (previous history file, new history file),
-    the versions this build replaces or removes are added to the shard's history (None: unchanged).
+    quarantine entries go to `quarantine`. With `history` = (previous history file, new history file[,
+    previous archive, new archive]), the versions this build replaces or removes are added to the shard's
+    history (None: unchanged; see `append_history` for the archive and `recent_history`).
     `mapping(item, readme)` is the platform's (pipeline/transform/*fair4ml.py); a RecordError it raises
     quarantines the record with its path and reason, like a schema failure."""
     current = read_parquet(raw, columns=["id", "digest"])
@@ -243,6 +263,8 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
             jsonl.write(text + "\n")
     counts = {"models": table.num_rows, "quarantined": quarantined, "mapped": todo, "reused": reused.num_rows}
     if history is not None and ended:
-        append_history(history[0], history[1], ended)
+        archived = append_history(history[0], history[1], ended, tuple(history[2:4]) or None, recent_history)
         counts["versions_ended"] = len(ended)
+        if archived:
+            counts["history_archived"] = True
     return counts
