@@ -128,3 +128,15 @@ def test_a_loader_shard_whose_code_changed_sends_the_whole_shard_again(sharded_p
     assert (other["counts"]["mode"], other["counts"]["sent"]) == ("incremental", 0)
     total = sharded_project.metadata("hf_index_models_in_elasticsearch")
     assert (total["mode"], total["sent"], total["shards_sent"]) == ("mixed", models, 1)
+
+
+def test_a_loader_sends_new_and_changed_records_and_retires_the_gone():
+    import pyarrow as pa
+
+    from pipeline.load.shard_load import LOADED_SCHEMA, changes
+
+    current = pa.table({"id": ["a", "b", "c"], "digest": ["1", "2", "3"]}, schema=LOADED_SCHEMA)
+    before = pa.table({"id": ["a", "b", "gone"], "digest": ["1", "9", "5"]}, schema=LOADED_SCHEMA)
+    assert changes(current, before) == ({"b", "c"}, ["gone"])
+    assert changes(current, LOADED_SCHEMA.empty_table()) == ({"a", "b", "c"}, [])  # first load: all of it
+    assert changes(LOADED_SCHEMA.empty_table(), before) == (set(), ["a", "b", "gone"])

@@ -51,11 +51,14 @@ def current_digests(path, id_column: str, extra: dict[str, str] | None = None) -
 
 
 def changes(current: pa.Table, before: pa.Table) -> tuple[set[str], list[str]]:
-    """(ids whose digest differs from `before` or that are new, ids of `before` no longer present)."""
-    joined = current.join(before, "id", join_type="left outer", right_suffix=".before")
-    changed = pc.or_kleene(pc.is_null(joined["digest.before"]), pc.not_equal(joined["digest"], joined["digest.before"]))
-    wanted = set(pc.filter(joined["id"], changed).to_pylist())
-    gone = pc.invert(pc.is_in(before["id"], value_set=current["id"]))
+    """(ids whose digest differs from `before` or that are new, ids of `before` no longer present).
+    Set lookups of (id, digest) pairs: a join cost 1-2 ms for a shard's 400 rows, twice per shard a run."""
+    def pairs(table: pa.Table) -> pa.ChunkedArray:
+        return pc.binary_join_element_wise(table["id"], table["digest"], "\x00")
+
+    changed = pc.fill_null(pc.invert(pc.is_in(pairs(current), value_set=pairs(before).combine_chunks())), True)
+    wanted = set(pc.filter(current["id"], changed).to_pylist())
+    gone = pc.invert(pc.is_in(before["id"], value_set=current["id"].combine_chunks()))
     return wanted, sorted(pc.filter(before["id"], gone).to_pylist())
 
 
