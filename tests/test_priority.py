@@ -92,3 +92,26 @@ def test_a_run_starts_the_long_chain_before_the_cheap_shards(tmp_path):
     first_wide = min(i for i, name in enumerate(order) if name.startswith("wide:"))
     assert order.index("chain1") < order.index("chain2") < first_wide
     assert len([n for n in order if n.startswith("wide:")]) == 8 and "chain4" in order and "wide_total" in order
+
+
+def test_an_assets_seconds_come_from_the_latest_run_that_built_it(tmp_path):
+    """Per task of the asset (shards and checks count), from the latest run in which it succeeded; a run
+    that only found it up to date, or where it failed, does not count."""
+    from pipeline.runs.history import History
+    from pipeline.runs.priority import seconds_per_task
+
+    history = History(tmp_path / "runs.sqlite3")
+    rows = {  # run: [(task, status, seconds)]
+        "run-1": [("normalized:000", "success", 4.0), ("normalized:001", "success", 2.0), ("search", "success", 9.0)],
+        "run-2": [("normalized:000", "success", 0.5), ("normalized:checks", "success", 0.5),
+                  ("normalized:001", "up-to-date", 0.0), ("search", "failed", 1.0)],
+        "run-3": [("search", "up-to-date", 0.0)],
+    }
+    for start, (run, tasks) in enumerate(rows.items()):
+        history._db.execute("INSERT INTO runs VALUES (?,?,?,?,?,?,?)", (run, "[]", "[]", 100.0 * start, None, "success", 1))
+        for name, status, seconds in tasks:
+            history._db.execute("INSERT INTO tasks (run_id, name, status, started, ended) VALUES (?,?,?,?,?)",
+                                (run, name, status, 100.0 * start, 100.0 * start + seconds))
+    history.close()
+    assert seconds_per_task(tmp_path / "runs.sqlite3") == {"normalized": 0.5, "search": 9.0}
+    assert seconds_per_task(tmp_path / "none.sqlite3") == {}
