@@ -92,7 +92,8 @@ def normalize_models(ctx: BuildContext, raw: str, mapping) -> dict:
                    ctx.final_path("history_archive"), ctx.output("history_archive"))
         counts = normalized_shards.build_shard(ctx.input(raw), ctx.final_path("parquet"),
                                                ctx.output("parquet"), quarantine, fingerprint, jsonl,
-                                               history, now, mapping, ctx.settings.history_recent_versions)
+                                               history, now, mapping, ctx.settings.history_recent_versions,
+                                               ctx.final_path("quarantine"))
     for key, written in (("history", "versions_ended" in counts), ("history_archive", "history_archived" in counts)):
         if not written:  # unchanged: the file stays (an empty one the first time)
             if ctx.final_path(key).exists():

@@ -139,3 +139,52 @@ def test_fast_check_and_jsonschema_agree():
         except Exception:
             fast_ok = False
         assert fast_ok == reference.is_valid(variant), variant
+
+
+def test_a_record_quarantined_before_is_quarantined_again_without_being_examined_again(hf_project, tmp_path):
+    """A shard rebuilt because another of its records changed: its quarantined record, from the same raw
+    row and by the same code, keeps its entry without being mapped and validated again; once its raw row
+    changes it is examined again."""
+    import io
+
+    from pipeline.transform import fair4ml, normalized_shards
+
+    snap = tmp_path / "snap"
+    items = [hub_item("good/one"), hub_item("bad/date", lastModified="yesterday")]
+    write_snapshot(snap, items)
+    hf_project.env.update(MLENTORY_HF_SNAPSHOT_DIR=str(snap), MLENTORY_SHARDS="1",
+                          MLENTORY_MAX_QUARANTINE_FRACTION="1", MLENTORY_HF_FULL_LISTING_HOURS="0")
+    assert hf_project.doit("hf_raw_models").returncode == 0
+    raw = hf_project.path("data/raw/hf/models-000.parquet")
+    first, first_q = tmp_path / "first.parquet", io.StringIO()
+    normalized_shards.build_shard(raw, tmp_path / "none.parquet", first, first_q, "code-1", mapping=fair4ml.to_fair4ml)
+    (tmp_path / "q.jsonl").write_text(first_q.getvalue())
+    [entry] = [json.loads(line) for line in first_q.getvalue().splitlines()]
+    assert entry["id"] == "bad/date" and entry["path"] == "/dateModified" and entry["raw_digest"]
+
+    mapped = []
+
+    def counting(item, readme):
+        mapped.append(item.get("id"))
+        return fair4ml.to_fair4ml(item, readme)
+
+    write_snapshot(snap, [hub_item("good/one", downloads=5, lastModified="2030-01-01T00:00:00.000Z"), items[1]])
+    assert hf_project.doit("hf_raw_models").returncode == 0
+    again = io.StringIO()
+    counts = normalized_shards.build_shard(raw, first, tmp_path / "second.parquet", again, "code-1",
+                                           mapping=counting, previous_quarantine=tmp_path / "q.jsonl")
+    assert mapped == ["good/one"] and again.getvalue() == first_q.getvalue() and counts["quarantined"] == 1
+
+    other_code = io.StringIO()  # another fingerprint: nothing is taken from the previous build
+    normalized_shards.build_shard(raw, first, tmp_path / "third.parquet", other_code, "code-2",
+                                  mapping=counting, previous_quarantine=tmp_path / "q.jsonl")
+    assert sorted(mapped[1:]) == ["bad/date", "good/one"]
+    assert json.loads(other_code.getvalue())["path"] == "/dateModified"
+
+    changed = dict(items[1], downloads=7)  # its raw row changes: examined again, still refused
+    write_snapshot(snap, [hub_item("good/one", downloads=5, lastModified="2030-01-01T00:00:00.000Z"), changed])
+    assert hf_project.doit("hf_raw_models").returncode == 0
+    fresh = io.StringIO()
+    normalized_shards.build_shard(raw, first, tmp_path / "fourth.parquet", fresh, "code-1",
+                                  mapping=counting, previous_quarantine=tmp_path / "q.jsonl")
+    assert "bad/date" in mapped[3:] and json.loads(fresh.getvalue())["raw_digest"] != entry["raw_digest"]

@@ -207,15 +207,34 @@ def every_field(record: dict) -> dict:
     return {**record, **missing} if missing else record
 
 
+def _quarantined_before(path: Path | None) -> dict[tuple[str, str], str]:
+    """(id, raw digest) -> its line in a previous quarantine file (lines without a raw digest, or that do
+    not parse, are left out: those records are examined again)."""
+    if path is None or not path.exists():
+        return {}
+    found = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict) and entry.get("raw_digest") and isinstance(entry.get("id"), str):
+                found[(entry["id"], entry["raw_digest"])] = line if line.endswith("\n") else line + "\n"
+    return found
+
+
 def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, fingerprint: str,
                 jsonl: TextIO | None = None, history: tuple[Path, ...] | None = None, now: str = "",
-                mapping=None, recent_history: int = 256) -> dict:
+                mapping=None, recent_history: int = 256, previous_quarantine: Path | None = None) -> dict:
     """Write the normalized shard for `raw` to `out` (and its records as JSON Lines to `jsonl`);
     quarantine entries go to `quarantine`. With `history` = (previous history file, new history file[,
     previous archive, new archive]), the versions this build replaces or removes are added to the shard's
     history (None: unchanged; see `append_history` for the archive and `recent_history`).
     `mapping(item, readme)` is the platform's (pipeline/transform/*fair4ml.py); a RecordError it raises
-    quarantines the record with its path and reason, like a schema failure."""
+    quarantines the record with its path and reason, like a schema failure. A record quarantined by the
+    previous build (`previous_quarantine`, same code: the previous shard's fingerprint) from the same raw
+    row is quarantined again with the same entry, not mapped and examined again."""
     current = read_parquet(raw, columns=["id", "digest"])
     before, reusable = _read_previous(previous, fingerprint)
     old = before if reusable else None
@@ -228,16 +247,22 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
     todo = int(pc.sum(todo_mask).as_py() or 0)
     good: list[dict] = []
     quarantined = 0
+    refused = _quarantined_before(previous_quarantine) if reusable and todo else {}
     if todo:
         rows = read_parquet(raw, columns=["id", "raw_json", "readme", "digest"]).filter(todo_mask)
         for row in rows.to_pylist():
+            line = refused.get((row["id"], row["digest"]))
+            if line is not None:
+                quarantine.write(line)
+                quarantined += 1
+                continue
             try:
                 record = mapping(json.loads(row["raw_json"]), row["readme"])
                 issues, stage = validation.problems(record), "schema"
             except RecordError as exc:
                 issues, stage = [{"path": exc.path, "reason": exc.reason}], exc.stage
             if issues:
-                entry = validation.quarantine_entry(row["id"], stage, issues)
+                entry = {**validation.quarantine_entry(row["id"], stage, issues), "raw_digest": row["digest"]}
                 quarantine.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
                 quarantined += 1
                 continue
