@@ -37,7 +37,8 @@ def test_tasks_take_file_dep_and_targets_from_the_registry(tmp_path):
     normalized = tasks["hf_models_normalized:002"]
     assert normalized["targets"] == REGISTRY["hf_models_normalized"].output_paths(settings.shard_labels, "002")
     assert normalized["targets"] == ["data/normalized/hf/models-002.parquet", "data/normalized/hf/models-002.jsonl",
-                                     "data/normalized/hf/quarantine-002.jsonl", "data/history/hf/models-002.parquet"]
+                                     "data/normalized/hf/quarantine-002.jsonl", "data/history/hf/models-002.parquet",
+                                     "data/history/hf/models-002.archive.parquet"]
     # upstream's primary output is a dependency, its quarantine side output is not
     assert "data/raw/hf/models-002.parquet" in normalized["file_dep"]
     assert not any("models-001" in p or "quarantine" in p for p in normalized["file_dep"])
