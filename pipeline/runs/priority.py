@@ -2,8 +2,8 @@
 
 doit hands ready tasks out first come, first served, and which come first is set order: the tasks
 waiting on one are kept in a set. In a 1% rebuild at 100k models the chain base models -> lineage ->
-entities -> search index started behind 256 JSON-LD shards, so one worker ran that chain alone for the
-run's last 17 s. Here a task's rank is its asset's seconds per task in the last run that built it
+entities -> search index started behind 256 JSON-LD shards: it filled the run's last 17 s, one worker
+idle for most of them. Here a task's rank is its asset's seconds per task in the last run that built it
 (1 when no run did) plus the highest rank among the assets that read it: the critical path first.
 Which tasks run, and what each waits for, is doit's as before; only the choice among ready ones changes.
 """
