@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import errno as _errno
 import filecmp
+import functools
 import json
 import os
 import sqlite3
@@ -42,16 +43,15 @@ def _exchange(staged: Path, target: Path) -> bool:
 
 
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2
-_LIBC: list = []
 
 
+@functools.lru_cache(maxsize=1)
 def _libc():
-    if not _LIBC:
-        import ctypes.util
-        name = ctypes.util.find_library("c") if sys.platform.startswith("linux") else None
-        libc = ctypes.CDLL(name, use_errno=True) if name else None
-        _LIBC.append(libc if libc is not None and hasattr(libc, "renameat2") else None)
-    return _LIBC[0]
+    """The C library, when it offers renameat2 (glibc 2.28 and later on Linux), else None."""
+    import ctypes.util
+    name = ctypes.util.find_library("c") if sys.platform.startswith("linux") else None
+    libc = ctypes.CDLL(name, use_errno=True) if name else None
+    return libc if libc is not None and hasattr(libc, "renameat2") else None
 
 
 def swap_into_place(staged: Path, target: Path) -> None:

@@ -174,6 +174,7 @@ def test_a_record_quarantined_before_is_quarantined_again_without_being_examined
     counts = normalized_shards.build_shard(raw, first, tmp_path / "second.parquet", again, "code-1",
                                            mapping=counting, previous_quarantine=tmp_path / "q.jsonl")
     assert mapped == ["good/one"] and again.getvalue() == first_q.getvalue() and counts["quarantined"] == 1
+    assert (counts["mapped"], counts["quarantine_reused"]) == (1, 1)  # what its status line says
 
     other_code = io.StringIO()  # another fingerprint: nothing is taken from the previous build
     normalized_shards.build_shard(raw, first, tmp_path / "third.parquet", other_code, "code-2",

@@ -246,7 +246,7 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
     todo_mask = pc.invert(pc.is_in(current.column("id"), value_set=reused.column("identifier").combine_chunks()))
     todo = int(pc.sum(todo_mask).as_py() or 0)
     good: list[dict] = []
-    quarantined = 0
+    quarantined = requarantined = 0
     refused = _quarantined_before(previous_quarantine) if reusable and todo else {}
     if todo:
         rows = read_parquet(raw, columns=["id", "raw_json", "readme", "digest"]).filter(todo_mask)
@@ -255,6 +255,7 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
             if line is not None:
                 quarantine.write(line)
                 quarantined += 1
+                requarantined += 1
                 continue
             try:
                 record = mapping(json.loads(row["raw_json"]), row["readme"])
@@ -286,7 +287,10 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
     if jsonl is not None:
         for text in table.column("record").to_pylist():
             jsonl.write(text + "\n")
-    counts = {"models": table.num_rows, "quarantined": quarantined, "mapped": todo, "reused": reused.num_rows}
+    counts = {"models": table.num_rows, "quarantined": quarantined, "mapped": todo - requarantined,
+              "reused": reused.num_rows}
+    if requarantined:
+        counts["quarantine_reused"] = requarantined
     if history is not None and ended:
         archived = append_history(history[0], history[1], ended, tuple(history[2:4]) or None, recent_history)
         counts["versions_ended"] = len(ended)
