@@ -111,12 +111,17 @@ def header() -> str:
 FOOTER = "\n]}\n"
 
 
-def node_lines(path: Path) -> list[str]:
-    """The node lines of a document written by `write_shard` (one node per line, in order)."""
-    with path.open(encoding="utf-8") as fh:
-        lines = fh.read().split("\n")
-    start = lines.index('"@graph": [') + 1
-    return [line.rstrip(",") for line in lines[start:] if line and line != "]}"]
+def node_lines(path: Path) -> list[bytes]:
+    """The node lines of a document written by `write_shard` (one node per line, in order), as the
+    UTF-8 bytes they are in the file: an update copies most of them back unchanged."""
+    data = path.read_bytes()
+    try:
+        start = data.index(b'"@graph": [\n') + len(b'"@graph": [\n')
+        end = data.rindex(FOOTER.encode("utf-8"), start - 1)
+    except ValueError:  # not a document of ours: nothing to reuse
+        return []
+    body = data[start:end]
+    return body.split(b",\n") if body else []
 
 
 def recorded_spans(digests, iris: Iris) -> dict[str, tuple[int, int]] | None:
@@ -158,10 +163,10 @@ def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: P
     before = {i: d for i, (d, _) in old.items()}
     ids, digests, changed = changed_records(normalized, before)
     fresh = {r["identifier"]: json.dumps(to_node(r, iris), ensure_ascii=False, sort_keys=True) for r in changed}
-    nodes = {i: fresh[i] if i in fresh else old[i][1] for i in ids}
+    nodes = {i: fresh[i].encode("utf-8") if i in fresh else old[i][1] for i in ids}
     with HashedWriter(out) as fh:
         fh.write(header().encode("utf-8"))
-        fh.write(",\n".join(nodes.values()).encode("utf-8"))
+        fh.write(b",\n".join(nodes.values()))
         fh.write(FOOTER.encode("utf-8"))
     counts = {"models": len(ids), "written": len(fresh), "reused": len(ids) - len(fresh)}
     spans: dict[str, tuple[int, int]] = {}

@@ -182,12 +182,39 @@ def turtle_blocks(data: bytes) -> dict[str, bytes]:
     return blocks
 
 
-def write_turtle(path: Path, blocks: dict[str, bytes], title: str) -> None:
+def _block_mark(graph: str) -> bytes:
+    return b"\n" + TURTLE_MARK + graph.encode("utf-8") + b">\n"
+
+
+def turtle_without(data: bytes, graphs) -> list[bytes]:
+    """The blocks of a Turtle file written by `write_turtle` (each with its mark line) but those of these
+    graphs, in file order, as a few long slices of the file: an update drops a handful of a shard's
+    blocks and copies the rest, without a copy per block."""
+    first = data.find(b"\n" + TURTLE_MARK)
+    if first < 0:
+        return []
+    cuts = []
+    for graph in graphs:
+        start = data.find(_block_mark(graph), first)
+        if start >= 0:
+            end = data.find(b"\n" + TURTLE_MARK, start + 1)
+            cuts.append((start, end if end >= 0 else len(data)))
+    kept, at = [], first
+    for start, end in sorted(cuts):
+        kept.append(data[at:start])
+        at = end
+    kept.append(data[at:])
+    return [piece for piece in kept if piece]
+
+
+def write_turtle(path: Path, blocks: dict[str, bytes], title: str, kept: list[bytes] = ()) -> None:
     """A Turtle file of blocks, each after a comment line naming its graph, so that a later run can
-    replace one model's block and copy the others."""
+    replace one model's block and copy the others; `kept` (from `turtle_without`) go first."""
     with HashedWriter(path) as fh:
-        fh.write(f"# {title}: one block per named graph\n".encode("utf-8") + b"".join(
-            b"\n" + TURTLE_MARK + graph.encode("utf-8") + b">\n" + block for graph, block in blocks.items()))
+        fh.write(f"# {title}: one block per named graph\n".encode("utf-8"))
+        for piece in kept:
+            fh.write(piece)
+        fh.write(b"".join(_block_mark(graph) + block for graph, block in blocks.items()))
 
 
 def update_shard_exports(nodes: dict[str, str], changed: list[str], removed: list[str], known: bool,
@@ -202,32 +229,41 @@ def update_shard_exports(nodes: dict[str, str], changed: list[str], removed: lis
     Returns the number of models converted."""
     previous_nquads, previous_turtle = previous
     kept_spans: dict[str, tuple[int, int]] | None = {}
+    kept: list[bytes] = []  # the previous file's lines of the models that stay, in a few long slices
     if known and previous_nquads.exists() and previous_turtle.exists():
         dropped = [iris.model(i) for i in removed] + [iris.model(i) for i in changed]
         data = _terminated(previous_nquads.read_bytes())
         located = previous_spans if _tiles(data, previous_spans) else graph_spans(data)
         if located is None:  # lines of a graph apart: kept line by line, spans unknown
-            kept, kept_spans = without_graphs(data, dropped), None
+            kept, kept_spans = [without_graphs(data, dropped)], None
         else:
-            gone, pieces, at = set(dropped), [], 0
+            gone, at, run = set(dropped), 0, None  # run: the span of consecutive kept graphs being copied
             for graph, (start, end) in sorted(located.items(), key=lambda item: item[1]):
-                if graph not in gone:
-                    pieces.append(data[start:end])
-                    kept_spans[graph] = (at, at + end - start)
-                    at += end - start
-            kept = b"".join(pieces)
-        blocks = turtle_blocks(previous_turtle.read_bytes())
-        for graph in dropped:
-            blocks.pop(graph, None)
+                if graph in gone:
+                    continue
+                kept_spans[graph] = (at, at + end - start)
+                at += end - start
+                if run is not None and run[1] == start:
+                    run = (run[0], end)
+                else:
+                    if run is not None:
+                        kept.append(data[run[0]:run[1]])
+                    run = (start, end)
+            if run is not None:
+                kept.append(data[run[0]:run[1]])
+        kept_turtle = turtle_without(previous_turtle.read_bytes(), dropped)
     else:
-        changed, kept, blocks = list(nodes), b"", {}
+        changed, kept_turtle = list(nodes), []
+    kept_size = sum(len(piece) for piece in kept)
     out_nquads, out_turtle = out
-    fresh = b""
+    fresh, blocks = b"", {}
     with HashedWriter(out_nquads) as fh:
-        fh.write(kept)
+        for piece in kept:
+            fh.write(piece)
         if changed:
             graphs = {i: iris.model(i) for i in changed}
-            rdf = Rdf(model_document(header, footer, [(graphs[i], nodes[i]) for i in changed]))
+            lines = {i: nodes[i].decode("utf-8") if isinstance(nodes[i], bytes) else nodes[i] for i in changed}
+            rdf = Rdf(model_document(header, footer, [(graphs[i], lines[i]) for i in changed]))
             stray = set(rdf.graphs()) - set(graphs.values())
             if stray:
                 raise PipelineError(f"{title}: JSON-LD processing named graphs no model has: {sorted(stray)[:3]}")
@@ -237,10 +273,10 @@ def update_shard_exports(nodes: dict[str, str], changed: list[str], removed: lis
                 block = rdf.turtle(graphs[i])
                 if block:
                     blocks[graphs[i]] = block
-    write_turtle(out_turtle, blocks, title)
+    write_turtle(out_turtle, blocks, title, kept_turtle)
     if spans is not None:
         written = graph_spans(fresh) if kept_spans is not None else None
         if written is not None and not set(written) & set(kept_spans):
             spans.update(kept_spans)
-            spans.update((graph, (start + len(kept), end + len(kept))) for graph, (start, end) in written.items())
+            spans.update((graph, (start + kept_size, end + kept_size)) for graph, (start, end) in written.items())
     return len(changed)
