@@ -67,6 +67,26 @@ def test_front_matter_is_found_as_huggingface_hub_finds_it():
     assert modelcard.parse_card("Intro line\n---\nlicense: mit\n---\n" + body).yaml_status == "none"
 
 
+def test_front_matter_is_split_exactly_where_huggingface_hubs_own_pattern_splits_it():
+    """The splitter is written here (importing huggingface_hub.repocard costs every worker 0.2-0.3 s):
+    on line-ending and blank-line corner cases and on every real card of the corpus it gives the
+    YAML block and body huggingface_hub's REGEX_YAML_BLOCK gives."""
+    from huggingface_hub.repocard import REGEX_YAML_BLOCK
+
+    from tests.test_realworld import ITEMS, model_id
+
+    cases = ["", "---", "---\n", "---\n---\n", "---\r\n---\n", "---\r\n---", "---\r---\r", "---\n\n---\nx",
+             "---\r\n\r\n---\r\nbody", "  \n\t---\na: 1\n---  \t\nbody", "---\na: 1\n--- x\nbody",
+             "---\na: 1\n---\r", "---\na: 1\n----\nb: 2\n---\n", "text\n---\na: 1\n---\n", "--- \na: 1\n---\n",
+             "\n---\n---\n---\n", "---\na\r\n---\n", "---\na: 1\n---", "---\na: 1\n---\n\n"]
+    cards = [readme(model_id(item)) for item in ITEMS]
+    for text in cases + [card for card in cards if card]:
+        found = REGEX_YAML_BLOCK.search(text)
+        expected = (found.group(2), text[found.end():]) if found else (None, text)
+        assert modelcard.split_front_matter(text) == expected, repr(text[:60])
+    assert sum(1 for card in cards if card and modelcard.split_front_matter(card)[0] is not None) > 100
+
+
 def test_template_headings_and_sentences_come_from_the_hubs_own_template():
     assert modelcard.is_placeholder("[More Information Needed]")
     assert modelcard.is_placeholder("- **Developed by:** [More Information Needed]")

@@ -8,8 +8,10 @@ incremental harvest merges its models into the previous shards and rewrites only
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -25,6 +27,7 @@ from pipeline.storage import read_parquet
 WHOLE = "all"  # the one label of an unsharded raw asset (a small platform's)
 FLUSH_ROWS = 256  # rows buffered per shard before they go to its spool file
 ROW_GROUP_ROWS = 2048
+WRITERS = min(2, os.cpu_count() or 1)  # shards merged and written at once (each holds a whole shard in memory)
 
 
 def write_table(table: pa.Table, path: Path) -> None:
@@ -107,17 +110,28 @@ def write_shards(records: Iterable[RawModel], labels: list[str], scratch: Path,
             spool.add(record)
             received += 1
         models = rewritten = 0
+        jobs = []
         for index, label in enumerate(labels):
-            table = spool.table(index)
-            if table is None and previous is not None:
+            if not spool.rows[index] and previous is not None:
                 keep(label)
                 models += pq.ParquetFile(previous(label)).metadata.num_rows
                 continue
-            old = read_parquet(previous(label)) if previous is not None else None
-            shard = merge(table if table is not None else RAW_SCHEMA.empty_table(), old)
-            write_table(shard, output(label))
-            models += shard.num_rows
-            rewritten += 1
+            jobs.append((index, previous(label) if previous is not None else None, output(label)))
+
+        def rewrite(job) -> int:
+            index, before, path = job
+            table = spool.table(index)
+            shard = merge(table if table is not None else RAW_SCHEMA.empty_table(),
+                          read_parquet(before) if before is not None else None)
+            write_table(shard, path)
+            return shard.num_rows
+
+        # Arrow reads, sorts, compresses and writes without holding the GIL: the shards of a harvest, which
+        # every other asset waits for, are merged and written a few at a time
+        with ThreadPoolExecutor(max_workers=min(WRITERS, len(jobs) or 1)) as pool:
+            for rows in pool.map(rewrite, jobs):
+                models += rows
+                rewritten += 1
         return {"received": received, "models": models, "shards_rewritten": rewritten}
     finally:
         spool.close()
