@@ -65,12 +65,12 @@ def column_values(paths: list[Path], columns: list[str]) -> Iterator[dict]:
 def _filled(column: pa.ChunkedArray, kind: pa.DataType) -> int:
     """Rows where a field holds something: not null, not an empty list, not empty text."""
     if pa.types.is_list(kind):
-        mask = pc.greater(pc.fill_null(pc.list_value_length(column), 0), 0)
+        lengths = pc.list_value_length(column)
     elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        mask = pc.fill_null(pc.greater(pc.utf8_length(column), 0), False)
+        lengths = pc.binary_length(column)  # bytes, not characters: only zero matters
     else:
         return len(column) - column.null_count
-    return int(pc.sum(mask).as_py() or 0)
+    return int(pc.sum(pc.greater(lengths, 0)).as_py() or 0)  # a null length (a null value) is not counted
 
 
 def shard_stats(table: pa.Table, quarantined: int) -> dict:
@@ -235,21 +235,22 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
     quarantines the record with its path and reason, like a schema failure. A record quarantined by the
     previous build (`previous_quarantine`, same code: the previous shard's fingerprint) from the same raw
     row is quarantined again with the same entry, not mapped and examined again."""
-    current = read_parquet(raw, columns=["id", "digest"])
+    current = read_parquet(raw, columns=["id", "raw_json", "readme", "digest"])  # one read: some rows are mapped
     before, reusable = _read_previous(previous, fingerprint)
-    old = before if reusable else None
-    reused = SHARD_SCHEMA.empty_table()
-    if old is not None and old.num_rows:
+    old = before if reusable and before.num_rows else None
+    still_valid = None  # which rows of the previous file are reused as they are
+    reused_ids = pa.array([], pa.string())
+    if old is not None:
         still_valid = pc.is_in(_keys(old.column("identifier"), old.column("raw_digest")),
                                value_set=_keys(current.column("id"), current.column("digest")).combine_chunks())
-        reused = old.filter(still_valid)
-    todo_mask = pc.invert(pc.is_in(current.column("id"), value_set=reused.column("identifier").combine_chunks()))
+        reused_ids = old.column("identifier").filter(still_valid).combine_chunks()
+    todo_mask = pc.invert(pc.is_in(current.column("id"), value_set=reused_ids))
     todo = int(pc.sum(todo_mask).as_py() or 0)
     good: list[dict] = []
     quarantined = requarantined = 0
     refused = _quarantined_before(previous_quarantine) if reusable and todo else {}
     if todo:
-        rows = read_parquet(raw, columns=["id", "raw_json", "readme", "digest"]).filter(todo_mask)
+        rows = current.filter(todo_mask)
         for row in rows.to_pylist():
             line = refused.get((row["id"], row["digest"]))
             if line is not None:
@@ -272,11 +273,18 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
             good.append({**record, "raw_digest": row["digest"], "record": text, "record_digest": text_digest(text)})
     ended: list[dict] = []
     if good or previous.exists():
-        kept_ids = pa.table({"identifier": pa.concat_arrays([reused.column("identifier").combine_chunks(),
+        kept_ids = pa.table({"identifier": pa.concat_arrays([reused_ids,
                                                              pa.array([r["identifier"] for r in good], pa.string())])})
         ended = _history(before, kept_ids, good, now)
     fresh = pa.Table.from_pylist(good, schema=SHARD_SCHEMA)
-    table = pa.concat_tables([reused, fresh]).sort_by("identifier")
+    if still_valid is None:
+        table = fresh.sort_by("identifier")
+    else:  # the reused rows and the fresh ones in id order, copied once (a filter, then a sort, copied twice)
+        combined = pa.concat_tables([old, fresh])
+        rows_kept = pc.indices_nonzero(pa.concat_arrays([still_valid.combine_chunks(),
+                                                         pa.array([True] * len(good), pa.bool_())]))
+        order = pc.sort_indices(combined.column("identifier").take(rows_kept))
+        table = combined.take(rows_kept.take(order))
     stats = shard_stats(table, quarantined)  # quarantined rows are never reused: each build counts them all
     table = table.replace_schema_metadata({FINGERPRINT_KEY: fingerprint.encode(),
                                            STATS_KEY: json.dumps(stats, sort_keys=True).encode()})
@@ -288,7 +296,7 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
         for text in table.column("record").to_pylist():
             jsonl.write(text + "\n")
     counts = {"models": table.num_rows, "quarantined": quarantined, "mapped": todo - requarantined,
-              "reused": reused.num_rows}
+              "reused": len(reused_ids)}
     if requarantined:
         counts["quarantine_reused"] = requarantined
     if history is not None and ended:
