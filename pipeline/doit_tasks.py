@@ -7,6 +7,7 @@ so `doit -n N -P process` can pickle them.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
 import sys
@@ -273,6 +274,7 @@ class settings_changed:
     def __init__(self, config: dict):
         self.config = config
         self.text = json.dumps(config, sort_keys=True)
+        self.__signature__ = _CALL_SIGNATURE  # see _task: doit reads it at every check
 
     def configure_task(self, task) -> None:
         task.value_savers.append(lambda: {self.KEY: self.text})
@@ -301,6 +303,10 @@ class settings_changed:
 
     def __repr__(self) -> str:
         return f"settings_changed({self.text})"
+
+
+_CALL_SIGNATURE = inspect.signature(settings_changed.__call__).replace(  # (task, values): without self
+    parameters=list(inspect.signature(settings_changed.__call__).parameters.values())[1:])
 
 
 def source_label(config: dict) -> str:
@@ -391,6 +397,12 @@ def _checks_task(registry_ref: str, asset: Asset, settings: Settings) -> dict:
         "verbosity": 2,
         "meta": {"checks_of": asset.name, "group": asset.group},
     }
+
+
+# doit reads each uptodate callable's signature at every check of every task (to pass `task` and `values`):
+# 1,082 times in a no-op of 541 tasks, 20-40 ms. Given as `__signature__`, inspect returns it as it is.
+for _check in (outputs_as_written, verify_in_target):
+    _check.__signature__ = inspect.signature(_check)
 
 
 def _task(registry_ref, registry, asset, settings, shard, checks, doc, meta) -> dict:
