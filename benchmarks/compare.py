@@ -32,7 +32,7 @@ import generate  # noqa: E402
 from run import SHORT, Project, code_tree, machine, stage_figures  # noqa: E402
 
 SHOWN = ("hf_models_normalized", "hf_models_jsonld", "hf_load_models_to_neo4j", "hf_index_models_in_elasticsearch",
-         "hf_rdf", "hf_entities_normalized")
+         "hf_rdf", "hf_entities_normalized", "hf_raw_models")
 
 
 def _project(workdir: Path, name: str, code: Path, snapshot: Path, shards: int, jobs: int) -> Project:
