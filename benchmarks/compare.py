@@ -8,8 +8,10 @@ a change to one stage saves (the same code's normalize step ran at 534 to 890 mo
 on different days). This script builds one project per commit from the same synthetic snapshot
 (a copy each), then, round after round, applies the same 1% change to both snapshots and runs `doit`
 in both projects, alternating which goes first, so both see the machine as it is at that minute.
-It prints each round's wall and per-stage task seconds, the medians and the differences per round
-(head minus base), and writes them with the machine and both commits to benchmarks/results/.
+It prints each round's wall and per-stage task seconds, the tasks' CPU seconds and the seconds the
+hypervisor took away during the run (steal: a shared machine's noise), the medians and the
+differences per round (head minus base), and writes them with the machine and both commits to
+benchmarks/results/.
 Without --head the working tree is measured.
 """
 
@@ -44,16 +46,34 @@ def _project(workdir: Path, name: str, code: Path, snapshot: Path, shards: int, 
     return Project(workdir / name, code, env, jobs)
 
 
+def _stolen_s() -> float | None:
+    """CPU seconds the hypervisor gave to other machines so far (Linux /proc/stat), all CPUs."""
+    try:
+        with open("/proc/stat") as fh:
+            fields = fh.readline().split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def _run(project: Project) -> dict:
+    stolen = _stolen_s()
     build = project.build()
+    after = _stolen_s()
     stages = stage_figures(project.last_run_tasks())
     return {"wall_s": round(build["seconds"], 2), "task_s": round(sum(s["task_s"] for s in stages.values()), 2),
-            "stages": {asset: stages.get(asset, {}).get("task_s", 0.0) for asset in SHOWN}}
+            # the tasks' CPU seconds (0 for code from before tasks recorded `cpu_seconds`): time the machine was taken
+            # away does not count, which task and wall seconds include (`stolen_s`)
+            "cpu_s": round(sum(s.get("cpu_s", 0.0) for s in stages.values()), 2),
+            "stolen_s": round(after - stolen, 2) if stolen is not None and after is not None else None,
+            "stages": {asset: stages.get(asset, {}).get("task_s", 0.0) for asset in SHOWN},
+            "cpu_stages": {asset: stages.get(asset, {}).get("cpu_s", 0.0) for asset in SHOWN}}
 
 
 def _row(label: str, run: dict) -> str:
+    stolen = "" if run["stolen_s"] is None else f"{run['stolen_s']:7.1f}"
     return f"{label:>6} {run['wall_s']:7.1f} {run['task_s']:7.1f} " + " ".join(
-        f"{run['stages'][a]:9.1f}" for a in SHOWN)
+        f"{run['stages'][a]:9.1f}" for a in SHOWN) + f" {run['cpu_s']:7.1f} {stolen}"
 
 
 def main() -> None:
@@ -76,7 +96,8 @@ def main() -> None:
                     "head": _project(workdir, "head", head_code, workdir / "snapshot-head", args.shards, args.jobs)}
         full = {name: round(project.build()["seconds"], 2) for name, project in projects.items()}
         print(f"full builds: base {full['base']:.1f} s, head {full['head']:.1f} s", flush=True)
-        print(f"{'':>6} {'wall s':>7} {'task s':>7} " + " ".join(f"{SHORT.get(a, a)[:9]:>9}" for a in SHOWN))
+        print(f"{'':>6} {'wall s':>7} {'task s':>7} " + " ".join(f"{SHORT.get(a, a)[:9]:>9}" for a in SHOWN)
+              + f" {'cpu s':>7} {'stolen':>7}")
         rounds = []
         for number in range(args.rounds):
             seed = 1000 + number
@@ -91,12 +112,17 @@ def main() -> None:
     print(f"\nmedian 1% rebuild: base {medians['base']:.1f} s ({medians['base'] / full['base']:.0%} of its full "
           f"build), head {medians['head']:.1f} s ({medians['head'] / full['head']:.0%}); head minus base per "
           f"round: {', '.join(f'{d:+.1f} s' for d in differences)}")
+    cpu = {name: statistics.median(r[name]["cpu_s"] for r in rounds) for name in ("base", "head")}
+    if all(cpu.values()):  # both commits record their tasks' CPU time
+        print(f"median CPU seconds of the tasks: base {cpu['base']:.1f}, head {cpu['head']:.1f}; per stage: " + ", ".join(
+            f"{SHORT.get(a, a)} {statistics.median(r['base']['cpu_stages'][a] for r in rounds):.1f} -> "
+            f"{statistics.median(r['head']['cpu_stages'][a] for r in rounds):.1f}" for a in SHOWN))
     out = HERE / "results" / f"compare-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"machine": machine(), "base": base, "head": head, "argv": sys.argv[1:],
                                "models": args.models, "shards": args.shards, "jobs": args.jobs,
                                "full_build_s": full, "rounds": rounds, "median_rebuild_s": medians,
-                               "head_minus_base_s": differences}, indent=1) + "\n")
+                               "head_minus_base_s": differences, "median_cpu_s": cpu}, indent=1) + "\n")
     print(f"wrote {out.relative_to(HERE.parent)}")
 
 

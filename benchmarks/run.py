@@ -175,7 +175,7 @@ def stage_figures(tasks: list[dict]) -> dict:
         modes: dict[str, Counter] = defaultdict(Counter)
         for row in rows:
             for key, value in row["metadata"].items():
-                if isinstance(value, bool) or key in ("seconds", "changed_outputs", "peak_rss_mib"):
+                if isinstance(value, bool) or key in ("seconds", "cpu_seconds", "changed_outputs", "peak_rss_mib"):
                     continue
                 if isinstance(value, (int, float)):
                     totals[key] = totals.get(key, 0) + value
@@ -184,9 +184,10 @@ def stage_figures(tasks: list[dict]) -> dict:
         task_s = sum(r["ended"] - r["started"] for r in rows)
         wall_s = max(r["ended"] for r in rows) - min(r["started"] for r in rows)
         build_s = sum(r["metadata"].get("seconds", 0) for r in rows)
+        cpu_s = sum(r["metadata"].get("cpu_seconds", 0) for r in rows)
         peaks = [r["metadata"]["peak_rss_mib"] for r in rows if r["metadata"].get("peak_rss_mib")]
         entry = {"tasks": len(rows), "task_s": round(task_s, 3), "wall_s": round(wall_s, 3),
-                 "build_s": round(build_s, 3), "peak_rss_mib": max(peaks) if peaks else None,
+                 "build_s": round(build_s, 3), "cpu_s": round(cpu_s, 3), "peak_rss_mib": max(peaks) if peaks else None,
                  **totals, **{k: dict(v) for k, v in modes.items()}}
         models = totals.get(COUNTED.get(asset, "models"))
         if models and task_s > 0:

@@ -38,6 +38,16 @@ def test_a_task_peak_memory_is_its_own_when_asked_for(toy_project):
     assert "peak_rss_mib" not in next(iter(store.tasks(store.run().id))).metadata  # off by default
 
 
+def test_a_task_records_its_cpu_seconds_apart_from_its_wall_seconds(toy_project):
+    """What benchmarks compare on a shared machine: waiting (here a sleep, there the hypervisor) is in a
+    task's seconds, not in its CPU seconds."""
+    toy_project.path("SLOW_numbers").write_text("1")
+    assert toy_project.doit().returncode == 0
+    store = history(toy_project)
+    numbers = {t.name: t.metadata for t in store.tasks(store.run().id)}["numbers"]
+    assert numbers["seconds"] >= 1 and 0 <= numbers["cpu_seconds"] < 0.5
+
+
 def test_failed_run_records_the_error_and_skips_downstream(toy_project):
     toy_project.path("FAIL_doubled").write_text("disk on fire")
     assert toy_project.doit().returncode != 0
