@@ -463,12 +463,13 @@ def _models_into_store(ctx: BuildContext, store, iris, label: str, nquads: Path,
         store.insert_file(nquads)
         counts["models_loaded"] += len(ids)
     else:
-        changed = [iris.model(i) for i, d in zip(ids, record_digests) if old.get(i) != d]
+        changed_ids = {i for i, d in zip(ids, record_digests) if old.get(i) != d}
+        changed = [iris.model(i) for i in ids if i in changed_ids]
         gone = [iris.model(i) for i in set(old) - set(ids)]
         store.remove_graphs(gone + changed)
         from pipeline.transform.jsonld import recorded_spans  # where hf_models_jsonld wrote each model's lines
-        store.insert(rdf.read_graphs(nquads, changed, recorded_spans(table, iris)), bulk=len(changed) > 1000,
-                     source=str(nquads))
+        store.insert(rdf.read_graphs(nquads, changed, recorded_spans(table, iris, changed_ids)),
+                     bulk=len(changed) > 1000, source=str(nquads))
         counts["models_loaded"] += len(changed)
         counts["models_removed"] += len(gone)
     shutil.copyfile(digests, ctx.output("records", label))  # what the store now holds of the shard

@@ -124,14 +124,15 @@ def node_lines(path: Path) -> list[bytes]:
     return body.split(b",\n") if body else []
 
 
-def recorded_spans(digests, iris: Iris) -> dict[str, tuple[int, int]] | None:
+def recorded_spans(digests, iris: Iris, only: set[str] | None = None) -> dict[str, tuple[int, int]] | None:
     """graph IRI -> byte span of its lines in the shard's N-Quads, as a digests table (written by
-    `write_shard`) records them; None for a table from before spans were recorded."""
+    `write_shard`) records them (of the models in `only`, when given); None for a table from before
+    spans were recorded."""
     if "nq_start" not in digests.column_names:
         return None
     return {iris.model(i): (start, end) for i, start, end in zip(
         digests.column("id").to_pylist(), digests.column("nq_start").to_pylist(), digests.column("nq_end").to_pylist())
-        if start is not None}
+        if start is not None and (only is None or i in only)}
 
 
 def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: Path, out_digests: Path,
