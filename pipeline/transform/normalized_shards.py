@@ -123,8 +123,8 @@ def _read_previous(previous: Path, fingerprint: str) -> tuple[pa.Table | None, b
     if not previous.exists():
         return None, False
     file = pq.ParquetFile(previous)
-    metadata = file.schema_arrow.metadata or {}
-    reusable = metadata.get(FINGERPRINT_KEY) == fingerprint.encode() and file.schema_arrow.names == SHARD_SCHEMA.names
+    schema = file.schema_arrow  # built anew at each access
+    reusable = (schema.metadata or {}).get(FINGERPRINT_KEY) == fingerprint.encode() and schema.names == SHARD_SCHEMA.names
     return file.read(), reusable
 
 
