@@ -6,6 +6,7 @@ so `doit -n N -P process` can pickle them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import json
@@ -308,8 +309,7 @@ class settings_changed:
         return f"settings_changed({self.text})"
 
 
-_CALL_SIGNATURE = inspect.signature(settings_changed.__call__).replace(  # (task, values): without self
-    parameters=list(inspect.signature(settings_changed.__call__).parameters.values())[1:])
+_CALL_SIGNATURE = inspect.signature(functools.partial(settings_changed.__call__, None))  # (task, values)
 
 
 def source_label(config: dict) -> str:

@@ -66,15 +66,12 @@ class SparqlStore:
         2 of the 5 s of a 1% update at 100k models."""
         self._submit(self._remove_graphs, list(graphs))
 
-    def _remove_graphs(self, graphs: list[str]) -> int:
+    def _remove_graphs(self, graphs: list[str]) -> None:
         ox = _pyoxigraph()
-        removed = 0
         for graph in graphs:
             named = ox.NamedNode(graph)
             if self._store.contains_named_graph(named):
                 self._store.remove_graph(named)
-                removed += 1
-        return removed
 
     def insert(self, nquads: bytes, bulk: bool, source: str) -> None:
         """Add quads (read from `source`, named in errors): in bulk (new files written by the store, fast

@@ -172,16 +172,6 @@ def read_graphs(path: Path, graphs: list[str], spans: dict[str, tuple[int, int]]
     return graph_lines(path.read_bytes(), graphs)
 
 
-def turtle_blocks(data: bytes) -> dict[str, bytes]:
-    """The blocks of a Turtle file written by `write_turtle`, by graph, in file order (a literal never
-    spans lines: Oxigraph escapes line breaks)."""
-    blocks: dict[str, bytes] = {}
-    for block in data.split(b"\n" + TURTLE_MARK)[1:]:
-        iri, _, body = block.partition(b">\n")
-        blocks[iri.decode("utf-8")] = body
-    return blocks
-
-
 def _block_mark(graph: str) -> bytes:
     return b"\n" + TURTLE_MARK + graph.encode("utf-8") + b">\n"
 
