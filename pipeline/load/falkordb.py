@@ -36,6 +36,7 @@ from falkordb import FalkorDB
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from pipeline.load.falkordb_bulk import create_new_models
 from pipeline.load.falkordb_files import RDB_NAME, RECEIPTS_CACHE, SERVER_FILE, _rdb_stamp
 from pipeline.load.graph_model import ADD_ID_LOWER, MISSING_ID_LOWER
 from pipeline.errors import PipelineError
@@ -449,6 +450,7 @@ class FalkorStore:
 
     dialect = "falkordb"
     rejection_errors = (redis.exceptions.ResponseError,)
+    bulk = True  # new models are created with GRAPH.BULK (pipeline/load/falkordb_bulk.py); False: all by Cypher
 
     def __init__(self, directory: Path, keep_running: bool = False):
         self.directory = Path(directory)
@@ -502,6 +504,10 @@ class FalkorStore:
     def write(self, statements: list[tuple[str, dict]]) -> None:
         for statement, params in statements:
             self._graph.query(statement, params)
+
+    def create_new_models(self, records: list[dict], shard_of: dict[str, str]) -> list[dict]:
+        """Create the records' models that the graph does not hold yet in bulk; return the others."""
+        return create_new_models(self, self._client, GRAPH_NAME, records, shard_of)
 
     def read(self, statement: str, params: dict | None = None) -> list[list]:
         try:

@@ -130,12 +130,14 @@ class ModelWriter:
             return
         shard_of = {record.get("identifier"): shard for shard, record in batch}
         records = [record for _, record in batch]
+        # models new to the graph are only created: in bulk where the store can (they have nothing to replace)
+        rest = self.store.create_new_models(records, shard_of) if getattr(self.store, "bulk", False) else records
         # what the models pointed to before they change: candidates for orphan removal (a model's links
         # change only when the model itself is written, so each batch is asked just before its write)
-        _add(self.candidates, _neighbours(self.store, [r["identifier"] for r in records], self.batch_size))
-        refused = _write_batch(self.store, records, lambda some: _statements(_rows_by_shard(some, shard_of)),
+        _add(self.candidates, _neighbours(self.store, [r["identifier"] for r in rest], self.batch_size))
+        refused = _write_batch(self.store, rest, lambda some: _statements(_rows_by_shard(some, shard_of)),
                                lambda r: r.get("identifier"),
-                               lambda r: self.shards[shard_of[r.get("identifier")]][1])
+                               lambda r: self.shards[shard_of[r.get("identifier")]][1]) if rest else []
         for identifier in refused:
             self.shards[shard_of[identifier]][0]["rejected_ids"].append(identifier)
         for field, rel, label in gm.RELATIONSHIPS:
