@@ -49,14 +49,9 @@ def tricky() -> list[dict]:
     ]
 
 
-def build(store) -> tuple[list, list[str], int]:
+def build(store) -> tuple[list, list[str]]:
     """A graph with other loaders' nodes and deleted ones, then full loads of real and hostile records in
-    small batches across shards, then an update. Returns results, rejects and how many went in bulk."""
-    bulked = []
-    if getattr(store, "bulk", False):
-        real = store.create_new_models
-        store.create_new_models = lambda records, shard_of: (
-            lambda rest: (bulked.append(len(records) - len(rest)), rest)[1])(real(records, shard_of))
+    small batches across shards, then an update. Returns results and rejects."""
     # what another loader left: entity stubs (one a harvested model's base in another case) and deleted nodes
     stubs = [stub_model_record("Org/BASE"), stub_model_record("late/PARENT"), stub_model_record("nobody/else")]
     graph.load_entities(store, stubs, None, [gm.entity_key(r) for r in stubs], 2, io.StringIO())
@@ -81,7 +76,7 @@ def build(store) -> tuple[list, list[str], int]:
     update = io.StringIO()
     results.append(graph.write_models(store, "001", [changed], ["early/child"], [], batch_size=7, rejects=update))
     rejects.append(("update", update.getvalue()))
-    return results, rejects, sum(bulked)
+    return results, rejects
 
 
 @pytest.fixture
@@ -93,11 +88,18 @@ def stores(tmp_path):
     bulk.close()
 
 
-def test_bulk_creation_builds_the_graph_cypher_builds(stores):
+@pytest.mark.parametrize("held_links", [falkordb_bulk.NewModels.HELD_LINKS, 5])  # 5: linked early, batch by batch
+def test_bulk_creation_builds_the_graph_cypher_builds(stores, monkeypatch, held_links):
     cypher, bulk = stores
-    cypher_results, cypher_rejects, _ = build(cypher)
-    bulk_results, bulk_rejects, bulked = build(bulk)
-    assert bulked >= len(RECORDS)  # the real records went in bulk, not through Cypher
+    monkeypatch.setattr(falkordb_bulk.NewModels, "HELD_LINKS", held_links)
+    bulked = []
+    real_create = falkordb_bulk.NewModels.create
+    monkeypatch.setattr(falkordb_bulk.NewModels, "create", lambda self, records, shard_of: (
+        lambda rest: (bulked.append(len(records) - len(rest)), rest)[1])(real_create(self, records, shard_of)))
+    cypher_results, cypher_rejects = build(cypher)
+    assert bulked == []
+    bulk_results, bulk_rejects = build(bulk)
+    assert sum(bulked) >= len(RECORDS)  # the real records went in bulk, not through Cypher
     assert (bulk_results, bulk_rejects) == (cypher_results, cypher_rejects)
     assert [json.loads(line)["id"] for _, text in bulk_rejects for line in text.splitlines()] == \
         ["odd/nul", "odd/map"]  # FalkorDB refuses a NUL in a string and a map, whichever path

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from pipeline.load import falkordb_bulk
 from pipeline.load import graph
 from pipeline.load import graph_model as gm
 from pipeline.load.falkordb import FalkorStore
@@ -259,7 +260,7 @@ def test_a_server_that_hangs_while_starting_is_killed_and_started_again(tmp_path
     assert "Done decoding graph" in log and "stopped answering while starting" in log and "start 2 of 3" in log
 
 
-def test_shards_loaded_through_one_writer_share_batches_and_keep_their_own_shard_and_rejects(store):
+def test_shards_loaded_through_one_writer_share_batches_and_keep_their_own_shard_and_rejects(store, monkeypatch):
     """A 1% update brings a few models in each of many shards: they are written in batches that mix
     shards (one round of statements per batch, not per shard), yet each model keeps its shard, and a
     record the target refuses is reported for its own shard only."""
@@ -280,10 +281,9 @@ def test_shards_loaded_through_one_writer_share_batches_and_keep_their_own_shard
     writes, created = [], []
     real_write = store.write
     store.write = lambda statements: (writes.append(len(statements)), real_write(statements))[1]
-    if getattr(store, "bulk", False):  # new models are created in bulk: one call for the batch
-        real_create = store.create_new_models
-        store.create_new_models = lambda records, shard_of: (created.append(len(records)),
-                                                             real_create(records, shard_of))[1]
+    real_create = falkordb_bulk.NewModels.create  # on FalkorDB, new models are created in bulk: one call for the batch
+    monkeypatch.setattr(falkordb_bulk.NewModels, "create", lambda self, records, shard_of: (
+        created.append(len(records)), real_create(self, records, shard_of))[1])
     _, _, held_back = load_all(shards(1))
     assert held_back == [] and created in ([], [12])  # nothing written before a batch fills or the load ends
     # one round of upserts (or one bulk creation) for the 12 models of 6 shards

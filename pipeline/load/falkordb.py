@@ -36,7 +36,7 @@ from falkordb import FalkorDB
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from pipeline.load.falkordb_bulk import create_new_models
+from pipeline.load.falkordb_bulk import NewModels
 from pipeline.load.falkordb_files import RDB_NAME, RECEIPTS_CACHE, SERVER_FILE, _rdb_stamp
 from pipeline.load.graph_model import ADD_ID_LOWER, MISSING_ID_LOWER
 from pipeline.errors import PipelineError
@@ -505,9 +505,9 @@ class FalkorStore:
         for statement, params in statements:
             self._graph.query(statement, params)
 
-    def create_new_models(self, records: list[dict], shard_of: dict[str, str]) -> list[dict]:
-        """Create the records' models that the graph does not hold yet in bulk; return the others."""
-        return create_new_models(self, self._client, GRAPH_NAME, records, shard_of)
+    def new_models(self) -> NewModels:
+        """What creates a load's new models in bulk (see pipeline/load/falkordb_bulk.py)."""
+        return NewModels(self, self._client, GRAPH_NAME)
 
     def read(self, statement: str, params: dict | None = None) -> list[list]:
         try:

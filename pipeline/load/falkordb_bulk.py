@@ -4,13 +4,14 @@ A model the graph has never held has no old properties, relationships or neighbo
 only creation, and GRAPH.BULK creates nodes and relationships from a binary stream without the
 query parser and without MERGE's lookups. That is every model of a first (full) load.
 
-`create_new_models` creates, for one batch of records, the new models, the nodes they point to
-that do not exist yet, and their relationships, as the Cypher statements of graph_model.py would:
-the same properties, the existing node for a model named in another case, one relationship per
-(model, type, target). It returns the records left to Cypher: models already in the graph, two
-records of one model in the batch, and records holding a value the format cannot carry as Cypher
-would (a NUL in a string, an integer beyond 64 bits, a map or a null in a list); Cypher then takes
-or refuses them as before.
+`NewModels` (one per load, see graph.ModelWriter) creates a batch's new models as nodes at once
+and holds their relationships back until the load's models all exist; then it finds or creates
+what they point to and creates the relationships, as the Cypher statements of graph_model.py would:
+the same properties, the existing node for a model named in another case (also a fine-tune's base
+that comes later in the load), one relationship per (model, type, target). Left to Cypher, as
+before and refusals included: models already in the graph, two records of one model in a batch,
+and records holding a value the format cannot carry as Cypher would (a NUL in a string, an integer
+beyond 64 bits, a map or a null in a list).
 
 The format is FalkorDB's ("GRAPH.BULK endpoint" in its docs): `GRAPH.BULK graph node_count
 edge_count node_tokens edge_tokens token...`, a token being a label or relationship type, its
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import math
 import struct
+from array import array
 from collections import Counter
 
 from pipeline.errors import PipelineError
@@ -126,100 +128,137 @@ def _nodes_by_key(store, labels_keys: dict[str, set[str]]) -> dict[tuple[str, st
     return found
 
 
-class _Fresh:
-    """A new model's encoded node values and relationships: (type, target label, key, spelling, values)."""
+class NewModels:
+    """Creates a load's new models in bulk, and their relationships once the load's models all exist.
 
-    __slots__ = ("record", "key", "values", "links")
+    `create` makes the nodes of a batch's new models at once and holds their relationships back (as
+    node ids and indexes into a table of targets, about 20 bytes each); `link` then finds or creates
+    the targets and creates the relationships. Held back, a fine-tune's base that comes later in the
+    load is found as the model it is, not created as a stub the base's own record would then have to
+    update through Cypher. Beyond HELD_LINKS relationships are linked early, except those to models
+    not yet in the graph, which wait for the final `link`."""
 
-    def __init__(self, record: dict, shard: str):
-        self.record = record
-        model_id = record["identifier"]
-        self.key = model_id.lower()
-        props = gm.model_properties(record, shard)
-        props[_ID] = model_id
-        self.values = {name: encode_value(value) for name, value in props.items()}
-        self.links = []
-        for field, rel, label in gm.RELATIONSHIPS:
-            for target in gm.edge_targets(record, field):
-                encode_value(target)  # the target's id becomes a property of a node this may create
-                values = {}
-                if rel == "FINE_TUNED_FROM":
-                    values = {"relation": encode_value(record.get("baseModelRelation") or "unknown")}
-                key = target.lower() if label == "MLModel" else target
-                self.links.append((rel, label, key, target, values))
+    HELD_LINKS = 1_000_000
 
+    def __init__(self, store, client, graph: str):
+        self.store, self.client, self.graph = store, client, graph
+        self.created = 0
+        self.target_index: dict[tuple[str, str], int] = {}  # (label, key) -> index into targets
+        self.targets: list[tuple[str, str, str]] = []  # (label, key, the first spelling of the id)
+        self.value_index: dict[bytes, int] = {b"": 0}
+        self.values: list[bytes] = [b""]  # a relationship's encoded properties (FINE_TUNED_FROM's relation)
+        self._clear()
 
-def _targets(records: list[dict]) -> dict[str, set[str]]:
-    """label -> keys of the nodes the records are and point to (candidates to look up)."""
-    keys: dict[str, set[str]] = {label: set() for _, _, label in gm.RELATIONSHIPS}
-    for record in records:
-        keys["MLModel"].add(record["identifier"].lower())
-        for field, _, label in gm.RELATIONSHIPS:
-            for target in gm.edge_targets(record, field):
-                keys[label].add(target.lower() if label == "MLModel" else target)
-    return keys
+    def _clear(self) -> None:
+        self.sources, self.rels, self.dests, self.props = array("q"), array("B"), array("l"), array("l")
 
-
-def create_new_models(store, client, graph: str, records: list[dict], shard_of: dict[str, str]) -> list[dict]:
-    """Create the batch's new models with what they point to; return the records left to Cypher."""
-    existing = _nodes_by_key(store, _targets(records))
-    seen = Counter(r["identifier"].lower() for r in records)
-    fresh: list[_Fresh] = []
-    rest: list[dict] = []
-    for record in records:
-        key = record["identifier"].lower()
-        if seen[key] > 1 or ("MLModel", key) in existing:
-            rest.append(record)
-            continue
-        try:
-            fresh.append(_Fresh(record, shard_of[record["identifier"]]))
-        except ValueError:
-            rest.append(record)
-    if not fresh:
+    def create(self, records: list[dict], shard_of: dict[str, str]) -> list[dict]:
+        """Create the batch's models the graph does not hold; return the records left to Cypher."""
+        lowers = [r["identifier"].lower() for r in records]
+        existing = _nodes_by_key(self.store, {"MLModel": set(lowers)})
+        seen = Counter(lowers)
+        fresh, rest = [], []
+        for record, key in zip(records, lowers):
+            if seen[key] > 1 or ("MLModel", key) in existing:
+                rest.append(record)
+                continue
+            try:
+                fresh.append((key, *_encoded(record, shard_of[record["identifier"]])))
+            except ValueError:
+                rest.append(record)
+        if not fresh:
+            return rest
+        props = list(dict.fromkeys(name for _, values, _ in fresh for name in values))
+        bulk(self.client, self.graph, [("MLModel", props, [entry(values, props) for _, values, _ in fresh])], [])
+        created = _created(self.store, {"MLModel": {key for key, _, _ in fresh}})
+        self.created += len(fresh)
+        for key, _, links in fresh:
+            (source,) = created[("MLModel", key)]
+            for rel, label, target, spelling, values in links:
+                self._hold(source, rel, label, target, spelling, values)
+        if len(self.sources) >= self.HELD_LINKS:
+            self.link(final=False)
         return rest
 
-    # nodes to create: the models, then what they point to that neither exists nor is created here
-    models = {f.key for f in fresh}
-    model_props = list(dict.fromkeys(name for f in fresh for name in f.values))
-    stubs: dict[str, dict[str, bytes]] = {}  # MLModel stubs: idLower -> values (the first spelling wins)
-    others: dict[str, dict[str, bytes]] = {}  # "label\0id" -> values
-    for f in fresh:
-        for _, label, key, spelling, _ in f.links:
-            if (label, key) in existing or label == "MLModel" and key in models:
-                continue
-            if label == "MLModel":
-                stubs.setdefault(key, {_ID_LOWER: encode_value(key), _ID: encode_value(spelling)})
-            else:
-                others.setdefault(f"{label}\0{key}", {_ID: encode_value(key)})
-    node_groups = [("MLModel", model_props, [entry(f.values, model_props) for f in fresh])]
-    if stubs:
-        node_groups.append(("MLModel", [_ID_LOWER, _ID], [entry(v, [_ID_LOWER, _ID]) for v in stubs.values()]))
-    new_keys: dict[str, set[str]] = {"MLModel": models | set(stubs)}
-    by_label: dict[str, list[bytes]] = {}
-    for label_key, values in others.items():
-        label, key = label_key.split("\0", 1)
-        by_label.setdefault(label, []).append(entry(values, [_ID]))
-        new_keys.setdefault(label, set()).add(key)
-    node_groups += [(label, [_ID], entries) for label, entries in sorted(by_label.items())]
-    bulk(client, graph, node_groups, [])
+    def _hold(self, source: int, rel: str, label: str, key: str, spelling: str, values: bytes) -> None:
+        index = self.target_index.get((label, key))
+        if index is None:
+            index = self.target_index[(label, key)] = len(self.targets)
+            self.targets.append((label, key, spelling))
+        value = self.value_index.get(values)
+        if value is None:
+            value = self.value_index[values] = len(self.values)
+            self.values.append(values)
+        self.sources.append(source)
+        self.rels.append(_REL_INDEX[rel])
+        self.dests.append(index)
+        self.props.append(value)
 
+    def link(self, final: bool = True) -> None:
+        """Create the held relationships and the targets that do not exist yet. Not `final`: a base
+        model not in the graph yet may still come in this load, so its relationships stay held."""
+        wanted = sorted(set(self.dests))
+        keys: dict[str, set[str]] = {}
+        for index in wanted:
+            label, key, _ = self.targets[index]
+            keys.setdefault(label, set()).add(key)
+        found = _nodes_by_key(self.store, keys)
+        missing = [i for i in wanted if self.targets[i][:2] not in found and (final or self.targets[i][0] != "MLModel")]
+        if missing:
+            groups: dict[str, list[bytes]] = {}
+            for index in missing:
+                label, key, spelling = self.targets[index]
+                values = {_ID_LOWER: encode_value(key), _ID: encode_value(spelling)} if label == "MLModel" \
+                    else {_ID: encode_value(key)}
+                groups.setdefault(label, []).append(entry(values, list(values)))
+            bulk(self.client, self.graph, [(label, [_ID_LOWER, _ID] if label == "MLModel" else [_ID], entries)
+                                           for label, entries in groups.items()], [])
+            new_keys: dict[str, set[str]] = {}
+            for index in missing:
+                new_keys.setdefault(self.targets[index][0], set()).add(self.targets[index][1])
+            found.update(_created(self.store, new_keys))
+        # one relationship per (model, type, target node); a repeated one keeps its last values, as MERGE and SET do
+        pairs: dict[tuple[int, int, int], int] = {}
+        held = (array("q"), array("B"), array("l"), array("l"))
+        for source, rel, dest, value in zip(self.sources, self.rels, self.dests, self.props):
+            nodes = found.get(self.targets[dest][:2])
+            if nodes is None:  # a base model that may still come in this load
+                for column, item in zip(held, (source, rel, dest, value)):
+                    column.append(item)
+                continue
+            for node in nodes:
+                pairs[(source, rel, node)] = value
+        groups: dict[int, list[bytes]] = {}
+        for (source, rel, node), value in pairs.items():
+            groups.setdefault(rel, []).append(_ENDS.pack(source, node) + self.values[value])
+        bulk(self.client, self.graph, [], [(_RELS[rel][0], _RELS[rel][1], entries) for rel, entries in groups.items()])
+        self.sources, self.rels, self.dests, self.props = held
+
+
+_RELS = [(rel, ["relation"] if rel == "FINE_TUNED_FROM" else []) for _, rel, _ in gm.RELATIONSHIPS]
+_REL_INDEX = {rel: n for n, (rel, _) in enumerate(_RELS)}
+
+
+def _encoded(record: dict, shard: str) -> tuple[dict[str, bytes], list[tuple]]:
+    """A new model's node values and relationships (type, target label, key, spelling, values), encoded."""
+    model_id = record["identifier"]
+    props = gm.model_properties(record, shard)
+    props[_ID] = model_id
+    values = {name: encode_value(value) for name, value in props.items()}
+    links = []
+    for field, rel, label in gm.RELATIONSHIPS:
+        for target in gm.edge_targets(record, field):
+            encode_value(target)  # the target's id becomes a property of a node this may create
+            relation = encode_value(record.get("baseModelRelation") or "unknown") if rel == "FINE_TUNED_FROM" else b""
+            links.append((rel, label, target.lower() if label == "MLModel" else target, target, relation))
+    return values, links
+
+
+def _created(store, new_keys: dict[str, set[str]]) -> dict[tuple[str, str], list[int]]:
+    """The node ids of nodes just created, read back by key."""
     created = _nodes_by_key(store, new_keys)
     missing = [(label, key) for label, keys in new_keys.items() for key in keys if len(created.get((label, key), ())) != 1]
     if missing:
         raise PipelineError(f"the embedded graph's bulk insert created nodes it cannot find by their key "
                             f"({len(missing)}, e.g. {missing[0]}); loading again completes them through Cypher")
-    existing.update(created)
-
-    # relationships: one per (model, type, target node); a repeated one keeps its last values, as MERGE and SET do
-    links: dict[str, dict[tuple[int, int], dict[str, bytes]]] = {}
-    for f in fresh:
-        (source,) = created[("MLModel", f.key)]
-        for rel, label, key, _, values in f.links:
-            for target in existing[(label, key)]:
-                links.setdefault(rel, {})[(source, target)] = values
-    edge_groups = []
-    for rel, pairs in links.items():
-        props = list(dict.fromkeys(name for values in pairs.values() for name in values))
-        edge_groups.append((rel, props, [_ENDS.pack(s, t) + entry(v, props) for (s, t), v in pairs.items()]))
-    bulk(client, graph, [], edge_groups)
-    return rest
+    return created

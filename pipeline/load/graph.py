@@ -91,7 +91,8 @@ def _add(found: dict[str, set[str]], more: dict[str, set[str]]) -> None:
 class ModelWriter:
     """Upserts models of many shards in batches that mix shards (a statement per batch, not per shard
     and batch: a 1% update touches every shard with a few models each), retires the models that left
-    their shard, and removes what they orphaned once everything is written (`finish`).
+    their shard, and removes what they orphaned once everything is written (`finish`). On a store that
+    offers it (`bulk`), models new to the graph are created in bulk, their relationships at `finish`.
 
     A shard's result (`models_retired`, `rejected_ids`) is final only after `finish`; a refused record
     is written to its own shard's `rejects`."""
@@ -102,6 +103,7 @@ class ModelWriter:
         self.shards: dict[str, tuple[dict, TextIO]] = {}  # shard -> (its result, its rejects)
         self.candidates: dict[str, set[str]] = {}  # label -> ids the written models pointed to before
         self.still_linked: dict[str, set[str]] = {}
+        self.new_models = store.new_models() if getattr(store, "bulk", False) else None
         store.ensure_schema([label for label in gm.LABELS if label != "LoadReceipt"])
 
     def add(self, shard: str, records: Iterable[dict], vanished: list[str] | None, all_ids: list[str],
@@ -131,7 +133,7 @@ class ModelWriter:
         shard_of = {record.get("identifier"): shard for shard, record in batch}
         records = [record for _, record in batch]
         # models new to the graph are only created: in bulk where the store can (they have nothing to replace)
-        rest = self.store.create_new_models(records, shard_of) if getattr(self.store, "bulk", False) else records
+        rest = self.new_models.create(records, shard_of) if self.new_models else records
         # what the models pointed to before they change: candidates for orphan removal (a model's links
         # change only when the model itself is written, so each batch is asked just before its write)
         _add(self.candidates, _neighbours(self.store, [r["identifier"] for r in rest], self.batch_size))
@@ -146,6 +148,8 @@ class ModelWriter:
     def finish(self) -> None:
         """Write what is held back, then remove the nodes the written or retired models orphaned."""
         self._write_pending()
+        if self.new_models:
+            self.new_models.link()
         # a node the loaded records point to again is no orphan: only check what they stopped pointing to
         # (checking a hub such as a popular task or license costs a scan of its relationships)
         candidates = {label: ids - self.still_linked.get(label, set()) for label, ids in self.candidates.items()}
