@@ -94,8 +94,8 @@ def test_bulk_creation_builds_the_graph_cypher_builds(stores, monkeypatch, held_
     monkeypatch.setattr(falkordb_bulk.NewModels, "HELD_LINKS", held_links)
     bulked = []
     real_create = falkordb_bulk.NewModels.create
-    monkeypatch.setattr(falkordb_bulk.NewModels, "create", lambda self, records, shard_of: (
-        lambda rest: (bulked.append(len(records) - len(rest)), rest)[1])(real_create(self, records, shard_of)))
+    monkeypatch.setattr(falkordb_bulk.NewModels, "create", lambda self, records, shard_of, links: (
+        lambda rest: (bulked.append(len(records) - len(rest)), rest)[1])(real_create(self, records, shard_of, links)))
     cypher_results, cypher_rejects = build(cypher)
     assert bulked == []
     bulk_results, bulk_rejects = build(bulk)

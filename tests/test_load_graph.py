@@ -282,8 +282,8 @@ def test_shards_loaded_through_one_writer_share_batches_and_keep_their_own_shard
     real_write = store.write
     store.write = lambda statements: (writes.append(len(statements)), real_write(statements))[1]
     real_create = falkordb_bulk.NewModels.create  # on FalkorDB, new models are created in bulk: one call for the batch
-    monkeypatch.setattr(falkordb_bulk.NewModels, "create", lambda self, records, shard_of: (
-        created.append(len(records)), real_create(self, records, shard_of))[1])
+    monkeypatch.setattr(falkordb_bulk.NewModels, "create", lambda self, records, shard_of, links: (
+        created.append(len(records)), real_create(self, records, shard_of, links))[1])
     _, _, held_back = load_all(shards(1))
     assert held_back == [] and created in ([], [12])  # nothing written before a batch fills or the load ends
     # one round of upserts (or one bulk creation) for the 12 models of 6 shards

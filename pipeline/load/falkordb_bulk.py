@@ -152,18 +152,19 @@ class NewModels:
     def _clear(self) -> None:
         self.sources, self.rels, self.dests, self.props = array("q"), array("B"), array("l"), array("l")
 
-    def create(self, records: list[dict], shard_of: dict[str, str]) -> list[dict]:
-        """Create the batch's models the graph does not hold; return the records left to Cypher."""
+    def create(self, records: list[dict], shard_of: dict[str, str], links: list[list[tuple]]) -> list[dict]:
+        """Create the batch's models the graph does not hold; return the records left to Cypher.
+        `links` holds each record's `graph_model.record_links`."""
         lowers = [r["identifier"].lower() for r in records]
         existing = _nodes_by_key(self.store, {"MLModel": set(lowers)})
         seen = Counter(lowers)
         fresh, rest = [], []
-        for record, key in zip(records, lowers):
+        for record, key, record_links in zip(records, lowers, links):
             if seen[key] > 1 or ("MLModel", key) in existing:
                 rest.append(record)
                 continue
             try:
-                fresh.append((key, *_encoded(record, shard_of[record["identifier"]])))
+                fresh.append((key, *_encoded(record, shard_of[record["identifier"]], record_links)))
             except ValueError:
                 rest.append(record)
         if not fresh:
@@ -239,19 +240,28 @@ _RELS = [(rel, ["relation"] if rel == "FINE_TUNED_FROM" else []) for _, rel, _ i
 _REL_INDEX = {rel: n for n, (rel, _) in enumerate(_RELS)}
 
 
-def _encoded(record: dict, shard: str) -> tuple[dict[str, bytes], list[tuple]]:
+def _encoded(record: dict, shard: str, links: list[tuple[str, str, str]]) -> tuple[dict[str, bytes], list[tuple]]:
     """A new model's node values and relationships (type, target label, key, spelling, values), encoded."""
-    model_id = record["identifier"]
     props = gm.model_properties(record, shard)
-    props[_ID] = model_id
-    values = {name: encode_value(value) for name, value in props.items()}
-    links = []
-    for field, rel, label in gm.RELATIONSHIPS:
-        for target in gm.edge_targets(record, field):
-            encode_value(target)  # the target's id becomes a property of a node this may create
-            relation = encode_value(record.get("baseModelRelation") or "unknown") if rel == "FINE_TUNED_FROM" else b""
-            links.append((rel, label, target.lower() if label == "MLModel" else target, target, relation))
-    return values, links
+    props[_ID] = record["identifier"]
+    values = {}
+    for name, value in props.items():
+        if type(value) is str:  # most values: encode_value's first case, without the call
+            data = value.encode()
+            if b"\x00" in data:
+                raise Unencodable("a string with a NUL character")
+            values[name] = b"\x03" + data + b"\x00"
+        else:
+            values[name] = encode_value(value)
+    encoded = []
+    relation = None
+    for rel, label, target in links:
+        encode_value(target)  # the target's id becomes a property of a node this may create
+        if rel == "FINE_TUNED_FROM":
+            relation = relation or encode_value(record.get("baseModelRelation") or "unknown")
+        encoded.append((rel, label, target.lower() if label == "MLModel" else target, target,
+                        relation if rel == "FINE_TUNED_FROM" else b""))
+    return values, encoded
 
 
 def _created(store, new_keys: dict[str, set[str]]) -> dict[tuple[str, str], list[int]]:

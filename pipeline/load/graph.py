@@ -133,7 +133,8 @@ class ModelWriter:
         shard_of = {record.get("identifier"): shard for shard, record in batch}
         records = [record for _, record in batch]
         # models new to the graph are only created: in bulk where the store can (they have nothing to replace)
-        rest = self.new_models.create(records, shard_of) if self.new_models else records
+        links = [gm.record_links(r) for r in records]
+        rest = self.new_models.create(records, shard_of, links) if self.new_models else records
         # what the models pointed to before they change: candidates for orphan removal (a model's links
         # change only when the model itself is written, so each batch is asked just before its write)
         _add(self.candidates, _neighbours(self.store, [r["identifier"] for r in rest], self.batch_size))
@@ -142,8 +143,9 @@ class ModelWriter:
                                lambda r: self.shards[shard_of[r.get("identifier")]][1]) if rest else []
         for identifier in refused:
             self.shards[shard_of[identifier]][0]["rejected_ids"].append(identifier)
-        for field, rel, label in gm.RELATIONSHIPS:
-            self.still_linked.setdefault(label, set()).update(t for r in records for t in gm.edge_targets(r, field))
+        for record_links in links:
+            for _, label, target in record_links:
+                self.still_linked.setdefault(label, set()).add(target)
 
     def finish(self) -> None:
         """Write what is held back, then remove the nodes the written or retired models orphaned."""

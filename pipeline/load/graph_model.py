@@ -59,6 +59,11 @@ def edge_targets(record: dict, field: str) -> list[str]:
     return [v for v in values if isinstance(v, str) and v]
 
 
+def record_links(record: dict) -> list[tuple[str, str, str]]:
+    """(relationship type, target label, target id) of every relationship the record's model makes."""
+    return [(rel, label, target) for field, rel, label in RELATIONSHIPS for target in edge_targets(record, field)]
+
+
 @dataclass
 class ModelRows:
     """The rows one batch of records becomes, ready for `UNWIND $rows`."""
