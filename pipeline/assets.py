@@ -492,6 +492,11 @@ def sparql_store_holds_last_load(settings, asset: Asset, shard: str | None) -> b
     return rdf_store.holds(settings.paths.sparql_store, settings.root / asset.outputs["receipt"].path)
 
 
+def loads_graph(asset: Asset) -> bool:
+    """Does the asset load the graph (the run starts the embedded graph's server early for it)?"""
+    return asset.verify is graph_holds_last_load
+
+
 def graph_holds_last_load(settings, asset: Asset, shard: str | None) -> bool:
     from pipeline.load import receipts
 

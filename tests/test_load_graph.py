@@ -299,3 +299,48 @@ def test_shards_loaded_through_one_writer_share_batches_and_keep_their_own_shard
     held = {i: (shard, downloads) for i, shard, downloads in
             store.read("MATCH (m:MLModel) WHERE m.harvested = true RETURN m.id, m.shard, m.downloads")}
     assert held == {f"org{n}/model-{k}": (f"{n:03d}", 1 if (n, k) == (4, 1) else 2) for n in range(6) for k in range(2)}
+
+
+def test_a_graph_unchanged_since_it_was_loaded_is_not_saved_again_and_a_changed_one_is(tmp_path):
+    directory = tmp_path / "graph"
+    store = FalkorStore(directory).open()
+    store.write([("CREATE (:Probe {id: 'a'})", {})])
+    store.close()  # it started the server: it stops it, with a save
+    rdb = directory / "graph.rdb"
+    saved = (rdb.stat().st_mtime_ns, rdb.read_bytes())
+    store = FalkorStore(directory).open()
+    assert store.read("MATCH (p:Probe) RETURN p.id") == [["a"]]
+    store.close()  # read only: the file is left as it is
+    assert (rdb.stat().st_mtime_ns, rdb.read_bytes()) == saved
+    store = FalkorStore(directory).open()
+    store.write([("CREATE (:Probe {id: 'b'})", {})])
+    store.close()
+    assert rdb.stat().st_mtime_ns != saved[0]
+    store = FalkorStore(directory).open()
+    try:
+        assert ids(store, "MATCH (p:Probe) RETURN p.id") == ["a", "b"]
+    finally:
+        store.close()
+
+
+def test_a_server_started_early_is_owned_by_its_run_and_is_the_one_the_loaders_use(tmp_path):
+    from pipeline.load.falkordb import _owner, _read_info, start_early, stop_server
+    from tests.faults.helpers import wait_for
+
+    directory = tmp_path / "graph"
+    assert start_early(directory) is False  # no graph file yet: a loader starts an empty server at once
+    store = FalkorStore(directory).open()
+    store.write([("CREATE (:Probe {id: 'a'})", {})])
+    store.close()
+    assert start_early(directory) is True
+    assert wait_for(lambda: _read_info(directory) is not None, 60, 0.02)
+    info = _read_info(directory)
+    assert info["owner"] == _owner()  # this process: the early starter has exited, the server stays up
+    assert start_early(directory) is False  # once
+    store = FalkorStore(directory, keep_running=True).open()
+    try:
+        assert store.read("MATCH (p:Probe) RETURN p.id") == [["a"]]
+        assert store._client.connection_pool.connection_kwargs["port"] == info["port"] and not store._started
+    finally:
+        store.close()
+    assert stop_server(directory) is True

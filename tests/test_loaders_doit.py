@@ -234,3 +234,31 @@ def test_a_no_ops_receipt_checks_read_no_parquet_and_start_no_graph_client(built
         assert again.stdout.startswith("[False, True]"), again.stdout + again.stderr
     finally:
         receipt.write_text(saved)
+
+
+def test_the_graph_server_starts_while_upstream_runs_and_a_no_op_starts_none(small_project, tmp_path):
+    """A run that will load the embedded graph starts its server (which loads its file, seconds at 100k
+    models) as soon as a task the loaders wait for runs, not when the first loader opens the graph."""
+    import sqlite3
+    import time
+
+    assert small_project.doit().returncode == 0
+    log = small_project.path("data/graph/server.log")
+    written = log.stat().st_mtime_ns
+    assert "Nothing to do" in small_project.doit().stdout
+    assert log.stat().st_mtime_ns == written  # a no-op starts no server
+
+    write_snapshot(tmp_path / "snap", ITEMS + [hub_item("new/model", pipeline_tag="fill-mask")])
+    result = small_project.doit()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "hf_load_models_to_neo4j" in ran(result)
+    # the server log's first line: "PID:C 02 Dec 2026 06:45:57.334 * ..." (the server's local time)
+    stamp = re.match(r"\d+:\w (\d\d \w{3} \d{4} [\d:]{8})\.(\d{3})", log.read_text()).groups()
+    server_started = time.mktime(time.strptime(stamp[0], "%d %b %Y %H:%M:%S")) + int(stamp[1]) / 1000
+    db = sqlite3.connect(small_project.path("data/runs.sqlite3"))
+    run_id, run_started = db.execute("SELECT id, started FROM runs ORDER BY started DESC LIMIT 1").fetchone()
+    (loader_started,) = db.execute("SELECT started FROM tasks WHERE run_id = ? AND name = 'hf_load_models_to_neo4j'",
+                                   (run_id,)).fetchone()
+    db.close()
+    assert run_started - 1 < server_started < loader_started
+    assert "new/model" in graph_ids(small_project)

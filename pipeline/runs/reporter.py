@@ -47,6 +47,17 @@ def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
 
+def _loads_graph(task) -> bool:
+    """Is this the task of an asset that loads the graph (pipeline/assets.py: loads_graph)?"""
+    meta = task.meta or {}
+    if not meta.get("registry") or not meta.get("asset") or meta.get("checks_of"):
+        return False
+    from pipeline.assets import loads_graph
+    from pipeline.registry import load_registry
+    registry = load_registry(meta["registry"])
+    return meta["asset"] in registry and loads_graph(registry[meta["asset"]])
+
+
 def _output(task, stream: str) -> str:
     return "".join(getattr(action, stream) or "" for action in task.actions)
 
@@ -148,6 +159,8 @@ class PipelineReporter(ConsoleReporter):
         self._running: dict[str, float] = {}  # task -> when it started
         self._last_task: str | None = None  # the task the run reported last (for the progress line)
         self._width = 0
+        self._tasks: dict = {}
+        self._feeds_graph: set[str] | None = None  # tasks the embedded graph's loaders wait for (see execute_task)
 
     def write(self, text):
         text = redact_text(text, self._secrets)
@@ -178,6 +191,7 @@ class PipelineReporter(ConsoleReporter):
         self._lock = lock
         super().initialize(tasks, selected_tasks)
         self._producer_of = {target: task.name for task in tasks.values() for target in task.targets}
+        self._tasks = tasks
         self._planned = self._closure(tasks, selected_tasks or [])
         self._reported: set[str] = set()
         self._plan_by_asset(tasks)
@@ -404,7 +418,23 @@ class PipelineReporter(ConsoleReporter):
             self._executed += 1
             self._running[task.name] = time.time()
             self.history.task_started(self.run_id, task.name)
+            self._start_graph_early(task.name)
             self.console.refresh()
+
+    def _start_graph_early(self, name: str) -> None:
+        """Once a task the embedded graph's loaders wait for runs, their server starts loading its file in
+        the background (pipeline/load/falkordb.py: start_early); a no-op run starts nothing."""
+        if self._feeds_graph is None:
+            settings = load_settings()
+            loaders = [] if settings.neo4j_uri else [n for n in self._planned if _loads_graph(self._tasks[n])]
+            self._feeds_graph = set(self._closure(self._tasks, loaders)) - set(loaders)
+        if name in self._feeds_graph:
+            self._feeds_graph = set()  # once a run
+            from pipeline.load.falkordb import start_early
+            try:
+                start_early(load_settings().paths.graph)
+            except OSError as exc:  # the loaders start it themselves then
+                self._say(f"warning: could not start the embedded graph server early: {exc}")
 
     def add_success(self, task):
         super().add_success(task)
