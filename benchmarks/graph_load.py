@@ -1,0 +1,85 @@
+"""A full load of the embedded graph, timed in process: GRAPH.BULK against Cypher on the same shards.
+
+    python benchmarks/graph_load.py PROJECT [--rounds 3] [--modes bulk cypher]
+
+PROJECT is a built project (e.g. the one `benchmarks/run.py` or `compare.py` leaves, or any `doit`
+run): its normalized shards are loaded into an empty graph by the model loader's own build
+(`materialize`), the two paths alternating, and the medians printed with the graph's nodes and
+relationships. The project's graph and load receipts are moved aside first and put back after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def one_load(project: Path, bulk: bool) -> dict:
+    from pipeline.config import load_settings
+    from pipeline.doit_tasks import materialize
+    from pipeline.load.falkordb import FalkorStore, stop_server
+    from pipeline.load.graph import query_graph
+
+    for folder in ("data/graph", "data/load/hf_load_models_to_neo4j"):
+        shutil.rmtree(project / folder, ignore_errors=True)
+    FalkorStore.bulk = bulk
+    started, cpu = time.perf_counter(), time.process_time()
+    result = materialize("pipeline.assets:REGISTRY", "hf_load_models_to_neo4j", None)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if not isinstance(result, dict):
+        raise SystemExit(f"the load failed: {result}")
+    settings = load_settings()
+    nodes = query_graph(settings, "MATCH (n) RETURN count(n)")[0][0]
+    relationships = query_graph(settings, "MATCH ()-[r]->() RETURN count(r)")[0][0]
+    stop_server(project / "data" / "graph")
+    return {"seconds": seconds, "client_cpu_s": cpu, "nodes": nodes, "relationships": relationships,
+            "models": result.get("models")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("project", type=Path)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--modes", nargs="+", choices=("bulk", "cypher"), default=["cypher", "bulk"])
+    args = parser.parse_args()
+    project = args.project.resolve()
+    os.chdir(project)
+    sys.path.insert(0, str(REPO))
+    aside = project / ".graph-load-benchmark"
+    shutil.rmtree(aside, ignore_errors=True)
+    aside.mkdir()
+    kept = {folder: aside / folder.replace("/", "_") for folder in ("data/graph", "data/load/hf_load_models_to_neo4j")}
+    for folder, to in kept.items():
+        if (project / folder).exists():
+            shutil.move(project / folder, to)
+    runs: dict[str, list[dict]] = {mode: [] for mode in args.modes}
+    try:
+        for round_ in range(args.rounds):
+            for mode in args.modes:
+                one = one_load(project, mode == "bulk")
+                runs[mode].append(one)
+                print(f"round {round_ + 1} {mode:6} {one['seconds']:6.1f} s  client CPU {one['client_cpu_s']:5.1f} s  "
+                      f"{one['nodes']:,} nodes {one['relationships']:,} relationships", flush=True)
+    finally:
+        for folder, to in kept.items():
+            shutil.rmtree(project / folder, ignore_errors=True)
+            if to.exists():
+                shutil.move(to, project / folder)
+        shutil.rmtree(aside, ignore_errors=True)
+    for mode, done in runs.items():
+        if done:
+            seconds = statistics.median(r["seconds"] for r in done)
+            entities = done[0]["nodes"] + done[0]["relationships"]
+            print(f"{mode}: median {seconds:.1f} s, {entities / seconds:,.0f} entities/s "
+                  f"({done[0]['models']:,} models)")
+
+
+if __name__ == "__main__":
+    main()
