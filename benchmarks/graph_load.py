@@ -5,15 +5,19 @@
 PROJECT is a built project (e.g. the one `benchmarks/run.py` or `compare.py` leaves, or any `doit`
 run): its normalized shards are loaded into an empty graph by the model loader's own build
 (`materialize`), the two paths alternating, and the medians printed with the graph's nodes and
-relationships. The project's graph and load receipts are moved aside first and put back after.
+relationships. The project's graph, load receipts and output ledger are set aside first and put
+back after.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
+import sqlite3
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -43,15 +47,25 @@ def one_load(project: Path, bulk: bool) -> dict:
             "models": result.get("models")}
 
 
+def _copy_db(source: Path, target: Path) -> None:
+    """An SQLite database copied whole, its write-ahead log included."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("project", type=Path)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--modes", nargs="+", choices=("bulk", "cypher"), default=["cypher", "bulk"])
+    parser.add_argument("--one", choices=("bulk", "cypher"), help=argparse.SUPPRESS)  # one load, in a child
     args = parser.parse_args()
     project = args.project.resolve()
     os.chdir(project)
     sys.path.insert(0, str(REPO))
+    if args.one:
+        print(json.dumps(one_load(project, args.one == "bulk")))
+        return
     aside = project / ".graph-load-benchmark"
     shutil.rmtree(aside, ignore_errors=True)
     aside.mkdir()
@@ -59,11 +73,20 @@ def main() -> None:
     for folder, to in kept.items():
         if (project / folder).exists():
             shutil.move(project / folder, to)
+    from pipeline.paths import Paths
+    ledger = Paths(project).output_ledger  # the loads record their outputs there too
+    if ledger.exists():
+        _copy_db(ledger, aside / "outputs.sqlite3")
     runs: dict[str, list[dict]] = {mode: [] for mode in args.modes}
     try:
         for round_ in range(args.rounds):
             for mode in args.modes:
-                one = one_load(project, mode == "bulk")
+                # each load in a process of its own: the parent touches the ledger only when no load has it open
+                done = subprocess.run([sys.executable, __file__, str(project), "--one", mode], capture_output=True,
+                                      text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+                if done.returncode != 0:
+                    raise SystemExit(f"the {mode} load failed:\n{done.stderr[-3000:]}")
+                one = json.loads(done.stdout.splitlines()[-1])
                 runs[mode].append(one)
                 print(f"round {round_ + 1} {mode:6} {one['seconds']:6.1f} s  client CPU {one['client_cpu_s']:5.1f} s  "
                       f"{one['nodes']:,} nodes {one['relationships']:,} relationships", flush=True)
@@ -72,6 +95,8 @@ def main() -> None:
             shutil.rmtree(project / folder, ignore_errors=True)
             if to.exists():
                 shutil.move(to, project / folder)
+        if (aside / "outputs.sqlite3").exists():
+            _copy_db(aside / "outputs.sqlite3", ledger)
         shutil.rmtree(aside, ignore_errors=True)
     for mode, done in runs.items():
         if done:

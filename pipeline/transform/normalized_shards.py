@@ -43,8 +43,10 @@ def iter_records(path: Path, wanted: set[str] | None, id_column: str = "identifi
         group_ids = file.read_row_group(group, columns=[id_column]).column(0).to_pylist()
         if wanted is not None and wanted.isdisjoint(group_ids):
             continue
-        texts = file.read_row_group(group, columns=["record"]).column(0).to_pylist()
-        yield from (json.loads(t) for i, t in zip(group_ids, texts) if wanted is None or i in wanted)
+        texts = file.read_row_group(group, columns=["record"]).column(0)
+        if wanted is not None:  # only the wanted rows become Python strings (a 1% update wants a few of 390)
+            texts = texts.take([n for n, i in enumerate(group_ids) if i in wanted])
+        yield from (json.loads(t) for t in texts.to_pylist())
 
 
 def changed_records(path: Path, before: dict[str, str] | None) -> tuple[list[str], list[str], list[dict]]:
