@@ -233,7 +233,13 @@ class NewModels:
         for (source, rel, node), value in pairs.items():
             groups.setdefault(rel, []).append(_ENDS.pack(source, node) + self.values[value])
         bulk(self.client, self.graph, [], [(_RELS[rel][0], _RELS[rel][1], entries) for rel, entries in groups.items()])
-        self.sources, self.rels, self.dests, self.props = held
+        # the target table keeps only what the relationships still held name (it would grow with the load)
+        kept = sorted(set(held[2]))
+        renumbered = {old: new for new, old in enumerate(kept)}
+        self.targets = [self.targets[i] for i in kept]
+        self.target_index = {target[:2]: n for n, target in enumerate(self.targets)}
+        self.sources, self.rels, self.props = held[0], held[1], held[3]
+        self.dests = array("l", [renumbered[i] for i in held[2]])
 
 
 _RELS = [(rel, ["relation"] if rel == "FINE_TUNED_FROM" else []) for _, rel, _ in gm.RELATIONSHIPS]
