@@ -305,7 +305,7 @@ def summary_table(results: list[dict]) -> str:
 
 def stage_table(result: dict) -> str:
     rows = [("stage", "sub-tasks", "records", "task s", "wall s", "records/task s", "records/wall s", "peak RSS",
-             "1% rebuild: sub-tasks", "task s", "wall s", "reused", "sent")]
+             "1% rebuild: sub-tasks", "task s", "wall s", "reused", "sent", "sent/task s")]
     for asset in STAGES:
         full, rebuild = result["stages"].get(asset, {}), result["rebuild_stages"].get(asset, {})
         rows.append((SHORT.get(asset, asset), str(full.get("tasks", 0)), f"{full.get(COUNTED.get(asset, 'models'), 0):,}",
@@ -315,7 +315,9 @@ def stage_table(result: dict) -> str:
                      str(rebuild.get("tasks", 0)), f"{rebuild.get('task_s', 0):.1f}", f"{rebuild.get('wall_s', 0):.1f}",
                      f"{rebuild['reused']:,}" if "reused" in rebuild else "-",
                      f"{rebuild['sent']:,}" if "sent" in rebuild else
-                     f"{rebuild['received']:,} read" if "received" in rebuild else "-"))
+                     f"{rebuild['received']:,} read" if "received" in rebuild else "-",
+                     # a loader's changed records per second of its task (the incremental graph goal)
+                     f"{rebuild['sent'] / rebuild['task_s']:,.0f}" if rebuild.get("sent") and rebuild.get("task_s") else "-"))
     return _format(rows)
 
 
