@@ -250,7 +250,7 @@ def read_parquet(path, columns: list[str] | None = None):
             names = parquet.schema_arrow.names  # built anew at each access: 0.2 ms for a normalized shard
             missing = [name for name in columns if name not in names]
             if missing:
-                raise pa.ArrowInvalid(f"{path}: no column {', '.join(missing)} in {parquet.schema_arrow.names}")
+                raise pa.ArrowInvalid(f"{path}: no column {', '.join(missing)} in {names}")
         return parquet.read(columns=columns, use_threads=False)
 
 

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from pipeline.errors import PipelineError
 from pipeline.load import falkordb_bulk
 from pipeline.load import graph
 from pipeline.load import graph_model as gm
@@ -126,3 +127,17 @@ def test_values_are_encoded_with_their_own_type():
     assert falkordb_bulk.encode_value(1.0)[:1] == b"\x02"
     assert falkordb_bulk.encode_value([" a ", 2]) == b"\x05" + (2).to_bytes(8, "little") + b"\x03 a \x00\x04" + \
         (2).to_bytes(8, "little")
+
+
+def test_a_bulk_insert_the_server_refuses_is_one_line_that_says_what_to_do():
+    class Refusing:
+        def execute_command(self, *args):
+            import redis
+            raise redis.exceptions.ResponseError("Bulk insert format error, failed to parse bulk insert sections.")
+
+    node = falkordb_bulk.entry({"id": falkordb_bulk.encode_value("a")}, ["id"])
+    with pytest.raises(PipelineError) as err:
+        falkordb_bulk.bulk(Refusing(), "mlentory", [("Probe", ["id"], [node])], [])
+    message = str(err.value)
+    assert message.startswith("the embedded graph refused a bulk insert of 1 nodes and 0 relationships: Bulk insert")
+    assert message.endswith("run `doit` again to reload the graph") and "\n" not in message

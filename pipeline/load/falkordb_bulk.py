@@ -31,6 +31,8 @@ import struct
 from array import array
 from collections import Counter
 
+import redis
+
 from pipeline.errors import PipelineError
 from pipeline.load import graph_model as gm
 
@@ -100,8 +102,14 @@ def bulk(client, graph: str, nodes: list[tuple[str, list[str], list[bytes]]],
     edge_count = sum(len(entries) for _, _, entries in edges)
     if not node_count and not edge_count:
         return
-    reply = client.execute_command("GRAPH.BULK", graph, node_count, edge_count, len(node_tokens),
-                                   len(edge_tokens), *node_tokens, *edge_tokens)
+    try:
+        reply = client.execute_command("GRAPH.BULK", graph, node_count, edge_count, len(node_tokens),
+                                       len(edge_tokens), *node_tokens, *edge_tokens)
+    except redis.exceptions.ResponseError as exc:
+        # FalkorDB drops a graph whose bulk insert it refuses: its receipts go with it, so the next run
+        # reloads it whole
+        raise PipelineError(f"the embedded graph refused a bulk insert of {node_count} nodes and {edge_count} "
+                            f"relationships: {exc}; run `doit` again to reload the graph") from exc
     reply = reply.decode() if isinstance(reply, bytes) else str(reply)
     if reply != f"{node_count} nodes created, {edge_count} edges created":
         raise PipelineError(f"the embedded graph's bulk insert answered {reply!r} to {node_count} nodes "
@@ -132,7 +140,7 @@ class NewModels:
     """Creates a load's new models in bulk, and their relationships once the load's models all exist.
 
     `create` makes the nodes of a batch's new models at once and holds their relationships back (as
-    node ids and indexes into a table of targets, about 20 bytes each); `link` then finds or creates
+    node ids and indexes into a table of targets, 25 bytes each); `link` then finds or creates
     the targets and creates the relationships. Held back, a fine-tune's base that comes later in the
     load is found as the model it is, not created as a stub the base's own record would then have to
     update through Cypher. Beyond HELD_LINKS relationships are linked early, except those to models
@@ -142,14 +150,11 @@ class NewModels:
 
     def __init__(self, store, client, graph: str):
         self.store, self.client, self.graph = store, client, graph
-        self.created = 0
         self.target_index: dict[tuple[str, str], int] = {}  # (label, key) -> index into targets
         self.targets: list[tuple[str, str, str]] = []  # (label, key, the first spelling of the id)
         self.value_index: dict[bytes, int] = {b"": 0}
         self.values: list[bytes] = [b""]  # a relationship's encoded properties (FINE_TUNED_FROM's relation)
-        self._clear()
-
-    def _clear(self) -> None:
+        # the held relationships, a column each: source node id, type, target index, values index
         self.sources, self.rels, self.dests, self.props = array("q"), array("B"), array("l"), array("l")
 
     def create(self, records: list[dict], shard_of: dict[str, str], links: list[list[tuple]]) -> list[dict]:
@@ -172,7 +177,6 @@ class NewModels:
         props = list(dict.fromkeys(name for _, values, _ in fresh for name in values))
         bulk(self.client, self.graph, [("MLModel", props, [entry(values, props) for _, values, _ in fresh])], [])
         created = _created(self.store, {"MLModel": {key for key, _, _ in fresh}})
-        self.created += len(fresh)
         for key, _, links in fresh:
             (source,) = created[("MLModel", key)]
             for rel, label, target, spelling, values in links:
@@ -207,16 +211,15 @@ class NewModels:
         missing = [i for i in wanted if self.targets[i][:2] not in found and (final or self.targets[i][0] != "MLModel")]
         if missing:
             groups: dict[str, list[bytes]] = {}
+            new_keys: dict[str, set[str]] = {}
             for index in missing:
                 label, key, spelling = self.targets[index]
                 values = {_ID_LOWER: encode_value(key), _ID: encode_value(spelling)} if label == "MLModel" \
                     else {_ID: encode_value(key)}
                 groups.setdefault(label, []).append(entry(values, list(values)))
+                new_keys.setdefault(label, set()).add(key)
             bulk(self.client, self.graph, [(label, [_ID_LOWER, _ID] if label == "MLModel" else [_ID], entries)
                                            for label, entries in groups.items()], [])
-            new_keys: dict[str, set[str]] = {}
-            for index in missing:
-                new_keys.setdefault(self.targets[index][0], set()).add(self.targets[index][1])
             found.update(_created(self.store, new_keys))
         # one relationship per (model, type, target node); a repeated one keeps its last values, as MERGE and SET do
         pairs: dict[tuple[int, int, int], int] = {}

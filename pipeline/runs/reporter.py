@@ -161,6 +161,7 @@ class PipelineReporter(ConsoleReporter):
         self._width = 0
         self._tasks: dict = {}
         self._feeds_graph: set[str] | None = None  # tasks the embedded graph's loaders wait for (see execute_task)
+        self._graph_dir = None
 
     def write(self, text):
         text = redact_text(text, self._secrets)
@@ -426,13 +427,14 @@ class PipelineReporter(ConsoleReporter):
         the background (pipeline/load/falkordb.py: start_early); a no-op run starts nothing."""
         if self._feeds_graph is None:
             settings = load_settings()
+            self._graph_dir = settings.paths.graph
             loaders = [] if settings.neo4j_uri else [n for n in self._planned if _loads_graph(self._tasks[n])]
             self._feeds_graph = set(self._closure(self._tasks, loaders)) - set(loaders)
         if name in self._feeds_graph:
             self._feeds_graph = set()  # once a run
             from pipeline.load.falkordb import start_early
             try:
-                start_early(load_settings().paths.graph)
+                start_early(self._graph_dir)
             except OSError as exc:  # the loaders start it themselves then
                 self._say(f"warning: could not start the embedded graph server early: {exc}")
 
