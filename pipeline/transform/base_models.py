@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.transform.ids import repo_id
+from pipeline.transform.modelcard import LinesHolding
 
 RELATIONS = ("finetune", "quantized", "adapter", "merge")
 UNKNOWN = "unknown"
@@ -88,19 +89,15 @@ def _ref(match: re.Match) -> str | None:
     return repo_id(groups.get("link") or groups.get("bare") or groups.get("token"))
 
 
-def _lines_with(text: str, words: re.Pattern) -> str:
-    """The lines of a text that hold one of the words (a pattern `^.*(?:words).*$`): the patterns below
-    only ever match within them, and scanning a few lines instead of a long card keeps the mapping fast."""
+def _lines_with(text: str, words: LinesHolding) -> str:
+    """The lines of a text that hold one of the words: the patterns below only ever match within them,
+    and scanning a few lines instead of a long card keeps the mapping fast."""
     return "\n".join(words.findall(text))
 
 
-def _lines_holding(words: str) -> re.Pattern:
-    return re.compile(r"^.*(?:" + words + r").*$", re.I | re.M)
-
-
-_NAMES_A_MODEL = _lines_holding(r"huggingface\.co/|hf\.co/|\w/\w")  # a Hub link or an `org/name`
-_TUNING_WORDS = _lines_holding("tun|train")
-_MERGE_WORDS = _lines_holding("merge")
+_NAMES_A_MODEL = LinesHolding(r"huggingface\.co/|hf\.co/|\w/\w")  # a Hub link or an `org/name`
+_TUNING_WORDS = LinesHolding("tun|train")
+_MERGE_WORDS = LinesHolding("merge")
 
 
 def stated_in_text(readme: str | None) -> tuple[str | None, list[str], str] | None:

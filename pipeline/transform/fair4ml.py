@@ -194,7 +194,7 @@ def license_link(value, model_id: str) -> str | None:
     return f"{HUB_URL}/{model_id}/blob/main/{path}" if path else None
 
 
-_CITING = re.compile(r"^.*(?:arxiv|eprint|papers/|10\.\d{4}).*$", re.I | re.M)  # lines that may cite
+_CITING = modelcard.LinesHolding(r"arxiv|eprint|papers/|10\.\d{4}")  # lines that may cite
 
 
 def citations(tags: list[str], readme: str | None, card: modelcard.ModelCard) -> list[str]:

@@ -10,6 +10,7 @@ validated again, so a daily refresh costs what changed, not the shard's size.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, TextIO
 
@@ -204,9 +205,14 @@ def read_history(recent: Path, archive: Path | None = None) -> pa.Table:
 def every_field(record: dict) -> dict:
     """The record with every field of the shared schema, those its platform does not fill empty (None, or
     [] for lists): every platform's records have one shape, the same that reading one back from a target gives."""
-    from pipeline.transform.fair4ml import ARROW_SCHEMA
-    missing = {f.name: [] if pa.types.is_list(f.type) else None for f in ARROW_SCHEMA if f.name not in record}
+    missing = {name: [] if is_list else None for name, is_list in _fields() if name not in record}
     return {**record, **missing} if missing else record
+
+
+@lru_cache(maxsize=1)
+def _fields() -> tuple[tuple[str, bool], ...]:
+    """(name, is a list) of each field of the shared schema: asked per field of every record, 4% of a mapping."""
+    return tuple((f.name, pa.types.is_list(f.type)) for f in fair4ml.ARROW_SCHEMA)
 
 
 def _quarantined_before(path: Path | None) -> dict[tuple[str, str], str]:
