@@ -93,3 +93,22 @@ def test_template_headings_and_sentences_come_from_the_hubs_own_template():
     assert modelcard.is_placeholder("Use the code below to get started with the model.")
     assert not modelcard.is_placeholder("- **Developed by:** Acme Research")
     assert not any(itertools.islice((line for line in modelcard.template_lines() if "{{" in line), 1))
+
+
+def test_lines_holding_words_are_the_lines_the_whole_line_pattern_finds():
+    """`LinesHolding` finds, by searching for the words alone, exactly the lines `^.*(?:words).*$` (re.M)
+    finds: on real cards and on random text of line breaks, carriage returns and near-misses."""
+    import random
+    import re
+
+    words = [r"huggingface\.co/|hf\.co/|\w/\w", "tun|train", "merge", r"arxiv|eprint|papers/|10\.\d{4}"]
+    rng = random.Random(7)
+    pieces = ["\n", "\r\n", "\r", " ", "a/b", "/", "x/", "/y", "hf.co/", "HF.CO/", "Merge", "mer", "ge", "Tuning",
+              "TRAIN", "arXiv", "10.1234", "10.12", "é/ü", "—", "\n\n"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(0, 40))) for _ in range(3000)]
+    texts += [REAL_CARD, readme("mistralai/Mixtral-8x7B-Instruct-v0.1") or ""]
+    for pattern in words:
+        whole_lines = re.compile(r"^.*(?:" + pattern + r").*$", re.I | re.M)
+        found = modelcard.LinesHolding(pattern)
+        for text in texts:
+            assert found.findall(text) == whole_lines.findall(text), (pattern, text)
