@@ -189,7 +189,10 @@ def code_fingerprint(asset: Asset) -> str:
            tuple((c.name, c.severity, c.measure.__module__, c.measure.__qualname__) for c in asset.checks))
     if key not in _FINGERPRINTS:
         cache = _DISK_CACHE[0] if _DISK_CACHE else None
-        cached = cache.get(repr(key)) if cache else None
+        # where the code is loaded from belongs to the key: a project built by another checkout or install
+        # (whose files have not changed) would otherwise be told that copy's fingerprints
+        cache_key = repr((key, str(fingerprint.module_file(asset.build.__module__))))
+        cached = cache.get(cache_key) if cache else None
         if cached is None:
             parts, files = fingerprint.closure_and_files(asset.build)
             for module_name in asset.code:
@@ -205,6 +208,6 @@ def code_fingerprint(asset: Asset) -> str:
                     files |= fingerprint.closure_and_files(check.measure)[1]
             cached = fingerprint.digest(parts, extra)
             if cache:
-                cache.put(repr(key), cached, files)
+                cache.put(cache_key, cached, files)
         _FINGERPRINTS[key] = cached
     return _FINGERPRINTS[key]

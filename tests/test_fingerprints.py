@@ -20,6 +20,14 @@ from pipeline.assets import REGISTRY
 from pipeline.registry import code_fingerprint
 print(json.dumps({asset.name: code_fingerprint(asset) for asset in REGISTRY}))
 """
+CACHED_FINGERPRINTS = """
+import json, sys
+from pipeline.assets import REGISTRY
+from pipeline.registry import code_fingerprint, save_fingerprint_cache, use_fingerprint_cache
+use_fingerprint_cache(sys.argv[1])
+print(json.dumps({asset.name: code_fingerprint(asset) for asset in REGISTRY}))
+save_fingerprint_cache()
+"""
 
 
 @pytest.fixture
@@ -29,8 +37,9 @@ def package_copy(tmp_path):
     return root
 
 
-def fingerprints(root: Path) -> dict[str, str]:
-    result = subprocess.run([sys.executable, "-c", FINGERPRINTS], cwd=root, capture_output=True, text=True,
+def fingerprints(root: Path, cache: Path | None = None) -> dict[str, str]:
+    script = [FINGERPRINTS] if cache is None else [CACHED_FINGERPRINTS, str(cache)]
+    result = subprocess.run([sys.executable, "-c", *script], cwd=root, capture_output=True, text=True,
                             env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -87,6 +96,20 @@ def test_comments_and_docstrings_make_nothing_stale(package_copy):
         path.read_text().replace('"""Model card (README.md) reading', '"""Model cards (README.md): reading', 1)
         + "\n# a note at the end\n"))
     assert stale == set()
+
+
+def test_a_project_built_by_another_copy_of_the_code_gets_this_copys_fingerprints(tmp_path, package_copy):
+    """One project's fingerprint cache, two installs of the pipeline (an upgrade into a new environment, a
+    second checkout): each gets its own code's fingerprints, though the other's files did not change."""
+    other = tmp_path / "other"
+    shutil.copytree(package_copy, other)
+    edit_function(other, "pipeline.transform.modelcard", "_clean_line", "line = line")
+    cache = tmp_path / "project" / "code-fingerprints.json"
+    first = fingerprints(package_copy, cache)
+    assert cache.exists() and fingerprints(package_copy, cache) == first == fingerprints(package_copy)
+    second = fingerprints(other, cache)
+    assert second == fingerprints(other) and second["hf_models_normalized"] != first["hf_models_normalized"]
+    assert fingerprints(package_copy, cache) == first
 
 
 def test_every_in_package_module_a_build_imports_is_in_its_closure():
