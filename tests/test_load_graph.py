@@ -324,7 +324,8 @@ def test_a_graph_unchanged_since_it_was_loaded_is_not_saved_again_and_a_changed_
 
 
 def test_a_server_started_early_is_owned_by_its_run_and_is_the_one_the_loaders_use(tmp_path):
-    from pipeline.load.falkordb import _owner, _read_info, start_early, stop_server
+    from pipeline.load.falkordb import _read_info, stop_server
+    from pipeline.load.falkordb_files import _owner, start_early
     from tests.faults.helpers import wait_for
 
     directory = tmp_path / "graph"

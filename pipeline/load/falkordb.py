@@ -37,7 +37,8 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from pipeline.load.falkordb_bulk import NewModels
-from pipeline.load.falkordb_files import RDB_NAME, RECEIPTS_CACHE, SERVER_FILE, _rdb_stamp
+from pipeline.load.falkordb_files import (RDB_NAME, RECEIPTS_CACHE, SERVER_FILE, _helper, _owner, _process_start,
+                                          _rdb_stamp)
 from pipeline.load.graph_model import ADD_ID_LOWER, MISSING_ID_LOWER
 from pipeline.errors import PipelineError
 
@@ -194,23 +195,6 @@ def _wait_loaded(client: redis.Redis) -> None:
             time.sleep(0.02)
 
 
-def _process_start(pid: int) -> int | None:
-    """When the process started (clock ticks since boot), to tell it from a later one with its pid."""
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            fields = fh.read().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return None if fields[0] == "Z" else int(fields[19])
-
-
-def _owner() -> dict:
-    """This process's run (pipeline/runs/lock.py) when it belongs to one, else this process."""
-    from pipeline.runs.lock import run_pid
-    pid = run_pid() or os.getpid()
-    return {"pid": pid, "start": _process_start(pid)}
-
-
 def _owner_alive(owner: dict | None) -> bool:
     if not owner or not isinstance(owner.get("pid"), int):
         return False
@@ -241,16 +225,6 @@ def _claim(directory: Path) -> None:
     owner = _owner()
     if info.get("owner") != owner and (run_pid() is not None or not _owner_alive(info.get("owner"))):
         _write_info(directory, {**info, "owner": owner})
-
-
-def _helper(directory: Path, *args: str) -> int:
-    """Run `python -m pipeline.load.falkordb ARGS` on its own (the watchdog, or start_early's process)."""
-    package_root = str(Path(__file__).resolve().parents[2])
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)}
-    with (directory / "watchdog.log").open("a") as log:
-        return subprocess.Popen([sys.executable, "-m", "pipeline.load.falkordb", *args], cwd=directory, env=env,
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
-                                start_new_session=True).pid
 
 
 def _start_watchdog(directory: Path, server_pid: int, owner: dict) -> int:
@@ -300,19 +274,6 @@ def _start(directory: Path, owner: dict | None = None) -> tuple[redis.Redis, int
         return _client(port), port
     raise PipelineError(f"the embedded graph (FalkorDB) in {directory} hung while starting, {START_ATTEMPTS} times; "
                         f"see {directory / 'server.log'}")
-
-
-def start_early(directory: Path) -> bool:
-    """Start the server in the background for this process's run, which will load the graph: a large
-    graph file takes seconds to load, which then overlap the run's other tasks instead of delaying its
-    loaders (the first one to open the store waits for the start under the directory lock, and finds
-    the server up). False when there is no graph file to load yet. A start that fails is left to the
-    loader, which reports it."""
-    directory = Path(directory)
-    if not (directory / RDB_NAME).exists() or (directory / SERVER_FILE).exists():
-        return False
-    _helper(directory, "--start", str(directory), json.dumps(_owner()))
-    return True
 
 
 def _start_for(directory: Path, owner: dict) -> None:

@@ -424,7 +424,7 @@ class PipelineReporter(ConsoleReporter):
 
     def _start_graph_early(self, name: str) -> None:
         """Once a task the embedded graph's loaders wait for runs, their server starts loading its file in
-        the background (pipeline/load/falkordb.py: start_early); a no-op run starts nothing."""
+        the background (pipeline/load/falkordb_files.py: start_early); a no-op run starts nothing."""
         if self._feeds_graph is None:
             settings = load_settings()
             self._graph_dir = settings.paths.graph
@@ -432,7 +432,7 @@ class PipelineReporter(ConsoleReporter):
             self._feeds_graph = set(self._closure(self._tasks, loaders)) - set(loaders)
         if name in self._feeds_graph:
             self._feeds_graph = set()  # once a run
-            from pipeline.load.falkordb import start_early
+            from pipeline.load.falkordb_files import start_early
             try:
                 start_early(self._graph_dir)
             except OSError as exc:  # the loaders start it themselves then
