@@ -33,7 +33,7 @@ def tricky() -> list[dict]:
                      readme='# Title\r\n\r\nQuotes \' " and \\ backslashes, a tab\tand emoji 🦙, {braces} [x] $param\n')
     hostile["keywords"] = ["", " spaced ", "ünïcödé", "a\nb", "'", '"', "\\"]
     nul = record("odd/nul", pipeline_tag="text-generation")
-    nul["description"] = "before\x00after"
+    nul["version"] = "before\x00after"  # (a node property: the description is not one)
     huge = record("odd/huge", pipeline_tag="text-generation")
     huge["downloads"] = 1 << 70
     mapped = record("odd/map", pipeline_tag="text-generation")

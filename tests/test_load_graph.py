@@ -75,9 +75,61 @@ def test_changed_model_is_updated_and_removed_properties_disappear(store):
     load(store, records[:4] + [changed])
     props = store.read("MATCH (m:MLModel {id: 'other/bert-tiny'}) RETURN properties(m)")[0][0]
     assert props["downloads"] == 999
-    assert "description" not in props and "libraryName" not in props
+    assert "libraryName" not in props
     assert ids(store, "MATCH (:MLModel {id: 'other/bert-tiny'})-[:TRAINED_ON]->(d) RETURN d.id") == ["org/new-data"]
     assert ids(store, "MATCH (:MLModel {id: 'other/bert-tiny'})-[:HAS_LICENSE]->(l) RETURN l.id") == []
+
+
+CARD = """---
+license: mit
+model-index:
+- name: carded
+  results:
+  - task: {type: text-classification}
+    dataset: {name: SST-2, type: glue}
+    metrics: [{type: accuracy, value: 0.91}]
+---
+# carded
+
+## Model description
+
+A small model that sorts English sentences by sentiment, written for this test of what the graph holds.
+
+## Intended uses
+
+Sort product reviews by sentiment before a person reads them.
+
+## Limitations and bias
+
+It saw movie reviews only and misreads sarcasm.
+
+## How to use
+
+```python
+from transformers import pipeline
+pipeline("text-classification", model="org/carded")
+```
+
+## Citation
+
+```bibtex
+@article{person2020, title={A Paper}, author={Person, A.}, eprint={2001.08361}, archivePrefix={arXiv}, year={2020}}
+```
+"""
+
+
+def test_a_model_node_holds_no_long_texts_or_nested_values(store):
+    """A card's texts, code, metrics and BibTeX stay in the normalized record (the catalog's model page reads
+    them there; tests/test_catalog_api.py): the node holds the fields that are queried, and its links."""
+    carded = record("org/carded", CARD, pipeline_tag="text-classification")
+    assert all(carded[name] for name in ("description", "intendedUse", "modelRisksBiasLimitations",
+                                         "codeSampleSnippet", "evaluationMetrics", "citationDetails", "fieldSources"))
+    load(store, family() + [carded])
+    props = store.read("MATCH (m:MLModel {id: 'org/carded'}) RETURN properties(m)")[0][0]
+    assert not set(props) & gm.RECORD_ONLY
+    assert props["name"] == "carded" and props["cardStatus"] == "ok" and props["readme"] == carded["readme"]
+    assert ids(store, "MATCH (:MLModel {id: 'org/carded'})-[:CITES]->(p:Paper) RETURN p.id") == ["2001.08361"]
+    assert ids(store, "MATCH (:MLModel {id: 'org/carded'})-[:EVALUATED_ON]->(d:Dataset) RETURN d.id") == ["glue"]
 
 
 def test_vanished_model_is_removed_and_a_still_referenced_base_becomes_a_stub(store):

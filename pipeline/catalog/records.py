@@ -2,8 +2,10 @@
 
 A model node holds its record's scalar and list fields as properties (maps and lists of maps as JSON
 text); the fields that name other things (bases, datasets, licenses, tasks, languages, papers, the
-account) are its outgoing relationships. Reading both back gives the record the loader was given,
-in the field order of the normalized records, with two differences that come from the graph itself:
+account) are its outgoing relationships; its long texts and nested values are not in the graph
+(graph_model.RECORD_ONLY: the catalog adds them from the normalized record). Reading both back gives the
+rest of the record the loader was given, in the field order of the normalized records, with two
+differences that come from the graph itself:
 list fields made of links come in id order, and a base model's id is spelled as the graph's node
 spells it (ids are case-insensitive on the Hub; the node of a harvested model keeps its own spelling).
 """

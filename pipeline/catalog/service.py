@@ -1,5 +1,6 @@
 """The catalog as the UI and its API read it: search from the configured search index, models,
-datasets, papers and lineage from the configured graph, history from the records' history files.
+datasets, papers and lineage from the configured graph (a model's long texts from its normalized record: the
+graph does not hold them), history from the records' history files.
 
 Works the same on the embedded targets (FalkorDB, tantivy) and on Neo4j / Elasticsearch: the project's
 settings choose, and are read again when `.env` or `pyproject.toml` change, so pointing the project at
@@ -14,9 +15,10 @@ import threading
 from pathlib import Path
 
 from pipeline.catalog import exports, graph_reads
-from pipeline.catalog.versions import changes, versions
+from pipeline.catalog.versions import changes, current_record, versions
 from pipeline.config import Settings, load_settings
 from pipeline.errors import NotFound, PipelineError, TargetUnavailable
+from pipeline.load.graph_model import RECORD_ONLY
 from pipeline.load.search import FACETS, parse_query
 from pipeline.load.targets import graph_target, search_target
 from pipeline.transform.iris import Iris
@@ -133,9 +135,15 @@ class Catalog:
 
     # -- the graph ---------------------------------------------------------------------------------
     def model(self, model_id: str) -> dict:
-        found = self.graph.call(self.settings(), lambda store: graph_reads.model(store, model_id))
+        """A model's node and links from the graph; for a harvested model, the record's long texts and nested
+        values (which the graph does not hold) from its normalized shard."""
+        settings = self.settings()
+        found = self.graph.call(settings, lambda store: graph_reads.model(store, model_id))
         if found is None:
             raise NotFound(f"no model {model_id!r} in the catalog (ids are the Hub's, e.g. google-bert/bert-base-uncased)")
+        if found["kind"] == "harvested":
+            record = current_record(settings, found["id"]) or {}
+            found["record"].update((name, record[name]) for name in RECORD_ONLY if name in record)
         return found
 
     def lineage(self, model_id: str, direction: str, depth: int, limit: int) -> dict:

@@ -10,33 +10,48 @@ from pipeline.shards import shard_of, shard_path
 from pipeline.storage import read_parquet
 
 
+def _normalized_asset(settings, model_id: str):
+    """(the normalized asset of the model's platform, the label of the model's shard: "" when unsharded)."""
+    from pipeline.assets import REGISTRY
+    from pipeline.platforms import platform_of
+
+    asset = REGISTRY[f"{platform_of(model_id)}_models_normalized"]  # where the records and their history live
+    return asset, settings.shard_labels[shard_of(model_id, settings.shards)] if asset.sharded else ""
+
+
+def current_record(settings, model_id: str) -> dict | None:
+    """The model's record in its normalized shard (None when the shard does not hold it): the catalog's
+    model page reads the fields the graph does not hold from it (pipeline/load/graph_model.py RECORD_ONLY)."""
+    import pyarrow.compute as pc
+
+    asset, label = _normalized_asset(settings, model_id)
+    normalized = settings.root / shard_path(asset.outputs["parquet"].path, label)
+    if not normalized.exists():
+        return None
+    table = read_parquet(normalized, columns=["identifier", "record"])
+    found = table.filter(pc.equal(table.column("identifier"), model_id)).column("record").to_pylist()
+    return json.loads(found[0]) if found else None
+
+
 def versions(settings, model_id: str) -> list[dict]:
     """Every version of a model's record, oldest first: {record, valid_from, valid_to, change}; the
     current one (if the model is in the catalog) last, with valid_to None. Times are the Hub's
     lastModified of each version (when a model left the catalog: when the catalog saw it gone)."""
     import pyarrow.compute as pc
 
-    from pipeline.assets import REGISTRY
-
-    from pipeline.platforms import platform_of
     from pipeline.transform.normalized_shards import read_history
 
-    asset = REGISTRY[f"{platform_of(model_id)}_models_normalized"]  # where the records and their history live
-    outputs = asset.outputs
-    label = settings.shard_labels[shard_of(model_id, settings.shards)] if asset.sharded else ""  # no {shard}
+    asset, label = _normalized_asset(settings, model_id)
     found = []
-    history = settings.root / shard_path(outputs["history"].path, label)
-    archive = settings.root / shard_path(outputs["history_archive"].path, label)
+    history = settings.root / shard_path(asset.outputs["history"].path, label)
+    archive = settings.root / shard_path(asset.outputs["history_archive"].path, label)
     table = read_history(history, archive)
     for row in table.filter(pc.equal(table.column("identifier"), model_id)).to_pylist():
         found.append({**row, "record": json.loads(row["record"])})
-    normalized = settings.root / shard_path(outputs["parquet"].path, label)
-    if normalized.exists():
-        table = read_parquet(normalized, columns=["identifier", "record"])
-        for row in table.filter(pc.equal(table.column("identifier"), model_id)).to_pylist():
-            record = json.loads(row["record"])
-            found.append({"record": record, "valid_from": record.get("dateModified"), "valid_to": None,
-                          "change": "current"})
+    record = current_record(settings, model_id)
+    if record is not None:
+        found.append({"record": record, "valid_from": record.get("dateModified"), "valid_to": None,
+                      "change": "current"})
     return found  # the history file keeps versions in the order they ended; the current one comes last
 
 

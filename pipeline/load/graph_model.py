@@ -31,17 +31,25 @@ RELATIONSHIPS = (
 )
 LABELS = ("MLModel", "Dataset", "Agent", "Person", "License", "Task", "Language", "Paper", "LoadReceipt")
 _EDGE_FIELDS = {field for field, _, _ in RELATIONSHIPS}
-JSON_PROPERTIES = {"fieldSources"}  # record fields that are maps: properties hold them as JSON text
+# The record's long texts and nested values stay out of the graph: they live in the normalized records
+# (Parquet), which the catalog's model page reads them from (pipeline/catalog/service.py), and the
+# description in the search index. On the real-world corpus they are 87% of a model node's property
+# bytes; the graph holds what is queried and followed.
+RECORD_ONLY = frozenset({"description", "intendedUse", "modelRisksBiasLimitations", "usageInstructions",
+                         "codeSampleSnippet", "evaluationMetrics", "citationDetails", "fieldSources", "inputs",
+                         "outputs"})
+_NOT_PROPERTIES = _EDGE_FIELDS | RECORD_ONLY | {"identifier"}
 _REL_TYPES = "|".join(rel for _, rel, _ in RELATIONSHIPS)
 
 
 def model_properties(record: dict, shard: str) -> dict:
-    """Node properties: scalars and lists of strings; nested values as JSON text; no nulls."""
+    """Node properties: scalars and lists of strings; nested values as JSON text; no nulls; no RECORD_ONLY
+    fields."""
     props = {"harvested": True, "shard": shard, "idLower": record["identifier"].lower()}
     for key, value in record.items():
-        if key in _EDGE_FIELDS or key == "identifier" or value is None or value == []:
+        if key in _NOT_PROPERTIES or value is None or value == []:
             continue
-        if key in JSON_PROPERTIES or isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):  # (a map is refused)
             value = json.dumps(value, ensure_ascii=False, sort_keys=True)
         props[key] = value
     return props
