@@ -31,8 +31,9 @@ def _free_port() -> int:
 
 
 class Neo4jServer:
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, heap: str = "768m"):
         self.workdir = Path(workdir)
+        self.heap = heap  # the tests' graphs are small; benchmarks/graph_load.py asks for more
         self.uri: str | None = None
         self._process: subprocess.Popen | None = None
 
@@ -42,7 +43,7 @@ class Neo4jServer:
         port = _free_port()
         log = (self.workdir / "neo4j.log").open("w")
         self._process = subprocess.Popen(
-            ["java", "-Xmx768m", "-cp", f"{LIB}/*:{CLASSES}", "Neo4jLauncher", str(self.workdir / "home"), str(port)],
+            ["java", f"-Xmx{self.heap}", "-cp", f"{LIB}/*:{CLASSES}", "Neo4jLauncher", str(self.workdir / "home"), str(port)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True)
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
