@@ -94,10 +94,9 @@ def test_a_run_starts_the_long_chain_before_the_cheap_shards(tmp_path):
     assert len([n for n in order if n.startswith("wide:")]) == 8 and "chain4" in order and "wide_total" in order
 
 
-def test_an_assets_seconds_are_its_most_per_task_in_the_recent_runs_that_built_it(tmp_path):
-    """Per task of the asset (shards and checks count), the most among recent runs in which it succeeded: a
-    later run with little to do for it does not make it look cheap to the next full rebuild; a run that
-    only found it up to date, or where it failed, does not count."""
+def test_an_assets_seconds_come_from_the_latest_run_that_built_it(tmp_path):
+    """Per task of the asset (shards and checks count), from the latest run in which it succeeded; a run
+    that only found it up to date, or where it failed, does not count."""
     from pipeline.runs.history import History
     from pipeline.runs.priority import seconds_per_task
 
@@ -114,5 +113,5 @@ def test_an_assets_seconds_are_its_most_per_task_in_the_recent_runs_that_built_i
             history._db.execute("INSERT INTO tasks (run_id, name, status, started, ended) VALUES (?,?,?,?,?)",
                                 (run, name, status, 100.0 * start, 100.0 * start + seconds))
     history.close()
-    assert seconds_per_task(tmp_path / "runs.sqlite3") == {"normalized": 3.0, "search": 9.0}
+    assert seconds_per_task(tmp_path / "runs.sqlite3") == {"normalized": 0.5, "search": 9.0}
     assert seconds_per_task(tmp_path / "none.sqlite3") == {}

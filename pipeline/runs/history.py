@@ -262,19 +262,14 @@ class History:
         return row[0], run[0] if run else None, run[1] if run else None, rows
 
     def seconds_per_task(self, recent_runs: int = 10) -> dict[str, float]:
-        """Per asset: its most task seconds per task (shard and checks tasks count) among the last
-        `recent_runs` runs in which its tasks succeeded; a parallel run hands out tasks by it. The most, not
-        the latest: a run that had little to do for an asset (the SPARQL store with no model changed: 0.3 s
-        against 81 s for a full load at 100k) would rank it last in the next full rebuild, where it is the
-        run's longest task."""
+        """Per asset: its task seconds per task (shard and checks tasks count) in the latest of the last
+        `recent_runs` runs in which its tasks succeeded; a parallel run hands out tasks by it."""
         rows = self._db.execute(
-            "SELECT asset, max(total / count) FROM ("
-            " SELECT substr(t.name, 1, instr(t.name || ':', ':') - 1) AS asset, sum(t.ended - t.started) AS total,"
-            " count(*) AS count"
-            " FROM tasks t JOIN (SELECT id FROM runs ORDER BY started DESC LIMIT ?) r ON r.id = t.run_id"
-            " WHERE t.status = 'success' AND t.ended IS NOT NULL GROUP BY asset, r.id) GROUP BY asset",
+            "SELECT substr(t.name, 1, instr(t.name || ':', ':') - 1) AS asset, sum(t.ended - t.started), count(*) "
+            "FROM tasks t JOIN (SELECT id, started FROM runs ORDER BY started DESC LIMIT ?) r ON r.id = t.run_id "
+            "WHERE t.status = 'success' AND t.ended IS NOT NULL GROUP BY asset, r.id ORDER BY r.started",
             (recent_runs,)).fetchall()
-        return dict(rows)
+        return {asset: total / count for asset, total, count in rows}  # the latest run's figures win
 
     def commit_version(self) -> tuple:
         """What changes when another connection commits (SQLite's data_version, with the run count and

@@ -3,8 +3,8 @@
 doit hands ready tasks out first come, first served, and which come first is set order: the tasks
 waiting on one are kept in a set. In a 1% rebuild at 100k models the chain base models -> lineage ->
 entities -> search index started behind 256 JSON-LD shards: it filled the run's last 17 s, one worker
-idle for most of them. Here a task's rank is its asset's most seconds per task in the recent runs that
-built it (1 when none did) plus the highest rank among the assets that read it: the critical path first.
+idle for most of them. Here a task's rank is its asset's seconds per task in the last run that built it
+(1 when no run did) plus the highest rank among the assets that read it: the critical path first.
 Which tasks run, and what each waits for, is doit's as before; only the choice among ready ones changes.
 """
 
@@ -18,7 +18,7 @@ from pipeline.registry import Registry
 
 
 def seconds_per_task(history_file: Path) -> dict[str, float]:
-    """Per asset: its most seconds per task in the recent runs in which its tasks succeeded ({} when
+    """Per asset: its seconds per task in the latest recent run in which its tasks succeeded ({} when
     there is no history yet, or it stays locked by a writer for over a second)."""
     from pipeline.runs.history import History
 
