@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
 from itertools import islice
 from typing import Iterable, Iterator, TextIO
 
@@ -37,9 +38,11 @@ def _batches(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
         yield batch
 
 
-def _statements(rows: gm.ModelRows) -> list[tuple[str, dict]]:
-    ids = [row["id"] for row in rows.models]
-    statements = [(gm.UPSERT_MODELS, {"rows": rows.models}), (gm.DELETE_OUTGOING, {"ids": ids})]
+def _statements(rows: gm.ModelRows, existing: set[str] | None = None) -> list[tuple[str, dict]]:
+    """A batch's statements; with `existing` (the lower-case ids the graph holds a node of), the outgoing
+    relationships of only those models are deleted first: a model new to the graph has none."""
+    ids = [row["id"] for row in rows.models if existing is None or row["idLower"] in existing]
+    statements = [(gm.UPSERT_MODELS, {"rows": rows.models})] + ([(gm.DELETE_OUTGOING, {"ids": ids})] if ids else [])
     for rel, statement in gm.EDGE_STATEMENTS:
         if rows.edges[rel]:
             statements.append((statement, {"rows": rows.edges[rel]}))
@@ -53,6 +56,14 @@ def _neighbours(store, ids: list[str], batch_size: int) -> dict[str, set[str]]:
         for label, node_id in store.read(gm.NEIGHBOURS, {"ids": batch}):
             found.setdefault(label, set()).add(node_id)
     return found
+
+
+def _existing(store, records: list[dict]) -> set[str]:
+    """The lower-case ids of these records that have a model node in the graph, and of those the batch names
+    twice (two spellings of one model: the second one's write replaces the first one's links, as before)."""
+    keys = Counter(r["identifier"].lower() for r in records if isinstance(r.get("identifier"), str))
+    held = {row[0] for row in store.read(gm.EXISTING_MODELS, {"keys": sorted(keys)})} if keys else set()
+    return held | {key for key, count in keys.items() if count > 1}
 
 
 def _write_batch(store, batch: list[dict], statements, key, rejects) -> list[str]:
@@ -135,10 +146,14 @@ class ModelWriter:
         # models new to the graph are only created: in bulk where the store can (they have nothing to replace)
         links = [gm.record_links(r) for r in records]
         rest = self.new_models.create(records, shard_of, links) if self.new_models else records
+        # which of them the graph holds already: only those can point anywhere yet (a first load into Neo4j
+        # spent a third of its server time asking for, and deleting, relationships of models it was creating)
+        existing = _existing(self.store, rest) if rest and self.new_models is None else None
         # what the models pointed to before they change: candidates for orphan removal (a model's links
         # change only when the model itself is written, so each batch is asked just before its write)
-        _add(self.candidates, _neighbours(self.store, [r["identifier"] for r in rest], self.batch_size))
-        refused = _write_batch(self.store, rest, lambda some: _statements(_rows_by_shard(some, shard_of)),
+        _add(self.candidates, _neighbours(self.store, [r["identifier"] for r in rest if existing is None
+                                                       or str(r["identifier"]).lower() in existing], self.batch_size))
+        refused = _write_batch(self.store, rest, lambda some: _statements(_rows_by_shard(some, shard_of), existing),
                                lambda r: r.get("identifier"),
                                lambda r: self.shards[shard_of[r.get("identifier")]][1]) if rest else []
         for identifier in refused:

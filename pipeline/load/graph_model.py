@@ -122,6 +122,8 @@ RETIRE_MODELS = (
 )
 SHARD_MODELS = "MATCH (m:MLModel) WHERE m.harvested = true AND m.shard = $shard RETURN m.id"
 NEIGHBOURS = f"UNWIND $ids AS id MATCH (m:MLModel {{id: id}})-[:{_REL_TYPES}]->(t) RETURN DISTINCT labels(t)[0], t.id"
+# which of these lower-case ids have a model node (harvested or a stub) already
+EXISTING_MODELS = "UNWIND $keys AS k MATCH (m:MLModel {idLower: k}) RETURN m.idLower"
 DELETE_ORPHAN_STUBS = ("UNWIND $ids AS id MATCH (m:MLModel {id: id}) "
                        "WHERE m.harvested IS NULL AND NOT ()-[:FINE_TUNED_FROM]->(m) DETACH DELETE m")
 
