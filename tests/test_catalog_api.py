@@ -230,6 +230,30 @@ def test_history_lists_the_versions(client):
     assert versions[-1]["change"] == "current" and versions[-1]["valid_to"] is None
 
 
+def test_a_model_whose_normalized_records_cannot_be_read_is_503_in_one_line_naming_the_file(embedded):
+    """The page's long texts come from the model's normalized shard (the graph does not hold them): a shard
+    that cannot be read is said, with what to run, not a page without them or a server error."""
+    from pipeline.config import load_settings
+    from pipeline.shards import shard_of
+
+    model = "meta-llama/Llama-2-7b-hf"
+    settings = load_settings(embedded.root, environ=embedded.env)
+    shard = embedded.root / "data" / "normalized" / "hf" / f"models-{settings.shard_labels[shard_of(model, 4)]}.parquet"
+    kept = shard.read_bytes()
+    try:
+        shard.write_bytes(kept[: len(kept) // 2])
+        with TestClient(create_app(embedded.root, embedded.env)) as client:
+            for path in (f"/api/catalog/models/{model}", f"/api/catalog/history/{model}"):
+                answer = client.get(path)
+                assert answer.status_code == 503, (path, answer.text)
+                message = answer.json()["error"]
+                assert "\n" not in message and str(shard) in message and "doit hf_models_normalized" in message
+    finally:
+        shard.write_bytes(kept)
+    with TestClient(create_app(embedded.root, embedded.env)) as client:
+        assert client.get(f"/api/catalog/models/{model}").json()["record"]["description"]
+
+
 def test_openapi_describes_every_route(client):
     document = client.get("/openapi.json").json()
     assert document["openapi"].startswith("3.")

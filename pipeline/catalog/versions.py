@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from pipeline.errors import TargetUnavailable
 from pipeline.shards import shard_of, shard_path
 from pipeline.storage import read_parquet
 
@@ -28,7 +29,11 @@ def current_record(settings, model_id: str) -> dict | None:
     normalized = settings.root / shard_path(asset.outputs["parquet"].path, label)
     if not normalized.exists():
         return None
-    table = read_parquet(normalized, columns=["identifier", "record"])
+    try:
+        table = read_parquet(normalized, columns=["identifier", "record"])
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise TargetUnavailable(f"the normalized records in {normalized} cannot be read "
+                                f"({' '.join(str(exc).split())[:200]}) - run `doit {asset.name}` to write them again") from exc
     found = table.filter(pc.equal(table.column("identifier"), model_id)).column("record").to_pylist()
     return json.loads(found[0]) if found else None
 
