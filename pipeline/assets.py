@@ -87,7 +87,7 @@ def normalize_models(ctx: BuildContext, raw: str, mapping) -> dict:
     fingerprint = code_fingerprint(ctx.asset) + ":" + file_digest(schema)[:16]
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     with ctx.output("quarantine").open("w", encoding="utf-8") as quarantine, \
-            ctx.output("jsonl").open("w", encoding="utf-8") as jsonl:
+            ctx.output("jsonl").open("wb") as jsonl:
         history = (ctx.final_path("history"), ctx.output("history"),
                    ctx.final_path("history_archive"), ctx.output("history_archive"))
         counts = normalized_shards.build_shard(ctx.input(raw), ctx.final_path("parquet"),

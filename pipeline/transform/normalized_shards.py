@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import BinaryIO, Iterator, TextIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -175,6 +175,16 @@ def _history(before: pa.Table | None, current: pa.Table, fresh: list[dict], now:
     return rows
 
 
+def _json_lines(records: pa.ChunkedArray) -> memoryview:
+    """The records' texts, each followed by a line break, as one buffer Arrow joins: half the time of
+    turning each into a Python string and writing it (1.6-1.75 against 3.1-3.7 ms for a 419-record shard)."""
+    lines = pc.binary_join_element_wise(records.combine_chunks(), pa.scalar("", records.type),
+                                        pa.scalar("\n", records.type))
+    _, offsets, data = lines.buffers()
+    offsets = memoryview(offsets).cast("q")  # a large string's offsets are 64-bit
+    return memoryview(data)[offsets[lines.offset]:offsets[lines.offset + len(lines)]]
+
+
 def _history_table(path: Path) -> pa.Table:
     return read_parquet(path).cast(HISTORY_SCHEMA) if path.exists() else HISTORY_SCHEMA.empty_table()
 
@@ -233,7 +243,7 @@ def _quarantined_before(path: Path | None) -> dict[tuple[str, str], str]:
 
 
 def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, fingerprint: str,
-                jsonl: TextIO | None = None, history: tuple[Path, ...] | None = None, now: str = "",
+                jsonl: BinaryIO | None = None, history: tuple[Path, ...] | None = None, now: str = "",
                 mapping=None, recent_history: int = 256, previous_quarantine: Path | None = None) -> dict:
     """Write the normalized shard for `raw` to `out` (and its records as JSON Lines to `jsonl`);
     quarantine entries go to `quarantine`. With `history` = (previous history file, new history file[,
@@ -300,9 +310,8 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
     # for 390 records here) and reads it 25% faster, for files 40% larger
     pq.write_table(table, out, compression="lz4", row_group_size=ROW_GROUP_ROWS, use_dictionary=False,
                    write_statistics=False)
-    if jsonl is not None:
-        for text in table.column("record").to_pylist():
-            jsonl.write(text + "\n")
+    if jsonl is not None and table.num_rows:
+        jsonl.write(_json_lines(table.column("record")))
     counts = {"models": table.num_rows, "quarantined": quarantined, "mapped": todo - requarantined,
               "reused": len(reused_ids)}
     if requarantined:
