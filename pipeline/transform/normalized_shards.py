@@ -181,7 +181,7 @@ def _json_lines(records: pa.ChunkedArray) -> memoryview:
     lines = pc.binary_join_element_wise(records.combine_chunks(), pa.scalar("", records.type),
                                         pa.scalar("\n", records.type))
     _, offsets, data = lines.buffers()
-    offsets = memoryview(offsets).cast("q")  # a large string's offsets are 64-bit
+    offsets = memoryview(offsets).cast("q" if pa.types.is_large_string(lines.type) else "i")  # 64- or 32-bit
     return memoryview(data)[offsets[lines.offset]:offsets[lines.offset + len(lines)]]
 
 
