@@ -401,6 +401,8 @@ def build_hf_rdf(ctx: BuildContext) -> dict:
             store.reset()
             held = {"documents": {}}
         sweep = bool(set(held["documents"]) - set(documents))  # a shard gone: its models may linger
+        if fresh:  # every shard's file, in one bulk load (the shards' records are written meanwhile)
+            store.insert_files([path for _, path in nquads])
         for label, path in nquads:
             if held["documents"].get(f"hf/models-{label}") == documents[f"hf/models-{label}"] and \
                     ctx.final_path("records", label).exists():
@@ -458,9 +460,9 @@ def _models_into_store(ctx: BuildContext, store, iris, label: str, nquads: Path,
     ids, record_digests = table.column("id").to_pylist(), table.column("digest").to_pylist()
     old = None if fresh else _loaded_records(ctx.final_path("records", label))
     if old is None:  # nothing known of what the store holds of this shard: all of it loaded
-        if not fresh:
+        if not fresh:  # (a fresh store is loaded with every shard's file at once)
             store.remove_graphs(iris.model(i) for i in ids)
-        store.insert_file(nquads)
+            store.insert_file(nquads)
         counts["models_loaded"] += len(ids)
     else:
         changed_ids = {i for i, d in zip(ids, record_digests) if old.get(i) != d}

@@ -78,6 +78,33 @@ def test_a_file_the_store_cannot_read_fails_in_one_line_naming_it(tmp_path):
     assert str(bad) in message and "delete that file and run `doit`" in message and "\n" not in message
 
 
+def test_many_files_load_as_one_and_a_bad_line_is_named_by_its_own_file_and_line(tmp_path):
+    import pytest
+    from pipeline.errors import PipelineError
+    from pipeline.load.rdf_store import SparqlStore
+
+    def quad(n):
+        return b'<https://a> <https://b> "%d" <https://g> .\n' % n
+
+    first, second, bad = tmp_path / "models-000.nq", tmp_path / "models-001.nq", tmp_path / "models-002.nq"
+    first.write_bytes(quad(1) + quad(2).rstrip(b"\n"))  # its last line not ended: must not run into the next file
+    second.write_bytes(quad(3))
+    bad.write_bytes(quad(4) + quad(5) + b"<https://a> <https://b> no quad here\n")
+    store = SparqlStore(tmp_path / "store").open()
+    try:
+        store.insert_files([first, second])
+        store.wait()
+        assert store.count() == 3
+        store.insert_files([first, second, bad])
+        with pytest.raises(PipelineError) as failed:
+            store.wait()
+    finally:
+        store.close()
+    message = str(failed.value)
+    assert f"could not load {bad}: line 3:" in message and "delete that file and run `doit`" in message
+    assert "\n" not in message and "(line 6)" not in message
+
+
 def test_turtle_blocks_survive_literals_that_look_like_block_marks(tmp_path):
     tricky = "two lines\n# graph <https://w3id.org/mlentory/model/hf/org/b>\nand a mark in between"
     data = converted({"org/a": tricky, "org/b": "plain"})

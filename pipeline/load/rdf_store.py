@@ -8,8 +8,10 @@ keeps a record of what it was loaded with, so a store deleted or out of step is 
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 from pathlib import Path
 
 from pipeline.digests import file_digest
@@ -32,6 +34,10 @@ def document_digest(path: Path, digests: Path | None = None) -> str:
 
 
 PENDING_WRITES = 8
+# What the store loads is N-Quads that Oxigraph itself wrote (transform/rdf.py) from JSON-LD it parsed and
+# checked then: its IRIs and language tags are not checked a second time (lenient), which saves ~10% of a full
+# load. A damaged line still fails: lenient parsing skips those checks, not the N-Quads syntax.
+TRUSTED = True
 
 
 class SparqlStore:
@@ -85,6 +91,27 @@ class SparqlStore:
         """Add an N-Quads file's quads in bulk, read by the store itself, in the writing thread."""
         self._submit(self._insert, None, True, str(path))
 
+    def insert_files(self, paths: list[Path]) -> None:
+        """Add many N-Quads files' quads in one bulk load, in the writing thread: a bulk load writes,
+        syncs and ingests its own files, and one load of a 100k catalog's 256 shards took 10% less time
+        than a load per shard."""
+        if paths:
+            self._submit(self._insert_files, [Path(p) for p in paths])
+
+    def _insert_files(self, paths: list[Path]) -> None:
+        ox = _pyoxigraph()
+        try:
+            with _Concatenated(paths) as stream:
+                self._store.bulk_load(stream, format=ox.RdfFormat.N_QUADS, lenient=TRUSTED)
+        except SyntaxError as exc:
+            path, line = _file_and_line(paths, exc.lineno)
+            reason = re.sub(r"\s*\(line \d+\)$", "", " ".join(str(exc).split(": ", 1)[-1].split()))  # the stream's line
+            raise PipelineError(f"the SPARQL store could not load {path}: line {line}: {reason[:300]} - "
+                                "delete that file and run `doit` (the asset that writes it writes it again)") from exc
+        except (ValueError, OSError) as exc:
+            raise PipelineError(f"the SPARQL store could not load {len(paths)} N-Quads files ({paths[0]}, ...): "
+                                f"{' '.join(str(exc).split())[:300]} - run `doit` again") from exc
+
     def _submit(self, *write) -> None:
         # a few writes queued, so the reader and the writer overlap; a reader far ahead would hold every
         # shard's quads (a write holds a shard's changed models' lines, or nothing for a file)
@@ -96,11 +123,11 @@ class SparqlStore:
         ox = _pyoxigraph()
         try:
             if nquads is None:
-                self._store.bulk_load(path=source, format=ox.RdfFormat.N_QUADS)
+                self._store.bulk_load(path=source, format=ox.RdfFormat.N_QUADS, lenient=TRUSTED)
             elif bulk:
-                self._store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+                self._store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS, lenient=TRUSTED)
             else:
-                self._store.load(nquads, format=ox.RdfFormat.N_QUADS)
+                self._store.load(nquads, format=ox.RdfFormat.N_QUADS, lenient=TRUSTED)
         except (SyntaxError, ValueError, OSError) as exc:
             raise PipelineError(f"the SPARQL store could not load {source}: {' '.join(str(exc).split())[:300]} - "
                                 "delete that file and run `doit` (the asset that writes it writes it again)") from exc
@@ -122,7 +149,7 @@ class SparqlStore:
             for quad in ox.parse(b"\n".join(sorted(gone)) + b"\n", format=ox.RdfFormat.N_QUADS):
                 self._store.remove(quad)
             if added:
-                self._store.load(b"\n".join(sorted(added)) + b"\n", format=ox.RdfFormat.N_QUADS)
+                self._store.load(b"\n".join(sorted(added)) + b"\n", format=ox.RdfFormat.N_QUADS, lenient=TRUSTED)
         except (SyntaxError, ValueError, OSError) as exc:
             raise PipelineError(f"the SPARQL store could not update from {source}: "
                                 f"{' '.join(str(exc).split())[:300]} - delete that file and run `doit`") from exc
@@ -178,6 +205,53 @@ class SparqlStore:
             self._writer.shutdown(wait=True)
             self._writer = None
         self._store = None
+
+
+class _Concatenated(io.RawIOBase):
+    """Files read one after the other as one stream; a file that does not end its last line gets a line
+    break, so its last quad does not run into the next file's first."""
+
+    def __init__(self, paths: list[Path]):
+        self._paths, self._file, self._last = list(paths), None, b"\n"
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while True:
+            if self._file is None:
+                if not self._paths:
+                    return 0
+                self._file = open(self._paths.pop(0), "rb")
+            count = self._file.readinto(buffer)
+            if count:
+                self._last = bytes(buffer[count - 1:count])
+                return count
+            self._file.close()
+            self._file = None
+            if self._last != b"\n":
+                self._last = buffer[0:1] = b"\n"
+                return 1
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        super().close()
+
+
+def _file_and_line(paths: list[Path], line: int | None) -> tuple[Path, int | str]:
+    """The file and its own line number of a line of the concatenated stream (counted again: only on failure)."""
+    if not line:
+        return paths[0], "?"
+    seen = 0
+    for path in paths:
+        data = path.read_bytes()
+        lines = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+        if line <= seen + lines:
+            return path, line - seen
+        seen += lines
+    return paths[-1], line - seen
 
 
 def holds(store: Path, receipt: Path) -> bool:
