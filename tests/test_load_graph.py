@@ -14,10 +14,11 @@ from pipeline.errors import PipelineError
 from tests.records import family, record
 
 
-@pytest.fixture(params=["falkordb", "neo4j"])
+@pytest.fixture(params=["falkordb", "falkordb-cypher", "neo4j"])
 def store(request, tmp_path):
-    if request.param == "falkordb":
+    if request.param.startswith("falkordb"):
         opened = FalkorStore(tmp_path / "graph").open()
+        opened.bulk = request.param == "falkordb"  # falkordb-cypher: new models through Cypher, as Neo4j does
     else:
         uri, user, password = request.getfixturevalue("neo4j_target")
         opened = Neo4jStore(uri, user, password, None).open()
@@ -143,6 +144,27 @@ def test_vanished_model_is_removed_and_a_still_referenced_base_becomes_a_stub(st
                                                                                         "idLower": "org/base"}]]
     # a dataset only the vanished model used is gone, a shared one stays
     assert ids(store, "MATCH (d:Dataset) RETURN d.id") == ["org/chat"]
+
+
+def test_a_new_model_makes_one_relationship_per_target_however_often_its_record_names_it(store):
+    """New models are only created, their relationships too: a record naming a dataset twice, or its base
+    in two spellings, still makes one relationship to each, as MERGE would."""
+    new = record("someone/new", cardData={"license": "mit", "datasets": ["org/pile"], "base_model": "org/base"},
+                 tags=["base_model:finetune:org/base"])
+    new["trainedOn"] = ["org/pile", "org/pile"]
+    new["fineTunedFrom"] = ["org/base", "ORG/Base"]
+    first, _ = load(store, [new])
+    links = "MATCH (:MLModel {id: 'someone/new'})-[r]->(t) RETURN type(r) + ' ' + t.id"
+    assert ids(store, links) == ["FINE_TUNED_FROM org/base", "HAS_LICENSE mit", "SHARED_BY someone", "TRAINED_ON org/pile"]
+    assert first["relationships"] == 4
+    # the base, a stub until now, gets its record and links; the new model's link reaches the same node
+    load(store, family(), shard="001")
+    assert ids(store, "MATCH (m:MLModel) WHERE toLower(m.id) = 'org/base' RETURN m.id + ' ' + toString(m.harvested)") \
+        == ["org/base true"]
+    assert ids(store, links) == ["FINE_TUNED_FROM org/base", "HAS_LICENSE mit", "SHARED_BY someone", "TRAINED_ON org/pile"]
+    assert ids(store, "MATCH (:MLModel {id: 'org/base'})-[:TRAINED_ON]->(d) RETURN d.id") == ["org/pile"]
+    again, _ = load(store, [new])
+    assert again["relationships"] == load(store, [new])[0]["relationships"]
 
 
 def test_a_base_named_in_another_case_is_the_same_node(store):

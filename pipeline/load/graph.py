@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
+from dataclasses import dataclass
 from itertools import islice
 from typing import Iterable, Iterator, TextIO
 
@@ -38,14 +39,28 @@ def _batches(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
         yield batch
 
 
-def _statements(rows: gm.ModelRows, existing: set[str] | None = None) -> list[tuple[str, dict]]:
-    """A batch's statements; with `existing` (the lower-case ids the graph holds a node of), the outgoing
-    relationships of only those models are deleted first: a model new to the graph has none."""
-    ids = [row["id"] for row in rows.models if existing is None or row["idLower"] in existing]
-    statements = [(gm.UPSERT_MODELS, {"rows": rows.models})] + ([(gm.DELETE_OUTGOING, {"ids": ids})] if ids else [])
+def _statements(rows: gm.ModelRows, existing: "Held | None" = None) -> list[tuple[str, dict]]:
+    """A batch's statements. With `existing` (what the graph holds of the batch's models), models new to
+    the graph and their relationships are only created, and the outgoing relationships of only the
+    held models that make some are deleted first; without it, every model is treated as held."""
+    if existing is None:
+        held_rows, new_rows, linked = rows.models, [], [row["id"] for row in rows.models]
+    else:
+        held_rows = [row for row in rows.models if row["idLower"] in existing.nodes]
+        new_rows = [row for row in rows.models if row["idLower"] not in existing.nodes]
+        linked = [row["id"] for row in held_rows if row["idLower"] in existing.linked]
+    statements = [(gm.CREATE_MODELS, {"rows": new_rows})] if new_rows else []
+    statements += [(gm.UPSERT_MODELS, {"rows": held_rows})] if held_rows else []
+    statements += [(gm.DELETE_OUTGOING, {"ids": linked})] if linked else []
+    new_ids = {row["id"] for row in new_rows}
     for rel, statement in gm.EDGE_STATEMENTS:
-        if rows.edges[rel]:
-            statements.append((statement, {"rows": rows.edges[rel]}))
+        edges = rows.edges[rel]
+        created = gm.unrepeated(rel, [edge for edge in edges if edge["src"] in new_ids]) if new_ids else []
+        merged = [edge for edge in edges if edge["src"] not in new_ids] if new_ids else edges
+        if created:
+            statements.append((gm.NEW_EDGE_STATEMENTS[rel], {"rows": created}))
+        if merged:
+            statements.append((statement, {"rows": merged}))
     return statements
 
 
@@ -58,12 +73,21 @@ def _neighbours(store, ids: list[str], batch_size: int) -> dict[str, set[str]]:
     return found
 
 
-def _existing(store, records: list[dict]) -> set[str]:
-    """The lower-case ids of these records that have a model node in the graph, and of those the batch names
-    twice (two spellings of one model: the second one's write replaces the first one's links, as before)."""
+@dataclass
+class Held:
+    """What the graph holds of a batch's models, by lower-case id: a node, and outgoing relationships."""
+
+    nodes: set[str]
+    linked: set[str]
+
+
+def _existing(store, records: list[dict]) -> Held:
+    """What the graph holds of these records' models. A model the batch names twice (two spellings) counts
+    as held and linked: the second write goes through MERGE and replaces the first one's links, as before."""
     keys = Counter(r["identifier"].lower() for r in records if isinstance(r.get("identifier"), str))
-    held = {row[0] for row in store.read(gm.EXISTING_MODELS, {"keys": sorted(keys)})} if keys else set()
-    return held | {key for key, count in keys.items() if count > 1}
+    rows = store.read(gm.EXISTING_MODELS, {"keys": sorted(keys)}) if keys else []
+    twice = {key for key, count in keys.items() if count > 1}
+    return Held({row[0] for row in rows} | twice, {row[0] for row in rows if row[1]} | twice)
 
 
 def _write_batch(store, batch: list[dict], statements, key, rejects) -> list[str]:
@@ -152,9 +176,15 @@ class ModelWriter:
         # what the models pointed to before they change: candidates for orphan removal (a model's links
         # change only when the model itself is written, so each batch is asked just before its write)
         _add(self.candidates, _neighbours(self.store, [r["identifier"] for r in rest if existing is None
-                                                       or str(r["identifier"]).lower() in existing], self.batch_size))
-        refused = _write_batch(self.store, rest, lambda some: _statements(_rows_by_shard(some, shard_of), existing),
-                               lambda r: r.get("identifier"),
+                                                       or str(r["identifier"]).lower() in existing.linked], self.batch_size))
+
+        def statements(some: list[dict]) -> list[tuple[str, dict]]:
+            # a batch refused is written again record by record: ask the graph again for each (what another
+            # loader created meanwhile is then updated, not created twice)
+            held = existing if some is rest or existing is None else _existing(self.store, some)
+            return _statements(_rows_by_shard(some, shard_of), held)
+
+        refused = _write_batch(self.store, rest, statements, lambda r: r.get("identifier"),
                                lambda r: self.shards[shard_of[r.get("identifier")]][1]) if rest else []
         for identifier in refused:
             self.shards[shard_of[identifier]][0]["rejected_ids"].append(identifier)

@@ -100,6 +100,9 @@ UPSERT_MODELS = (
     "UNWIND $rows AS row MERGE (m:MLModel {idLower: row.idLower}) "
     "SET m = row.props, m.id = row.id"
 )
+# Models the graph holds no node of (checked just before, in the same batch: `EXISTING_MODELS`) are only
+# created, and so are their relationships (rows without repeats): nothing to find, replace or delete.
+CREATE_MODELS = "UNWIND $rows AS row CREATE (m:MLModel) SET m = row.props, m.id = row.id"
 # Outgoing relationships are rebuilt from the record on every load of the model.
 DELETE_OUTGOING = f"UNWIND $ids AS id MATCH (m:MLModel {{id: id}})-[r:{_REL_TYPES}]->() DELETE r"
 
@@ -111,7 +114,23 @@ def upsert_edges(rel: str, label: str) -> str:
             f"{target} MERGE (m)-[r:{rel}]->(t) SET r = row.props")
 
 
+def create_edges(rel: str, label: str) -> str:
+    return upsert_edges(rel, label).replace(f"MERGE (m)-[r:{rel}]->(t)", f"CREATE (m)-[r:{rel}]->(t)")
+
+
 EDGE_STATEMENTS = tuple((rel, upsert_edges(rel, label)) for _, rel, label in RELATIONSHIPS)
+NEW_EDGE_STATEMENTS = {rel: create_edges(rel, label) for _, rel, label in RELATIONSHIPS}
+_TARGET_KEY = {rel: "dstLower" if label == "MLModel" else "dst" for _, rel, label in RELATIONSHIPS}
+
+
+def unrepeated(rel: str, edges: list[dict]) -> list[dict]:
+    """One row per (model, target node), as MERGE would leave it (a card may name a dataset twice, or a base
+    model in two spellings): the first, whose spelling a base model created for it takes; a model's rows of
+    one type carry the same properties."""
+    key, kept = _TARGET_KEY[rel], {}
+    for edge in edges:
+        kept.setdefault((edge["src"], edge[key]), edge)
+    return list(kept.values())
 
 # Models that left the source: drop their properties and relationships. One another model still
 # names as its base stays as a stub (id only); every other one is deleted with the orphans below.
@@ -122,8 +141,10 @@ RETIRE_MODELS = (
 )
 SHARD_MODELS = "MATCH (m:MLModel) WHERE m.harvested = true AND m.shard = $shard RETURN m.id"
 NEIGHBOURS = f"UNWIND $ids AS id MATCH (m:MLModel {{id: id}})-[:{_REL_TYPES}]->(t) RETURN DISTINCT labels(t)[0], t.id"
-# which of these lower-case ids have a model node (harvested or a stub) already
-EXISTING_MODELS = "UNWIND $keys AS k MATCH (m:MLModel {idLower: k}) RETURN m.idLower"
+# which of these lower-case ids have a model node (harvested or a stub) already, and how many relationships
+# it makes (a stub makes none: nothing of it to ask about or delete)
+EXISTING_MODELS = (f"UNWIND $keys AS k MATCH (m:MLModel {{idLower: k}}) OPTIONAL MATCH (m)-[r:{_REL_TYPES}]->() "
+                   "RETURN m.idLower, count(r)")
 DELETE_ORPHAN_STUBS = ("UNWIND $ids AS id MATCH (m:MLModel {id: id}) "
                        "WHERE m.harvested IS NULL AND NOT ()-[:FINE_TUNED_FROM]->(m) DETACH DELETE m")
 
