@@ -41,8 +41,8 @@ def _batches(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
 
 def _statements(rows: gm.ModelRows, existing: "Held | None" = None) -> list[tuple[str, dict]]:
     """A batch's statements. With `existing` (what the graph holds of the batch's models), models new to
-    the graph and their relationships are only created, and the outgoing relationships of only the
-    held models that make some are deleted first; without it, every model is treated as held."""
+    the graph are only created, and the outgoing relationships of only the held models that make some are
+    deleted; without it, every model is treated as held and linked. Then the relationships are created."""
     if existing is None:
         held_rows, new_rows, linked = rows.models, [], [row["id"] for row in rows.models]
     else:
@@ -52,16 +52,18 @@ def _statements(rows: gm.ModelRows, existing: "Held | None" = None) -> list[tupl
     statements = [(gm.CREATE_MODELS, {"rows": new_rows})] if new_rows else []
     statements += [(gm.UPSERT_MODELS, {"rows": held_rows})] if held_rows else []
     statements += [(gm.DELETE_OUTGOING, {"ids": linked})] if linked else []
-    new_ids = {row["id"] for row in new_rows}
-    for rel, statement in gm.EDGE_STATEMENTS:
-        edges = rows.edges[rel]
-        created = gm.unrepeated(rel, [edge for edge in edges if edge["src"] in new_ids]) if new_ids else []
-        merged = [edge for edge in edges if edge["src"] not in new_ids] if new_ids else edges
-        if created:
-            statements.append((gm.NEW_EDGE_STATEMENTS[rel], {"rows": created}))
-        if merged:
-            statements.append((statement, {"rows": merged}))
-    return statements
+    return statements + _links(rows)
+
+
+def _links(rows: gm.ModelRows) -> list[tuple[str, dict]]:
+    """The statement creating the batch's relationships (`graph_model.MODEL_LINKS`): a row per model, each
+    relationship once per target node."""
+    at = {row["id"]: n for n, row in enumerate(rows.models)}
+    links = [{"id": row["id"], **{rel: [] for _, rel, _ in gm.RELATIONSHIPS}} for row in rows.models]
+    for _, rel, _ in gm.RELATIONSHIPS:
+        for edge in gm.unrepeated(rel, rows.edges[rel]):
+            links[at[edge["src"]]][rel].append(edge)
+    return [(gm.MODEL_LINKS, {"rows": links})] if links else []
 
 
 def _neighbours(store, ids: list[str], batch_size: int) -> dict[str, set[str]]:

@@ -101,26 +101,25 @@ UPSERT_MODELS = (
     "SET m = row.props, m.id = row.id"
 )
 # Models the graph holds no node of (checked just before, in the same batch: `EXISTING_MODELS`) are only
-# created, and so are their relationships (rows without repeats): nothing to find, replace or delete.
+# created: there is nothing to find or replace.
 CREATE_MODELS = "UNWIND $rows AS row CREATE (m:MLModel) SET m = row.props, m.id = row.id"
 # Outgoing relationships are rebuilt from the record on every load of the model.
 DELETE_OUTGOING = f"UNWIND $ids AS id MATCH (m:MLModel {{id: id}})-[r:{_REL_TYPES}]->() DELETE r"
-
-
-def upsert_edges(rel: str, label: str) -> str:
-    target = ("MERGE (t:MLModel {idLower: row.dstLower}) ON CREATE SET t.id = row.dst" if label == "MLModel"
-              else f"MERGE (t:{label} {{id: row.dst}})")
-    return (f"UNWIND $rows AS row MATCH (m:MLModel {{id: row.src}}) "
-            f"{target} MERGE (m)-[r:{rel}]->(t) SET r = row.props")
-
-
-def create_edges(rel: str, label: str) -> str:
-    return upsert_edges(rel, label).replace(f"MERGE (m)-[r:{rel}]->(t)", f"CREATE (m)-[r:{rel}]->(t)")
-
-
-EDGE_STATEMENTS = tuple((rel, upsert_edges(rel, label)) for _, rel, label in RELATIONSHIPS)
-NEW_EDGE_STATEMENTS = {rel: create_edges(rel, label) for _, rel, label in RELATIONSHIPS}
 _TARGET_KEY = {rel: "dstLower" if label == "MLModel" else "dst" for _, rel, label in RELATIONSHIPS}
+
+
+def _links(rel: str, label: str) -> str:
+    target = ("MERGE (t:MLModel {idLower: d.dstLower}) ON CREATE SET t.id = d.dst" if label == "MLModel"
+              else f"MERGE (t:{label} {{id: d.dst}})")
+    return f"FOREACH (d IN row.{rel} | {target} CREATE (m)-[r:{rel}]->(t) SET r = d.props)"
+
+
+# Every relationship of a batch's models, in one statement: each model is found once (not once per
+# relationship and type), and each relationship is created, not merged. By then no model of the batch makes
+# any: a new model never did, a stub never does, and the others' were deleted (DELETE_OUTGOING). Rows are
+# {id, <type>: [{dst, dstLower, props}]}, each target node once (`unrepeated`).
+MODEL_LINKS = ("UNWIND $rows AS row MATCH (m:MLModel {id: row.id}) "
+               + " ".join(_links(rel, label) for _, rel, label in RELATIONSHIPS))
 
 
 def unrepeated(rel: str, edges: list[dict]) -> list[dict]:
@@ -131,6 +130,7 @@ def unrepeated(rel: str, edges: list[dict]) -> list[dict]:
     for edge in edges:
         kept.setdefault((edge["src"], edge[key]), edge)
     return list(kept.values())
+
 
 # Models that left the source: drop their properties and relationships. One another model still
 # names as its base stays as a stub (id only); every other one is deleted with the orphans below.
