@@ -334,6 +334,34 @@ def test_a_server_that_hangs_while_starting_is_killed_and_started_again(tmp_path
     assert "Done decoding graph" in log and "stopped answering while starting" in log and "start 2 of 3" in log
 
 
+def test_a_server_that_hangs_while_indexes_are_created_is_killed_and_started_again(tmp_path, monkeypatch):
+    """FalkorDB was seen to hang for good on a CREATE INDEX right after starting: a load must not wait forever.
+    Here the server is stopped (SIGSTOP) just before the indexes are asked for; what it had saved survives."""
+    import json
+    import os
+    import signal
+    from pipeline.load import falkordb
+
+    monkeypatch.setattr(falkordb, "STALL_S", 1.0)
+    store = FalkorStore(tmp_path / "graph").open()
+    try:
+        store._graph.query("CREATE (:Probe {x: 1})")
+        store._client.save()
+        hung = json.loads((tmp_path / "graph" / "server.json").read_text())["pid"]
+        falkordb._SCHEMA_READY.clear()
+        os.kill(hung, signal.SIGSTOP)
+        store.ensure_schema(["MLModel"])
+        assert not os.path.exists(f"/proc/{hung}/cmdline") or b"redis-server" not in open(f"/proc/{hung}/cmdline", "rb").read()
+        assert json.loads((tmp_path / "graph" / "server.json").read_text())["pid"] != hung
+        assert store.read("MATCH (p:Probe) RETURN p.x") == [[1]]
+        load(store, family())
+        assert ids(store, "MATCH (m:MLModel) WHERE m.harvested = true RETURN m.id")[0] == "org/base"
+    finally:
+        store.close()
+    log = (tmp_path / "graph" / "server.log").read_text()
+    assert "stopped answering while creating indexes" in log and "start 2 of 3" in log
+
+
 def test_shards_loaded_through_one_writer_share_batches_and_keep_their_own_shard_and_rejects(store, monkeypatch):
     """A 1% update brings a few models in each of many shards: they are written in batches that mix
     shards (one round of statements per batch, not per shard), yet each model keeps its shard, and a

@@ -245,13 +245,16 @@ def _stop_watchdog(info: dict) -> None:
         pass
 
 
-def _start(directory: Path, owner: dict | None = None) -> tuple[redis.Redis, int]:
+def _start(directory: Path, owner: dict | None = None, why: str = "") -> tuple[redis.Redis, int]:
     """Start the server (owned by `owner`, else by this process's run or this process) and wait until it
-    has loaded its file."""
+    has loaded its file; `why` it is started again, if it is, heads its new log."""
     (directory / SERVER_FILE).unlink(missing_ok=True)  # a server that no longer answers: not this one
     for attempt in range(1, START_ATTEMPTS + 1):
         port = _free_port()
         with (directory / "server.log").open("w" if attempt == 1 else "a") as log:
+            if attempt == 1 and why:
+                log.write(f"mlentory: {why}\n")
+                log.flush()
             if attempt > 1:
                 log.write(f"mlentory: the server stopped answering while starting (no log output for {STALL_S:.0f} s): "
                           f"killed, start {attempt} of {START_ATTEMPTS}\n")
@@ -480,10 +483,71 @@ class FalkorStore:
             yield
 
     def ensure_schema(self, labels) -> None:
-        """Indexes on every label's id and on MLModel.shard and .idLower (once per server and process)."""
-        key = (str(self.directory), self._client.connection_pool.connection_kwargs.get("port"))
-        if key in _SCHEMA_READY:
-            return
+        """Indexes on every label's id and on MLModel.shard and .idLower (once per server and process).
+
+        FalkorDB 4.16 was seen to hang for good here, on a server just started (it neither answered a ping
+        nor wrote to its log): the indexes are created in a thread while this one watches the server, and a
+        hung server is stopped, started again from its file and asked again, at most START_ATTEMPTS times."""
+        for attempt in range(1, START_ATTEMPTS + 1):
+            key = (str(self.directory), self._client.connection_pool.connection_kwargs.get("port"))
+            if key in _SCHEMA_READY or self._answered(lambda: self._create_indexes(labels)):
+                _SCHEMA_READY.add(key)
+                return
+            if attempt < START_ATTEMPTS:
+                self._restart(f"the server stopped answering while creating indexes (no answer and no log output "
+                              f"for {STALL_S:.0f} s): killed, start {attempt + 1} of {START_ATTEMPTS}")
+        raise PipelineError(f"the embedded graph (FalkorDB) in {self.directory} hung while creating its indexes, "
+                            f"{START_ATTEMPTS} times; see {self.directory / 'server.log'}")
+
+    def _answered(self, work) -> bool:
+        """Run `work` (questions to the server) in a thread; False, with the server killed, if the server
+        hangs meanwhile: it neither answers a ping nor writes to its log for STALL_S."""
+        import threading
+        outcome: list = []
+
+        def run():
+            try:
+                outcome.append((work(), None))
+            except BaseException as exc:  # handed to the caller below
+                outcome.append((None, exc))
+
+        info = _read_info(self.directory) or {}
+        thread = threading.Thread(target=run, name="falkordb-schema", daemon=True)
+        thread.start()
+        probe, watch = _probe(self._client.connection_pool.connection_kwargs.get("port")), _StallWatch(self.directory)
+        try:
+            while True:
+                thread.join(PROBE_TIMEOUT_S)
+                if not thread.is_alive():
+                    error = outcome[0][1]
+                    if error is not None:
+                        raise error
+                    return True
+                try:
+                    probe.ping()
+                    watch = _StallWatch(self.directory)  # it answers: busy, not hung
+                except redis.exceptions.BusyLoadingError:
+                    watch = _StallWatch(self.directory)
+                except (redis.exceptions.TimeoutError, redis.exceptions.ConnectionError):
+                    if watch.hung():
+                        _kill_server(info.get("pid"))
+                        thread.join(10.0)  # its connection is closed now
+                        return False
+        finally:
+            probe.close()
+
+    def _restart(self, why: str) -> None:
+        """Start the server again (for the same owner); `why` heads its new log."""
+        owner = (_read_info(self.directory) or {}).get("owner")
+        self._client.close()
+        handle = _lock(self.directory)
+        try:
+            self._client, _ = _start(self.directory, owner, why)
+        finally:
+            _unlock(handle)
+        self._graph = FalkorDB(connection_pool=self._client.connection_pool).select_graph(GRAPH_NAME)
+
+    def _create_indexes(self, labels) -> None:
         for label, prop in [(label, "id") for label in labels] + [("MLModel", "shard"), ("MLModel", "idLower"),
                                                                  ("LoadReceipt", "loader")]:
             try:
@@ -495,7 +559,6 @@ class FalkorStore:
         # (a new or current graph), which FalkorDB was seen to hang on right after creating the indexes
         if self._graph.ro_query(MISSING_ID_LOWER).result_set[0][0]:
             self._graph.query(ADD_ID_LOWER)
-        _SCHEMA_READY.add(key)
 
     def write(self, statements: list[tuple[str, dict]]) -> None:
         for statement, params in statements:
