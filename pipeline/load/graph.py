@@ -56,14 +56,16 @@ def _statements(rows: gm.ModelRows, existing: "Held | None" = None) -> list[tupl
 
 
 def _links(rows: gm.ModelRows) -> list[tuple[str, dict]]:
-    """The statement creating the batch's relationships (`graph_model.MODEL_LINKS`): a row per model, each
-    relationship once per target node."""
-    at = {row["id"]: n for n, row in enumerate(rows.models)}
-    links = [{"id": row["id"], **{rel: [] for _, rel, _ in gm.RELATIONSHIPS}} for row in rows.models]
+    """The statement creating the batch's relationships (`graph_model.MODEL_LINKS`): a row per model that
+    makes some, holding only the types it makes, each relationship once per target node."""
+    links: dict[str, dict] = {}
     for _, rel, _ in gm.RELATIONSHIPS:
         for edge in gm.unrepeated(rel, rows.edges[rel]):
-            links[at[edge["src"]]][rel].append(edge)
-    return [(gm.MODEL_LINKS, {"rows": links})] if links else []
+            row = links.get(edge["src"])
+            if row is None:
+                row = links[edge["src"]] = {"id": edge["src"]}
+            row.setdefault(rel, []).append(edge)
+    return [(gm.MODEL_LINKS, {"rows": list(links.values())})] if links else []
 
 
 def _neighbours(store, ids: list[str], batch_size: int) -> dict[str, set[str]]:

@@ -111,13 +111,13 @@ _TARGET_KEY = {rel: "dstLower" if label == "MLModel" else "dst" for _, rel, labe
 def _links(rel: str, label: str) -> str:
     target = ("MERGE (t:MLModel {idLower: d.dstLower}) ON CREATE SET t.id = d.dst" if label == "MLModel"
               else f"MERGE (t:{label} {{id: d.dst}})")
-    return f"FOREACH (d IN row.{rel} | {target} CREATE (m)-[r:{rel}]->(t) SET r = d.props)"
+    return f"FOREACH (d IN coalesce(row.{rel}, []) | {target} CREATE (m)-[r:{rel}]->(t) SET r = d.props)"
 
 
 # Every relationship of a batch's models, in one statement: each model is found once (not once per
 # relationship and type), and each relationship is created, not merged. By then no model of the batch makes
 # any: a new model never did, a stub never does, and the others' were deleted (DELETE_OUTGOING). Rows are
-# {id, <type>: [{dst, dstLower, props}]}, each target node once (`unrepeated`).
+# {id, <type>: [{dst, dstLower, props}]} with the types the model makes, each target node once (`unrepeated`).
 MODEL_LINKS = ("UNWIND $rows AS row MATCH (m:MLModel {id: row.id}) "
                + " ".join(_links(rel, label) for _, rel, label in RELATIONSHIPS))
 
