@@ -497,7 +497,8 @@ class FalkorStore:
                 self._restart(f"the server stopped answering while creating indexes (no answer and no log output "
                               f"for {STALL_S:.0f} s): killed, start {attempt + 1} of {START_ATTEMPTS}")
         raise PipelineError(f"the embedded graph (FalkorDB) in {self.directory} hung while creating its indexes, "
-                            f"{START_ATTEMPTS} times; see {self.directory / 'server.log'}")
+                            f"{START_ATTEMPTS} times; see {self.directory / 'server.log'} - run `doit` again (the "
+                            "loads it lost are sent again)")
 
     def _answered(self, work) -> bool:
         """Run `work` (questions to the server) in a thread; False, with the server killed, if the server

@@ -39,7 +39,7 @@ def _batches(records: Iterable[dict], size: int) -> Iterator[list[dict]]:
         yield batch
 
 
-def _statements(rows: gm.ModelRows, existing: "Held | None" = None) -> list[tuple[str, dict]]:
+def _statements(rows: gm.ModelRows, existing: Held | None = None) -> list[tuple[str, dict]]:
     """A batch's statements. With `existing` (what the graph holds of the batch's models), models new to
     the graph are only created, and the outgoing relationships of only the held models that make some are
     deleted; without it, every model is treated as held and linked. Then the relationships are created."""
