@@ -72,16 +72,15 @@ _WRITTEN: dict[str, tuple[int, str]] = {}  # staged path -> (size, SHA-256) of w
 
 
 class HashedWriter:
-    """A file opened for binary writing that digests its bytes as they are written (SHA-256, as
-    `file_digest`), so that the output ledger need not read the file back once it is committed: the
+    """A file opened for binary writing that digests its bytes as they are written (as `file_digest`), so that the output ledger need not read the file back once it is committed: the
     JSON-LD exports are about 7 MB a shard, and reading them back took about as long as hashing them.
     The digest counts only once the file is closed without an error."""
 
     def __init__(self, path: Path):
-        import hashlib
+        from pipeline.digests import file_hasher
         self.path = Path(path)
         self._file = self.path.open("wb")
-        self._digest = hashlib.sha256()
+        self._digest = file_hasher()
         self._size = 0
 
     def write(self, data) -> int:
