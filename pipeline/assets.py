@@ -403,14 +403,16 @@ def build_hf_rdf(ctx: BuildContext) -> dict:
         sweep = bool(set(held["documents"]) - set(documents))  # a shard gone: its models may linger
         if fresh:  # every shard's file, in one bulk load (the shards' records are written meanwhile)
             store.insert_files([path for _, path in nquads])
+        changed = _ChangedGraphs(store)
         for label, path in nquads:
             if held["documents"].get(f"hf/models-{label}") == documents[f"hf/models-{label}"] and \
                     ctx.final_path("records", label).exists():
                 ctx.keep("records", label)
                 counts["unchanged"] += 1
                 continue
-            sweep |= _models_into_store(ctx, store, iris, label, path, digests[label], fresh, counts)
+            sweep |= _models_into_store(ctx, store, changed, iris, label, path, digests[label], fresh, counts)
             counts["reloaded"] += 1
+        changed.insert()
         if held["documents"].get("hf/entities") == documents["hf/entities"] and \
                 ctx.final_path("entities_turtle").exists() and ctx.final_path("entities_nquads").exists():
             ctx.keep("entities_turtle")
@@ -449,10 +451,36 @@ def _jsonld_ids(digest_files) -> list[str]:
     return [i for path in digest_files for i in read_parquet(path, columns=["id"]).column("id").to_pylist()]
 
 
-def _models_into_store(ctx: BuildContext, store, iris, label: str, nquads: Path, digests: Path, fresh: bool,
-                       counts: Counter) -> bool:
-    """One shard's changed models into the store; True when what the store held for the shard was
-    unknown (then models no record names may linger in it)."""
+class _ChangedGraphs:
+    """The changed models' quads of every shard, added to the SPARQL store together once their old graphs
+    are gone: in one bulk load when they are many. A 1% update at 100k models made a transaction per
+    shard, 1.1 s for about 1,000 models, where one bulk load takes 0.5 s (a transaction stays cheaper
+    below about a hundred). Held up to HOLD_BYTES, then loaded."""
+
+    BULK_MODELS = 100
+    HOLD_BYTES = 64 << 20
+
+    def __init__(self, store):
+        self.store = store
+        self.parts: list[tuple[bytes, str]] = []
+        self.models = self.size = 0
+
+    def add(self, quads: bytes, models: int, source: str) -> None:
+        self.parts.append((quads, source))
+        self.models += models
+        self.size += len(quads)
+        if self.size > self.HOLD_BYTES:
+            self.insert()
+
+    def insert(self) -> None:
+        self.store.insert_parts(self.parts, bulk=self.models >= self.BULK_MODELS)
+        self.parts, self.models, self.size = [], 0, 0
+
+
+def _models_into_store(ctx: BuildContext, store, changed_graphs: _ChangedGraphs, iris, label: str, nquads: Path,
+                       digests: Path, fresh: bool, counts: Counter) -> bool:
+    """One shard's changed models out of the store (their quads handed to `changed_graphs`); True when
+    what the store held for the shard was unknown (then models no record names may linger in it)."""
     import shutil
     from pipeline.transform import rdf
 
@@ -470,8 +498,8 @@ def _models_into_store(ctx: BuildContext, store, iris, label: str, nquads: Path,
         gone = [iris.model(i) for i in set(old) - set(ids)]
         store.remove_graphs(gone + changed)
         from pipeline.transform.jsonld import recorded_spans  # where hf_models_jsonld wrote each model's lines
-        store.insert(rdf.read_graphs(nquads, changed, recorded_spans(table, iris, changed_ids)),
-                     bulk=len(changed) > 1000, source=str(nquads))
+        changed_graphs.add(rdf.read_graphs(nquads, changed, recorded_spans(table, iris, changed_ids)), len(changed),
+                           str(nquads))
         counts["models_loaded"] += len(changed)
         counts["models_removed"] += len(gone)
     shutil.copyfile(digests, ctx.output("records", label))  # what the store now holds of the shard

@@ -105,6 +105,43 @@ def test_many_files_load_as_one_and_a_bad_line_is_named_by_its_own_file_and_line
     assert "\n" not in message and "(line 6)" not in message
 
 
+def test_changed_graphs_of_many_shards_load_as_one_and_a_bad_line_is_named_by_its_shard(tmp_path):
+    """hf_rdf hands every shard's changed models to the store together (`insert_parts`): in bulk or in a
+    transaction the store ends up holding the same quads, and a bad line names the shard file it was
+    read from and its line there."""
+    import pytest
+    from pipeline.errors import PipelineError
+    from pipeline.load.rdf_store import SparqlStore
+
+    shards = [converted({f"org/m{shard}{n}": f"model {shard}{n}" for n in range(3)}).nquads() for shard in range(3)]
+    parts = [(data, f"models-00{n}.nq") for n, data in enumerate(shards)]
+    held = {}
+    for bulk in (False, True):
+        store = SparqlStore(tmp_path / f"store-{bulk}").open()
+        try:
+            store.insert_parts(parts, bulk=bulk)
+            store.wait()
+            held[bulk] = {(s.value if isinstance(s, ox.NamedNode) else "_", p.value,
+                           o.value if not isinstance(o, ox.BlankNode) else "_", g.value)
+                          for s, p, o, g in store.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
+        finally:
+            store.close()
+    assert held[True] == held[False] == quads(b"".join(shards))
+
+    bad = shards[1].rstrip(b"\n").split(b"\n")
+    bad.insert(1, b"<https://a> <https://b> no quad here")
+    store = SparqlStore(tmp_path / "store-bad").open()
+    try:
+        store.insert_parts([parts[0], (b"\n".join(bad) + b"\n", "models-001.nq"), parts[2]], bulk=True)
+        with pytest.raises(PipelineError) as failed:
+            store.wait()
+    finally:
+        store.close()
+    message = str(failed.value)
+    assert "could not load models-001.nq: line 2:" in message and "delete that file and run `doit`" in message
+    assert "\n" not in message
+
+
 def test_turtle_blocks_survive_literals_that_look_like_block_marks(tmp_path):
     tricky = "two lines\n# graph <https://w3id.org/mlentory/model/hf/org/b>\nand a mark in between"
     data = converted({"org/a": tricky, "org/b": "plain"})

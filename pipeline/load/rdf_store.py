@@ -87,6 +87,29 @@ class SparqlStore:
         if nquads:
             self._submit(self._insert, nquads, bulk, source)
 
+    def insert_parts(self, parts: list[tuple[bytes, str]], bulk: bool) -> None:
+        """Add the quads of several (N-Quads lines, where they were read) in one load, as `insert`; a bad
+        line is reported with the source it came from and its line there."""
+        parts = [(quads, source) for quads, source in parts if quads]
+        if parts:
+            self._submit(self._insert_parts, parts, bulk)
+
+    def _insert_parts(self, parts: list[tuple[bytes, str]], bulk: bool) -> None:
+        try:
+            self._insert(b"".join(quads for quads, _ in parts), bulk, parts[0][1])
+        except PipelineError as exc:
+            line = getattr(exc.__cause__, "lineno", None)
+            if len(parts) == 1 or not line:
+                raise
+            for quads, source in parts:  # counted again only on failure
+                lines = quads.count(b"\n") + (0 if quads.endswith(b"\n") else 1)
+                if line <= lines:
+                    break
+                line -= lines
+            reason = re.sub(r"\s*\(line \d+\)$", "", " ".join(str(exc.__cause__).split(": ", 1)[-1].split()))
+            raise PipelineError(f"the SPARQL store could not load {source}: line {line}: {reason[:300]} - delete "
+                                "that file and run `doit` (the asset that writes it writes it again)") from exc.__cause__
+
     def insert_file(self, path: Path) -> None:
         """Add an N-Quads file's quads in bulk, read by the store itself, in the writing thread."""
         self._submit(self._insert, None, True, str(path))
