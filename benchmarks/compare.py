@@ -81,7 +81,7 @@ def main() -> None:
     parser.add_argument("--base", required=True, metavar="REV", help="the commit to compare against")
     parser.add_argument("--head", metavar="REV", help="the commit measured (default: the working tree)")
     parser.add_argument("--models", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=3, help="1% changes, each run in both projects")
+    parser.add_argument("--rounds", type=int, default=3, help="1%% changes, each run in both projects")
     parser.add_argument("--shards", type=int, default=256)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
