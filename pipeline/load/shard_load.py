@@ -26,7 +26,7 @@ from pipeline.load import receipts
 from pipeline.load.base import ShardSink
 from pipeline.registry import code_fingerprint
 from pipeline.transform.normalized_shards import iter_records
-from pipeline.storage import read_parquet
+from pipeline.storage import ParquetSource, read_parquet
 
 LOADED_SCHEMA = pa.schema([("id", pa.string()), ("digest", pa.string())])
 # The digests of a shard (or of a whole catalog, for an unsharded loader) stay in Arrow: only the
@@ -139,19 +139,20 @@ def _send_one(ctx, sink: ShardSink, target: dict, code: str, shard: str, scope: 
     # only what changed is sent if the target holds the last load and the loader's code is the same
     incremental = (local is not None and local.get("target") == target and local.get("code") == code
                    and receipts.same_load(local, remote))
-    current = current_digests(path, id_column, extra(path) if extra else None)
-    left_out = leave_out(path) if leave_out else []
-    if left_out:
-        current = current.filter(pc.invert(pc.is_in(current["id"], value_set=pa.array(left_out, pa.string()))))
-    wanted, vanished = changes(current, _previously_loaded(ctx.final_path("loaded", shard))) \
-        if incremental else (None, None)
-    sent = current.num_rows if wanted is None else len(wanted)
-    nothing_to_do = incremental and not wanted and not vanished
-    rejects = io.StringIO()  # written to the shard's rejects file once the sink has flushed
-    if wanted is None and left_out:  # a full load sends every record but those left out
-        wanted = set(current["id"].to_pylist())
-    records = iter_records(path, wanted, id_column)
-    result = {} if nothing_to_do else sink.load(scope, records, vanished, current["id"].to_pylist(), rejects)
+    with ParquetSource(path) as source:  # read three or four times below: opened once
+        current = current_digests(source, id_column, extra(source) if extra else None)
+        left_out = leave_out(source) if leave_out else []
+        if left_out:
+            current = current.filter(pc.invert(pc.is_in(current["id"], value_set=pa.array(left_out, pa.string()))))
+        wanted, vanished = changes(current, _previously_loaded(ctx.final_path("loaded", shard))) \
+            if incremental else (None, None)
+        sent = current.num_rows if wanted is None else len(wanted)
+        nothing_to_do = incremental and not wanted and not vanished
+        rejects = io.StringIO()  # written to the shard's rejects file once the sink has flushed
+        if wanted is None and left_out:  # a full load sends every record but those left out
+            wanted = set(current["id"].to_pylist())
+        records = iter_records(source, wanted, id_column)
+        result = {} if nothing_to_do else sink.load(scope, records, vanished, current["id"].to_pylist(), rejects)
     return shard, current, sent, incremental, left_out, result, rejects
 
 

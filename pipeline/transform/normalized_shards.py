@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from pipeline.digests import text_digest
 from pipeline.errors import RecordError
 from pipeline.transform import fair4ml, validation
-from pipeline.storage import read_parquet
+from pipeline.storage import ParquetSource, parquet_file, read_parquet
 
 FINGERPRINT_KEY = b"mlentory.fingerprint"
 STATS_KEY = b"mlentory.stats"  # what the shard holds, counted at write time (read by checks and `doit quality`)
@@ -39,24 +39,29 @@ def iter_records(path: Path, wanted: set[str] | None, id_column: str = "identifi
     holding none of them are not read."""
     if wanted is not None and not wanted:
         return
-    file = pq.ParquetFile(path)
-    for group in range(file.num_row_groups):
-        group_ids = file.read_row_group(group, columns=[id_column]).column(0).to_pylist()
-        if wanted is not None and wanted.isdisjoint(group_ids):
-            continue
-        texts = file.read_row_group(group, columns=["record"]).column(0)
-        if wanted is not None:  # only the wanted rows become Python strings (a 1% update wants a few of 390)
-            texts = texts.take([n for n, i in enumerate(group_ids) if i in wanted])
-        yield from (json.loads(t) for t in texts.to_pylist())
+    file, opened = parquet_file(path)  # a ParquetSource the caller opened stays open
+    try:
+        for group in range(file.num_row_groups):
+            group_ids = file.read_row_group(group, columns=[id_column]).column(0).to_pylist()
+            if wanted is not None and wanted.isdisjoint(group_ids):
+                continue
+            texts = file.read_row_group(group, columns=["record"]).column(0)
+            if wanted is not None:  # only the wanted rows become Python strings (a 1% update wants a few of 390)
+                texts = texts.take([n for n, i in enumerate(group_ids) if i in wanted])
+            yield from (json.loads(t) for t in texts.to_pylist())
+    finally:
+        if opened:
+            file.close()
 
 
 def changed_records(path: Path, before: dict[str, str] | None) -> tuple[list[str], list[str], list[dict]]:
     """(ids, record digests, the records whose digest differs from `before`; all when `before` is None)."""
-    meta = read_parquet(path, columns=["identifier", "record_digest"])
-    ids = meta.column("identifier").to_pylist()
-    digests = meta.column("record_digest").to_pylist()
-    wanted = None if before is None else {i for i, d in zip(ids, digests) if before.get(i) != d}
-    return ids, digests, list(iter_records(path, wanted))
+    with ParquetSource(path) as shard:
+        meta = read_parquet(shard, columns=["identifier", "record_digest"])
+        ids = meta.column("identifier").to_pylist()
+        digests = meta.column("record_digest").to_pylist()
+        wanted = None if before is None else {i for i, d in zip(ids, digests) if before.get(i) != d}
+        return ids, digests, list(iter_records(shard, wanted))
 
 
 def column_values(paths: list[Path], columns: list[str]) -> Iterator[dict]:
