@@ -93,7 +93,8 @@ def normalize_models(ctx: BuildContext, raw: str, mapping) -> dict:
         counts = normalized_shards.build_shard(ctx.input(raw), ctx.final_path("parquet"),
                                                ctx.output("parquet"), quarantine, fingerprint, jsonl,
                                                history, now, mapping, ctx.settings.history_recent_versions,
-                                               ctx.final_path("quarantine"))
+                                               ctx.final_path("quarantine"),
+                                               ctx.settings.shards if ctx.asset.sharded else None)
     for key, written in (("history", "versions_ended" in counts), ("history_archive", "history_archived" in counts)):
         if not written:  # unchanged: the file stays (an empty one the first time)
             if ctx.final_path(key).exists():

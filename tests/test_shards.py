@@ -140,3 +140,33 @@ def test_a_loader_sends_new_and_changed_records_and_retires_the_gone():
     assert changes(current, before) == ({"b", "c"}, ["gone"])
     assert changes(current, LOADED_SCHEMA.empty_table()) == ({"a", "b", "c"}, [])  # first load: all of it
     assert changes(LOADED_SCHEMA.empty_table(), before) == (set(), ["a", "b", "gone"])
+
+
+def test_another_shard_count_is_refused_in_one_line_and_the_history_stays(sharded_project, tmp_path):
+    """Changing MLENTORY_SHARDS moves models between shards: a shard would take the models now in other
+    shards as removed (history with false removals, earlier versions left behind). The normalized shards
+    refuse it, naming the way out; their records and history stay as they were."""
+    built = sharded_project.doit("hf_models_normalized")
+    assert built.returncode == 0, built.stdout + built.stderr
+    # a version ends in every shard, so each shard's history holds something to lose
+    snapshot = tmp_path / "snap"
+    items = json.loads((snapshot / "api" / "models.json").read_text())
+    change_upstream(snapshot, {item["id"] for item in items})
+    changed = sharded_project.doit("hf_models_normalized", env={"MLENTORY_HF_FULL_LISTING_HOURS": "0"})
+    assert changed.returncode == 0, changed.stdout + changed.stderr
+    kept = sorted([*sharded_project.path("data/normalized/hf").glob("models-*.parquet"),
+                   *sharded_project.path("data/history/hf").glob("models-*.parquet")])
+    before = {path: path.read_bytes() for path in kept}
+    assert sum(pq.read_metadata(p).num_rows for p in kept if "/history/" in str(p)) > 0
+
+    refused = sharded_project.doit("hf_models_normalized", env={"MLENTORY_SHARDS": str(SHARDS * 2)})
+    assert refused.returncode != 0
+    failed = [line for line in refused.stdout.splitlines() if line.startswith("FAILED hf_models_normalized:")]
+    assert failed and all(f"MLENTORY_SHARDS was {SHARDS}, and it is now {SHARDS * 2}" in line and
+                          f"set MLENTORY_SHARDS back to {SHARDS}" in line for line in failed), refused.stdout
+    assert {path: path.read_bytes() for path in kept} == before  # no shard of the old layout was rewritten
+    assert len(kept) == 2 * SHARDS + sum(1 for p in kept if p.name.endswith(".archive.parquet"))
+
+    again = sharded_project.doit("hf_models_normalized")  # the shard count set back: the same shards as before
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert {path: path.read_bytes() for path in kept} == before

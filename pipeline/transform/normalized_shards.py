@@ -19,11 +19,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.digests import text_digest
-from pipeline.errors import RecordError
+from pipeline.errors import PipelineError, RecordError
 from pipeline.transform import fair4ml, validation
 from pipeline.storage import ParquetSource, parquet_file, read_parquet
 
 FINGERPRINT_KEY = b"mlentory.fingerprint"
+SHARDS_KEY = b"mlentory.shards"  # how many shards the catalog was split into when the file was written
 STATS_KEY = b"mlentory.stats"  # what the shard holds, counted at write time (read by checks and `doit quality`)
 SHARD_SCHEMA = pa.schema(list(fair4ml.ARROW_SCHEMA) + [
     pa.field("raw_digest", pa.string()),
@@ -125,14 +126,25 @@ def _keys(ids: pa.ChunkedArray, digests: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.binary_join_element_wise(ids, digests, "\x00")
 
 
-def _read_previous(previous: Path, fingerprint: str) -> tuple[pa.Table | None, bool]:
+def _read_previous(previous: Path, fingerprint: str, shards: int | None = None) -> tuple[pa.Table | None, bool]:
     """The previous shard file, read once (None when there is none), and whether its rows can be reused:
-    written by the same code and schema. Its history columns are read whatever code wrote it."""
+    written by the same code and schema. Its history columns are read whatever code wrote it.
+
+    A file written when the catalog had another number of shards (`shards`, recorded in it) is refused:
+    its models are not this shard's, and those now in other shards would be taken as removed (their
+    history ended with a false removal, their earlier versions left in a shard no longer theirs)."""
     if not previous.exists():
         return None, False
     file = pq.ParquetFile(previous)
     schema = file.schema_arrow  # built anew at each access
-    reusable = (schema.metadata or {}).get(FINGERPRINT_KEY) == fingerprint.encode() and schema.names == SHARD_SCHEMA.names
+    metadata = schema.metadata or {}
+    written_for = metadata.get(SHARDS_KEY)
+    if shards is not None and written_for is not None and int(written_for) != shards:
+        raise PipelineError(f"{previous} was written when MLENTORY_SHARDS was {int(written_for)}, and it is now "
+                            f"{shards}: another shard count moves models between shards, and their history would "
+                            f"be lost - set MLENTORY_SHARDS back to {int(written_for)}, or build {shards} shards in "
+                            "a new project directory")
+    reusable = metadata.get(FINGERPRINT_KEY) == fingerprint.encode() and schema.names == SHARD_SCHEMA.names
     return file.read(), reusable
 
 
@@ -249,7 +261,8 @@ def _quarantined_before(path: Path | None) -> dict[tuple[str, str], str]:
 
 def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, fingerprint: str,
                 jsonl: BinaryIO | None = None, history: tuple[Path, ...] | None = None, now: str = "",
-                mapping=None, recent_history: int = 256, previous_quarantine: Path | None = None) -> dict:
+                mapping=None, recent_history: int = 256, previous_quarantine: Path | None = None,
+                shards: int | None = None) -> dict:
     """Write the normalized shard for `raw` to `out` (and its records as JSON Lines to `jsonl`);
     quarantine entries go to `quarantine`. With `history` = (previous history file, new history file[,
     previous archive, new archive]), the versions this build replaces or removes are added to the shard's
@@ -257,9 +270,11 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
     `mapping(item, readme)` is the platform's (pipeline/transform/*fair4ml.py); a RecordError it raises
     quarantines the record with its path and reason, like a schema failure. A record quarantined by the
     previous build (`previous_quarantine`, same code: the previous shard's fingerprint) from the same raw
-    row is quarantined again with the same entry, not mapped and examined again."""
+    row is quarantined again with the same entry, not mapped and examined again. `shards`: how many
+    shards the catalog is split into (recorded in the file; a previous file written for another count is
+    refused, see `_read_previous`), None for a platform's single file."""
     current = read_parquet(raw, columns=["id", "raw_json", "readme", "digest"])  # one read: some rows are mapped
-    before, reusable = _read_previous(previous, fingerprint)
+    before, reusable = _read_previous(previous, fingerprint, shards)
     old = before if reusable and before.num_rows else None
     still_valid = None  # which rows of the previous file are reused as they are
     reused_ids = pa.array([], pa.string())
@@ -310,7 +325,8 @@ def build_shard(raw: Path, previous: Path, out: Path, quarantine: TextIO, finger
         table = combined.take(rows_kept.take(order))
     stats = shard_stats(table, quarantined)  # quarantined rows are never reused: each build counts them all
     table = table.replace_schema_metadata({FINGERPRINT_KEY: fingerprint.encode(),
-                                           STATS_KEY: json.dumps(stats, sort_keys=True).encode()})
+                                           STATS_KEY: json.dumps(stats, sort_keys=True).encode(),
+                                           **({SHARDS_KEY: str(shards).encode()} if shards is not None else {})})
     # LZ4 over zstd: a 1% update rewrites every shard, and LZ4 writes one in half the time (7 ms against 14 ms
     # for 390 records here) and reads it 25% faster, for files 40% larger
     pq.write_table(table, out, compression="lz4", row_group_size=ROW_GROUP_ROWS, use_dictionary=False,
