@@ -68,12 +68,13 @@ def swap_into_place(staged: Path, target: Path) -> None:
         os.replace(staged, target)
 
 
-_WRITTEN: dict[str, tuple[int, str]] = {}  # staged path -> (size, SHA-256) of what a HashedWriter wrote
+_WRITTEN: dict[str, tuple[int, str]] = {}  # staged path -> (size, digest) of what a HashedWriter wrote
 
 
 class HashedWriter:
-    """A file opened for binary writing that digests its bytes as they are written (as `file_digest`), so that the output ledger need not read the file back once it is committed: the
-    JSON-LD exports are about 7 MB a shard, and reading them back took about as long as hashing them.
+    """A file opened for binary writing that digests its bytes as they are written (as `file_digest`),
+    so that the output ledger need not read the file back once it is committed: the JSON-LD exports
+    are about 7 MB a shard, and reading them back took about as long as hashing them.
     The digest counts only once the file is closed without an error."""
 
     def __init__(self, path: Path):

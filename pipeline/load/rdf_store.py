@@ -108,7 +108,8 @@ class SparqlStore:
                 line -= lines
             reason = re.sub(r"\s*\(line \d+\)$", "", " ".join(str(exc.__cause__).split(": ", 1)[-1].split()))
             raise PipelineError(f"the SPARQL store could not load {source}: line {line}: {reason[:300]} - delete "
-                                "that file and run `doit` (the asset that writes it writes it again)") from exc.__cause__
+                                "that file and run `doit` (the asset that writes it writes it again)"
+                                ) from exc.__cause__
 
     def insert_file(self, path: Path) -> None:
         """Add an N-Quads file's quads in bulk, read by the store itself, in the writing thread."""
