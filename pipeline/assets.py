@@ -402,7 +402,7 @@ def build_hf_rdf(ctx: BuildContext) -> dict:
             store.reset()
             held = {"documents": {}}
         sweep = bool(set(held["documents"]) - set(documents))  # a shard gone: its models may linger
-        if fresh:  # every shard's file, in one bulk load (the shards' records are written meanwhile)
+        if fresh:  # every shard's file, in bulk loads of 16 MB (the shards' records are written meanwhile)
             store.insert_files([path for _, path in nquads])
         changed = _ChangedGraphs(store)
         for label, path in nquads:

@@ -105,6 +105,48 @@ def test_many_files_load_as_one_and_a_bad_line_is_named_by_its_own_file_and_line
     assert "\n" not in message and "(line 6)" not in message
 
 
+def test_files_load_in_bounded_chunks_cut_at_line_breaks(tmp_path, monkeypatch):
+    """A full load reads the files in chunks of about LOAD_CHUNK_BYTES (Oxigraph's bulk loader holds its
+    batches: one load of a 100k catalog held 1.9 GB): every quad arrives whole, whatever the chunk size,
+    and a bad line in a later chunk of a file is named by that file and its own line."""
+    import pytest
+    from pipeline.errors import PipelineError
+    from pipeline.load import rdf_store
+
+    def quad(n):
+        return b'<https://a> <https://b> "%d" <https://g%d> .\n' % (n, n % 7)
+
+    files = []
+    for f in range(3):
+        path = tmp_path / f"models-00{f}.nq"
+        path.write_bytes(b"".join(quad(f * 100 + n) for n in range(40)).rstrip(b"\n") if f == 1 else
+                         b"".join(quad(f * 100 + n) for n in range(40)))  # the middle file's last line unended
+        files.append(path)
+    for chunk_bytes in (50, 700, 1 << 20):  # shorter than a line, some lines, every file at once
+        monkeypatch.setattr(rdf_store, "LOAD_CHUNK_BYTES", chunk_bytes)
+        store = rdf_store.SparqlStore(tmp_path / f"store-{chunk_bytes}").open()
+        try:
+            store.insert_files(files)
+            store.wait()
+            assert store.count() == 120
+        finally:
+            store.close()
+
+    lines = files[2].read_bytes().split(b"\n")
+    lines[29] = b"<https://a> <https://b> no quad here"
+    files[2].write_bytes(b"\n".join(lines))
+    monkeypatch.setattr(rdf_store, "LOAD_CHUNK_BYTES", 700)
+    store = rdf_store.SparqlStore(tmp_path / "store-bad").open()
+    try:
+        store.insert_files(files)
+        with pytest.raises(PipelineError) as failed:
+            store.wait()
+    finally:
+        store.close()
+    message = str(failed.value)
+    assert f"could not load {files[2]}: line 30:" in message and "\n" not in message
+
+
 def test_changed_graphs_of_many_shards_load_as_one_and_a_bad_line_is_named_by_its_shard(tmp_path):
     """hf_rdf hands every shard's changed models to the store together (`insert_parts`): in bulk or in a
     transaction the store ends up holding the same quads, and a bad line names the shard file it was
