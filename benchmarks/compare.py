@@ -10,8 +10,9 @@ on different days). This script builds one project per commit from the same synt
 in both projects, alternating which goes first, so both see the machine as it is at that minute.
 It prints each round's wall and per-stage task seconds, the tasks' CPU seconds and the seconds the
 hypervisor took away during the run (steal: a shared machine's noise), the medians and the
-differences per round (head minus base), and writes them with the machine and both commits to
-benchmarks/results/.
+differences per round (head minus base), and the peak RSS of each build's process tree (the full
+builds' too: a one-load SPARQL store that held 2.1 GB at 100k went unseen by A/Bs that did not show
+it), and writes them with the machine and both commits to benchmarks/results/.
 Without --head the working tree is measured.
 """
 
@@ -66,6 +67,7 @@ def _run(project: Project) -> dict:
             # away does not count, which task and wall seconds include (`stolen_s`)
             "cpu_s": round(sum(s.get("cpu_s", 0.0) for s in stages.values()), 2),
             "stolen_s": round(after - stolen, 2) if stolen is not None and after is not None else None,
+            "peak_rss_mib": round(build["peak_rss_mib"], 1),
             "stages": {asset: stages.get(asset, {}).get("task_s", 0.0) for asset in SHOWN},
             "cpu_stages": {asset: stages.get(asset, {}).get("cpu_s", 0.0) for asset in SHOWN}}
 
@@ -73,7 +75,7 @@ def _run(project: Project) -> dict:
 def _row(label: str, run: dict) -> str:
     stolen = "" if run["stolen_s"] is None else f"{run['stolen_s']:7.1f}"
     return f"{label:>6} {run['wall_s']:7.1f} {run['task_s']:7.1f} " + " ".join(
-        f"{run['stages'][a]:9.1f}" for a in SHOWN) + f" {run['cpu_s']:7.1f} {stolen}"
+        f"{run['stages'][a]:9.1f}" for a in SHOWN) + f" {run['cpu_s']:7.1f} {stolen:>7} {run['peak_rss_mib']:8.0f}"
 
 
 def main() -> None:
@@ -94,10 +96,13 @@ def main() -> None:
         shutil.copytree(workdir / "snapshot-base", workdir / "snapshot-head")
         projects = {"base": _project(workdir, "base", base_code, workdir / "snapshot-base", args.shards, args.jobs),
                     "head": _project(workdir, "head", head_code, workdir / "snapshot-head", args.shards, args.jobs)}
-        full = {name: round(project.build()["seconds"], 2) for name, project in projects.items()}
-        print(f"full builds: base {full['base']:.1f} s, head {full['head']:.1f} s", flush=True)
+        builds = {name: project.build() for name, project in projects.items()}
+        full = {name: round(build["seconds"], 2) for name, build in builds.items()}
+        full_rss = {name: round(build["peak_rss_mib"], 1) for name, build in builds.items()}
+        print(f"full builds: base {full['base']:.1f} s (peak RSS {full_rss['base']:.0f} MiB), head {full['head']:.1f} s "
+              f"(peak RSS {full_rss['head']:.0f} MiB)", flush=True)
         print(f"{'':>6} {'wall s':>7} {'task s':>7} " + " ".join(f"{SHORT.get(a, a)[:9]:>9}" for a in SHOWN)
-              + f" {'cpu s':>7} {'stolen':>7}")
+              + f" {'cpu s':>7} {'stolen':>7} {'rss MiB':>8}")
         rounds = []
         for number in range(args.rounds):
             seed = 1000 + number
@@ -117,12 +122,17 @@ def main() -> None:
         print(f"median CPU seconds of the tasks: base {cpu['base']:.1f}, head {cpu['head']:.1f}; per stage: " + ", ".join(
             f"{SHORT.get(a, a)} {statistics.median(r['base']['cpu_stages'][a] for r in rounds):.1f} -> "
             f"{statistics.median(r['head']['cpu_stages'][a] for r in rounds):.1f}" for a in SHOWN))
+    rss = {name: statistics.median(r[name]["peak_rss_mib"] for r in rounds) for name in ("base", "head")}
+    print(f"peak RSS: full builds base {full_rss['base']:.0f} MiB, head {full_rss['head']:.0f} MiB; 1% rebuilds "
+          f"(median) base {rss['base']:.0f} MiB, head {rss['head']:.0f} MiB")
     out = HERE / "results" / f"compare-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"machine": machine(), "base": base, "head": head, "argv": sys.argv[1:],
                                "models": args.models, "shards": args.shards, "jobs": args.jobs,
-                               "full_build_s": full, "rounds": rounds, "median_rebuild_s": medians,
-                               "head_minus_base_s": differences, "median_cpu_s": cpu}, indent=1) + "\n")
+                               "full_build_s": full, "full_build_peak_rss_mib": full_rss, "rounds": rounds,
+                               "median_rebuild_s": medians,
+                               "head_minus_base_s": differences, "median_cpu_s": cpu,
+                               "median_rebuild_peak_rss_mib": rss}, indent=1) + "\n")
     print(f"wrote {out.relative_to(HERE.parent)}")
 
 
