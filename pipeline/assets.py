@@ -404,7 +404,7 @@ def build_hf_rdf(ctx: BuildContext) -> dict:
         sweep = bool(set(held["documents"]) - set(documents))  # a shard gone: its models may linger
         if fresh:  # every shard's file, in bulk loads of 16 MB (the shards' records are written meanwhile)
             store.insert_files([path for _, path in nquads])
-        changed = _ChangedGraphs(store)
+        changed = rdf_store.ChangedGraphs(store)
         for label, path in nquads:
             if held["documents"].get(f"hf/models-{label}") == documents[f"hf/models-{label}"] and \
                     ctx.final_path("records", label).exists():
@@ -452,33 +452,7 @@ def _jsonld_ids(digest_files) -> list[str]:
     return [i for path in digest_files for i in read_parquet(path, columns=["id"]).column("id").to_pylist()]
 
 
-class _ChangedGraphs:
-    """The changed models' quads of every shard, added to the SPARQL store together once their old graphs
-    are gone: in one bulk load when they are many. A 1% update at 100k models made a transaction per
-    shard, 1.1 s for about 1,000 models, where one bulk load takes 0.5 s (a transaction stays cheaper
-    below about a hundred). Held up to HOLD_BYTES, then loaded."""
-
-    BULK_MODELS = 100
-    HOLD_BYTES = 64 << 20
-
-    def __init__(self, store):
-        self.store = store
-        self.parts: list[tuple[bytes, str]] = []
-        self.models = self.size = 0
-
-    def add(self, quads: bytes, models: int, source: str) -> None:
-        self.parts.append((quads, source))
-        self.models += models
-        self.size += len(quads)
-        if self.size > self.HOLD_BYTES:
-            self.insert()
-
-    def insert(self) -> None:
-        self.store.insert_parts(self.parts, bulk=self.models >= self.BULK_MODELS)
-        self.parts, self.models, self.size = [], 0, 0
-
-
-def _models_into_store(ctx: BuildContext, store, changed_graphs: _ChangedGraphs, iris, label: str, nquads: Path,
+def _models_into_store(ctx: BuildContext, store, changed_graphs, iris, label: str, nquads: Path,
                        digests: Path, fresh: bool, counts: Counter) -> bool:
     """One shard's changed models out of the store (their quads handed to `changed_graphs`); True when
     what the store held for the shard was unknown (then models no record names may linger in it)."""

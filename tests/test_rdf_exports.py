@@ -150,7 +150,7 @@ def test_files_load_in_bounded_chunks_cut_at_line_breaks(tmp_path, monkeypatch):
 def test_changed_graphs_of_many_shards_load_as_one_and_a_bad_line_is_named_by_its_shard(tmp_path):
     """hf_rdf hands every shard's changed models to the store together (`insert_parts`): in bulk or in a
     transaction the store ends up holding the same quads, and a bad line names the shard file it was
-    read from and its line there."""
+    read from (its line among the lines read: they are some models' lines of the file, not a run of it)."""
     import pytest
     from pipeline.errors import PipelineError
     from pipeline.load.rdf_store import SparqlStore
@@ -180,7 +180,8 @@ def test_changed_graphs_of_many_shards_load_as_one_and_a_bad_line_is_named_by_it
     finally:
         store.close()
     message = str(failed.value)
-    assert "could not load models-001.nq: line 2:" in message and "delete that file and run `doit`" in message
+    assert "could not load models-001.nq: line 2 of the lines read from it:" in message
+    assert "delete that file and run `doit`" in message
     assert "\n" not in message
 
 
