@@ -441,6 +441,8 @@ def build_hf_rdf(ctx: BuildContext) -> dict:
         if sweep and not fresh:
             keep = {iris.graph("hf/entities")} | {iris.model(i) for i in _jsonld_ids(digests.values())}
             counts["graphs_dropped"] = store.drop_except(keep)
+        if fresh:
+            store.compact()
         store.record(state)
     finally:
         store.close()

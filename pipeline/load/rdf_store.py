@@ -194,6 +194,17 @@ class SparqlStore:
             self._store.remove_graph(graph)
         return len(gone)
 
+    def compact(self) -> None:
+        """Merge the store's files (RocksDB compaction), once its writes are done. A full load leaves the
+        ~70 bulk loads' files overlapping, and every later graph removal scans all of them: at 100k models a
+        1% update's store task took 6.7 s on the loaded store and 2.5 s on the compacted one, for 12 s of
+        compaction (at 44 MB) once per full load."""
+        self.wait()
+        try:
+            self._store.optimize()
+        except OSError as exc:
+            raise PipelineError(f"the SPARQL store {self.path} could not be compacted: {exc} - run `doit` again") from exc
+
     def record(self, loaded: dict) -> None:
         self.wait()
         self._store.flush()
