@@ -2,6 +2,7 @@
 
     python benchmarks/run.py --models 100000 --repeat 3
     python benchmarks/run.py --models 5000 --repeat 1 --shards 16 --jobs 2
+    python benchmarks/run.py --models 2000000 --repeat 1 --leave-out hf_rdf
 
 For each size it generates a synthetic snapshot (benchmarks/generate.py), builds it from scratch in
 a temporary project with the real dodo.py (`doit run -n JOBS -P process`, MLENTORY_SHARDS=SHARDS),
@@ -21,6 +22,9 @@ and times `doit` subprocesses:
   at every task, so the stage table can say which stage needs the memory), plus the embedded graph
   server's high-water mark (VmHWM), sampled;
 - `doit list --all` and `doit status` times (median of 3), and the number of tasks.
+
+`--leave-out ASSET` builds without that asset and what needs it (every build names the other assets),
+for a size this disk cannot hold whole; the results say what was left out.
 
 Prints a table per run and per size (median run by full build time) and writes every
 measurement, with the machine's description and the code's git commit, to benchmarks/results/;
@@ -77,13 +81,33 @@ def _stages() -> tuple[str, ...]:
 STAGES = _stages()
 
 
+def left_out_closure(names: list[str]) -> list[str]:
+    """The assets left out of a build and every asset downstream of them (they would need them), in the
+    registry's order. For a size whose whole build this disk cannot hold: at 2M models the SPARQL store
+    alone would take about 32 GB."""
+    from pipeline.assets import REGISTRY
+    unknown = sorted(set(names) - set(STAGES))
+    if unknown:
+        raise SystemExit(f"--leave-out: no asset {', '.join(unknown)} (the assets: {', '.join(STAGES)})")
+    out = set(names)
+    grown = True
+    while grown:
+        grown = False
+        for asset in REGISTRY:
+            if asset.name not in out and out & set(asset.upstream):
+                out.add(asset.name)
+                grown = True
+    return [name for name in STAGES if name in out]
+
+
 class Project:
     """A temporary project directory with the real dodo.py, run through `doit` subprocesses."""
 
-    def __init__(self, path: Path, code: Path, env: dict, jobs: int):
+    def __init__(self, path: Path, code: Path, env: dict, jobs: int, targets: tuple[str, ...] = ()):
         self.path = path
         self.env = env
         self.jobs = jobs
+        self.targets = targets  # the assets a build names (with what they need); none: every asset
         path.mkdir()
         for name in ("dodo.py", "pyproject.toml"):
             shutil.copy(code / name, path / name)
@@ -120,7 +144,7 @@ class Project:
         return "\ngraph server log (data/graph/server.log):\n" + "\n".join(shown)
 
     def build(self) -> dict:
-        return self.doit("run", "-n", str(self.jobs), "-P", "process")
+        return self.doit("run", "-n", str(self.jobs), "-P", "process", *self.targets)
 
     def last_run_tasks(self) -> list[dict]:
         """The latest run's task rows from data/runs.sqlite3."""
@@ -206,7 +230,8 @@ def median_of(project: Project, runs: int, *args: str, build: bool = False) -> f
     return statistics.median((project.build() if build else project.doit(*args))["seconds"] for _ in range(runs))
 
 
-def one_round(models: int, workdir: Path, seed: int, code: Path, shards: int, jobs: int, runs: int) -> dict:
+def one_round(models: int, workdir: Path, seed: int, code: Path, shards: int, jobs: int, runs: int,
+              left_out: list[str] = ()) -> dict:
     snapshot = workdir / "snapshot"
     started = time.perf_counter()
     generate.generate(models, snapshot)
@@ -217,7 +242,8 @@ def one_round(models: int, workdir: Path, seed: int, code: Path, shards: int, jo
     # without bytecode (PYTHONDONTWRITEBYTECODE, set on some build machines) every run and every worker
     # compiles what it imports again: 0.1 s of a no-op here, which an installed pipeline never pays
     env = {k: v for k, v in env.items() if not k.startswith(("NEO4J_", "ELASTICSEARCH_", "PYTHONDONTWRITEBYTECODE"))}
-    project = Project(workdir / "project", code, env, jobs)
+    targets = tuple(name for name in STAGES if name not in left_out) if left_out else ()
+    project = Project(workdir / "project", code, env, jobs, targets)
 
     full = project.build()
     stages = stage_figures(project.last_run_tasks())
@@ -241,7 +267,8 @@ def one_round(models: int, workdir: Path, seed: int, code: Path, shards: int, jo
     status_s = median_of(project, runs, "status")
     harvest = rebuild_stages.get("hf_raw_models", {})
     return {
-        "models": models, "seed": seed, "shards": shards, "jobs": jobs, "generate_s": round(generated_s, 2),
+        "models": models, "seed": seed, "shards": shards, "jobs": jobs, "left_out": list(left_out),
+        "generate_s": round(generated_s, 2),
         "full_build_s": round(full["seconds"], 2), "stages": stages, "graph_full_load": graph_load,
         "noop_s": round(noop, 3), "noop_ran_tasks": len(noop_tasks),
         "changed_models": changed, "rebuild_1pct_s": round(rebuild["seconds"], 2),
@@ -307,6 +334,9 @@ def stage_table(result: dict) -> str:
     rows = [("stage", "sub-tasks", "records", "task s", "wall s", "records/task s", "records/wall s", "peak RSS",
              "1% rebuild: sub-tasks", "task s", "wall s", "reused", "sent", "sent/task s")]
     for asset in STAGES:
+        if asset in result.get("left_out", ()):
+            rows.append((SHORT.get(asset, asset), "left out", *("-" * (len(rows[0]) - 2))))
+            continue
         full, rebuild = result["stages"].get(asset, {}), result["rebuild_stages"].get(asset, {})
         rows.append((SHORT.get(asset, asset), str(full.get("tasks", 0)), f"{full.get(COUNTED.get(asset, 'models'), 0):,}",
                      f"{full.get('task_s', 0):.1f}", f"{full.get('wall_s', 0):.1f}",
@@ -333,7 +363,13 @@ def main() -> None:
     parser.add_argument("--shards", type=int, default=256, help="MLENTORY_SHARDS for the builds")
     parser.add_argument("--jobs", type=int, default=2, help="doit run -n JOBS -P process")
     parser.add_argument("--at-commit", metavar="REV", help="take the pipeline code from this git commit")
+    parser.add_argument("--leave-out", metavar="ASSET", action="append", default=[],
+                        help="build without this asset and what needs it (repeatable); the builds name the "
+                             "other assets")
     args = parser.parse_args()
+    left_out = left_out_closure(args.leave_out)
+    if left_out:
+        print(f"left out of every build: {', '.join(left_out)}", flush=True)
     runs = max(3, args.repeat)  # timings of no-op, list and status: median of this many
     results, failures = [], []
     with tempfile.TemporaryDirectory(prefix="mlentory-bench-code-") as code_dir:
@@ -343,7 +379,8 @@ def main() -> None:
             for attempt in range(args.repeat):
                 with tempfile.TemporaryDirectory(prefix=f"mlentory-bench-{models}-") as tmp:
                     try:
-                        result = one_round(models, Path(tmp), attempt + 1, code, args.shards, args.jobs, runs)
+                        result = one_round(models, Path(tmp), attempt + 1, code, args.shards, args.jobs, runs,
+                                           left_out)
                     except BuildFailed as exc:  # recorded; the other rounds still run
                         print(f"\nround {attempt + 1} of {args.repeat}, {models:,} models: {exc}", flush=True)
                         failures.append({"models": models, "seed": attempt + 1, "error": str(exc)})
