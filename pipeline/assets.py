@@ -13,6 +13,8 @@ from __future__ import annotations
 import time
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
+from typing import Iterable
 
 from pipeline.checks import Check, CheckInput, Measure, share
 from pipeline.config import SCHEMA_DIR, redact_url
@@ -141,23 +143,21 @@ def build_hf_models_jsonld(ctx: BuildContext) -> dict:
                               f"models of shard {ctx.shard}")
 
 
-def _normalized_columns(ctx: BuildContext, columns: list[str]):
-    from pipeline.transform.normalized_shards import column_values
-    return column_values([path for _, path in ctx.inputs("hf_models_normalized")], columns)
-
-
 # the normalized records of the platforms beside the Hub (one file each: see their registry entries)
 PLATFORM_NORMALIZED = ("openml_models_normalized", "bioimageio_models_normalized")
 
 
-def _catalog_columns(ctx: BuildContext, columns: list[str]):
-    """A few columns of every platform's normalized records (the Hub's shards, then the others)."""
-    from pipeline.transform.normalized_shards import column_values
-    yield from _normalized_columns(ctx, columns)
-    yield from column_values([ctx.input(name) for name in PLATFORM_NORMALIZED], columns)
+def _hub_paths(ctx: BuildContext) -> list[Path]:
+    """The Hub's normalized shards, in shard order."""
+    return [path for _, path in ctx.inputs("hf_models_normalized")]
 
 
-def _fetch_enrichment(ctx: BuildContext, source, schema, referenced: Counter, noun: str, origin: str) -> dict:
+def _catalog_paths(ctx: BuildContext) -> list[Path]:
+    """Every platform's normalized records: the Hub's shards, then the others' files."""
+    return _hub_paths(ctx) + [ctx.input(name) for name in PLATFORM_NORMALIZED]
+
+
+def _fetch_enrichment(ctx: BuildContext, source, schema, referenced: Iterable[str], noun: str, origin: str) -> dict:
     """Shared shape of the dataset and paper assets: fetch what is new or stale, keep what the source gave."""
     from pipeline.extract import fetch_cache
 
@@ -170,7 +170,9 @@ def _fetch_enrichment(ctx: BuildContext, source, schema, referenced: Counter, no
 def build_hf_raw_datasets(ctx: BuildContext) -> dict:
     from pipeline.extract import hf_datasets
 
-    referenced = Counter(d for row in _normalized_columns(ctx, ["trainedOn"]) for d in row["trainedOn"] or [])
+    from pipeline.transform.catalog_columns import distinct
+
+    referenced = distinct(_hub_paths(ctx), ["trainedOn"])
     origin = f"snapshot:{ctx.settings.hf_snapshot_dir or 'bundled'}" if ctx.settings.hf_offline \
         else redact_url(ctx.settings.hf_endpoint)
     return _fetch_enrichment(ctx, hf_datasets, hf_datasets.RAW_DATASETS_SCHEMA, referenced, "datasets", origin)
@@ -205,9 +207,14 @@ def build_hf_raw_base_models(ctx: BuildContext) -> dict:
     """Fetch the bases the harvest did not hold, then their bases, up to base_model_depth steps."""
     from pipeline.extract import fetch_cache, hf_base_models
 
-    rows = list(_normalized_columns(ctx, ["identifier", "fineTunedFrom"]))
-    known = {row["identifier"].lower() for row in rows}
-    wanted = sorted({b for row in rows for b in row["fineTunedFrom"] or [] if b.lower() not in known})
+    from pipeline.transform.catalog_columns import CaseInsensitiveIds, distinct
+
+    known = CaseInsensitiveIds(_hub_paths(ctx))
+
+    def unknown(bases: list[str]) -> list[str]:
+        return sorted({base for base, seen in zip(bases, known.known(bases)) if not seen})
+
+    wanted = unknown(distinct(_hub_paths(ctx), ["fineTunedFrom"]))
     origin = f"snapshot:{ctx.settings.hf_snapshot_dir or 'bundled'}" if ctx.settings.hf_offline \
         else redact_url(ctx.settings.hf_endpoint)
     fetched: dict[str, dict] = {}
@@ -221,9 +228,9 @@ def build_hf_raw_base_models(ctx: BuildContext) -> dict:
         problems += update.problems
         counts.update({k: v for k, v in update.counts.items() if isinstance(v, int)})
         fetched.update((row["id"], row) for row in update.rows)
-        known |= {i.lower() for i in wanted}
+        known.add(wanted)
         found = [r for r in map(hf_base_models.record, update.rows) if r]
-        wanted = sorted({b for r in found for b in r["fineTunedFrom"] if b.lower() not in known})
+        wanted = unknown(list(dict.fromkeys(b for r in found for b in r["fineTunedFrom"])))
         counts["depth"] = depth
     fetch_cache.write(ctx.output("base_models"), list(fetched.values()), hf_base_models.RAW_BASE_MODELS_SCHEMA,
                       {"origin": origin})
@@ -238,7 +245,10 @@ def build_arxiv_papers(ctx: BuildContext) -> dict:
     from pipeline.extract import arxiv
     from pipeline.transform.ids import arxiv_ids
 
-    referenced = Counter(p for row in _catalog_columns(ctx, ["citation"]) for p in arxiv_ids(row))
+    from pipeline.transform.catalog_columns import distinct
+
+    cited = distinct(_catalog_paths(ctx), ["citation"], contains="/abs/")
+    referenced = dict.fromkeys(p for url in cited for p in arxiv_ids({"citation": [url]}))
     origin = f"snapshot:{ctx.settings.arxiv_snapshot_dir or 'bundled'}" if ctx.settings.hf_offline \
         else redact_url(ctx.settings.arxiv_endpoint)
     return _fetch_enrichment(ctx, arxiv, arxiv.PAPERS_SCHEMA, referenced, "papers", origin)
@@ -272,7 +282,10 @@ def build_licenses(ctx: BuildContext) -> dict:
 
     datasets = read_parquet(ctx.input("hf_raw_datasets"), columns=["id", "status", "raw_json"]).to_pylist()
     dataset_licenses = [entities.dataset_record(row).get("license", []) for row in datasets]
-    found = licenses.collect(_catalog_columns(ctx, ["license", "licenseName", "licenseLink"]), dataset_licenses)
+    from pipeline.transform.catalog_columns import declarations
+
+    declared = declarations(_catalog_paths(ctx), "license", ["licenseName", "licenseLink"])
+    found = licenses.collect(declared, dataset_licenses)
     pq.write_table(pa.Table.from_pylist(found, schema=licenses.LICENSES_SCHEMA), ctx.output("licenses"))
     by_status = Counter(entry["status"] for entry in found)
     flagged = [e["key"] for e in found if e["flag"]]
@@ -294,9 +307,7 @@ def build_hf_entities_normalized(ctx: BuildContext) -> dict:
                            for row in read_parquet(ctx.input(name)).to_pylist()],
         papers=read_parquet(ctx.input("arxiv_papers")).to_pylist(),
         licenses=read_parquet(ctx.input("licenses")).to_pylist(),
-        stubs=stubs.to_pylist(), fetched=_fetched_base_records(ctx),
-        models=_catalog_columns(ctx, ["mlTask", "sharedBy", "author", "citation", "citationDetails",
-                                      "evaluationMetrics"]))
+        stubs=stubs.to_pylist(), fetched=_fetched_base_records(ctx), models=_model_facts(ctx))
     quarantine: list[dict] = []
     from pipeline.transform.iris import Iris
 
@@ -311,6 +322,18 @@ def build_hf_entities_normalized(ctx: BuildContext) -> dict:
         _fail_if_mostly_quarantined(ctx, kinds, quarantine, where)
         print(f"{len(quarantine)} of {sum(kinds.values()) + len(quarantine)} entity records quarantined: see {where}")
     return {"entities": sum(kinds.values()), **kinds, "quarantined": len(quarantine)}
+
+
+def _model_facts(ctx: BuildContext):
+    """What the entities need of the models: the tasks and accounts they name, the rows citing a DOI,
+    the rows reporting metrics (see transform/catalog_columns.py: no Python object per model)."""
+    from pipeline.transform.catalog_columns import distinct, rows_naming
+    from pipeline.transform.entities import ModelFacts
+
+    paths = _catalog_paths(ctx)
+    return ModelFacts(tasks=distinct(paths, ["mlTask"]), agents=[a for a in distinct(paths, ["sharedBy", "author"]) if a],
+                      citing=rows_naming(paths, "citation", ["citation", "citationDetails"], contains="doi.org/"),
+                      metrics=rows_naming(paths, "evaluationMetrics", ["evaluationMetrics"]))
 
 
 def _fail_if_mostly_quarantined(ctx: BuildContext, kept: Counter, quarantine: list[dict], where: str) -> None:

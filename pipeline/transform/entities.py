@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -223,13 +224,24 @@ def stub_model_record(model_id: str) -> dict:
             "url": f"{HUB}/{model_id}", "harvested": False}
 
 
-def catalog(datasets: list[dict], papers: list[dict], licenses: list[dict], stubs, models,
+@dataclass(frozen=True)
+class ModelFacts:
+    """What the entities need of the models (made by assets._model_facts without a row per model):
+    the tasks (mlTask) and accounts (sharedBy, author) they name, the rows (citation, citationDetails)
+    citing a DOI and the rows (evaluationMetrics) reporting metrics, in catalog order."""
+
+    tasks: list[str] = field(default_factory=list)
+    agents: list[str] = field(default_factory=list)
+    citing: list[dict] = field(default_factory=list)
+    metrics: list[dict] = field(default_factory=list)
+
+
+def catalog(datasets: list[dict], papers: list[dict], licenses: list[dict], stubs, models: ModelFacts,
             fetched: list[dict] = (), platform_datasets: list[dict] = ()) -> Iterator[dict]:
     """Every entity record, in key order: from the raw dataset and paper rows, the license entries,
-    the lineage's not-harvested bases, and the tasks and accounts the models (rows of mlTask,
-    sharedBy, author) name. Only the names are held; the records are made as they are read."""
-    models = list(models)
-    named = {m["dataset"]: m["datasetName"] for row in models for m in row.get("evaluationMetrics") or []
+    the lineage's not-harvested bases, and the tasks and accounts the models name. Only the names are
+    held; the records are made as they are read."""
+    named = {m["dataset"]: m["datasetName"] for row in models.metrics for m in row.get("evaluationMetrics") or []
              if m.get("dataset") and m.get("datasetName")}
     dataset_records = sorted([*(dataset_record(row) for row in datasets),
                               *(platform_dataset_record(row, named) for row in platform_datasets)],
@@ -240,14 +252,10 @@ def catalog(datasets: list[dict], papers: list[dict], licenses: list[dict], stub
     tasks = {t for d in dataset_records for t in d.get("mlTask", [])}
     tasks.update(t for record in fetched for t in record.get("mlTask") or [])
     agents = {d["sharedBy"] for d in dataset_records if d.get("sharedBy")}
-    model_rows = []
-    for row in models:
-        tasks.update(row["mlTask"] or [])
-        agents.update(a for a in (row["sharedBy"], row["author"]) if a)
-        if row.get("citation") and any("doi.org/" in url for url in row["citation"]):
-            model_rows.append({"citation": row["citation"], "citationDetails": row.get("citationDetails")})
+    tasks.update(models.tasks)
+    agents.update(models.agents)
     cited: dict[str, dict | None] = {}
-    for row in model_rows:
+    for row in models.citing:
         details = {d["identifier"]: d for d in row.get("citationDetails") or [] if d.get("identifier")}
         for url in row.get("citation") or []:
             if "doi.org/" in url:

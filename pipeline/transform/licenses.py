@@ -102,24 +102,24 @@ def classify(declared: str, license_name: str | None = None, license_link: str |
     return entry
 
 
-def collect(model_rows, dataset_licenses) -> list[dict]:
+def collect(model_declarations, dataset_licenses) -> list[dict]:
     """License entries with how many models and datasets declare each.
 
-    `model_rows`: dicts with license (list), licenseName, licenseLink; `dataset_licenses`: one list
-    of declared ids per dataset."""
+    `model_declarations`: (declared license, licenseName, licenseLink, how many models) in order of
+    first appearance (see catalog_columns.declarations; the first one of a license describes it);
+    `dataset_licenses`: one list of declared ids per dataset."""
     entries: dict[str, dict] = {}
 
-    def add(declared, name, link, counter):
+    def add(declared, name, link, counter, times=1):
         if not isinstance(declared, str) or not declared.strip():
             return
         key = license_key(declared, name if declared == "other" else None)
         if key not in entries:
             entries[key] = {**classify(declared, name, link), "models": 0, "datasets": 0}
-        entries[key][counter] += 1
+        entries[key][counter] += times
 
-    for row in model_rows:
-        for declared in row.get("license") or []:
-            add(declared, row.get("licenseName"), row.get("licenseLink"), "models")
+    for declared, name, link, times in model_declarations:
+        add(declared, name, link, "models", times)
     for declared_ids in dataset_licenses:
         for declared in declared_ids:
             add(declared, None, None, "datasets")
