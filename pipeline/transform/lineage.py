@@ -49,10 +49,10 @@ def read_links(paths, fetched: list[dict] = ()) -> tuple[dict[str, list[tuple[st
         links.setdefault(base, pairs)  # a harvested model's own record wins over a fetched copy
     bases = sorted({base for pairs in links.values() for base, _ in pairs})
     wanted = pa.array(sorted({base.lower() for base in bases}), pa.string())
-    by_lower: dict[str, str] = {}
-    for chunk in ids:
-        found = pc.filter(chunk, pc.is_in(pc.utf8_lower(chunk), value_set=wanted)).to_pylist()
-        by_lower.update((model.lower(), model) for model in found)
+    # one look-up over every shard's ids: the set of bases is hashed once, not once a shard
+    every_id = pa.chunked_array(ids, pa.string())
+    found = pc.filter(every_id, pc.is_in(pc.utf8_lower(every_id), value_set=wanted)).to_pylist()
+    by_lower = {model.lower(): model for model in found}
     canonical = {base: by_lower.get(base.lower(), base) for base in bases}
     links = {model: list(dict.fromkeys((canonical[base], rel) for base, rel in pairs)) for model, pairs in links.items()}
     return links, set(links) | set(by_lower.values())
