@@ -298,6 +298,7 @@ def build_licenses(ctx: BuildContext) -> dict:
 def build_hf_entities_normalized(ctx: BuildContext) -> dict:
     import pyarrow.compute as pc
     from pipeline.transform import entities
+    from pipeline.transform.catalog_columns import model_facts
 
     lineage = read_parquet(ctx.input("base_model_lineage"), columns=["ancestor", "ancestor_harvested"])
     stubs = pc.unique(pc.filter(lineage.column("ancestor"), pc.invert(lineage.column("ancestor_harvested"))))
@@ -307,7 +308,7 @@ def build_hf_entities_normalized(ctx: BuildContext) -> dict:
                            for row in read_parquet(ctx.input(name)).to_pylist()],
         papers=read_parquet(ctx.input("arxiv_papers")).to_pylist(),
         licenses=read_parquet(ctx.input("licenses")).to_pylist(),
-        stubs=stubs.to_pylist(), fetched=_fetched_base_records(ctx), models=_model_facts(ctx))
+        stubs=stubs.to_pylist(), fetched=_fetched_base_records(ctx), models=model_facts(_catalog_paths(ctx)))
     quarantine: list[dict] = []
     from pipeline.transform.iris import Iris
 
@@ -322,18 +323,6 @@ def build_hf_entities_normalized(ctx: BuildContext) -> dict:
         _fail_if_mostly_quarantined(ctx, kinds, quarantine, where)
         print(f"{len(quarantine)} of {sum(kinds.values()) + len(quarantine)} entity records quarantined: see {where}")
     return {"entities": sum(kinds.values()), **kinds, "quarantined": len(quarantine)}
-
-
-def _model_facts(ctx: BuildContext):
-    """What the entities need of the models: the tasks and accounts they name, the rows citing a DOI,
-    the rows reporting metrics (see transform/catalog_columns.py: no Python object per model)."""
-    from pipeline.transform.catalog_columns import distinct, rows_naming
-    from pipeline.transform.entities import ModelFacts
-
-    paths = _catalog_paths(ctx)
-    return ModelFacts(tasks=distinct(paths, ["mlTask"]), agents=[a for a in distinct(paths, ["sharedBy", "author"]) if a],
-                      citing=rows_naming(paths, "citation", ["citation", "citationDetails"], contains="doi.org/"),
-                      metrics=rows_naming(paths, "evaluationMetrics", ["evaluationMetrics"]))
 
 
 def _fail_if_mostly_quarantined(ctx: BuildContext, kept: Counter, quarantine: list[dict], where: str) -> None:

@@ -5,12 +5,13 @@ import random
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-import pytest
+from pipeline.transform.catalog_columns import CaseInsensitiveIds, declarations, distinct, model_facts
 
-from pipeline.transform.catalog_columns import CaseInsensitiveIds, declarations, distinct, rows_naming
-
+METRIC = pa.struct([("dataset", pa.string()), ("datasetName", pa.string())])
 SCHEMA = pa.schema([("identifier", pa.string()), ("mlTask", pa.list_(pa.string())), ("sharedBy", pa.string()),
                     ("author", pa.string()), ("citation", pa.list_(pa.string())),
+                    ("citationDetails", pa.list_(pa.struct([("identifier", pa.string())]))),
+                    ("evaluationMetrics", pa.list_(METRIC)),
                     ("license", pa.list_(pa.string())), ("licenseName", pa.string()), ("licenseLink", pa.string())])
 
 
@@ -30,6 +31,8 @@ def random_rows(rng, count):
              "sharedBy": pick(names), "author": pick(names + [""]),
              "citation": rng.sample(["https://arxiv.org/abs/2101.00001", "https://doi.org/10.1/x", "https://arxiv.org/abs/1706.03762v5",
                                      "https://example.org/paper"], rng.randrange(3)) or None,
+             "citationDetails": rng.choice([None, [], [{"identifier": "10.1/x"}]]),
+             "evaluationMetrics": rng.choice([None, [], [{"dataset": "d1", "datasetName": pick([None, "D one"])}]]),
              "license": [pick(["mit", "apache-2.0", "other", "MIT", "", None]) for _ in range(rng.randrange(3))] or pick([None, []]),
              "licenseName": pick([None, "my-license", "another"]), "licenseLink": pick([None, "LICENSE", "https://x.org/l"])}
             for _ in range(count)]
@@ -53,12 +56,12 @@ def test_the_arrow_facts_are_what_a_loop_over_every_row_gives(tmp_path):
     paths = write_files(tmp_path, row_sets)
     rows = [row for rows in row_sets for row in rows]
 
-    tasks = list(dict.fromkeys(t for row in rows for t in row["mlTask"] or []))
-    assert distinct(paths, ["mlTask"]) == tasks
-    citing = [{"citation": r["citation"]} for r in rows if any("doi.org/" in c for c in r["citation"] or [])]
-    assert rows_naming(paths, "citation", ["citation"], contains="doi.org/") == citing
-    with_tasks = [{"identifier": r["identifier"]} for r in rows if r["mlTask"]]
-    assert rows_naming(paths, "mlTask", ["identifier"]) == with_tasks
+    facts = model_facts(paths)  # what entities.catalog looped over every model's row for before
+    assert facts.tasks == list(dict.fromkeys(t for row in rows for t in row["mlTask"] or []))
+    assert facts.agents == list(dict.fromkeys(a for row in rows for a in (row["sharedBy"], row["author"]) if a))
+    assert facts.citing == [{"citation": r["citation"], "citationDetails": r["citationDetails"]} for r in rows
+                            if any("doi.org/" in c for c in r["citation"] or [])]
+    assert facts.metrics == [{"evaluationMetrics": r["evaluationMetrics"]} for r in rows if r["evaluationMetrics"]]
 
     expected: dict[tuple, int] = {}
     for row in rows:  # what licenses.collect looped over before: each declared value with the row's name and link
@@ -80,11 +83,15 @@ def test_ids_are_matched_without_regard_to_case_as_python_lowers_them(tmp_path):
     assert known.known([]) == []
 
 
-@pytest.mark.parametrize("contains", [None, "doi.org/"])
-def test_rows_naming_keeps_file_and_row_order(tmp_path, contains):
+def test_model_facts_keep_file_and_row_order(tmp_path):
     paths = write_files(tmp_path, [
         [{"identifier": "a", "citation": ["https://doi.org/10.1/a"]}, {"identifier": "b", "citation": []},
-         {"identifier": "c", "citation": ["https://arxiv.org/abs/1", "https://doi.org/10.1/c", "https://doi.org/10.1/c2"]}],
-        [{"identifier": "d", "citation": ["https://arxiv.org/abs/2"]}, {"identifier": "e", "citation": None}]])
-    found = [r["identifier"] for r in rows_naming(paths, "citation", ["identifier"], contains=contains)]
-    assert found == (["a", "c", "d"] if contains is None else ["a", "c"])
+         {"identifier": "c", "citation": ["https://arxiv.org/abs/1", "https://doi.org/10.1/c", "https://doi.org/10.1/c2"],
+          "evaluationMetrics": [{"dataset": "d", "datasetName": None}]}],
+        [{"identifier": "d", "citation": ["https://arxiv.org/abs/2"], "evaluationMetrics": []},
+         {"identifier": "e", "citation": ["https://doi.org/10.1/e"], "evaluationMetrics": [{"dataset": "e"}]}]])
+    facts = model_facts(paths)
+    assert [r["citation"][-1] for r in facts.citing] == ["https://doi.org/10.1/a", "https://doi.org/10.1/c2",
+                                                          "https://doi.org/10.1/e"]
+    assert [r["evaluationMetrics"][0]["dataset"] for r in facts.metrics] == ["d", "e"]
+    assert model_facts([]).citing == []

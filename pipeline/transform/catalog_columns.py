@@ -12,6 +12,7 @@ per-row loops they replace produced them, so every output keeps its bytes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -31,35 +32,58 @@ def _values(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.list_flatten(column) if pa.types.is_list(column.type) else column
 
 
+def _unique(table: pa.Table, columns: list[str], contains: str | None = None) -> pa.Array:
+    values = [pc.drop_null(_values(table.column(name))) for name in columns]
+    if contains is not None:
+        values = [v.filter(pc.match_substring(v, contains)) for v in values]
+    return pc.unique(pa.chunked_array(values, pa.string()))
+
+
+def _merged(parts: list[pa.Array]) -> list[str]:
+    return pc.unique(pa.chunked_array(parts, pa.string())).to_pylist() if parts else []
+
+
 def distinct(paths: Iterable[Path], columns: list[str], contains: str | None = None) -> list[str]:
     """The distinct non-null strings of these columns (each a string or list-of-strings column) across
     the files, in order of first appearance (file by file; within a file, the first column's values,
     then the next's), optionally only those holding `contains`."""
-    found = []
-    for table in _tables(paths, columns):
-        for name in columns:
-            values = pc.drop_null(_values(table.column(name)))
-            if contains is not None:
-                values = values.filter(pc.match_substring(values, contains))
-            found.append(pc.unique(values))
-    return pc.unique(pa.chunked_array(found, pa.string())).to_pylist() if found else []
+    return _merged([_unique(table, columns, contains) for table in _tables(paths, columns)])
 
 
-def rows_naming(paths: Iterable[Path], column: str, columns: list[str], contains: str | None = None) -> list[dict]:
+def _rows(table: pa.Table, column: str, columns: list[str], contains: str | None = None) -> list[dict]:
     """The rows (of `columns`) whose list column `column` is not empty, or holds a value with `contains`
-    in it; in file and row order. For the few models that cite a DOI or report a metric."""
-    rows: list[dict] = []
-    for table in _tables(paths, list(dict.fromkeys([column, *columns]))):
-        lists = table.column(column).combine_chunks()
-        if contains is None:
-            wanted = pc.fill_null(pc.greater(pc.list_value_length(lists), 0), False)
-        else:
-            flat = pc.list_flatten(lists)
-            hits = pc.fill_null(pc.match_substring(flat, contains), False)
-            parents = pc.unique(pc.list_parent_indices(lists).filter(hits))
-            wanted = pc.is_in(pa.array(range(table.num_rows), parents.type), value_set=parents)
-        rows += table.select(columns).filter(wanted).to_pylist()
-    return rows
+    in it, in row order."""
+    lists = table.column(column).combine_chunks()
+    if contains is None:
+        wanted = pc.fill_null(pc.greater(pc.list_value_length(lists), 0), False)
+    else:
+        hits = pc.fill_null(pc.match_substring(pc.list_flatten(lists), contains), False)
+        parents = pc.unique(pc.list_parent_indices(lists).filter(hits))
+        wanted = pc.is_in(pa.array(range(table.num_rows), parents.type), value_set=parents)
+    return table.select(columns).filter(wanted).to_pylist()
+
+
+@dataclass(frozen=True)
+class ModelFacts:
+    """What the entities need of the models: the tasks (`mlTask`) and accounts (`sharedBy`, `author`,
+    empty ones left out) they name, in order of first appearance; the rows (citation, citationDetails)
+    citing a DOI and the rows (evaluationMetrics) reporting metrics, in file and row order."""
+
+    tasks: list[str]
+    agents: list[str]
+    citing: list[dict]
+    metrics: list[dict]
+
+
+def model_facts(paths: Iterable[Path]) -> ModelFacts:
+    """The models' facts (see ModelFacts) in one read of each file."""
+    tasks, agents, citing, metrics = [], [], [], []
+    for table in _tables(paths, ["mlTask", "sharedBy", "author", "citation", "citationDetails", "evaluationMetrics"]):
+        tasks.append(_unique(table, ["mlTask"]))
+        agents.append(_unique(table, ["sharedBy", "author"]))
+        citing += _rows(table, "citation", ["citation", "citationDetails"], contains="doi.org/")
+        metrics += _rows(table, "evaluationMetrics", ["evaluationMetrics"])
+    return ModelFacts(_merged(tasks), [a for a in _merged(agents) if a], citing, metrics)
 
 
 def declarations(paths: Iterable[Path], column: str, with_columns: list[str]) -> list[tuple]:

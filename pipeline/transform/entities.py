@@ -13,13 +13,15 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 import pyarrow as pa
 
 from pipeline.transform.ids import HUB_URL as HUB
+
+if TYPE_CHECKING:
+    from pipeline.transform.catalog_columns import ModelFacts
 
 SCHEMA = "entities.schema.json"
 ENTITIES_SCHEMA = pa.schema([
@@ -222,18 +224,6 @@ def stub_model_record(model_id: str) -> dict:
     """A base model known only because a harvested model names it."""
     return {"@type": "MLModel", "identifier": model_id, "name": model_id.rsplit("/", 1)[-1],
             "url": f"{HUB}/{model_id}", "harvested": False}
-
-
-@dataclass(frozen=True)
-class ModelFacts:
-    """What the entities need of the models (made by assets._model_facts without a row per model):
-    the tasks (mlTask) and accounts (sharedBy, author) they name, the rows (citation, citationDetails)
-    citing a DOI and the rows (evaluationMetrics) reporting metrics, in catalog order."""
-
-    tasks: list[str] = field(default_factory=list)
-    agents: list[str] = field(default_factory=list)
-    citing: list[dict] = field(default_factory=list)
-    metrics: list[dict] = field(default_factory=list)
 
 
 def catalog(datasets: list[dict], papers: list[dict], licenses: list[dict], stubs, models: ModelFacts,
