@@ -26,6 +26,7 @@ LINEAGE_SCHEMA = pa.schema([
     pa.field("ancestor_fetched", pa.bool_()),  # not harvested, but described by hf_raw_base_models
 ])
 MAX_DEPTH = 64
+LOOKUP_IDS = 1 << 19  # ids matched against the bases in one look-up
 
 
 def read_links(paths, fetched: list[dict] = ()) -> tuple[dict[str, list[tuple[str, str]]], set[str]]:
@@ -49,13 +50,28 @@ def read_links(paths, fetched: list[dict] = ()) -> tuple[dict[str, list[tuple[st
         links.setdefault(base, pairs)  # a harvested model's own record wins over a fetched copy
     bases = sorted({base for pairs in links.values() for base, _ in pairs})
     wanted = pa.array(sorted({base.lower() for base in bases}), pa.string())
-    # one look-up over every shard's ids: the set of bases is hashed once, not once a shard
-    every_id = pa.chunked_array(ids, pa.string())
-    found = pc.filter(every_id, pc.is_in(pc.utf8_lower(every_id), value_set=wanted)).to_pylist()
-    by_lower = {model.lower(): model for model in found}
+    # the ids of many shards in each look-up (the set of bases, hashed once a look-up, was hashed once a
+    # shard), a bounded number at a time (their lower-case copy is as large as they are)
+    by_lower: dict[str, str] = {}
+    for group in _groups(ids, LOOKUP_IDS):
+        found = pc.filter(group, pc.is_in(pc.utf8_lower(group), value_set=wanted)).to_pylist()
+        by_lower.update((model.lower(), model) for model in found)
     canonical = {base: by_lower.get(base.lower(), base) for base in bases}
     links = {model: list(dict.fromkeys((canonical[base], rel) for base, rel in pairs)) for model, pairs in links.items()}
     return links, set(links) | set(by_lower.values())
+
+
+def _groups(chunks: list, size: int) -> Iterator[pa.ChunkedArray]:
+    """Consecutive chunks joined into groups of at least `size` values (the last one smaller)."""
+    group, held = [], 0
+    for chunk in chunks:
+        group += chunk.chunks if isinstance(chunk, pa.ChunkedArray) else [chunk]
+        held += len(chunk)
+        if held >= size:
+            yield pa.chunked_array(group, pa.string())
+            group, held = [], 0
+    if group:
+        yield pa.chunked_array(group, pa.string())
 
 
 def direct_links(rows: Iterable[dict]) -> dict[str, list[tuple[str, str]]]:
