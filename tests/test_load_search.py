@@ -298,8 +298,24 @@ def test_a_models_titles_digest_follows_the_titles_of_what_it_links_to(tmp_path)
         "citation": [["https://arxiv.org/abs/1810.04805v2"], ["https://arxiv.org/abs/1810.04805"], [], None]},
         schema=pa.schema([("identifier", pa.string()), ("trainedOn", pa.list_(pa.string())),
                           ("citation", pa.list_(pa.string()))])), shard)
-    before = entities(tmp_path / "before.parquet", "SQuAD").digests(shard)
-    assert set(before) == {"a/one", "b/two"}  # the others link to nothing with a title
-    assert before["a/one"] == before["b/two"]  # the same titles (the paper cited in two versions)
-    after = entities(tmp_path / "after.parquet", "SQuAD v1.1").digests(shard)
+    ids = ["a/one", "b/two", "c/three", "d/four"]  # the shard's rows: a digest per row, in their order
+    before = dict(zip(ids, entities(tmp_path / "before.parquet", "SQuAD").digests(shard).to_pylist()))
+    assert before["c/three"] is None and before["d/four"] is None  # they link to nothing with a title
+    assert before["a/one"] and before["a/one"] == before["b/two"]  # the same titles (the paper cited in two versions)
+    after = dict(zip(ids, entities(tmp_path / "after.parquet", "SQuAD v1.1").digests(shard).to_pylist()))
     assert after["a/one"] != before["a/one"] and after["a/one"] == after["b/two"]
+
+
+def test_models_are_grouped_by_exactly_their_links():
+    """Models share a titles digest only when their (trainedOn, citation) lists are the same (a missing
+    list counts as empty): the grouping key never merges two different pairs."""
+    import pyarrow as pa
+
+    from pipeline.load.search import _links_key
+
+    lists = pa.list_(pa.string())
+    datasets = pa.array([["a", "b"], ["a", "b"], ["a\x1fb"], ["a"], [""], [], None, ["a", "b"]], lists)
+    citations = pa.array([[], None, [], ["b"], [], [""], [], ["x"]], lists)
+    keys = _links_key(datasets, citations).to_pylist()
+    assert keys[0] == keys[1]  # a missing list is an empty one
+    assert len(set(keys[1:])) == 7 and keys[5] != keys[6]

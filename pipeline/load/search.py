@@ -99,25 +99,46 @@ class LinkedTitles:
     def for_links(self, datasets, papers) -> tuple[list[str], list[str]]:
         return self._of("Dataset", datasets), self._of("Paper", papers)
 
-    def digests(self, shard_path) -> dict[str, str]:
-        """Per model of a normalized shard, a digest of the titles its document gets (joins its record digest).
-        Every model of the catalog is digested on every run, and most share their links with others: a
-        digest is made once per distinct (trainedOn, citation) pair (1.5 s to 0.9 s at 100k models)."""
+    def digests(self, shard_path):
+        """Per model of a normalized shard, in row order, a digest of the titles its document gets (null
+        when none; it joins the record digest). Every model of the catalog is digested on every run, and
+        most share their links with others: the models are grouped by their (trainedOn, citation) in
+        Arrow and a digest is made once per pair (a model at a time, this took about 8 s of a 1% update
+        at 2M models)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
         from pipeline.transform.ids import arxiv_ids
-        out = {}
-        table = read_parquet(shard_path, columns=["identifier", "trainedOn", "citation"])
-        for identifier, datasets, citation in zip(*(table.column(i).to_pylist() for i in range(3))):
-            key = (tuple(datasets or ()), tuple(citation or ()))
+
+        table = read_parquet(shard_path, columns=["trainedOn", "citation"])
+        keys = _links_key(table.column("trainedOn"), table.column("citation"))
+        pairs = pc.unique(keys)
+        firsts = pc.index_in(pairs, value_set=keys)  # a row holding each pair
+        rows = table.take(firsts).to_pylist()
+        digests = []
+        for key, row in zip(pairs.to_pylist(), rows):
             digest = self._digests.get(key, "")
             if digest == "":
                 if len(self._digests) >= 100_000:  # a bound on what a 2M catalog can make it hold
                     self._digests.clear()
-                titles, papers = self.for_links(datasets, arxiv_ids({"citation": citation}))
+                titles, papers = self.for_links(row["trainedOn"], arxiv_ids({"citation": row["citation"]}))
                 digest = self._digests[key] = (text_digest("\n".join(titles), "\n".join(papers))
                                                if titles or papers else None)
-            if digest:
-                out[identifier] = digest
-        return out
+            digests.append(digest)
+        return pa.array(digests, pa.string()).take(pc.index_in(keys, value_set=pairs))
+
+
+def _links_key(datasets, citations):
+    """One string per row that tells its (trainedOn, citation) lists apart from every other pair: their
+    values joined by a control character no id or URL holds, and their lengths (a null list is empty)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def part(column):
+        joined = pc.fill_null(pc.binary_join(column, "\x1f"), "")
+        return joined, pc.cast(pc.fill_null(pc.list_value_length(column), 0), pa.string())
+
+    (d, d_len), (c, c_len) = part(datasets), part(citations)
+    return pc.binary_join_element_wise(d, c, d_len, c_len, "\x1e")
 
 
 _TITLES: dict[tuple, LinkedTitles] = {}

@@ -39,13 +39,15 @@ def _previously_loaded(path) -> pa.Table:
     return read_parquet(path, columns=LOADED_SCHEMA.names).cast(LOADED_SCHEMA)
 
 
-def current_digests(path, id_column: str, extra: dict[str, str] | None = None) -> pa.Table:
-    """(id, digest) of every record of a source file; `extra` adds to a row's digest what else the
-    loaded form depends on (e.g. titles of linked entities)."""
+def current_digests(path, id_column: str, extra: pa.Array | None = None) -> pa.Table:
+    """(id, digest) of every record of a source file; `extra` (a string per row, in the file's order, or
+    null) adds to a row's digest what else the loaded form depends on (e.g. titles of linked entities)."""
     table = read_parquet(path, columns=[id_column, "record_digest"])
     ids, digests = table.column(id_column).cast(pa.string()), table.column("record_digest").cast(pa.string())
-    if extra:
-        extras = pa.array([extra.get(i) or None for i in ids.to_pylist()], pa.string())
+    if extra is not None:
+        if len(extra) != len(ids):
+            raise ValueError(f"{len(extra)} extra digests for the {len(ids)} records of {path}")
+        extras = pc.if_else(pc.equal(extra, ""), pa.scalar(None, pa.string()), extra)
         digests = pc.if_else(pc.is_null(extras), digests, pc.binary_join_element_wise(digests, extras, "+"))
     return pa.Table.from_arrays([ids, digests], schema=LOADED_SCHEMA)
 
@@ -77,7 +79,8 @@ def load_shard(ctx, sink: ShardSink, target: dict, source: str = "hf_models_norm
     of a sharded `source` (a loader run as one task), or the whole `source` (an unsharded loader).
     Returns the counts (a shard's are also in its receipt; several shards' are summed).
 
-    `extra(path)` gives, per id, what else the loaded form depends on (it joins the record digest);
+    `extra(path)` gives, per record in the file's order, what else the loaded form depends on (it joins
+    the record digest; null for nothing);
     `leave_out(path)` the ids the target must not hold (they are removed from it like records that
     left the source). One task loads all its shards through one connection and makes them durable
     once (`sink.flush()`: one commit, one refresh), then writes their receipts: a receipt never
