@@ -103,8 +103,8 @@ class LinkedTitles:
         """Per model of a normalized shard, in row order, a digest of the titles its document gets (null
         when none; it joins the record digest). Every model of the catalog is digested on every run, and
         most share their links with others: the models are grouped by their (trainedOn, citation) in
-        Arrow and a digest is made once per pair (a model at a time, this took about 8 s of a 1% update
-        at 2M models)."""
+        Arrow and a digest is made once per pair (a Python key per model took 4.5 s of every run at 2M
+        models, with the digests joined to the record digests; 2.9 s grouped)."""
         import pyarrow as pa
         import pyarrow.compute as pc
         from pipeline.transform.ids import arxiv_ids

@@ -116,13 +116,13 @@ class CaseInsensitiveIds:
         ascii_parts, others = [], set()
         for table in _tables(paths, [column]):
             ids = pc.drop_null(table.column(column))
-            plain = pc.fill_null(pc.string_is_ascii(ids), True)
+            plain = pc.string_is_ascii(ids)
             ascii_parts.append(pc.ascii_lower(ids.filter(plain)))
             others.update(i.lower() for i in ids.filter(pc.invert(plain)).to_pylist())
         self._ascii = pa.chunked_array(ascii_parts, pa.string()).combine_chunks() if ascii_parts \
             else pa.array([], pa.string())
         self._others = others
-        self.added: set[str] = set()
+        self._added: set[str] = set()
 
     def __contains__(self, identifier: str) -> bool:
         return self.known([identifier])[0]
@@ -131,7 +131,7 @@ class CaseInsensitiveIds:
         """For each id, whether one of the held ids (or one `add`ed) is the same without regard to case."""
         lowered = [i.lower() for i in identifiers]
         in_arrow = pc.is_in(pa.array(lowered, pa.string()), value_set=self._ascii).to_pylist() if lowered else []
-        return [hit or low in self._others or low in self.added for hit, low in zip(in_arrow, lowered)]
+        return [hit or low in self._others or low in self._added for hit, low in zip(in_arrow, lowered)]
 
     def add(self, identifiers: Iterable[str]) -> None:
-        self.added.update(i.lower() for i in identifiers)
+        self._added.update(i.lower() for i in identifiers)
