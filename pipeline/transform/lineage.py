@@ -61,11 +61,11 @@ def read_links(paths, fetched: list[dict] = ()) -> tuple[dict[str, list[tuple[st
     return links, set(links) | set(by_lower.values())
 
 
-def _groups(chunks: list, size: int) -> Iterator[pa.ChunkedArray]:
-    """Consecutive chunks joined into groups of at least `size` values (the last one smaller)."""
+def _groups(chunks: list[pa.ChunkedArray], size: int) -> Iterator[pa.ChunkedArray]:
+    """Consecutive columns joined into groups of at least `size` values (the last one smaller)."""
     group, held = [], 0
     for chunk in chunks:
-        group += chunk.chunks if isinstance(chunk, pa.ChunkedArray) else [chunk]
+        group += chunk.chunks
         held += len(chunk)
         if held >= size:
             yield pa.chunked_array(group, pa.string())
