@@ -24,6 +24,7 @@ from typing import Iterable, Mapping
 
 from pipeline.digests import file_digest
 from pipeline.paths import Paths
+from pipeline.sqlite_wal import open_wal
 
 STAGING_SUFFIX = ".staging"
 
@@ -318,12 +319,7 @@ class OutputLedger:
 
     def _connection(self) -> sqlite3.Connection:
         if self._db is None or self._pid != os.getpid():  # a forked doit worker opens its own
-            path = Paths(self.root).output_ledger
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, timeout=60, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_LEDGER_SCHEMA)
+            self._db = open_wal(Paths(self.root).output_ledger, _LEDGER_SCHEMA, timeout=60)
             self._pid = os.getpid()
         return self._db
 

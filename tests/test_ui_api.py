@@ -227,7 +227,7 @@ def test_two_servers_racing_start_one_run(client):
     with TestClient(create_app(client.project.root, client.project.env)) as other:
         with ThreadPoolExecutor(2) as pool:
             answers = list(pool.map(lambda c: start(c, asset="numbers", mode="only"), [client, other]))
-        assert sorted(a.status_code for a in answers) == [202, 409]
+        assert sorted(a.status_code for a in answers) == [202, 409], [a.json() for a in answers]
         started = next(a for a in answers if a.status_code == 202).json()
         refused = next(a for a in answers if a.status_code == 409).json()
         assert started["run_id"] and "a run is in progress" in refused["error"]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipeline.processes import pid_alive
 from pipeline.runs.states import ENDED_BADLY, RAN, TaskState
+from pipeline.sqlite_wal import open_wal
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -80,11 +81,7 @@ class History:
         if _db is not None:
             self._db = _db
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)  # autocommit: rows land as they happen
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        self._db = open_wal(self.path, SCHEMA)  # autocommit: rows land as they happen
 
     @classmethod
     def reader(cls, path: Path, timeout: float = 30) -> "History | None":

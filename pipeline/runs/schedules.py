@@ -31,6 +31,7 @@ from croniter import croniter
 
 from pipeline.errors import SettingsError
 from pipeline.paths import Paths
+from pipeline.sqlite_wal import open_wal
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,7 @@ class ScheduleBook:
     """What the scheduler remembers, in the run history's SQLite file (WAL, shared with runs)."""
 
     def __init__(self, path: Path):
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_wal(path, _SCHEMA)
 
     def checked(self, name: str) -> datetime | None:
         row = self._db.execute("SELECT checked FROM schedule_state WHERE name = ?", (name,)).fetchone()
