@@ -58,7 +58,11 @@ class SearchIndex(Protocol):
 
 @runtime_checkable
 class ShardSink(Protocol):
-    """A target as the shard loader sees it: receipts, a load of changed records, a receipt written."""
+    """A target as the shard loader sees it: receipts, a load of changed records, a receipt written.
+
+    `fields`: the record fields `load` reads (its records hold only those), or None for whole records."""
+
+    fields: frozenset[str] | None
 
     def read_receipts(self) -> dict[str, dict]: ...
 

@@ -305,10 +305,14 @@ class GraphSink:
 
     `entities` makes it load entity records (hf_entities_normalized) instead of models."""
 
+    fields = gm.MODEL_FIELDS  # whole records for entities
+
     def __init__(self, settings: Settings, loader: str, entities: bool = False):
         self.settings = settings
         self.loader = loader
         self.entities = entities
+        if entities:
+            self.fields = None
         self._store = None
         self._models: ModelWriter | None = None
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from pipeline.transform.ids import arxiv_ids, dois
 from pipeline.transform.entities import KIND_OF_TYPE
+from pipeline.transform.fair4ml import ARROW_SCHEMA
 from pipeline.transform.licenses import license_key
 
 # (record field, relationship type, label of the node it points to)
@@ -39,6 +40,8 @@ RECORD_ONLY = frozenset({"description", "intendedUse", "modelRisksBiasLimitation
                          "codeSampleSnippet", "evaluationMetrics", "citationDetails", "fieldSources", "inputs",
                          "outputs"})
 _NOT_PROPERTIES = _EDGE_FIELDS | RECORD_ONLY | {"identifier"}
+# the record fields a model's node and relationships are made of (the model loader reads only these columns)
+MODEL_FIELDS = frozenset(ARROW_SCHEMA.names) - RECORD_ONLY
 _REL_TYPES = "|".join(rel for _, rel, _ in RELATIONSHIPS)
 
 

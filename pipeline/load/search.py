@@ -155,6 +155,13 @@ def linked_titles(entities_path) -> LinkedTitles:
     return _TITLES[key]
 
 
+# the record fields `search_document` reads (the search loader reads only these columns of a shard)
+RECORD_FIELDS = frozenset({"identifier", "platform", "name", "description", "keywords", "mlTask", "libraryName",
+                           "license", "inLanguage", "author", "sharedBy", "trainedOn", "fineTunedFrom",
+                           "baseModelRelation", "inferredFields", "cardFlags", "downloads", "likes", "dateModified",
+                           "dateCreated", "citation"})
+
+
 def search_document(record: dict, titles: LinkedTitles | None = None) -> dict:
     """The searchable and facetable view of one model (same shape for every search target)."""
     from pipeline.transform.ids import arxiv_ids
@@ -210,6 +217,8 @@ def search_index(settings: Settings) -> SearchIndex:
 
 class SearchSink:
     """The search index as a shard-load sink (see pipeline/load/shard_load.py); connects on first use."""
+
+    fields = RECORD_FIELDS
 
     def __init__(self, settings: Settings, loader: str, titles: LinkedTitles | None = None):
         self.settings = settings

@@ -154,7 +154,7 @@ def _send_one(ctx, sink: ShardSink, target: dict, code: str, shard: str, scope: 
         rejects = io.StringIO()  # written to the shard's rejects file once the sink has flushed
         if wanted is None and left_out:  # a full load sends every record but those left out
             wanted = set(current["id"].to_pylist())
-        records = iter_records(source, wanted, id_column)
+        records = iter_records(source, wanted, id_column, sink.fields)
         result = {} if nothing_to_do else sink.load(scope, records, vanished, current["id"].to_pylist(), rejects)
     return shard, current, sent, incremental, left_out, result, rejects
 
