@@ -7,12 +7,14 @@ so `doit -n N -P process` can pickle them.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import inspect
 import json
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -112,6 +114,24 @@ def _peak_memory_mib() -> float | None:
 
 # a worker that holds more than this after a task hands Arrow's freed memory back (see below)
 KEEP_RESIDENT_MIB = 384
+# new container objects between two young-generation collections while a task builds (Python's default: 700)
+BUILD_GC_THRESHOLD = 100_000
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Run Python's cycle collector less often while an asset builds. With the default, a task that
+    makes a row per model collects every 700 new objects, and each older-generation pass walks all
+    the worker holds. A full graph load at 100k models took 25.4-26.6 s with the default, 15.5-17.1 s
+    with this; a full search load 9.6-10.2 s and 6.0-6.4 s; peak memory the same (within 1%). The rows
+    form no cycles: the graph load's 6,764 young, 614 middle and 43 full collections freed 13,690
+    objects in all."""
+    saved = gc.get_threshold()
+    gc.set_threshold(BUILD_GC_THRESHOLD, *saved[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
 
 
 def _resident_mib() -> int | None:
@@ -172,7 +192,8 @@ def materialize(registry_ref: str, name: str, shard: str | None = None) -> dict 
     measured = settings.task_peak_memory and _reset_peak_memory()
     started, cpu_started = time.perf_counter(), time.process_time()
     try:
-        metadata = dict(asset.build(BuildContext(registry, asset, settings, staged, shard)) or {})
+        with _fewer_collections():
+            metadata = dict(asset.build(BuildContext(registry, asset, settings, staged, shard)) or {})
         if asset.checks and not asset.sharded:
             results = _run_checks(asset, settings, {key: staged.current(key) for key in staged.targets}, metadata)
             if asset_checks.failures(results):
