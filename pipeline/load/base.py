@@ -60,7 +60,7 @@ class SearchIndex(Protocol):
 class ShardSink(Protocol):
     """A target as the shard loader sees it: receipts, a load of changed records, a receipt written.
 
-    `fields`: the record fields `load` reads (its records hold only those), or None for whole records."""
+    `fields`: the record fields `load` reads (its records may hold only those), or None for whole records."""
 
     fields: frozenset[str] | None
 
