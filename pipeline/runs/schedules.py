@@ -17,7 +17,6 @@ same schedules as crontab lines for those who prefer cron.
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 import tomllib
