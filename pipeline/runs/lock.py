@@ -54,6 +54,9 @@ def _worker_sigterm(signum, frame):
     global _INTERRUPTED
     _end_after_the_run()
     if not _INTERRUPTED:
+        from pipeline.runs import interrupts
+        if interrupts.deferred(signum, frame, _worker_sigterm):  # raised in a finalizer, it would be lost
+            return
         _INTERRUPTED = True
         raise KeyboardInterrupt(f"signal {signum}")
 

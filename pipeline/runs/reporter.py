@@ -36,6 +36,7 @@ from pipeline.config import load_settings, record_source, redact_data, redact_te
 from pipeline.registry import missing_input_message
 from pipeline.runs.console import Console, asset_line, elapsed, is_live, main_figure, summary_parts, use_color
 from pipeline.runs.grouping import group_asset, summarize
+from pipeline.runs import interrupts
 from pipeline.runs.history import History, TaskRecord
 from pipeline.runs.lock import RunInProgress, RunLock
 from pipeline.runs.states import TaskState
@@ -44,6 +45,8 @@ _MISSING_FILE = re.compile(r"Dependent file '(?P<path>[^']+)' does not exist")
 
 
 def _raise_interrupt(signum, frame):
+    if interrupts.deferred(signum, frame, _raise_interrupt):  # raised in a finalizer, it would be lost
+        return
     raise KeyboardInterrupt(f"signal {signum}")
 
 
