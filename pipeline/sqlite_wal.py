@@ -32,7 +32,7 @@ def open_wal(path: Path, schema: str, timeout: float = 30) -> sqlite3.Connection
             db.executescript(schema)
             return db
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() >= deadline:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() >= deadline:
                 db.close()
                 raise
             if db.in_transaction:

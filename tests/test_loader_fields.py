@@ -55,10 +55,12 @@ def test_graph_and_search_build_the_same_from_their_fields_as_from_whole_records
     graph = list(iter_records(corpus_shard, None, fields=gm.MODEL_FIELDS))
     search = list(iter_records(corpus_shard, None, fields=RECORD_FIELDS))
     assert any(r["citation"] for r in whole) and any(r["fineTunedFrom"] for r in whole)  # what links is there
-    titles = object.__new__(LinkedTitles)  # a title for every dataset and paper the corpus links to
-    titles.titles = {"Dataset": {d: f"dataset {d}" for r in whole for d in r["trainedOn"]},
-                     "Paper": {p: f"paper {p}" for r in whole for p in arxiv_ids(r)}}
-    assert titles.titles["Dataset"] and titles.titles["Paper"]
+    linked = {("Dataset", d) for r in whole for d in r["trainedOn"]} | {("Paper", p) for r in whole for p in arxiv_ids(r)}
+    assert {kind for kind, _ in linked} == {"Dataset", "Paper"}
+    entities = corpus_shard.parent / "entities.parquet"  # a title for every dataset and paper the corpus links to
+    pq.write_table(pa.Table.from_pylist([{"kind": kind, "identifier": i, "name": f"{kind} {i}"}
+                                         for kind, i in sorted(linked)]), entities)
+    titles = LinkedTitles(entities)
     for full, g, s in zip(whole, graph, search):
         assert gm.model_properties(g, "000") == gm.model_properties(full, "000")
         assert gm.record_links(g) == gm.record_links(full)
