@@ -58,6 +58,40 @@ def _select_once() -> None:
 _select_once()
 
 
+def _single_keeps_order() -> None:
+    """doit 0.37's `run --single` empties the task_dep of each selected task and of a selected group's
+    shard tasks, which also drops the order among them: with two workers an asset's `:checks` task ran
+    before the shards it reads were written, and `doit -s a b` ran b's shards before a's. Before the
+    run's dispatcher starts, a selected task that reads a file another selected task writes waits for
+    it again; what lies outside the selection stays skipped. Without -s this adds nothing (doit has
+    already made every producer of a task's input a task_dep)."""
+    from doit.control import TaskControl
+
+    if getattr(TaskControl.task_dispatcher, "keeps_order", False):
+        return
+    dispatcher = TaskControl.task_dispatcher
+
+    def ordered_dispatcher(self):
+        selection = set()
+        for name in self.selected_tasks or ():
+            selection.add(name)
+            if self.tasks[name].has_subtask:
+                selection.update(self.tasks[name].task_dep)
+        for name in selection:
+            task = self.tasks[name]
+            for path in task.file_dep:
+                producer = self.targets.get(path)
+                if producer in selection and producer != name and producer not in task.task_dep:
+                    task.task_dep.append(producer)
+        return dispatcher(self)
+
+    ordered_dispatcher.keeps_order = True
+    TaskControl.task_dispatcher = ordered_dispatcher
+
+
+_single_keeps_order()
+
+
 def _share_file_digests() -> None:
     """doit hashes a changed input file (md5) once per task that reads it, in its main process, between
     handing out tasks: a normalized shard read by eight tasks was hashed eight times (4.3 s of a 1%
