@@ -119,7 +119,7 @@ def iter_snapshot(settings: Settings, rejected: list[dict], since: str | None = 
         rejected += [{**entry, "page": page.name} for entry in bad]
         bundle = readme_bundle(root, page)
         cards = {}
-        if bundle.exists():
+        if good and bundle.exists():  # no item of the page is new: its cards are not read
             with bundle.open(encoding="utf-8") as fh:
                 cards = {entry["id"]: entry["readme"] for entry in map(json.loads, fh)}
         for item in good:
