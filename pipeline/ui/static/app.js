@@ -37,10 +37,23 @@ function notice(text, error) {
   const box = document.getElementById("notice");
   box.hidden = !text; box.textContent = text || ""; box.className = error ? "error" : "";
 }
-async function api(path, options) {
-  const response = await fetch(path, options);
-  const type = response.headers.get("content-type") || "";
-  const body = type.includes("json") ? await response.json() : await response.text();
+// Bumped by route(). A read answered after the user moved to another page never settles: a slow answer
+// for the page left behind (the whole catalog, asked for before the query was typed) must not be drawn
+// over the page shown now. `{keep: true}` is for answers not drawn into a page (the health notice).
+let pageSerial = 0;
+async function api(path, {keep, ...options} = {}) {
+  const askedOn = pageSerial, reading = !options.method || options.method === "GET";
+  const moved = () => reading && !keep && askedOn !== pageSerial;
+  let body, response;
+  try {
+    response = await fetch(path, options);
+    const type = response.headers.get("content-type") || "";
+    body = type.includes("json") ? await response.json() : await response.text();
+  } catch (error) {
+    if (moved()) return new Promise(() => {});
+    throw error;
+  }
+  if (moved()) return new Promise(() => {});
   if (!response.ok) throw new Error(body.error || body || response.statusText);
   return body;
 }
@@ -711,6 +724,7 @@ function schedulesView() {
 
 // -- routing ----------------------------------------------------------------------------------------
 function route() {
+  pageSerial += 1;
   clearInterval(current.timer);
   current = {};
   if (window.cy) { window.cy.destroy(); window.cy = null; }
@@ -732,6 +746,6 @@ function route() {
 }
 
 window.addEventListener("hashchange", route);
-api("/api/health").then(h => { if (h.missing.length) notice(h.message, true); }).catch(() => {});
+api("/api/health", {keep: true}).then(h => { if (h.missing.length) notice(h.message, true); }).catch(() => {});
 connect();
 route();

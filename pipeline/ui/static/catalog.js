@@ -58,6 +58,7 @@ function searchPage(params) {
         · ${number(hit.downloads)} downloads${hit.relation ? ` · ${esc(hit.relation)} of ${list(hit.base_models, b => modelLink(b))}` : ""}</span>
         <div>${esc(hit.description || "")}</div></li>`).join("");
     document.getElementById("hits").start = offset + 1;
+    document.getElementById("hits").dataset.q = params.get("q") || "";  // the query these hits answer
     const pages = [];
     if (offset > 0) pages.push(`<button id="prev">← previous</button>`);
     if (offset + found.hits.length < found.total) pages.push(`<button id="next">next →</button>`);
