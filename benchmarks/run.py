@@ -1,4 +1,4 @@
-"""Measure the sharded pipeline at scale: full build, no-op, a 1% change, peak memory, status commands.
+"""Measure the sharded pipeline at scale: full build, no-op, a 1% and a 0.1% change, peak memory, status commands.
 
     python benchmarks/run.py --models 100000 --repeat 3
     python benchmarks/run.py --models 5000 --repeat 1 --shards 16 --jobs 2
@@ -17,6 +17,7 @@ and times `doit` subprocesses:
 - no-op: median of 3 (or --repeat, if more) runs of `doit run` with nothing to do;
 - 1% rebuild: `generate.py --mutate` writes 1% of the models as a new first listing page, then
   `doit run` again; the harvest must be incremental and the normalized shards reuse their rows;
+- 0.1% rebuild: the same with 0.1% of the models, on top of the 1% change (the issue's third ratio);
 - peak RSS: the largest resident set of any process of a build: doit's own from wait4's rusage,
   each task's from its metadata (MLENTORY_TASK_PEAK_MEMORY=1: a worker restarts its high-water mark
   at every task, so the stage table can say which stage needs the memory), plus the embedded graph
@@ -261,6 +262,9 @@ def one_round(models: int, workdir: Path, seed: int, code: Path, shards: int, jo
     rebuild_stages = stage_figures(project.last_run_tasks())
     after = project.build()  # the rebuild must leave nothing to do
     after_tasks = [t["name"] for t in project.last_run_tasks() if t["status"] == "success"]
+    changed_small = generate.mutate(snapshot, 0.001, seed + 100)  # a higher seed: its page sorts first
+    small = project.build()
+    small_stages = stage_figures(project.last_run_tasks())
 
     listing = project.doit("list", "--all")
     list_s = median_of(project, runs, "list", "--all")
@@ -275,11 +279,15 @@ def one_round(models: int, workdir: Path, seed: int, code: Path, shards: int, jo
         "rebuild_ratio": round(rebuild["seconds"] / full["seconds"], 3), "rebuild_stages": rebuild_stages,
         "rebuild_harvest_mode": next(iter(harvest.get("mode", {"?": 1}))),
         "after_rebuild_s": round(after["seconds"], 3), "after_rebuild_ran_tasks": after_tasks,
+        "changed_models_0_1pct": changed_small, "rebuild_0_1pct_s": round(small["seconds"], 2),
+        "rebuild_0_1pct_ratio": round(small["seconds"] / full["seconds"], 3), "rebuild_0_1pct_stages": small_stages,
         # the workers restart their high-water mark at each task, so wait4 sees only their last
         # task's; each task's own peak is in the run history
-        "peak_rss_mib": round(max(full["peak_rss_mib"], rebuild["peak_rss_mib"],
-                                  *(s["peak_rss_mib"] or 0 for s in (*stages.values(), *rebuild_stages.values()))), 1),
-        "graph_server_rss_mib": round(max(full["graph_server_rss_mib"], rebuild["graph_server_rss_mib"]), 1),
+        "peak_rss_mib": round(max(full["peak_rss_mib"], rebuild["peak_rss_mib"], small["peak_rss_mib"],
+                                  *(s["peak_rss_mib"] or 0 for s in (*stages.values(), *rebuild_stages.values(),
+                                                                     *small_stages.values()))), 1),
+        "graph_server_rss_mib": round(max(full["graph_server_rss_mib"], rebuild["graph_server_rss_mib"],
+                                          small["graph_server_rss_mib"]), 1),
         "list_s": round(list_s, 3), "status_s": round(status_s, 3), "tasks": task_count(listing["stdout"]),
     }
 
@@ -318,12 +326,16 @@ def code_tree(rev: str | None, workdir: Path) -> tuple[Path, dict]:
 
 def summary_table(results: list[dict]) -> str:
     rows = [("models", "shards", "jobs", "tasks", "full build", "no-op", "changed", "1% rebuild", "ratio", "harvest",
+             "0.1% rebuild", "ratio",
              "peak RSS", "graph RSS", "graph load", "doit list", "doit status")]
     for r in results:
         rows.append((f"{r['models']:,}", str(r["shards"]), str(r["jobs"]), f"{r['tasks']['listed']:,}",
                      f"{r['full_build_s']:.1f}s", f"{r['noop_s']:.2f}s", f"{r['changed_models']:,}",
                      f"{r['rebuild_1pct_s']:.1f}s",
-                     f"{r['rebuild_ratio']:.0%}", r["rebuild_harvest_mode"], f"{r['peak_rss_mib']:.0f} MiB",
+                     f"{r['rebuild_ratio']:.0%}", r["rebuild_harvest_mode"],
+                     f"{r['rebuild_0_1pct_s']:.1f}s" if "rebuild_0_1pct_s" in r else "-",
+                     f"{r['rebuild_0_1pct_ratio']:.1%}" if "rebuild_0_1pct_ratio" in r else "-",
+                     f"{r['peak_rss_mib']:.0f} MiB",
                      f"{r['graph_server_rss_mib']:.0f} MiB",
                      f"{(r.get('graph_full_load') or {}).get('entities_per_task_s') or 0:,}/s",
                      f"{r['list_s']:.2f}s", f"{r['status_s']:.2f}s"))
