@@ -44,16 +44,16 @@ let pageSerial = 0;
 async function api(path, {keep, ...options} = {}) {
   const askedOn = pageSerial, reading = !options.method || options.method === "GET";
   const moved = () => reading && !keep && askedOn !== pageSerial;
-  let body, response;
+  let body, response, failure;
   try {
     response = await fetch(path, options);
     const type = response.headers.get("content-type") || "";
     body = type.includes("json") ? await response.json() : await response.text();
   } catch (error) {
-    if (moved()) return new Promise(() => {});
-    throw error;
+    failure = error;
   }
   if (moved()) return new Promise(() => {});
+  if (failure) throw failure;
   if (!response.ok) throw new Error(body.error || body || response.statusText);
   return body;
 }
