@@ -262,3 +262,33 @@ def test_the_graph_server_starts_while_upstream_runs_and_a_no_op_starts_none(sma
     db.close()
     assert run_started - 1 < server_started < loader_started
     assert "new/model" in graph_ids(small_project)
+
+
+def test_a_record_the_index_refuses_is_not_marked_loaded_and_is_sent_again(small_project, tmp_path):
+    """A creation date the embedded index cannot hold (before 1677): it refuses the model, the others
+    load, the refusal is in the shard's rejects file, and the loader's record of what the index holds
+    leaves it out, so the next load sends it again."""
+    import pyarrow.parquet as pq
+
+    odd = hub_item("odd/date", pipeline_tag="text-generation", createdAt="1500-01-01T00:00:00.000Z")
+    write_snapshot(tmp_path / "snap", ITEMS + [odd])
+    first = small_project.doit()
+    assert first.returncode == 0, first.stdout + first.stderr
+    folder = small_project.path("data/load/hf_index_models_in_elasticsearch")
+    rejects = [json.loads(line) for path in folder.glob("*.rejects.jsonl") for line in path.read_text().splitlines()]
+    assert [r["id"] for r in rejects] == ["odd/date"] and rejects[0]["reason"]
+    loaded = {i for path in folder.glob("*.loaded.parquet") for i in pq.read_table(path).column("id").to_pylist()}
+    assert {"lab/vision", "org/base", "org/tuned"} <= loaded and "odd/date" not in loaded
+    settings = load_settings(small_project.root, environ={})
+    hits, _, _ = TantivyIndex(settings.paths.search_index).search("", limit=500)
+    assert hub_ids(h["id"] for h in hits) == ["lab/vision", "org/base", "org/tuned"]
+    assert "odd/date" in graph_ids(small_project)  # the graph holds the date as text
+
+    changed = hub_item("lab/vision", pipeline_tag="image-classification", cardData={"license": "mit"}, downloads=99,
+                       lastModified="2024-06-01T00:00:00.000Z")
+    write_snapshot(tmp_path / "snap", ITEMS[:2] + [changed, odd])
+    second = small_project.doit()
+    assert second.returncode == 0, second.stdout + second.stderr
+    receipts = [json.loads(path.read_text()) for path in folder.glob("*.json")]
+    assert sum(r["counts"]["sent"] for r in receipts) == 2  # the changed model, and the refused one again
+    assert sum(r["counts"]["rejected"] for r in receipts) == 1

@@ -98,14 +98,12 @@ def load_shard(ctx, sink: ShardSink, target: dict, source: str = "hf_models_norm
                                   extra, leave_out))
         sink.flush()  # a sink may hold records back to send them with other shards': each result is final now
         done = [_concluded(ctx, code, target, noun, leave_out, *one) for one in sent]
-        sink.write_receipts({shard: receipt for shard, receipt, _ in done})
+        sink.write_receipts(dict(done))
     finally:
         sink.close()
-    for shard, receipt, loaded in done:
-        pq.write_table(loaded, ctx.output("loaded", shard), compression="zstd", use_dictionary=False,
-                       write_statistics=False)  # ids and digests: unique values, and nothing filters on them
+    for shard, receipt in done:
         receipts.write_local(ctx.output("receipt", shard), receipt)
-    counts = [receipt["counts"] for _, receipt, _ in done]
+    counts = [receipt["counts"] for _, receipt in done]
     return counts[0] if len(counts) == 1 else _summed(counts, noun)
 
 
@@ -156,21 +154,36 @@ def _send_one(ctx, sink: ShardSink, target: dict, code: str, shard: str, scope: 
             wanted = set(current["id"].to_pylist())
         records = iter_records(source, wanted, id_column, sink.fields)
         result = {} if nothing_to_do else sink.load(scope, records, vanished, current["id"].to_pylist(), rejects)
-    return shard, current, sent, incremental, left_out, result, rejects
+    # what the shard holds is written now, not kept until the sink flushes: a task loading every shard
+    # of a 2M catalog held 2M ids and digests that long (its file is rewritten if the sink refuses some)
+    _write_loaded(current, ctx.output("loaded", shard))
+    return shard, (current.num_rows, load_id(current)), sent, incremental, left_out, result, rejects
 
 
-def _concluded(ctx, code: str, target: dict, noun: str, leave_out, shard: str, current: pa.Table, sent: int,
-               incremental: bool, left_out: list, result: dict, rejects: io.StringIO) -> tuple[str, dict, pa.Table]:
-    """One shard's receipt and what the target now holds of it; (shard, receipt, loaded)."""
+def _write_loaded(loaded: pa.Table, path) -> None:
+    pq.write_table(loaded, path, compression="zstd", use_dictionary=False,
+                   write_statistics=False)  # ids and digests: unique values, and nothing filters on them
+
+
+def _concluded(ctx, code: str, target: dict, noun: str, leave_out, shard: str, current: tuple[int, str], sent: int,
+               incremental: bool, left_out: list, result: dict, rejects: io.StringIO) -> tuple[str, dict]:
+    """One shard's receipt, once the sink has said which records it refused (`current`: how many records
+    the shard has and the load id of all of them); (shard, receipt)."""
     ctx.output("rejects", shard).write_text(rejects.getvalue(), encoding="utf-8")
     result = dict(result)
     refused = result.pop("rejected_ids", [])
-    loaded = current.filter(pc.invert(pc.is_in(current["id"], value_set=pa.array(refused, pa.string())))) \
-        if refused else current
-    counts = {noun: loaded.num_rows, "sent": sent, "unchanged": current.num_rows - sent,
+    records, loaded_id = current
+    loaded = records
+    if refused:  # the target holds the shard but these: its loaded file says so
+        path = ctx.output("loaded", shard)
+        table = _previously_loaded(path)
+        table = table.filter(pc.invert(pc.is_in(table["id"], value_set=pa.array(refused, pa.string()))))
+        _write_loaded(table, path)
+        loaded, loaded_id = table.num_rows, load_id(table)
+    counts = {noun: loaded, "sent": sent, "unchanged": records - sent,
               "rejected": len(set(refused)), "mode": "incremental" if incremental else "full",
               **({"left_out": len(left_out)} if leave_out else {}), **result}
-    receipt = {"loader": ctx.asset.name, "target": target, "shard": shard, "load_id": load_id(loaded),
+    receipt = {"loader": ctx.asset.name, "target": target, "shard": shard, "load_id": loaded_id,
                "code": code, "counts": counts,
                "loaded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    return shard, receipt, loaded
+    return shard, receipt
