@@ -34,3 +34,7 @@ def test_listing_stops_at_the_first_item_older_than_the_watermark_and_tracks_the
     tracker = harvest_state.Watermark("2026-04-30T10:00:00.000Z")
     seen = list(tracker.track(RawModel(i["id"], i["lastModified"], "{}", None, "missing") for i in items[:3]))
     assert len(seen) == 3 and tracker.newest == "2026-05-01T09:00:00.000Z" and tracker.ids == {"a", "b", "c"}
+    # a stamp of the right shape that is no date (month 13) would sort after every real one: ignored
+    tracker = harvest_state.Watermark("2026-04-30T10:00:00.000Z")
+    list(tracker.track([RawModel("x", "2026-13-01T00:00:00.000Z", "{}", None, "missing")]))
+    assert tracker.newest == "2026-04-30T10:00:00.000Z"

@@ -22,6 +22,7 @@ def test_bad_records_are_quarantined_with_path_and_reason_and_odd_fields_repaire
         hub_item("odd/tags-string", tags="llama"),
         hub_item("bad/date", lastModified="yesterday"),
         hub_item("bad/created", createdAt="last week"),
+        hub_item("bad/month", lastModified="2024-13-01T00:00:00.000Z"),  # the pattern's shape, no calendar's
         {"modelId": "legacy/shape"},  # the listing's older items named the repo only `modelId`
         {"author": "no-id-at-all"},
         "not even an object",
@@ -34,16 +35,17 @@ def test_bad_records_are_quarantined_with_path_and_reason_and_odd_fields_repaire
     hf_project.env["MLENTORY_SHARDS"] = "1"
     result = hf_project.doit("hf_models_normalized")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 of 9 records quarantined: see data/normalized/hf/quarantine-000.jsonl" in result.stdout
+    assert "3 of 10 records quarantined: see data/normalized/hf/quarantine-000.jsonl" in result.stdout
     harvest_line = [line for line in result.stdout.splitlines() if line.startswith("hf_raw_models ")][0]
-    assert "9 models  2 quarantined" in harvest_line  # the harvest's line says what it set aside
+    assert "10 models  2 quarantined" in harvest_line  # the harvest's line says what it set aside
 
     raw_quarantine = read_jsonl(hf_project.path("data/raw/hf/quarantine.jsonl"))
     assert [(q["path"], q["reason"].split(" (")[0]) for q in raw_quarantine] == [
-        ("/8/id", "item has no valid repo 'id'"), ("/9", "item is a str, not an object")]
+        ("/9/id", "item has no valid repo 'id'"), ("/10", "item is a str, not an object")]
 
     quarantine = {q["id"]: q for q in read_jsonl(hf_project.path("data/normalized/hf/quarantine-000.jsonl"))}
-    assert sorted(quarantine) == ["bad/created", "bad/date"]
+    assert sorted(quarantine) == ["bad/created", "bad/date", "bad/month"]
+    assert quarantine["bad/month"]["path"] == "/dateModified" and "not a calendar date" in quarantine["bad/month"]["reason"]
     assert quarantine["bad/date"]["path"] == "/dateModified"
     assert quarantine["bad/created"]["path"] == "/dateCreated"
 

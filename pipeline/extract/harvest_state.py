@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from pipeline.config import Settings
-from pipeline.extract.hf import RawModel, ISO_SECONDS
+from pipeline.extract.hf import RawModel
+from pipeline.transform.dates import is_instant
 from pipeline.storage import read_jsonl
 
 
@@ -75,8 +76,7 @@ class Watermark:
     def track(self, records: Iterable[RawModel]) -> Iterator[RawModel]:
         for record in records:
             stamp = record.last_modified
-            if isinstance(stamp, str) and ISO_SECONDS.match(stamp) and (
-                    self.newest is None or stamp[:19] > self.newest[:19]):
+            if is_instant(stamp) and (self.newest is None or stamp[:19] > self.newest[:19]):
                 self.newest = stamp
             if self._track_ids:
                 self.ids.add(record.id)

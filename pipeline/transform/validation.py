@@ -10,7 +10,12 @@ import fastjsonschema
 from jsonschema import Draft202012Validator
 
 from pipeline.config import SCHEMA_DIR
+from pipeline.transform.dates import is_instant
+
 MODEL_SCHEMA = "fair4ml-mlmodel.schema.json"
+# fields the schema gives a date-and-time pattern; a pattern cannot tell a month 13 or a 30 February,
+# which passed, and the search index then refused the whole model
+_INSTANTS = {MODEL_SCHEMA: ("dateCreated", "dateModified")}
 
 
 def schema_path(name: str) -> Path:
@@ -42,11 +47,17 @@ def problems(record: dict, schema: str = MODEL_SCHEMA) -> list[dict]:
     """
     try:
         fast_check(schema)(record)
-        return []
+        return _not_dates(record, schema)
     except fastjsonschema.JsonSchemaValueException:
         pass
     errors = sorted(validator(schema).iter_errors(record), key=lambda e: (list(e.absolute_path), e.message))
     return [{"path": _pointer(e.absolute_path), "reason": e.message[:500]} for e in errors]
+
+
+def _not_dates(record: dict, schema: str) -> list[dict]:
+    """The fields of the schema's date-and-time pattern that hold no real date and time."""
+    return [{"path": f"/{field}", "reason": f"{str(record[field])[:40]!r} is not a calendar date and time"}
+            for field in _INSTANTS.get(schema, ()) if record.get(field) is not None and not is_instant(record[field])]
 
 
 def quarantine_entry(record_id: str | None, stage: str, issues: list[dict]) -> dict:
