@@ -287,3 +287,32 @@ def test_an_update_writes_what_converting_the_whole_shard_again_would(tmp_path):
     updated, whole = unlabelled(out[1].read_bytes()), unlabelled(scratch[1].read_bytes())
     assert updated == whole and list(updated)[-3:] == [IRIS.model(i) for i in ("org/m1", "org/m5", "org/m9")]
     assert out[1].read_bytes().startswith(b"# shard: one block per named graph\n")
+
+
+def test_a_shard_converted_a_few_models_at_a_time_is_the_one_converted_at_once(tmp_path, monkeypatch):
+    """A large shard is converted CONVERT_MODELS models at a time (its memory bounded): the files hold
+    the same quads and blocks, and the spans recorded still locate each model across the pieces."""
+    unlabelled = lambda data: {graph: re.sub(rb"_:[0-9a-z]+", b"_:b", block)
+                               for graph, block in turtle_blocks(data).items()}
+    nodes = {f"org/m{n}": node(f"org/m{n}", f"model {n}") for n in range(7)}
+    whole = (tmp_path / "whole.nq", tmp_path / "whole.ttl")
+    rdf.update_shard_exports(nodes, [], [], False, IRIS, whole, whole, jsonld.header(), jsonld.FOOTER, "shard")
+    monkeypatch.setattr(rdf, "CONVERT_MODELS", 3)
+    parts, spans = (tmp_path / "parts.nq", tmp_path / "parts.ttl"), {}
+    assert rdf.update_shard_exports(nodes, [], [], False, IRIS, parts, parts, jsonld.header(), jsonld.FOOTER,
+                                    "shard", spans=spans) == 7
+    data = parts[0].read_bytes()
+    assert quads(data) == quads(whole[0].read_bytes())
+    assert unlabelled(parts[1].read_bytes()) == unlabelled(whole[1].read_bytes())
+    assert len(spans) == 7 and spans == rdf.graph_spans(data)
+    for graph, (start, end) in spans.items():
+        assert {q[3] for q in quads(data[start:end])} == {graph}
+    # an update converting 4 models in two pieces after the kept ones: same as converting everything again
+    nodes.update({f"org/m{n}": node(f"org/m{n}", f"edited {n}") for n in (0, 2, 4, 6)})
+    out, written = (tmp_path / "out.nq", tmp_path / "out.ttl"), {}
+    rdf.update_shard_exports(nodes, ["org/m0", "org/m2", "org/m4", "org/m6"], [], True, IRIS, parts, out,
+                             jsonld.header(), jsonld.FOOTER, "shard", previous_spans=spans, spans=written)
+    again = (tmp_path / "again.nq", tmp_path / "again.ttl")
+    rdf.update_shard_exports(nodes, [], [], False, IRIS, again, again, jsonld.header(), jsonld.FOOTER, "shard")
+    assert quads(out[0].read_bytes()) == quads(again[0].read_bytes())
+    assert written == rdf.graph_spans(out[0].read_bytes()) and len(written) == 7
