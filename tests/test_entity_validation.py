@@ -49,3 +49,21 @@ def test_another_code_or_schema_validates_every_record(tmp_path, monkeypatch):
     checked = _checked(monkeypatch)
     _catalog(tmp_path, "after", records, "code-2", previous=before)
     assert sorted(checked) == ["alice", "bob"]
+
+
+def test_a_dataset_date_of_the_pattern_but_no_calendar_is_quarantined_like_a_model_date(tmp_path):
+    """Every schema's date-and-time fields are checked against the calendar (found in the schema, not
+    listed by hand): a Hub dataset whose lastModified says month 13 is refused with its path."""
+    import json
+
+    assert validation.instant_fields(entities.SCHEMA) == ("dateCreated", "dateModified")
+    assert validation.instant_fields(validation.MODEL_SCHEMA) == ("dateCreated", "dateModified")
+    body = {"id": "org/data", "tags": [], "createdAt": "2024-01-01T00:00:00.000Z"}
+    good = entities.dataset_record({"id": "org/data", "status": "ok", "raw_json": json.dumps(
+        {**body, "lastModified": "2024-02-29T10:00:00.000Z"})})
+    odd = entities.dataset_record({"id": "org/odd", "status": "ok", "raw_json": json.dumps(
+        {**body, "id": "org/odd", "lastModified": "2023-02-29T10:00:00.000Z"})})
+    assert validation.problems(good, entities.SCHEMA) == []
+    assert [p["path"] for p in validation.problems(odd, entities.SCHEMA)] == ["/dateModified"]
+    _, quarantine, _ = _catalog(tmp_path, "dates", [good, odd], "code-1")
+    assert [q["id"] for q in quarantine] == ["org/odd"] and "calendar" in quarantine[0]["reason"]

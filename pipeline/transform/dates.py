@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-# the record schema's pattern of a date and time: seconds, an optional fraction, a zone
-_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+# the record schemas' pattern of a date and time (schemas/*.json): seconds, an optional fraction, a zone
+INSTANT_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
+_INSTANT = re.compile(INSTANT_PATTERN)
 
 
 def is_instant(value) -> bool:

@@ -10,12 +10,9 @@ import fastjsonschema
 from jsonschema import Draft202012Validator
 
 from pipeline.config import SCHEMA_DIR
-from pipeline.transform.dates import is_instant
+from pipeline.transform.dates import INSTANT_PATTERN, is_instant
 
 MODEL_SCHEMA = "fair4ml-mlmodel.schema.json"
-# fields the schema gives a date-and-time pattern; a pattern cannot tell a month 13 or a 30 February,
-# which passed, and the search index then refused the whole model
-_INSTANTS = {MODEL_SCHEMA: ("dateCreated", "dateModified")}
 
 
 def schema_path(name: str) -> Path:
@@ -54,10 +51,33 @@ def problems(record: dict, schema: str = MODEL_SCHEMA) -> list[dict]:
     return [{"path": _pointer(e.absolute_path), "reason": e.message[:500]} for e in errors]
 
 
+@lru_cache(maxsize=None)
+def instant_fields(name: str) -> tuple[str, ...]:
+    """The fields a schema gives the date-and-time pattern, at any depth (an entity kind's own properties).
+    A pattern cannot tell a month 13 or a 30 February: such a date passed, and the search index then
+    refused the whole model."""
+    found: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            properties = node.get("properties")
+            for field, spec in (properties.items() if isinstance(properties, dict) else ()):
+                if isinstance(spec, dict) and spec.get("pattern") == INSTANT_PATTERN:
+                    found.add(field)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(schema_path(name).read_text(encoding="utf-8")))
+    return tuple(sorted(found))
+
+
 def _not_dates(record: dict, schema: str) -> list[dict]:
-    """The fields of the schema's date-and-time pattern that hold no real date and time."""
+    """The schema's date-and-time fields of the record that hold no real date and time."""
     return [{"path": f"/{field}", "reason": f"{str(record[field])[:40]!r} is not a calendar date and time"}
-            for field in _INSTANTS.get(schema, ()) if record.get(field) is not None and not is_instant(record[field])]
+            for field in instant_fields(schema) if record.get(field) is not None and not is_instant(record[field])]
 
 
 def quarantine_entry(record_id: str | None, stage: str, issues: list[dict]) -> dict:
