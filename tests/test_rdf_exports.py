@@ -316,3 +316,64 @@ def test_a_shard_converted_a_few_models_at_a_time_is_the_one_converted_at_once(t
     rdf.update_shard_exports(nodes, [], [], False, IRIS, again, again, jsonld.header(), jsonld.FOOTER, "shard")
     assert quads(out[0].read_bytes()) == quads(again[0].read_bytes())
     assert written == rdf.graph_spans(out[0].read_bytes()) and len(written) == 7
+
+
+def _normalized_shard(path, descriptions: dict[str, str]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from pipeline.transform import normalized_shards
+
+    records = [normalized_shards.every_field({"identifier": i, "name": i, "description": text})
+               for i, text in descriptions.items()]
+    rows = [{**r, "raw_digest": "x", "record": json.dumps(r, sort_keys=True), "record_digest": r["description"]}
+            for r in records]
+    pq.write_table(pa.Table.from_pylist(rows, schema=normalized_shards.SHARD_SCHEMA), path)
+
+
+def _shard(tmp_path, name: str, normalized, previous: dict | None = None) -> dict:
+    """write_shard into files named `name` (from the `previous` shard's files, when given)."""
+    files = {k: tmp_path / f"{name}.{k}" for k in ("jsonld", "digests", "nq", "ttl")}
+    before = previous or files
+    jsonld.write_shard(normalized, before["jsonld"], before["digests"], files["jsonld"], files["digests"], "f", IRIS,
+                       ((before["nq"], before["ttl"]), (files["nq"], files["ttl"])))
+    return files
+
+
+def test_an_update_copies_nodes_and_blocks_by_their_recorded_places_and_distrusts_stale_ones(tmp_path):
+    """The shard digests record where each model's node is in the document and its block in the Turtle;
+    an update copies the unchanged ones by them (in runs of neighbours) and writes what building the
+    shard from scratch writes. Places that no longer fit their files are not used: same result."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    texts = {f"org/m{n}": f"model {n}" for n in range(8)}
+    _normalized_shard(tmp_path / "first.parquet", texts)
+    first = _shard(tmp_path, "first", tmp_path / "first.parquet")
+
+    def located(files) -> None:
+        document, turtle = files["jsonld"].read_bytes(), files["ttl"].read_bytes()
+        blocks = rdf.turtle_blocks(turtle)
+        for row in pq.read_table(files["digests"]).to_pylist():
+            assert json.loads(document[row["jl_start"]:row["jl_end"]])["identifier"] == row["id"]
+            assert (row["tt_start"], row["tt_end"]) == blocks[IRIS.model(row["id"])]
+
+    located(first)
+    texts.update({"org/m1": "edited 1", "org/m5": "edited 5", "org/m9": "new 9"})
+    del texts["org/m3"]
+    _normalized_shard(tmp_path / "second.parquet", texts)
+    scratch = _shard(tmp_path, "scratch", tmp_path / "second.parquet")
+    unlabelled = lambda data: {graph: re.sub(rb"_:[0-9a-z]+", b"_:b", block)
+                               for graph, block in turtle_blocks(data).items()}
+    table = pq.read_table(first["digests"])
+    shifted = {"jl_start": [s + 1 for s in table.column("jl_start").to_pylist()],
+               "tt_start": [s + 1 for s in table.column("tt_start").to_pylist()]}
+    for stale in ({}, {"jl_start": shifted["jl_start"]}, {"tt_start": shifted["tt_start"]}):
+        if stale:  # the first shard's digests, their recorded places shifted by a byte
+            for column, values in stale.items():
+                table = table.set_column(table.column_names.index(column), column, pa.array(values, pa.int64()))
+            pq.write_table(table, first["digests"])
+        second = _shard(tmp_path, "second", tmp_path / "second.parquet", previous=first)
+        assert second["jsonld"].read_bytes() == scratch["jsonld"].read_bytes()
+        assert quads(second["nq"].read_bytes()) == quads(scratch["nq"].read_bytes())
+        assert unlabelled(second["ttl"].read_bytes()) == unlabelled(scratch["ttl"].read_bytes())
+        located(second)

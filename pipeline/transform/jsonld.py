@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
+from collections.abc import Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.transform.iris import Iris
@@ -124,15 +127,118 @@ def node_lines(path: Path) -> list[bytes]:
     return body.split(b",\n") if body else []
 
 
+def _recorded(table, column: str) -> list | None:
+    return table.column(column).to_pylist() if column in table.column_names else None
+
+
+def _spans_by(ids: list[str], starts: list | None, ends: list | None, name) -> dict[str, tuple[int, int]] | None:
+    """key (name(id)) -> recorded (start, end) of the ids with a span; None when none were recorded."""
+    if starts is None or ends is None:
+        return None
+    return {name(i): (s, e) for i, s, e in zip(ids, starts, ends) if s is not None and e is not None}
+
+
 def recorded_spans(digests, iris: Iris, only: set[str] | None = None) -> dict[str, tuple[int, int]] | None:
     """graph IRI -> byte span of its lines in the shard's N-Quads, as a digests table (written by
     `write_shard`) records them (of the models in `only`, when given); None for a table from before
     spans were recorded."""
-    if "nq_start" not in digests.column_names:
-        return None
-    return {iris.model(i): (start, end) for i, start, end in zip(
-        digests.column("id").to_pylist(), digests.column("nq_start").to_pylist(), digests.column("nq_end").to_pylist())
-        if start is not None and (only is None or i in only)}
+    ids = digests.column("id").to_pylist()
+    starts, ends = _recorded(digests, "nq_start"), _recorded(digests, "nq_end")
+    if only is not None and starts is not None and ends is not None:
+        kept = [n for n, i in enumerate(ids) if i in only]
+        ids, starts, ends = [ids[n] for n in kept], [starts[n] for n in kept], [ends[n] for n in kept]
+    return _spans_by(ids, starts, ends, iris.model)
+
+
+def _node_spans(data: bytes, starts: list | None, ends: list | None) -> bool:
+    """Whether the recorded spans of a document's node lines (in node order) still describe it: the
+    first starts after the header, each next one two bytes (",\\n") after the one before, the last ends
+    where the footer starts. Not so for a table from before they were recorded, or a file written otherwise."""
+    if starts is None or ends is None or None in starts or None in ends:
+        return False
+    footer = FOOTER.encode("utf-8")
+    at = len(header().encode("utf-8"))
+    if not data.endswith(footer) or not data.startswith(b'"@graph": [\n', at - len(b'"@graph": [\n')):
+        return False
+    for start, end in zip(starts, ends):
+        if start != at or end <= start:
+            return False
+        at = end + 2
+    return (at - 2 if starts else at) == len(data) - len(footer)
+
+
+class _Nodes(Mapping):
+    """id -> node line, in the shard's order: a fresh one, or the previous file's (a slice of it when
+    its spans are known, made when asked for). Making a shard's 8,000 slices up front cost more in
+    Python's cycle collector than copying the file."""
+
+    def __init__(self, ids: list[str], fresh: dict[str, bytes], previous: "_Previous"):
+        self.ids, self.fresh, self.previous = ids, fresh, previous
+
+    def __getitem__(self, model_id: str):
+        line = self.fresh.get(model_id)
+        return line if line is not None else self.previous.line(model_id)
+
+    def __iter__(self):
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class _Previous:
+    """The previous document's nodes: their record digests, and their lines by recorded span (`view`,
+    `starts`, `ends`) or as split from the file (`lines`)."""
+
+    def __init__(self, ids: list[str] = (), digests: list[str] = (), view: memoryview | None = None,
+                 starts: list[int] | None = None, ends: list[int] | None = None, lines: list[bytes] | None = None):
+        self.row = dict(zip(ids, range(len(ids))))  # id -> row (ints: nothing for the cycle collector)
+        self.ids, self.digests, self.view, self.starts, self.ends, self.lines = ids, digests, view, starts, ends, lines
+
+    def __bool__(self) -> bool:
+        return bool(self.row)
+
+    def digest_of(self) -> dict[str, str]:
+        return dict(zip(self.ids, self.digests))
+
+    def line(self, model_id: str):
+        row = self.row[model_id]
+        return self.lines[row] if self.view is None else self.view[self.starts[row]:self.ends[row]]
+
+    def span(self, model_id: str) -> tuple[int, int] | None:
+        """Where its line is in the previous file, when known."""
+        row = self.row.get(model_id) if self.view is not None else None
+        return None if row is None else (self.starts[row], self.ends[row])
+
+
+def _read_previous(previous: Path, previous_digests: Path, fingerprint: str):
+    """(the previous shard's digests table, its nodes), or (None, no nodes) when there is nothing to
+    reuse: no files, other code, or a document of another length than its table."""
+    if not (previous.exists() and previous_digests.exists()):
+        return None, _Previous()
+    table = read_parquet(previous_digests)
+    if (table.schema.metadata or {}).get(b"mlentory.fingerprint") != fingerprint.encode():
+        return None, _Previous()
+    ids, digests = table.column("id").to_pylist(), table.column("digest").to_pylist()
+    data = previous.read_bytes()
+    starts, ends = _recorded(table, "jl_start"), _recorded(table, "jl_end")
+    if _node_spans(data, starts, ends) and len(starts) == len(ids):
+        return table, _Previous(ids, digests, view=memoryview(data), starts=starts, ends=ends)
+    lines = node_lines(previous)
+    return (table, _Previous(ids, digests, lines=lines)) if len(lines) == len(ids) else (None, _Previous())
+
+
+@contextmanager
+def _no_cycle_collection():
+    """An update keeps tens of thousands of spans (tuples) of a shard's files and makes no reference
+    cycles: the cycle collector, walking the whole process each time it ran, took 18% of the task."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: Path, out_digests: Path,
@@ -141,51 +247,88 @@ def write_shard(normalized: Path, previous: Path, previous_digests: Path, out: P
     """One shard's document; nodes of records whose digest is unchanged are copied from the previous one.
 
     `*_digests` list (id, record digest) in node order, with the code fingerprint in their metadata, so
-    a node is reused only if it was made from the same record by the same code. With `rdf` ((previous
+    a node is reused only if it was made from the same record by the same code; they also record where
+    each node is in the document, its lines in the N-Quads and its block in the Turtle, so an update
+    copies the unchanged ones in runs of neighbours without splitting the files. With `rdf` ((previous
     N-Quads, previous Turtle), (N-Quads, Turtle)) the shard's RDF exports are written too, converting
     only the nodes written anew (see transform.rdf).
     """
+    with _no_cycle_collection():
+        return _write_shard(normalized, previous, previous_digests, out, out_digests, fingerprint, iris, rdf, title)
+
+
+def _write_shard(normalized, previous, previous_digests, out, out_digests, fingerprint, iris, rdf, title) -> dict:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from pipeline.transform.normalized_shards import changed_records
 
-    old: dict[str, str] = {}
-    previous_spans = None
-    if previous.exists() and previous_digests.exists():
-        table = read_parquet(previous_digests)
-        if (table.schema.metadata or {}).get(b"mlentory.fingerprint") == fingerprint.encode():
-            lines = node_lines(previous)
-            ids = table.column("id").to_pylist()
-            digests = table.column("digest").to_pylist()
-            if len(lines) == len(ids):
-                old = {i: (d, line) for i, d, line in zip(ids, digests, lines)}
-                previous_spans = recorded_spans(table, iris)
-    before = {i: d for i, (d, _) in old.items()}
-    ids, digests, changed = changed_records(normalized, before)
-    fresh = {r["identifier"]: json.dumps(to_node(r, iris), ensure_ascii=False, sort_keys=True) for r in changed}
-    nodes = {i: fresh[i].encode("utf-8") if i in fresh else old[i][1] for i in ids}
-    with HashedWriter(out) as fh:
-        fh.write(header().encode("utf-8"))
-        fh.write(b",\n".join(nodes.values()))
-        fh.write(FOOTER.encode("utf-8"))
+    table, old = _read_previous(previous, previous_digests, fingerprint)
+    ids, digests, changed = changed_records(normalized, old.digest_of())
+    fresh = {r["identifier"]: json.dumps(to_node(r, iris), ensure_ascii=False, sort_keys=True).encode("utf-8")
+             for r in changed}
+    nodes = _Nodes(ids, fresh, old)
+    head = header().encode("utf-8")
+    written = _write_document(out, head, ids, nodes, fresh, old)
     counts = {"models": len(ids), "written": len(fresh), "reused": len(ids) - len(fresh)}
+    graph_of = {i: iris.model(i) for i in ids}  # each IRI made once: the spans below are keyed by them
     spans: dict[str, tuple[int, int]] = {}
+    blocks: dict[str, tuple[int, int]] = {}
     if rdf is not None:
         from pipeline.transform.rdf import update_shard_exports
+        previous_spans = previous_blocks = None
+        if old:
+            name = lambda i: graph_of.get(i) or iris.model(i)
+            previous_spans = _spans_by(old.ids, _recorded(table, "nq_start"), _recorded(table, "nq_end"), name)
+            previous_blocks = _spans_by(old.ids, _recorded(table, "tt_start"), _recorded(table, "tt_end"), name)
         counts["rdf_converted"] = update_shard_exports(
-            nodes, list(fresh), [i for i in old if i not in nodes], bool(old), iris, rdf[0], rdf[1],
-            header(), FOOTER, title, previous_spans=previous_spans, spans=spans)
-    # where each model's lines are in the shard's N-Quads (null when unknown): the SPARQL store and the
-    # next update read those bytes instead of scanning the file for them
-    located = [spans.get(iris.model(i)) for i in ids]
-    table = pa.Table.from_arrays([pa.array(ids, pa.string()), pa.array(digests, pa.string()),
-                                  pa.array([s[0] if s else None for s in located], pa.int64()),
-                                  pa.array([s[1] if s else None for s in located], pa.int64())],
-                                 names=["id", "digest", "nq_start", "nq_end"])
+            nodes, list(fresh), [i for i in old.ids if i not in graph_of], bool(old), iris, rdf[0], rdf[1],
+            head.decode("utf-8"), FOOTER, title, previous_spans=previous_spans, spans=spans,
+            previous_blocks=previous_blocks, blocks=blocks)
+    # where each model is in the shard's files (null when unknown): the SPARQL store and the next update
+    # read those bytes instead of scanning the files for them
+    columns = {"id": ids, "digest": digests, "jl": written, "nq": [spans.get(graph_of[i]) for i in ids],
+               "tt": [blocks.get(graph_of[i]) for i in ids]}
+    arrays, names = [pa.array(ids, pa.string()), pa.array(digests, pa.string())], ["id", "digest"]
+    for key in ("nq", "jl", "tt"):
+        arrays += [pa.array([s[0] if s else None for s in columns[key]], pa.int64()),
+                   pa.array([s[1] if s else None for s in columns[key]], pa.int64())]
+        names += [f"{key}_start", f"{key}_end"]
+    table = pa.Table.from_arrays(arrays, names=names)
     pq.write_table(table.replace_schema_metadata({b"mlentory.fingerprint": fingerprint.encode()}), out_digests,
                    compression="zstd", use_dictionary=False, write_statistics=False)  # unique values, never filtered
     return counts
+
+
+def _write_document(out: Path, head: bytes, ids: list[str], nodes: _Nodes, fresh: dict,
+                    old: _Previous) -> list[tuple[int, int]]:
+    """The document of these nodes in `ids` order. Lines kept from the previous file go out in runs of
+    neighbours, a slice each, where their spans are known. Returns each node's span."""
+    written, pieces, previous = [], [], old.view
+    at, run = len(head), None  # run: (start, end) of consecutive kept lines in the previous file
+    for i in ids:
+        span = None if i in fresh else old.span(i)
+        if span is not None and run is not None and run[1] + 2 == span[0]:
+            run = (run[0], span[1])
+        else:
+            if run is not None:
+                pieces.append(previous[run[0]:run[1]])
+            run = span
+            if span is None:
+                pieces.append(nodes[i])
+        size = span[1] - span[0] if span is not None else len(nodes[i])
+        written.append((at, at + size))
+        at += size + 2
+    if run is not None:
+        pieces.append(previous[run[0]:run[1]])
+    with HashedWriter(out) as fh:
+        fh.write(head)
+        for n, piece in enumerate(pieces):
+            if n:
+                fh.write(b",\n")
+            fh.write(piece)
+        fh.write(FOOTER.encode("utf-8"))
+    return written
 
 
 ENTITY_CONTEXT = {

@@ -210,25 +210,78 @@ def turtle_without(data: bytes, graphs) -> list[memoryview]:
     return [piece for piece in kept if piece.nbytes]
 
 
-def write_turtle(path: Path, blocks: dict[str, bytes], title: str, kept: list[bytes] = ()) -> None:
+def write_turtle(path: Path, blocks: dict[str, bytes], title: str, kept: list = ()) -> dict[str, tuple[int, int]]:
     """A Turtle file of blocks, each after a comment line naming its graph, so that a later run can
-    replace one model's block and copy the others; `kept` (from `turtle_without`) go first."""
+    replace one model's block and copy the others; `kept` (from `turtle_without`) go first. Returns
+    where each of `blocks` was written (graph -> span from its mark line, as `turtle_blocks` finds them)."""
+    located = {}
     with HashedWriter(path) as fh:
-        fh.write(f"# {title}: one block per named graph\n".encode("utf-8"))
+        at = fh.write(_title_line(title))
         for piece in kept:
-            fh.write(piece)
-        fh.write(b"".join(_block_mark(graph) + block for graph, block in blocks.items()))
+            at += fh.write(piece)
+        for graph, block in blocks.items():
+            marked = _block_mark(graph) + block
+            located[graph] = (at, at + len(marked))
+            at += fh.write(marked)
+    return located
+
+
+def _title_line(title: str) -> bytes:
+    return f"# {title}: one block per named graph\n".encode("utf-8")
+
+
+def _turtle_kept(data: bytes, dropped: list[str], recorded: dict[str, tuple[int, int]] | None, title: str):
+    """The blocks of a shard's previous Turtle but the `dropped` graphs' (as `turtle_without`), and
+    where each kept block will be in a file with this title that starts with them (None when not
+    known). Recorded blocks that tile the file spare the scan for its marks."""
+    first = data.find(b"\n" + TURTLE_MARK)
+    if first < 0:
+        return [], {}
+    located = recorded if recorded and _blocks_tile(data, first, recorded) else turtle_blocks(data)
+    if first != data.find(b"\n") + 1 or sum(end - start for start, end in located.values()) != len(data) - first:
+        return turtle_without(data, dropped), None  # not only blocks after a title line: copied as it is
+    gone = set(dropped)
+    view, kept, spans, run = memoryview(data), [], {}, None  # run: consecutive kept blocks, copied as one slice
+    at = len(_title_line(title))
+    for graph, (start, end) in sorted(located.items(), key=lambda item: item[1]):
+        if graph in gone:
+            continue
+        spans[graph] = (at, at + end - start)
+        at += end - start
+        if run is not None and run[1] == start:
+            run = (run[0], end)
+        else:
+            if run is not None:
+                kept.append(view[run[0]:run[1]])
+            run = (start, end)
+    if run is not None:
+        kept.append(view[run[0]:run[1]])
+    return kept, spans
+
+
+def _blocks_tile(data: bytes, first: int, blocks: dict[str, tuple[int, int]]) -> bool:
+    """Whether recorded blocks still describe a Turtle file: end to end from its first mark to its
+    end, each starting with its own graph's mark line."""
+    at = first
+    for graph, (start, end) in sorted(blocks.items(), key=lambda item: item[1]):
+        if start != at or end <= start or not data.startswith(_block_mark(graph), start):
+            return False
+        at = end
+    return first >= 0 and at == len(data)
 
 
 def update_shard_exports(nodes: dict[str, str], changed: list[str], removed: list[str], known: bool,
                          iris, previous: tuple[Path, Path], out: tuple[Path, Path], header: str, footer: str,
                          title: str, previous_spans: dict[str, tuple[int, int]] | None = None,
-                         spans: dict[str, tuple[int, int]] | None = None) -> int:
+                         spans: dict[str, tuple[int, int]] | None = None,
+                         previous_blocks: dict[str, tuple[int, int]] | None = None,
+                         blocks: dict[str, tuple[int, int]] | None = None) -> int:
     """Write a shard's N-Quads and Turtle (`out`) from the previous ones (`previous`), converting only
     the `changed` models' nodes (node line by id in `nodes`, which holds every model of the shard in
     order); without a usable previous pair (`known` False, or a file missing) every model is converted.
     `previous_spans` (graph -> byte span in the previous N-Quads, as recorded with it) spares a scan of
     the previous file; `spans`, when given, is filled with the spans of the file written.
+    `previous_blocks` and `blocks` are the same for the Turtle blocks (each from its mark line).
     Returns the number of models converted."""
     previous_nquads, previous_turtle = previous
     kept_spans: dict[str, tuple[int, int]] | None = {}
@@ -255,19 +308,19 @@ def update_shard_exports(nodes: dict[str, str], changed: list[str], removed: lis
                     run = (start, end)
             if run is not None:
                 kept.append(view[run[0]:run[1]])
-        kept_turtle = turtle_without(previous_turtle.read_bytes(), dropped)
+        kept_turtle, kept_blocks = _turtle_kept(previous_turtle.read_bytes(), dropped, previous_blocks, title)
     else:
-        changed, kept_turtle = list(nodes), []
+        changed, kept_turtle, kept_blocks = list(nodes), [], {}
     changed = list(changed)
     at = sum(memoryview(piece).nbytes for piece in kept)  # where the next converted lines start
     out_nquads, out_turtle = out
-    blocks: dict[str, bytes] = {}
+    converted: dict[str, bytes] = {}  # graph -> its Turtle block
     written: dict[str, tuple[int, int]] | None = {} if kept_spans is not None else None
     with HashedWriter(out_nquads) as fh:
         for piece in kept:
             fh.write(piece)
         for start in range(0, len(changed), CONVERT_MODELS):
-            fresh = _convert(changed[start:start + CONVERT_MODELS], nodes, iris, header, footer, title, blocks)
+            fresh = _convert(changed[start:start + CONVERT_MODELS], nodes, iris, header, footer, title, converted)
             fh.write(fresh)
             located = graph_spans(fresh) if written is not None else None
             if located is None or set(located) & set(written):
@@ -275,10 +328,13 @@ def update_shard_exports(nodes: dict[str, str], changed: list[str], removed: lis
             else:
                 written.update((graph, (begin + at, end + at)) for graph, (begin, end) in located.items())
             at += len(fresh)
-    write_turtle(out_turtle, blocks, title, kept_turtle)
+    located = write_turtle(out_turtle, converted, title, kept_turtle)
     if spans is not None and written is not None and not set(written) & set(kept_spans):
         spans.update(kept_spans)
         spans.update(written)
+    if blocks is not None and kept_blocks is not None and not set(located) & set(kept_blocks):
+        blocks.update(kept_blocks)
+        blocks.update(located)
     return len(changed)
 
 
@@ -292,7 +348,7 @@ def _convert(changed: list[str], nodes: dict, iris, header: str, footer: str, ti
              blocks: dict[str, bytes]) -> bytes:
     """These models' N-Quads, their graphs' lines together; their Turtle blocks go to `blocks`."""
     graphs = {i: iris.model(i) for i in changed}
-    lines = {i: nodes[i].decode("utf-8") if isinstance(nodes[i], bytes) else nodes[i] for i in changed}
+    lines = {i: nodes[i] if isinstance(nodes[i], str) else bytes(nodes[i]).decode("utf-8") for i in changed}
     rdf = Rdf(model_document(header, footer, [(graphs[i], lines[i]) for i in changed]))
     stray = set(rdf.graphs()) - set(graphs.values())
     if stray:
