@@ -240,9 +240,14 @@ def _turtle_kept(data: bytes, dropped: list[str], recorded: dict[str, tuple[int,
     located = recorded if recorded and _blocks_tile(data, first, recorded) else turtle_blocks(data)
     if first != data.find(b"\n") + 1 or sum(end - start for start, end in located.values()) != len(data) - first:
         return turtle_without(data, dropped), None  # not only blocks after a title line: copied as it is
-    gone = set(dropped)
-    view, kept, spans, run = memoryview(data), [], {}, None  # run: consecutive kept blocks, copied as one slice
-    at = len(_title_line(title))
+    return _kept_runs(data, located, set(dropped), len(_title_line(title)))
+
+
+def _kept_runs(data: bytes, located: dict[str, tuple[int, int]], gone: set[str], at: int):
+    """The spans of `located` (graph -> span in `data`) but the `gone` graphs', as a few long slices of
+    `data` (neighbours copied as one, never a copy per graph), and where each will be in a file that holds
+    them from offset `at`."""
+    view, kept, spans, run = memoryview(data), [], {}, None  # run: consecutive kept spans, one slice
     for graph, (start, end) in sorted(located.items(), key=lambda item: item[1]):
         if graph in gone:
             continue
@@ -289,25 +294,11 @@ def update_shard_exports(nodes: dict[str, str], changed: list[str], removed: lis
     if known and previous_nquads.exists() and previous_turtle.exists():
         dropped = [iris.model(i) for i in removed] + [iris.model(i) for i in changed]
         data = _terminated(previous_nquads.read_bytes())
-        view = memoryview(data)  # the kept runs are slices of it, not copies
         located = previous_spans if _tiles(data, previous_spans) else graph_spans(data)
         if located is None:  # lines of a graph apart: kept line by line, spans unknown
             kept, kept_spans = [without_graphs(data, dropped)], None
         else:
-            gone, at, run = set(dropped), 0, None  # run: the span of consecutive kept graphs being copied
-            for graph, (start, end) in sorted(located.items(), key=lambda item: item[1]):
-                if graph in gone:
-                    continue
-                kept_spans[graph] = (at, at + end - start)
-                at += end - start
-                if run is not None and run[1] == start:
-                    run = (run[0], end)
-                else:
-                    if run is not None:
-                        kept.append(view[run[0]:run[1]])
-                    run = (start, end)
-            if run is not None:
-                kept.append(view[run[0]:run[1]])
+            kept, kept_spans = _kept_runs(data, located, set(dropped), 0)
         kept_turtle, kept_blocks = _turtle_kept(previous_turtle.read_bytes(), dropped, previous_blocks, title)
     else:
         changed, kept_turtle, kept_blocks = list(nodes), [], {}
