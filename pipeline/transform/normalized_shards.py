@@ -52,13 +52,13 @@ def iter_records(path: Path, wanted: set[str] | None, id_column: str = "identifi
     file, opened = parquet_file(path)  # a ParquetSource the caller opened stays open
     try:
         names = _plain_columns(file.schema_arrow, fields, path) if fields is not None else None
+        rows_of = _wanted_rows(file, wanted, id_column) if wanted is not None else None
         for group in range(file.num_row_groups):
-            group_ids = file.read_row_group(group, columns=[id_column]).column(0).to_pylist()
-            if wanted is not None and wanted.isdisjoint(group_ids):
+            rows = rows_of.get(group) if rows_of is not None else None
+            if rows_of is not None and not rows:
                 continue
             # only the wanted rows become Python objects (a 1% update wants a few of 390)
-            rows = [n for n, i in enumerate(group_ids) if i in wanted] if wanted is not None else None
-            if names is None or (rows is not None and 2 * len(rows) < len(group_ids)):
+            if names is None or (rows is not None and 2 * len(rows) < file.metadata.row_group(group).num_rows):
                 texts = file.read_row_group(group, columns=["record"]).column(0)
                 yield from (json.loads(t) for t in (texts if rows is None else texts.take(rows)).to_pylist())
                 continue
@@ -68,6 +68,22 @@ def iter_records(path: Path, wanted: set[str] | None, id_column: str = "identifi
     finally:
         if opened:
             file.close()
+
+
+def _wanted_rows(file, wanted: set[str], id_column: str) -> dict[int, list[int]]:
+    """Row group -> the positions in it of the `wanted` ids, from the id column read once and matched in
+    Arrow, not group by group as Python strings: 8, 80 and 800 records of a 7,969-row shard (a 2M
+    catalog's) took 6.5, 11.2 and 57.4 ms that way, 5.4, 10.6 and 50.9 ms this way (medians of 9, alternated)."""
+    ids = file.read(columns=[id_column]).column(0)
+    found = pc.indices_nonzero(pc.is_in(ids, value_set=pa.array(list(wanted), ids.type))).to_pylist()
+    rows: dict[int, list[int]] = {}
+    group, start, end = -1, 0, 0
+    for row in found:  # ascending
+        while row >= end:
+            group += 1
+            start, end = end, end + file.metadata.row_group(group).num_rows
+        rows.setdefault(group, []).append(row - start)
+    return rows
 
 
 def _plain_columns(schema: pa.Schema, fields: Collection[str], path) -> list[str] | None:
