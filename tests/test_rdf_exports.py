@@ -377,3 +377,20 @@ def test_an_update_copies_nodes_and_blocks_by_their_recorded_places_and_distrust
         assert quads(second["nq"].read_bytes()) == quads(scratch["nq"].read_bytes())
         assert unlabelled(second["ttl"].read_bytes()) == unlabelled(scratch["ttl"].read_bytes())
         located(second)
+
+
+def test_lost_rdf_exports_are_converted_again_from_the_kept_document(tmp_path):
+    """With the previous N-Quads gone, every model is converted again, the unchanged ones from their
+    lines in the previous document (read by their recorded places): the exports are whole again."""
+    texts = {f"org/m{n}": f"model {n}" for n in range(6)}
+    _normalized_shard(tmp_path / "first.parquet", texts)
+    first = _shard(tmp_path, "first", tmp_path / "first.parquet")
+    first["nq"].unlink()
+    texts["org/m2"] = "edited"
+    _normalized_shard(tmp_path / "second.parquet", texts)
+    second = _shard(tmp_path, "second", tmp_path / "second.parquet", previous=first)
+    scratch = _shard(tmp_path, "scratch", tmp_path / "second.parquet")
+    assert second["jsonld"].read_bytes() == scratch["jsonld"].read_bytes()
+    held = quads(second["nq"].read_bytes())
+    assert held == quads(scratch["nq"].read_bytes()) and {q[3] for q in held} == {IRIS.model(i) for i in texts}
+    assert set(turtle_blocks(second["ttl"].read_bytes())) == {IRIS.model(i) for i in texts}
