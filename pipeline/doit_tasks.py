@@ -440,6 +440,9 @@ def asset_tasks(registry_ref: str, settings: Settings | None = None) -> Iterator
         raise InvalidDodoFile(f"{exc} (from the environment, .env or pyproject.toml [tool.mlentory])") from None
     use_fingerprint_cache(settings.paths.code_fingerprints)
     fingerprints = {asset.name: code_fingerprint(asset) for asset in registry}
+    for asset in registry:
+        if asset.checks_task:
+            checks_fingerprint(asset)  # the checks tasks' own, kept in the cache with the others
     save_fingerprint_cache()
     for asset in registry:
         checks = [settings_changed({"code": fingerprints[asset.name], "config": asset.config(settings)})]

@@ -123,3 +123,32 @@ def test_every_in_package_module_a_build_imports_is_in_its_closure():
                     for n in ast.walk(build) if isinstance(n, ast.ImportFrom) and n.module.startswith("pipeline")
                     for a in n.names}
         assert imported - {"pipeline.registry"} <= covered, asset.name
+
+
+CACHED_CHECKS = """
+import json, sys
+from pipeline.assets import REGISTRY
+from pipeline.registry import checks_fingerprint, save_fingerprint_cache, use_fingerprint_cache
+use_fingerprint_cache(sys.argv[1])
+print(json.dumps({asset.name: checks_fingerprint(asset) for asset in REGISTRY if asset.checks}))
+save_fingerprint_cache()
+"""
+
+
+def test_the_cached_checks_fingerprint_changes_with_the_code_a_check_runs(tmp_path, package_copy):
+    """A sharded asset's checks task reruns when a check's code changes: its fingerprint is kept in the
+    cache between processes, and an edit to what a check runs is not answered from the cache."""
+    def checks() -> dict[str, str]:
+        result = subprocess.run([sys.executable, "-c", CACHED_CHECKS, str(tmp_path / "cache.json")], cwd=package_copy,
+                                capture_output=True, text=True, env={"PYTHONPATH": str(package_copy), "PATH": "/usr/bin:/bin"},
+                                timeout=120)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    first = checks()
+    assert checks() == first and (tmp_path / "cache.json").exists()  # the second answered from the cache
+    edit_function(package_copy, "pipeline.assets", "check_license_filled", "x = 1")
+    after = checks()
+    assert {name for name in first if first[name] != after[name]} == {
+        name for name, asset in REGISTRY._by_name.items()
+        if any(c.measure.__qualname__ == "check_license_filled" for c in asset.checks)}
