@@ -166,19 +166,29 @@ def checks_fingerprint(asset: Asset) -> str:
     """Digest of the asset's checks: their names, severities and the code that measures them; kept in
     the fingerprint cache as `code_fingerprint`'s are (parsing the checks' code again was a fifth of
     the time every `doit` spends making its tasks)."""
+    def compute() -> tuple[str, set[Path]]:
+        digest, files = hashlib.sha256(), set()
+        for check in asset.checks:
+            digest.update(f"{check.name}\0{check.severity}\0".encode())
+            parts, read = fingerprint.closure_and_files(check.measure)
+            digest.update(fingerprint.digest(parts).encode())
+            files |= read
+        return digest.hexdigest(), files
+
     key = ("checks", tuple((c.name, c.severity, c.measure.__module__, c.measure.__qualname__) for c in asset.checks))
+    return _remembered(key, sorted({str(fingerprint.module_file(c.measure.__module__)) for c in asset.checks}), compute)
+
+
+def _remembered(key: tuple, where, compute) -> str:
+    """A fingerprint from this process's memo, else from the disk cache while the files it was computed
+    from are unchanged, else `compute()` -> (fingerprint, those files). `where` (where the code is loaded
+    from) belongs to the cache key: another checkout's files may be unchanged too."""
     if key not in _FINGERPRINTS:
         cache = _DISK_CACHE[0] if _DISK_CACHE else None
-        cache_key = repr((key, sorted({str(fingerprint.module_file(c.measure.__module__)) for c in asset.checks})))
+        cache_key = repr((key, where))
         cached = cache.get(cache_key) if cache else None
         if cached is None:
-            digest, files = hashlib.sha256(), set()
-            for check in asset.checks:
-                digest.update(f"{check.name}\0{check.severity}\0".encode())
-                parts, read = fingerprint.closure_and_files(check.measure)
-                digest.update(fingerprint.digest(parts).encode())
-                files |= read
-            cached = digest.hexdigest()
+            cached, files = compute()
             if cache:
                 cache.put(cache_key, cached, files)
         _FINGERPRINTS[key] = cached
@@ -202,29 +212,23 @@ def code_fingerprint(asset: Asset) -> str:
     """Digest of the code that builds the asset: its build function and everything in the package it
     reaches (see pipeline/fingerprint.py), plus modules named in `code=`; changes only when behaviour may.
     An unsharded asset's checks run in its task, so they count; a sharded asset's run in their own."""
+    def compute() -> tuple[str, set[Path]]:
+        parts, files = fingerprint.closure_and_files(asset.build)
+        for module_name in asset.code:
+            try:
+                parts[f"{module_name}:<declared>"] = fingerprint.module_code(module_name)
+            except ValueError:
+                raise ValueError(f"asset {asset.name} declares unknown code module {module_name}") from None
+            files.add(fingerprint.module_file(module_name))
+        extra = []
+        if asset.checks and not asset.sharded:
+            extra.append(checks_fingerprint(asset))
+            for check in asset.checks:
+                files |= fingerprint.closure_and_files(check.measure)[1]
+        return fingerprint.digest(parts, extra), files
+
     key = (asset.build.__module__, asset.build.__qualname__, asset.code, asset.sharded,
            tuple((c.name, c.severity, c.measure.__module__, c.measure.__qualname__) for c in asset.checks))
-    if key not in _FINGERPRINTS:
-        cache = _DISK_CACHE[0] if _DISK_CACHE else None
-        # where the code is loaded from belongs to the key: a project built by another checkout or install
-        # (whose files have not changed) would otherwise be told that copy's fingerprints
-        cache_key = repr((key, str(fingerprint.module_file(asset.build.__module__))))
-        cached = cache.get(cache_key) if cache else None
-        if cached is None:
-            parts, files = fingerprint.closure_and_files(asset.build)
-            for module_name in asset.code:
-                try:
-                    parts[f"{module_name}:<declared>"] = fingerprint.module_code(module_name)
-                except ValueError:
-                    raise ValueError(f"asset {asset.name} declares unknown code module {module_name}") from None
-                files.add(fingerprint.module_file(module_name))
-            extra = []
-            if asset.checks and not asset.sharded:
-                extra.append(checks_fingerprint(asset))
-                for check in asset.checks:
-                    files |= fingerprint.closure_and_files(check.measure)[1]
-            cached = fingerprint.digest(parts, extra)
-            if cache:
-                cache.put(cache_key, cached, files)
-        _FINGERPRINTS[key] = cached
-    return _FINGERPRINTS[key]
+    # where the code is loaded from belongs to the key: a project built by another checkout or install
+    # (whose files have not changed) would otherwise be told that copy's fingerprints
+    return _remembered(key, str(fingerprint.module_file(asset.build.__module__)), compute)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from pipeline.platforms import HF, PLATFORMS, platform_of
+from pipeline.platforms import PLATFORMS, platform_of
 
 DEFAULT_BASE = "https://w3id.org/mlentory/"
 VOCAB = "https://w3id.org/mlentory/vocab#"  # the catalog's own terms (fixed: a vocabulary does not move)
@@ -41,8 +41,7 @@ class Iris:
         return self._on_platform("dataset", dataset_id)
 
     def _on_platform(self, kind: str, catalog_id: str) -> str:
-        # a Hub id holds no colon (pipeline/platforms.py): the common case, named 3 times per model per update
-        platform = PLATFORMS[HF if ":" not in catalog_id else platform_of(catalog_id)]
+        platform = PLATFORMS[platform_of(catalog_id)]
         return f"{self.base}{kind}/{platform.key}/{_part(platform.native_id(catalog_id))}"
 
     def paper(self, citation: str) -> str:

