@@ -110,6 +110,9 @@ class Settings:
     # worker's high-water mark at every task, so an outside reading of the worker's maximum RSS
     # (wait4, /usr/bin/time) then covers only its last task: off unless asked for.
     task_peak_memory: bool = False
+    # A task of the whole catalog whose input files and previous outputs hold more than this many MiB runs
+    # in a fresh process (pipeline/runs/fresh_process.py), not in its doit worker: 0 every one, inf none.
+    fresh_process_above_mib: float = 256.0
     # A `doit` run started while another run holds the project's run lock waits this many seconds
     # for it to end (0: refuse at once with one line naming the run in progress; inf: wait for ever).
     run_wait: float = 0.0
@@ -403,6 +406,8 @@ def load_settings(root: Path | str | None = None, environ: dict | None = None) -
         raise SettingsError("setting arxiv_batch_size must be between 1 and 2000")
     if not values["run_wait"] >= 0:
         raise SettingsError("setting run_wait must be a number of seconds >= 0 (inf: wait for ever)")
+    if not values["fresh_process_above_mib"] >= 0:
+        raise SettingsError("setting fresh_process_above_mib must be a number of MiB >= 0 (inf: never)")
     if values["openml_limit"] < 0:
         raise SettingsError("setting openml_limit must be >= 0 (0 means no limit)")
     if values["hf_limit"] < 0:

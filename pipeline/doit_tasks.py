@@ -201,16 +201,49 @@ def task_name(name: str, shard: str | None) -> str:
 
 
 def materialize(registry_ref: str, name: str, shard: str | None = None) -> dict | TaskFailed:
-    """doit action: build one asset (or one shard of it) with staged outputs; returns its metadata.
+    """doit action: build one asset (or one shard of it); returns its metadata. A whole-catalog asset
+    with large files builds in a fresh process (see `_in_fresh_process`), the others in the worker."""
+    registry = load_registry(registry_ref)
+    settings = load_settings()
+    if _in_fresh_process(registry, registry[name], settings, shard):
+        from pipeline.runs import fresh_process
+        preload = ["pipeline.doit_tasks", registry_ref.partition(":")[0], "pyarrow.parquet", "pyarrow.compute"]
+        return fresh_process.run(_materialize_anew, (registry_ref, name, shard), preload, f"mlentory {name}")
+    return _materialize(registry, settings, name, shard)
+
+
+def _materialize_anew(registry_ref: str, name: str, shard: str | None) -> dict | TaskFailed:
+    return _materialize(load_registry(registry_ref), load_settings(), name, shard)
+
+
+def _in_fresh_process(registry: Registry, asset: Asset, settings: Settings, shard: str | None) -> bool:
+    """Whether the task is one of the whole catalog (not a shard's) whose input files and previous
+    outputs hold more than `fresh_process_above_mib`: those tasks need the most memory, and in the
+    worker they would grow on top of what its earlier tasks left (see pipeline/runs/fresh_process.py).
+    Shard tasks stay in the worker: there are hundreds, each small."""
+    limit = settings.fresh_process_above_mib * 2**20
+    if asset.sharded or limit == float("inf"):
+        return False
+    total = 0
+    for path in [*registry.input_paths(asset, settings, shard), *output_targets(asset, settings, shard).values()]:
+        try:
+            total += os.stat(settings.root / path).st_size
+        except OSError:
+            continue
+        if total > limit:
+            return True
+    return total > limit or limit == 0
+
+
+def _materialize(registry: Registry, settings: Settings, name: str, shard: str | None) -> dict | TaskFailed:
+    """Build one asset (or one shard of it) with staged outputs; returns its metadata.
 
     Before building: an input that is not what its producer wrote fails the task in one line naming
     the producer to run (in a plain `doit` run that producer was stale and ran first); an output of
     its own that is not what it wrote is removed, so the build does not start from it. After
     building: the outputs are recorded in the output ledger. A build that fails on an unreadable
     file says which, and marks it so that its producer is stale."""
-    registry = load_registry(registry_ref)
     asset = registry[name]
-    settings = load_settings()
     label = task_name(name, shard)
     inputs = registry.input_paths(asset, settings, shard)
     for path in inputs:

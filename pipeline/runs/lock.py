@@ -45,6 +45,16 @@ def _end_with_the_run() -> None:
         os._exit(1)
 
 
+def join_run(pid: int | None) -> None:
+    """In a task's fresh process (pipeline/runs/fresh_process.py): belong to the run `pid` as a worker
+    does: an embedded graph server it starts stays the run's, and a SIGTERM interrupts the task once."""
+    global _RUN_PID
+    _RUN_PID = pid
+    if pid is not None:
+        import signal
+        signal.signal(signal.SIGTERM, _worker_sigterm)
+
+
 def _worker_sigterm(signum, frame):
     """A worker's SIGTERM: the first interrupts what it is doing (its task's cleanup runs); later ones
     are not raised again. A killed run sends one per thread of its process as they die, and a second

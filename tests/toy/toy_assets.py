@@ -2,7 +2,8 @@
 
 Tests copy this file into a temporary project; creating `FAIL_<asset>` (or `SLOW_<asset>`) in the
 project root makes that asset raise (or sleep), so tests drive failures through real doit runs;
-`ALLOC_<asset>` makes it hold that many MiB while it builds; `IGNORE_<asset>` holding signal names
+`ALLOC_<asset>` makes it hold that many MiB while it builds (`KEEP_<asset>`: and keep them after, as a leak
+in a long-lived process would); `IGNORE_<asset>` holding signal names
 (`INT TERM`) makes its process ignore those signals from then on; `STUCK_<asset>` makes it write its
 pid to `STUCK_<asset>.pid` and then never end, interrupted or not (an unwinding that waits for ever).
 """
@@ -14,6 +15,8 @@ import time
 from pipeline.checks import Check, Measure
 from pipeline.errors import PipelineError
 from pipeline.registry import Asset, Job, Output, Registry
+
+_KEPT = []  # what KEEP_<asset> switches hold until the process ends
 
 
 def _switches(ctx):
@@ -30,9 +33,12 @@ def _switches(ctx):
                 continue
     if (root / f"SLOW_{ctx.asset.name}").exists():
         time.sleep(float((root / f"SLOW_{ctx.asset.name}").read_text() or 30))
-    if (root / f"ALLOC_{ctx.asset.name}").exists():
-        held = bytearray(int((root / f"ALLOC_{ctx.asset.name}").read_text()) << 20)
-        held[::4096] = b"x" * len(held[::4096])  # touch every page, so it is resident
+    for switch in ("ALLOC", "KEEP"):
+        if (root / f"{switch}_{ctx.asset.name}").exists():
+            held = bytearray(int((root / f"{switch}_{ctx.asset.name}").read_text()) << 20)
+            held[::4096] = b"x" * len(held[::4096])  # touch every page, so it is resident
+            if switch == "KEEP":
+                _KEPT.append(held)
     if (root / f"FAIL_{ctx.asset.name}").exists():
         message = (root / f"FAIL_{ctx.asset.name}").read_text()
         if message.startswith("clear:"):
