@@ -103,7 +103,8 @@ def test_ctrl_c_interrupts_a_task_in_a_fresh_process_and_leaves_nothing_running(
 
 
 def test_a_killed_run_ends_the_task_running_in_a_fresh_process(toy_project):
-    # the task ignores every interrupt (an unwinding that never ends): its process still ends
+    # the task ignores SIGINT and SIGTERM and never ends when interrupted: its process still ends
+    toy_project.path("IGNORE_doubled").write_text("INT TERM")
     toy_project.path("STUCK_doubled").write_text("")
     run = toy_project.popen("-n", "2", "-P", "process", env=FRESH)
     try:
@@ -118,5 +119,5 @@ def test_a_killed_run_ends_the_task_running_in_a_fresh_process(toy_project):
             run.kill()
             run.wait()
     assert wait_for(lambda: not os.path.exists(f"/proc/{stuck}") or
-                    open(f"/proc/{stuck}/stat").read().rsplit(")", 1)[1].split()[0] == "Z", WORKER_GRACE_S + 20, 0.2)
+                    open(f"/proc/{stuck}/stat").read().rsplit(")", 1)[1].split()[0] == "Z", 2 * WORKER_GRACE_S + 10, 0.2)
     assert wait_for(lambda: processes_in(toy_project.root) == [], 20, 0.2), processes_in(toy_project.root)

@@ -109,10 +109,14 @@ def _stop(child) -> None:
 
 
 def _end_with(worker: int) -> None:
-    """A SIGTERM to this process when the worker ends (at once if it already has)."""
+    """A SIGTERM to this process when the worker ends (at once if it already has), and its end
+    WORKER_GRACE_S later if the task has not unwound by then (it may ignore SIGTERM), as a worker ends
+    after its run."""
     import select
     import signal
     import threading
+    import time
+    from pipeline.runs.lock import WORKER_GRACE_S
     try:
         handle = os.pidfd_open(worker)
     except ProcessLookupError:
@@ -123,6 +127,8 @@ def _end_with(worker: int) -> None:
     def watch() -> None:
         select.select([handle], [], [])
         os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(WORKER_GRACE_S)
+        os._exit(1)
 
     threading.Thread(target=watch, name="mlentory-watch-worker", daemon=True).start()
 
