@@ -112,7 +112,7 @@ class Settings:
     task_peak_memory: bool = False
     # A task of the whole catalog whose input files and previous outputs hold more than this many MiB runs
     # in a fresh process (pipeline/runs/fresh_process.py), not in its doit worker: 0 every one, inf none.
-    fresh_process_above_mib: float = 256.0
+    fresh_process_above_mib: float = 1024.0
     # A `doit` run started while another run holds the project's run lock waits this many seconds
     # for it to end (0: refuse at once with one line naming the run in progress; inf: wait for ever).
     run_wait: float = 0.0
