@@ -228,11 +228,11 @@ def _in_fresh_process(registry: Registry, asset: Asset, settings: Settings, shar
     for path in [*registry.input_paths(asset, settings, shard), *output_targets(asset, settings, shard).values()]:
         try:
             total += os.stat(settings.root / path).st_size
-        except OSError:
+        except OSError:  # not there yet
             continue
         if total > limit:
             return True
-    return total > limit or limit == 0
+    return limit == 0
 
 
 def _materialize(registry: Registry, settings: Settings, name: str, shard: str | None) -> dict | TaskFailed:

@@ -2,8 +2,8 @@
 
 A doit worker runs hundreds of tasks and keeps much of what they freed: the C allocator's and Python's
 heaps stay about as large and as fragmented as earlier tasks left them, and the next task grows on top.
-In a 2M-model build the search index task peaked at 1,040 MiB and the 84-dataset task at 1,039 MiB (it
-needs ~120 MiB alone). A whole-catalog task given a process forked from a fork server (a small process
+In a 2M-model build the search index task peaked at 1,040 MiB and the 84-dataset task at 1,039 MiB (run
+alone at 64k models it needs 119 MiB). A whole-catalog task given a process forked from a fork server (a small process
 started once per worker, the pipeline's modules already imported) starts lean and gives everything
 back when it ends; the worker never grows.
 
@@ -25,8 +25,9 @@ import pickle
 import sys
 import traceback
 
-STOP_GRACE_S = 1.0  # an interrupted worker gives its task's process this long to unwind by itself (a
-# Ctrl-C or a cancel reaches the whole process group) before it sends a SIGTERM
+# an interrupted worker gives its task's process this long to unwind by itself (a Ctrl-C or a cancel
+# reaches the whole process group) before it sends a SIGTERM
+STOP_GRACE_S = 1.0
 
 _CONTEXT = None
 
@@ -51,7 +52,7 @@ def _context(preload: list[str]):
 def run(function, args: tuple, preload: list[str], name: str):
     """`function(*args)` in a fresh process; its result, or its exception raised here. `preload`: the
     modules the fork server imports once (the first call in this process starts it); `name` names the
-    task's process (`ps`)."""
+    task's process in errors."""
     from pipeline.runs.lock import run_pid
 
     context = _context(preload)
