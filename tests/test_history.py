@@ -99,3 +99,28 @@ def test_sigterm_mid_run_is_recorded_as_interrupted_and_doit_state_is_saved(toy_
     # doit saved its state for what finished: numbers is not rebuilt
     toy_project.path("SLOW_doubled").unlink()
     assert ran(toy_project.doit()) == {"doubled", "total"}
+
+
+def test_up_to_date_tasks_are_in_the_history_while_the_run_goes_on(toy_project):
+    """Up-to-date tasks are written together, with the next row of the run: a task that starts after
+    them finds them recorded, and a run of nothing but up-to-date tasks records them all."""
+    from tests.faults.helpers import wait_for
+    assert toy_project.doit().returncode == 0
+    assert toy_project.doit("forget", "total").returncode == 0
+    toy_project.path("SLOW_total").write_text("5")
+    run = toy_project.popen()
+    try:
+        def seen():
+            store = History.reader(toy_project.path("data/runs.sqlite3"), timeout=1)
+            try:
+                latest = store.run()
+                return latest.status == "running" and {t.name: t.status for t in store.tasks(latest.id)}
+            finally:
+                store.close()
+        statuses = wait_for(lambda: (s := seen()) and s.get("total") == "running" and s, 30)
+        assert statuses == {"numbers": "up-to-date", "doubled": "up-to-date", "total": "running"}
+    finally:
+        run.communicate(timeout=60)
+    assert run.returncode == 0
+    assert {t.name: t.status for t in history(toy_project).tasks(history(toy_project).run().id)} == \
+        {"numbers": "up-to-date", "doubled": "up-to-date", "total": "success"}

@@ -468,7 +468,7 @@ class PipelineReporter(ConsoleReporter):
         self._reported.add(task.name)
         if task.actions:
             self._uptodate.add(task.name)
-            self.history.task_finished(self.run_id, task.name, TaskState.UP_TO_DATE)
+            self.history.task_up_to_date(self.run_id, task.name)
             self._note_final(task.name, TaskState.UP_TO_DATE)
 
     def skip_ignore(self, task):
