@@ -203,6 +203,41 @@ def test_incremental_load_touches_only_what_it_is_given(store):
     assert "org/base" in ids(store, "MATCH (m:MLModel) WHERE m.harvested = true RETURN m.id")
 
 
+@pytest.mark.parametrize("bulk", [True, False], ids=["bulk", "cypher"])
+def test_a_load_waits_while_the_embedded_server_answers_busy(tmp_path, bulk):
+    """FalkorDB holds the server while it prepares a background save (seconds, with a large graph) and
+    Redis answers BUSY to every command meanwhile; a load waits and goes on. Here a Lua script holds the
+    server (Redis answers BUSY once a script has run longer than busy-reply-threshold)."""
+    import threading
+    import time
+
+    import redis
+
+    store = FalkorStore(tmp_path / "graph").open()
+    store.bulk = bulk
+    try:
+        port = store._client.connection_pool.connection_kwargs["port"]
+        holder, probe = redis.Redis(port=port), redis.Redis(port=port)
+        holder.config_set("busy-reply-threshold", 100)
+        hold_for = "2"
+        script = ("local s = redis.call('TIME') local t = s "
+                  "while (t[1] - s[1]) + (t[2] - s[2]) / 1e6 < tonumber(ARGV[1]) do t = redis.call('TIME') end "
+                  "return 1")
+        held = threading.Thread(target=holder.eval, args=(script, 0, hold_for))
+        held.start()
+        time.sleep(0.5)
+        with pytest.raises(redis.exceptions.ResponseError, match="^BUSY"):
+            probe.ping()  # the server is busy now
+        counts, rejects = load(store, family())
+        held.join()
+        assert rejects == [] and counts["models_loaded"] == len(family()) and counts["nodes"] > len(family())
+        assert ids(store, "MATCH (m:MLModel) WHERE m.harvested RETURN m.id") == sorted(r["identifier"] for r in family())
+        holder.close()
+        probe.close()
+    finally:
+        store.close()
+
+
 def test_receipts_per_shard_round_trip(store):
     assert store.read(gm.READ_RECEIPTS, {"loader": "loader"}) == []
     store.write([(gm.WRITE_RECEIPTS, {"loader": "loader", "rows": [

@@ -47,6 +47,7 @@ START_TIMEOUT_S = 60.0
 LOAD_TIMEOUT_S = 900.0  # loading a large graph file takes a while; a hung load must still end
 _SCHEMA_READY: set[tuple] = set()
 AUTOSAVE = "300 1"  # besides the SAVE at stop: at most every 5 minutes while something changed
+BUSY_WAIT_S = 600.0  # how long a command is sent again while the server answers BUSY (see when_not_busy)
 WATCH_INTERVAL_S = 0.5
 # FalkorDB 4.16 sometimes hangs for good right after "Done decoding graph" (seen in tests, about one start
 # in a few hundred, not reproducible on the same file): a server that neither answers a ping nor writes to
@@ -292,10 +293,27 @@ def _start_for(directory: Path, owner: dict) -> None:
         _unlock(handle)
 
 
+def when_not_busy(call):
+    """`call()`, made again while the server answers BUSY (it ran nothing). FalkorDB prepares each
+    background save by holding the server for a while (6.6 s, with a 2M-model graph, for the periodic
+    AUTOSAVE), and Redis answers every command BUSY meanwhile: a 2M-model full load failed on it."""
+    deadline = time.monotonic() + BUSY_WAIT_S
+    delay = 0.05
+    while True:
+        try:
+            return call()
+        except redis.exceptions.ResponseError as exc:
+            if not str(exc).startswith("BUSY") or time.monotonic() > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(2 * delay, 1.0)
+
+
 def _all_receipts(client: redis.Redis) -> dict:
     graph = FalkorDB(connection_pool=client.connection_pool).select_graph(GRAPH_NAME)
     try:
-        rows = graph.ro_query("MATCH (r:LoadReceipt) RETURN r.loader, r.shard, r.receipt").result_set
+        rows = when_not_busy(lambda: graph.ro_query("MATCH (r:LoadReceipt) RETURN r.loader, r.shard, r.receipt")
+                             ).result_set
     except redis.exceptions.ResponseError as exc:
         if "empty key" in str(exc):
             return {}
@@ -552,18 +570,18 @@ class FalkorStore:
         for label, prop in [(label, "id") for label in labels] + [("MLModel", "shard"), ("MLModel", "idLower"),
                                                                  ("LoadReceipt", "loader")]:
             try:
-                self._graph.query(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})")
+                when_not_busy(lambda: self._graph.query(f"CREATE INDEX FOR (n:{label}) ON (n.{prop})"))
             except redis.exceptions.ResponseError as exc:
                 if "already indexed" not in str(exc):
                     raise
         # graphs loaded before idLower existed get it once; asking first keeps a write off the common case
         # (a new or current graph), which FalkorDB was seen to hang on right after creating the indexes
-        if self._graph.ro_query(MISSING_ID_LOWER).result_set[0][0]:
-            self._graph.query(ADD_ID_LOWER)
+        if when_not_busy(lambda: self._graph.ro_query(MISSING_ID_LOWER)).result_set[0][0]:
+            when_not_busy(lambda: self._graph.query(ADD_ID_LOWER))
 
     def write(self, statements: list[tuple[str, dict]]) -> None:
         for statement, params in statements:
-            self._graph.query(statement, params)
+            when_not_busy(lambda: self._graph.query(statement, params))
 
     def new_models(self) -> NewModels:
         """What creates a load's new models in bulk (see pipeline/load/falkordb_bulk.py)."""
@@ -571,7 +589,7 @@ class FalkorStore:
 
     def read(self, statement: str, params: dict | None = None) -> list[list]:
         try:
-            return self._graph.ro_query(statement, params or {}).result_set
+            return when_not_busy(lambda: self._graph.ro_query(statement, params or {})).result_set
         except redis.exceptions.ResponseError as exc:
             if "empty key" in str(exc):  # the graph does not exist (yet, or any more): nothing to read
                 return []

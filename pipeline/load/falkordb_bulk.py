@@ -102,9 +102,11 @@ def bulk(client, graph: str, nodes: list[tuple[str, list[str], list[bytes]]],
     edge_count = sum(len(entries) for _, _, entries in edges)
     if not node_count and not edge_count:
         return
+    from pipeline.load.falkordb import when_not_busy
     try:
-        reply = client.execute_command("GRAPH.BULK", graph, node_count, edge_count, len(node_tokens),
-                                       len(edge_tokens), *node_tokens, *edge_tokens)
+        reply = when_not_busy(lambda: client.execute_command("GRAPH.BULK", graph, node_count, edge_count,
+                                                             len(node_tokens), len(edge_tokens), *node_tokens,
+                                                             *edge_tokens))
     except redis.exceptions.ResponseError as exc:
         # FalkorDB drops a graph whose bulk insert it refuses: its receipts go with it, so the next run
         # reloads it whole
