@@ -208,7 +208,10 @@ def materialize(registry_ref: str, name: str, shard: str | None = None) -> dict 
     if _in_fresh_process(registry, registry[name], settings, shard):
         from pipeline.runs import fresh_process
         preload = ["pipeline.doit_tasks", registry_ref.partition(":")[0], "pyarrow.parquet", "pyarrow.compute"]
-        return fresh_process.run(_materialize_anew, (registry_ref, name, shard), preload, f"mlentory {name}")
+        try:
+            return fresh_process.run(_materialize_anew, (registry_ref, name, shard), preload, f"mlentory {name}")
+        except fresh_process.TaskProcessEnded as exc:  # killed (out of memory?) or crashed: one line, not a traceback
+            return TaskFailed(f"{task_name(name, shard)}: {exc}; its previous outputs are kept - run `doit` again")
     return _materialize(registry, settings, name, shard)
 
 

@@ -121,3 +121,27 @@ def test_a_killed_run_ends_the_task_running_in_a_fresh_process(toy_project):
     assert wait_for(lambda: not os.path.exists(f"/proc/{stuck}") or
                     open(f"/proc/{stuck}/stat").read().rsplit(")", 1)[1].split()[0] == "Z", 2 * WORKER_GRACE_S + 10, 0.2)
     assert wait_for(lambda: processes_in(toy_project.root) == [], 20, 0.2), processes_in(toy_project.root)
+
+
+def test_a_task_process_killed_from_outside_fails_in_one_line_and_keeps_the_previous_output(toy_project):
+    """What the kernel's out-of-memory killer does to a task's process."""
+    assert toy_project.doit(env=FRESH).returncode == 0
+    toy_project.path("input.txt").write_text("4 5\n")
+    toy_project.path("STUCK_doubled").write_text("")
+    run = toy_project.popen(env=FRESH)
+    try:
+        pid_file = toy_project.path("STUCK_doubled.pid")
+        assert wait_for(pid_file.exists, 60, 0.05)
+        os.kill(int(pid_file.read_text()), signal.SIGKILL)
+        out, err = run.communicate(timeout=60)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+    assert run.returncode != 0
+    assert "doubled: its process (mlentory doubled, pid " in out + err and "killed by SIGKILL" in out + err
+    assert "its previous outputs are kept - run `doit` again" in out + err and "Traceback" not in out + err
+    assert toy_project.path("data/doubled.txt").read_text() == "2\n4\n6\n"
+    toy_project.path("STUCK_doubled").unlink()
+    assert toy_project.doit(env=FRESH).returncode == 0
+    assert toy_project.path("data/total.txt").read_text() == "18\n"

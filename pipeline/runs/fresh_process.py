@@ -66,7 +66,7 @@ def run(function, args: tuple, preload: list[str], name: str):
             payload = receive.recv_bytes()
         except EOFError:
             child.join()
-            raise TaskProcessEnded(f"the task's process ({name}) ended without a result: "
+            raise TaskProcessEnded(f"its process ({name}, pid {child.pid}) ended without a result: "
                                    f"{_how_it_ended(child.exitcode)}") from None
         child.join()
     except BaseException:  # interrupted (Ctrl-C, a cancel, its run gone): its process unwinds first
