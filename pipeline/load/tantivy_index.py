@@ -31,7 +31,11 @@ _LISTS = ("keywords", "task", "license", "language", "datasets", "base_models", 
           "inferred", "card")
 # Keyword fields searched as words too (`openai/whisper-tiny` -> openai, whisper, tiny): `<field>_words`.
 _WORDS = ("id", "task", "license", "language")
-WRITER_HEAP = 128 * 1024 * 1024
+# The writer's indexing budget: a segment is written each time it fills. tantivy merges 8 segments of a
+# size at a time, mapping them while it reads them, and those pages count in the load's RSS: with 128 MiB
+# a 2M-model load merged 8 segments of ~200k documents (619 MiB mapped at once, a peak of 892 MiB), with
+# 64 MiB it merges 100k-document ones (309 MiB, peak 504) in the same time (docs/benchmarks.md).
+WRITER_HEAP = 64 * 1024 * 1024
 SCHEMA_VERSION = hashlib.sha256(json.dumps([_TEXT, _KEYWORDS, _WORDS, "downloads", "likes", "dates", 1])
                                 .encode()).hexdigest()[:12]
 # the fields a free-text query searches, with their weights (pipeline/load/search.py)
