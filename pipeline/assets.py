@@ -722,11 +722,13 @@ def platform_assets(platform: str, name: str, group: str, datasets_what: str) ->
         A(name=f"{platform}_load_models_to_neo4j", description=f"{name} models in the shared graph", group=group,
           build=builds[f"build_{platform}_load_models_to_neo4j"], upstream=(normalized,),
           outputs=_loader_outputs(f"{platform}_load_models_to_neo4j", "all"), config=graph_target,
+          exclusive="graph",
           verify=graph_holds_last_load),
         A(name=f"{platform}_index_models_in_elasticsearch", description=f"{name} models in the shared search index",
           group=group, build=builds[f"build_{platform}_index_models_in_elasticsearch"],
           upstream=(normalized, "hf_entities_normalized"),
           outputs=_loader_outputs(f"{platform}_index_models_in_elasticsearch", "all"), config=search_target,
+          exclusive="search index",
           verify=search_holds_last_load),
     ]
 
@@ -889,7 +891,7 @@ REGISTRY = Registry(
             upstream=("hf_models_normalized",),
             # one task for every shard: one connection, one commit, the target's receipts read once
             outputs=_loader_outputs("hf_load_models_to_neo4j"),
-            config=graph_target,
+            config=graph_target, exclusive="graph",
             verify=graph_holds_last_load,
         ),
         Asset(
@@ -902,7 +904,7 @@ REGISTRY = Registry(
             outputs={"receipt": Output("data/load/hf_load_entities_to_neo4j/entities.json"),
                      "loaded": Output("data/load/hf_load_entities_to_neo4j/entities.loaded.parquet"),
                      "rejects": Output("data/load/hf_load_entities_to_neo4j/entities.rejects.jsonl", side=True)},
-            config=graph_target,
+            config=graph_target, exclusive="graph",
             verify=graph_holds_last_load,
         ),
         Asset(
@@ -913,7 +915,7 @@ REGISTRY = Registry(
             upstream=("hf_models_normalized", "hf_entities_normalized"),
             # one task for every shard: one connection, one commit, the target's receipts read once
             outputs=_loader_outputs("hf_index_models_in_elasticsearch"),
-            config=search_target,
+            config=search_target, exclusive="search index",
             verify=search_holds_last_load,
         ),
         *_platform_stage(3), *_platform_stage(4),

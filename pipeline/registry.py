@@ -66,6 +66,9 @@ class Asset:
     sharded: bool = False
     # Checks measured on the outputs after each materialization (see pipeline/checks.py).
     checks: tuple = ()
+    # A target only one task writes at a time (its loaders wait on a lock): of the ready tasks sharing
+    # one, the cheaper is handed out first, not one that holds a worker waiting (pipeline/runs/priority.py).
+    exclusive: str | None = None
 
     def __post_init__(self) -> None:
         if self.sharded and not all(o.sharded for o in self.outputs.values()):

@@ -58,6 +58,56 @@ def test_an_assets_rank_is_its_seconds_plus_the_longest_chain_that_reads_it():
     assert ranked == {"raw": 15.0, "cheap": 1.5, "slow": 13.0, "after_slow": 3.0, "after_both": 1.0}
 
 
+def test_of_assets_writing_one_target_at_a_time_the_cheaper_are_handed_out_first():
+    """The Hub's search load (costly, reads every shard) and a small platform's share the index's writer
+    lock: the small one ranks above it, or it would hold a worker waiting for the lock all that time."""
+    shards = Asset("shards", "s", "toy", lambda ctx: None, outputs={"o": Output("data/s-{shard}.txt")}, sharded=True)
+    hub = Asset("hub_search", "h", "toy", lambda ctx: None, upstream=("shards",), outputs={"o": Output("data/h")},
+                exclusive="index")
+    small = Asset("small_search", "p", "toy", lambda ctx: None, outputs={"o": Output("data/p")}, exclusive="index")
+    tiny = Asset("tiny_search", "t", "toy", lambda ctx: None, outputs={"o": Output("data/t")}, exclusive="index")
+    after = _asset("after_hub", ("hub_search",))
+    registry = Registry(assets=[shards, hub, small, tiny, after])
+    recorded = ranks(registry, {"shards": 1.0, "hub_search": 140.0, "small_search": 2.0, "tiny_search": 0.5,
+                                "after_hub": 5.0})
+    assert recorded["hub_search"] == 145.0  # the costliest keeps its rank
+    assert recorded["tiny_search"] > recorded["small_search"] > recorded["hub_search"]
+    # no run recorded yet: the one reading a sharded asset is taken as the costliest
+    unknown = ranks(registry, {})
+    assert unknown["hub_search"] == 2.0 and min(unknown["small_search"], unknown["tiny_search"]) > 2.0
+    # an asset of no group keeps its chain rank
+    assert recorded["shards"] == 146.0 and unknown["after_hub"] == 1.0
+
+
+EXCLUSIVE_REGISTRY = CHAIN_REGISTRY.replace("""])
+""", """    Asset("gate", "what both loads wait for", "toy", _step("wide_total"), upstream=("wide_total",),
+          outputs={"out": Output("data/gate.txt")}),
+    Asset("hub_load", "a long load of every shard", "toy", _step("gate"), upstream=("wide", "gate"),
+          outputs={"out": Output("data/hub.txt")}, exclusive="index"),
+    Asset("after_hub", "behind it", "toy", _step("hub_load"), upstream=("hub_load",),
+          outputs={"out": Output("data/after.txt")}),
+    Asset("small_load", "a small platform's load", "toy", _step("gate"), upstream=("gate",),
+          outputs={"out": Output("data/small.txt")}, exclusive="index"),
+])
+""")
+
+
+def test_a_run_hands_out_a_small_load_before_the_long_one_it_shares_a_target_with(tmp_path):
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    (root / "toy_assets.py").write_text(EXCLUSIVE_REGISTRY)
+    (root / "dodo.py").write_text(TOY_DODO)
+    (root / "input.txt").write_text("go\n")
+    project = Project(root, {**_clean_env(), "MLENTORY_SHARDS": "4"})
+    result = project.doit("-n", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    with sqlite3.connect(root / "data" / "runs.sqlite3") as db:
+        order = [name for (name,) in db.execute("SELECT name FROM tasks WHERE status = 'success' ORDER BY started")]
+    # both become ready when `gate` is built; by its chain alone the hub's load (2 assets deep) goes first
+    assert order.index("gate") < order.index("small_load") < order.index("hub_load") < order.index("after_hub")
+
+
 class _Node:
     def __init__(self, name, asset, registry="r:R"):
         self.name = name
