@@ -25,6 +25,10 @@ def build_wide_total(ctx):
     ctx.output("wide_total").write_text("".join(path.read_text() for _, path in ctx.inputs("wide")))
 
 
+def build_gate(ctx):
+    ctx.output("out").write_text("".join(path.read_text() for _, path in ctx.inputs("wide")))
+
+
 def _step(source):
     def build(ctx):
         ctx.output("out").write_text("".join(path.read_text() for _, path in ctx.inputs(source)) if source == "seed"
@@ -37,8 +41,6 @@ REGISTRY = Registry(assets=[
           inputs=lambda s: ["input.txt"]),
     Asset("wide", "cheap shards", "toy", build_wide, upstream=("seed",),
           outputs={"wide": Output("data/wide-{shard}.txt")}, sharded=True),
-    Asset("wide_total", "all cheap shards", "toy", build_wide_total, upstream=("wide",),
-          outputs={"wide_total": Output("data/wide_total.txt")}),
     Asset("chain1", "first of a chain", "toy", _step("seed"), upstream=("seed",), outputs={"out": Output("data/c1.txt")}),
     Asset("chain2", "second", "toy", _step("chain1"), upstream=("chain1",), outputs={"out": Output("data/c2.txt")}),
     Asset("chain3", "third", "toy", _step("chain2"), upstream=("chain2",), outputs={"out": Output("data/c3.txt")}),
@@ -79,8 +81,33 @@ def test_of_assets_writing_one_target_at_a_time_the_cheaper_are_handed_out_first
     assert recorded["shards"] == 146.0 and unknown["after_hub"] == 1.0
 
 
+def test_before_any_run_a_task_reading_every_shard_costs_as_much_as_the_shards():
+    """No recorded seconds: a whole-catalog reader of a sharded asset counts `shards`, a shard's task 1;
+    so the chain through the catalog-wide tasks goes before the shards of an asset nothing waits on."""
+    shards = Asset("shards", "s", "toy", lambda ctx: None, outputs={"o": Output("data/s-{shard}.txt")}, sharded=True)
+    per_shard = Asset("per_shard", "p", "toy", lambda ctx: None, upstream=("shards",),
+                      outputs={"o": Output("data/p-{shard}.txt")}, sharded=True)
+    entities = Asset("entities", "e", "toy", lambda ctx: None, upstream=("shards",), outputs={"o": Output("data/e")})
+    search = _asset("search", ("shards", "entities"))
+    registry = Registry(assets=[shards, per_shard, entities, search])
+    ranked = ranks(registry, {}, shards=256)
+    assert ranked["per_shard"] == 1.0
+    assert ranked["search"] == 256.0 and ranked["entities"] == 512.0 and ranked["shards"] == 513.0
+    # recorded seconds win over the guess
+    assert ranks(registry, {"entities": 3.0, "search": 20.0}, shards=256)["entities"] == 23.0
+
+
+def test_an_asset_the_run_does_not_build_lends_no_rank():
+    registry = Registry(assets=[_asset("raw"), _asset("jsonld", ("raw",)), _asset("store", ("jsonld",)),
+                                _asset("entities", ("raw",)), _asset("search", ("entities",))])
+    everything = ranks(registry, {"store": 100.0, "search": 10.0})
+    assert everything["jsonld"] > everything["entities"]
+    without_store = ranks(registry, {"store": 100.0, "search": 10.0}, within={"raw", "jsonld", "entities", "search"})
+    assert without_store["jsonld"] == 1.0 and without_store["entities"] == 11.0
+
+
 EXCLUSIVE_REGISTRY = CHAIN_REGISTRY.replace("""])
-""", """    Asset("gate", "what both loads wait for", "toy", _step("wide_total"), upstream=("wide_total",),
+""", """    Asset("gate", "what both loads wait for", "toy", build_gate, upstream=("wide",),
           outputs={"out": Output("data/gate.txt")}),
     Asset("hub_load", "a long load of every shard", "toy", _step("gate"), upstream=("wide", "gate"),
           outputs={"out": Output("data/hub.txt")}, exclusive="index"),
@@ -106,6 +133,36 @@ def test_a_run_hands_out_a_small_load_before_the_long_one_it_shares_a_target_wit
         order = [name for (name,) in db.execute("SELECT name FROM tasks WHERE status = 'success' ORDER BY started")]
     # both become ready when `gate` is built; by its chain alone the hub's load (2 assets deep) goes first
     assert order.index("gate") < order.index("small_load") < order.index("hub_load") < order.index("after_hub")
+
+
+FIRST_BUILD_REGISTRY = CHAIN_REGISTRY.replace("""])
+""", """    Asset("store", "reads every wide shard; left out of the run below", "toy", build_gate, upstream=("wide",),
+          outputs={"out": Output("data/store.txt")}),
+    Asset("entities", "reads every seed shard", "toy", _step("seed"), upstream=("seed",),
+          outputs={"out": Output("data/entities.txt")}),
+    Asset("search", "after the entities", "toy", _step("entities"), upstream=("entities",),
+          outputs={"out": Output("data/search.txt")}),
+])
+""")
+
+
+def test_a_first_run_hands_out_the_catalog_wide_chain_before_shards_whose_reader_it_leaves_out(tmp_path):
+    """No run history: `entities` (reads every shard) then `search` rank above the `wide` shards, whose
+    only catalog-wide reader, `store`, is not in this run."""
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    (root / "toy_assets.py").write_text(FIRST_BUILD_REGISTRY)
+    (root / "dodo.py").write_text(TOY_DODO)
+    (root / "input.txt").write_text("go\n")
+    project = Project(root, {**_clean_env(), "MLENTORY_SHARDS": "8"})
+    result = project.doit("-n", "1", "wide", "entities", "search")
+    assert result.returncode == 0, result.stdout + result.stderr
+    with sqlite3.connect(root / "data" / "runs.sqlite3") as db:
+        order = [name for (name,) in db.execute("SELECT name FROM tasks WHERE status = 'success' ORDER BY started")]
+    first_wide = min(i for i, name in enumerate(order) if name.startswith("wide:"))
+    assert order.index("seed") < order.index("entities") < first_wide, order
+    assert "store" not in order
 
 
 class _Node:
@@ -141,7 +198,7 @@ def test_a_run_starts_the_long_chain_before_the_cheap_shards(tmp_path):
     # in doit's own order chain2 is queued behind the eight shards that were ready before it
     first_wide = min(i for i, name in enumerate(order) if name.startswith("wide:"))
     assert order.index("chain1") < order.index("chain2") < first_wide
-    assert len([n for n in order if n.startswith("wide:")]) == 8 and "chain4" in order and "wide_total" in order
+    assert len([n for n in order if n.startswith("wide:")]) == 8 and "chain4" in order
 
 
 def test_an_assets_seconds_come_from_the_latest_run_that_built_it(tmp_path):

@@ -37,36 +37,50 @@ def seconds_per_task(history_file: Path) -> dict[str, float]:
         history.close()
 
 
-def ranks(registry: Registry, seconds: dict[str, float]) -> dict[str, float]:
-    """Asset -> its cost (`seconds`, else 1) plus the highest rank of the assets that read it."""
-    readers = {asset.name: registry.downstream(asset.name) for asset in registry}
+def ranks(registry: Registry, seconds: dict[str, float], shards: int = 1,
+          within: set[str] | None = None) -> dict[str, float]:
+    """Asset -> its cost plus the highest rank of the assets that read it (of those `within`, the run's:
+    an asset the run does not build lends no rank). The cost is the asset's recorded seconds per task;
+    without them 1, or `shards` for a task that reads every shard of an asset (the whole catalog: in a
+    first build at 2M models the entities and the search load, ranked like one JSON-LD shard, waited
+    behind all 256 and the search load ran alone at the end, ~100 s)."""
+    readers = {asset.name: [r for r in registry.downstream(asset.name) if within is None or r in within]
+               for asset in registry}
     out: dict[str, float] = {}
 
     def rank(name: str) -> float:
         if name not in out:
-            out[name] = seconds.get(name, 1.0) + max((rank(r) for r in readers[name]), default=0.0)
+            out[name] = _cost(registry, seconds, shards, name) + max((rank(r) for r in readers[name]), default=0.0)
         return out[name]
 
     for asset in registry:
         rank(asset.name)
-    _cheaper_first(registry, seconds, out)
+    _cheaper_first(registry, seconds, shards, out)
     return out
 
 
-def _cheaper_first(registry: Registry, seconds: dict[str, float], out: dict[str, float]) -> None:
+def _reads_every_shard(registry: Registry, name: str) -> bool:
+    asset = registry[name]
+    return not asset.sharded and any(o.sharded for up in asset.upstream for o in registry[up].outputs.values())
+
+
+def _cost(registry: Registry, seconds: dict[str, float], shards: int, name: str) -> float:
+    if name in seconds:
+        return seconds[name]
+    return float(shards) if _reads_every_shard(registry, name) else 1.0
+
+
+def _cheaper_first(registry: Registry, seconds: dict[str, float], shards: int, out: dict[str, float]) -> None:
     """Within each group of assets sharing an exclusive target, all but the costliest rank above the
-    group's highest, the cheapest highest. Without recorded seconds, one reading a sharded asset is
-    taken as the costlier (the Hub's loaders read every shard, the other platforms' one file)."""
+    group's highest, the cheapest highest (costs as in `ranks`: without recorded seconds, the Hub's
+    loaders, which read every shard, are the costlier; ties keep the registry's order)."""
     groups: dict[str, list[str]] = {}
     for asset in registry:
         if asset.exclusive:
             groups.setdefault(asset.exclusive, []).append(asset.name)
 
-    def reads_shards(name: str) -> bool:
-        return any(o.sharded for up in registry[name].upstream for o in registry[up].outputs.values())
-
     for names in groups.values():
-        by_cost = sorted(names, key=lambda n: (seconds.get(n, 1.0), reads_shards(n)))
+        by_cost = sorted(names, key=lambda n: (_cost(registry, seconds, shards, n), _reads_every_shard(registry, n)))
         top = max(out[n] for n in names)
         for place, name in enumerate(by_cost[:-1]):
             out[name] = top + (len(by_cost) - 1 - place) / 1000
@@ -114,7 +128,7 @@ def prefer_critical_path() -> None:
     init = TaskDispatcher.__init__
 
     def ranked_init(self, tasks, targets, selected_tasks):
-        ranked = _ranks_for(tasks)
+        ranked = _ranks_for(tasks, selected_tasks)
         if ranked:
             selected_tasks = sorted(selected_tasks, key=lambda name: -task_rank(tasks[name].meta, ranked))
         init(self, tasks, targets, selected_tasks)
@@ -125,7 +139,7 @@ def prefer_critical_path() -> None:
     TaskDispatcher.__init__ = ranked_init
 
 
-def _ranks_for(tasks: dict) -> dict[str, float]:
+def _ranks_for(tasks: dict, selected: list[str]) -> dict[str, float]:
     """The ranks of the assets of the registry the tasks name ({} when no task names one)."""
     from pipeline.config import load_settings
     from pipeline.registry import load_registry
@@ -133,4 +147,29 @@ def _ranks_for(tasks: dict) -> dict[str, float]:
     ref = next((t.meta["registry"] for t in tasks.values() if (t.meta or {}).get("registry")), None)
     if ref is None:
         return {}
-    return ranks(load_registry(ref), seconds_per_task(load_settings().paths.run_history))
+    registry, settings = load_registry(ref), load_settings()
+    return ranks(registry, seconds_per_task(settings.paths.run_history), len(settings.shard_labels),
+                 _run_assets(registry, tasks, selected))
+
+
+def _run_assets(registry: Registry, tasks: dict, selected: list[str]) -> set[str] | None:
+    """The assets a run of the selected tasks may build: theirs (a job's, a checks task's) and everything
+    upstream of them; None (all) when a selected task is none of those."""
+    wanted: set[str] = set()
+    jobs = {job.name: job for job in registry.jobs}
+    for name in selected:
+        meta = (tasks[name].meta or {}) if name in tasks else {}
+        asset = meta.get("asset") or meta.get("checks_of")
+        if asset in {a.name for a in registry}:
+            wanted.add(asset)
+        elif meta.get("job") in jobs:
+            wanted.update(registry.job_assets(jobs[meta["job"]]))
+        else:
+            return None
+    todo = list(wanted)
+    while todo:
+        for up in registry[todo.pop()].upstream:
+            if up not in wanted:
+                wanted.add(up)
+                todo.append(up)
+    return wanted
