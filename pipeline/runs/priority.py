@@ -4,7 +4,8 @@ doit hands ready tasks out first come, first served, and which come first is set
 waiting on one are kept in a set. In a 1% rebuild at 100k models the chain base models -> lineage ->
 entities -> search index started behind 256 JSON-LD shards: it filled the run's last 17 s, one worker
 idle for most of them. Here a task's rank is its asset's seconds per task in the last run that built it
-(1 when no run did) plus the highest rank among the assets that read it: the critical path first.
+(when no run did: 1, or the shard count for a task that reads every shard of an asset) plus the highest
+rank among the assets that read it and that the run builds: the critical path first.
 Which tasks run, and what each waits for, is doit's as before; only the choice among ready ones changes.
 
 Assets that write a target one at a time (`Asset.exclusive`: the search index's writer lock) rank, the
@@ -156,11 +157,11 @@ def _run_assets(registry: Registry, tasks: dict, selected: list[str]) -> set[str
     """The assets a run of the selected tasks may build: theirs (a job's, a checks task's) and everything
     upstream of them; None (all) when a selected task is none of those."""
     wanted: set[str] = set()
-    jobs = {job.name: job for job in registry.jobs}
+    assets, jobs = {a.name for a in registry}, {job.name: job for job in registry.jobs}
     for name in selected:
         meta = (tasks[name].meta or {}) if name in tasks else {}
         asset = meta.get("asset") or meta.get("checks_of")
-        if asset in {a.name for a in registry}:
+        if asset in assets:
             wanted.add(asset)
         elif meta.get("job") in jobs:
             wanted.update(registry.job_assets(jobs[meta["job"]]))
