@@ -21,11 +21,7 @@ def build_wide(ctx):
     ctx.output("wide").write_text(ctx.input("seed").read_text())
 
 
-def build_wide_total(ctx):
-    ctx.output("wide_total").write_text("".join(path.read_text() for _, path in ctx.inputs("wide")))
-
-
-def build_gate(ctx):
+def build_all_wide(ctx):
     ctx.output("out").write_text("".join(path.read_text() for _, path in ctx.inputs("wide")))
 
 
@@ -47,6 +43,21 @@ REGISTRY = Registry(assets=[
     Asset("chain4", "fourth", "toy", _step("chain3"), upstream=("chain3",), outputs={"out": Output("data/c4.txt")}),
 ])
 '''
+
+
+def _run_order(tmp_path, registry_source: str, shards: int, *targets: str) -> list[str]:
+    """The tasks a `doit -n 1` run of a toy project built, in the order they started."""
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    (root / "toy_assets.py").write_text(registry_source)
+    (root / "dodo.py").write_text(TOY_DODO)
+    (root / "input.txt").write_text("go\n")
+    project = Project(root, {**_clean_env(), "MLENTORY_SHARDS": str(shards)})
+    result = project.doit("-n", "1", *targets)
+    assert result.returncode == 0, result.stdout + result.stderr
+    with sqlite3.connect(root / "data" / "runs.sqlite3") as db:
+        return [name for (name,) in db.execute("SELECT name FROM tasks WHERE status = 'success' ORDER BY started")]
 
 
 def _asset(name, upstream=()):
@@ -107,7 +118,7 @@ def test_an_asset_the_run_does_not_build_lends_no_rank():
 
 
 EXCLUSIVE_REGISTRY = CHAIN_REGISTRY.replace("""])
-""", """    Asset("gate", "what both loads wait for", "toy", build_gate, upstream=("wide",),
+""", """    Asset("gate", "what both loads wait for", "toy", build_all_wide, upstream=("wide",),
           outputs={"out": Output("data/gate.txt")}),
     Asset("hub_load", "a long load of every shard", "toy", _step("gate"), upstream=("wide", "gate"),
           outputs={"out": Output("data/hub.txt")}, exclusive="index"),
@@ -120,23 +131,13 @@ EXCLUSIVE_REGISTRY = CHAIN_REGISTRY.replace("""])
 
 
 def test_a_run_hands_out_a_small_load_before_the_long_one_it_shares_a_target_with(tmp_path):
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
-    (root / "toy_assets.py").write_text(EXCLUSIVE_REGISTRY)
-    (root / "dodo.py").write_text(TOY_DODO)
-    (root / "input.txt").write_text("go\n")
-    project = Project(root, {**_clean_env(), "MLENTORY_SHARDS": "4"})
-    result = project.doit("-n", "1")
-    assert result.returncode == 0, result.stdout + result.stderr
-    with sqlite3.connect(root / "data" / "runs.sqlite3") as db:
-        order = [name for (name,) in db.execute("SELECT name FROM tasks WHERE status = 'success' ORDER BY started")]
+    order = _run_order(tmp_path, EXCLUSIVE_REGISTRY, 4)
     # both become ready when `gate` is built; by its chain alone the hub's load (2 assets deep) goes first
     assert order.index("gate") < order.index("small_load") < order.index("hub_load") < order.index("after_hub")
 
 
 FIRST_BUILD_REGISTRY = CHAIN_REGISTRY.replace("""])
-""", """    Asset("store", "reads every wide shard; left out of the run below", "toy", build_gate, upstream=("wide",),
+""", """    Asset("store", "reads every wide shard; left out of the run below", "toy", build_all_wide, upstream=("wide",),
           outputs={"out": Output("data/store.txt")}),
     Asset("entities", "reads every seed shard", "toy", _step("seed"), upstream=("seed",),
           outputs={"out": Output("data/entities.txt")}),
@@ -149,17 +150,7 @@ FIRST_BUILD_REGISTRY = CHAIN_REGISTRY.replace("""])
 def test_a_first_run_hands_out_the_catalog_wide_chain_before_shards_whose_reader_it_leaves_out(tmp_path):
     """No run history: `entities` (reads every shard) then `search` rank above the `wide` shards, whose
     only catalog-wide reader, `store`, is not in this run."""
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
-    (root / "toy_assets.py").write_text(FIRST_BUILD_REGISTRY)
-    (root / "dodo.py").write_text(TOY_DODO)
-    (root / "input.txt").write_text("go\n")
-    project = Project(root, {**_clean_env(), "MLENTORY_SHARDS": "8"})
-    result = project.doit("-n", "1", "wide", "entities", "search")
-    assert result.returncode == 0, result.stdout + result.stderr
-    with sqlite3.connect(root / "data" / "runs.sqlite3") as db:
-        order = [name for (name,) in db.execute("SELECT name FROM tasks WHERE status = 'success' ORDER BY started")]
+    order = _run_order(tmp_path, FIRST_BUILD_REGISTRY, 8, "wide", "entities", "search")
     first_wide = min(i for i, name in enumerate(order) if name.startswith("wide:"))
     assert order.index("seed") < order.index("entities") < first_wide, order
     assert "store" not in order
@@ -182,19 +173,10 @@ def test_the_ready_queue_hands_out_the_highest_rank_first_and_equal_ranks_in_arr
 
 
 def test_a_run_starts_the_long_chain_before_the_cheap_shards(tmp_path):
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
-    (root / "toy_assets.py").write_text(CHAIN_REGISTRY)
-    (root / "dodo.py").write_text(TOY_DODO)
-    (root / "input.txt").write_text("go\n")
-    project = Project(root, {**_clean_env(), "MLENTORY_SHARDS": "8"})
-    result = project.doit("-n", "1")
-    assert result.returncode == 0, result.stdout + result.stderr
-    with sqlite3.connect(root / "data" / "runs.sqlite3") as db:
-        order = [name for (name,) in db.execute("SELECT name FROM tasks WHERE status = 'success' ORDER BY started")]
+    order = _run_order(tmp_path, CHAIN_REGISTRY, 8)
     assert order[0] == "seed"
-    # after seed, the chain's first two steps (ranks 4 and 3) go before every shard of `wide` (rank 2);
+    # after seed, the chain's first two steps (ranks 11 and 3: chain1 reads every seed shard) go before
+    # every shard of `wide` (rank 1);
     # in doit's own order chain2 is queued behind the eight shards that were ready before it
     first_wide = min(i for i, name in enumerate(order) if name.startswith("wide:"))
     assert order.index("chain1") < order.index("chain2") < first_wide
