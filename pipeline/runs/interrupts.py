@@ -5,13 +5,66 @@ included (`__del__`, run when the cycle collector frees an object). An exception
 printed as "Exception ignored in ..." with its traceback and dropped, and the process goes on as if
 never told to stop. Seen in CI: a doit worker whose run was killed got its SIGTERM inside
 `subprocess.Popen.__del__`. Inside a finalizer the handler is called again RETRY_S later instead.
+
+A signal sent to a process reaches one of its threads, not always the main one, and Python runs its
+handler only in the main thread, at its next bytecode: a main thread blocked in a read is not woken.
+Seen in CI: an idle doit worker waiting for work got the run's Ctrl-C and SIGTERM in its result
+queue's feeder thread, never raised them, and the run waited for it for ever (8 of 20 Ctrl-C's of
+tests/test_fresh_process.py's run here; none of 20 with the relay). `reach_the_main_thread` relays
+every stop signal to the main thread.
 """
 
 from __future__ import annotations
 
+import os
 import signal
+import threading
 
 RETRY_S = 0.05
+# sent to the main thread only to wake it from a blocking call; its handler does nothing, and the stop
+# signal already recorded then runs its own handler
+NUDGE = signal.SIGUSR1
+_RELAY: tuple[int, int] | None = None  # the pipe the signal handlers write to (inherited by a fork)
+
+
+def reach_the_main_thread(stops=(signal.SIGINT, signal.SIGTERM)) -> None:
+    """Call in the main thread of a process (again in a fork of it): whichever thread a stop signal
+    lands in, the main thread is woken to handle it. Python's C handler writes each signal's number to
+    the wakeup pipe from the thread it landed in; a relay thread reads it and sends NUDGE to the main
+    thread, which interrupts its blocking call (retried after the handlers ran, as for any signal)."""
+    global _RELAY
+    if _RELAY is not None:  # a fork's copy: its relay thread did not come along
+        for fd in _RELAY:
+            os.close(fd)
+        _RELAY = None
+    read, write = os.pipe()
+    os.set_blocking(write, False)  # a full pipe drops a byte rather than block a signal handler
+    try:
+        signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+    except ValueError:  # not the main thread: nothing to relay to
+        os.close(read)
+        os.close(write)
+        return
+    _RELAY = (read, write)
+    signal.signal(NUDGE, _woken)
+    main, wanted = threading.get_ident(), {int(s) for s in stops}
+
+    def relay() -> None:
+        while True:
+            try:
+                received = os.read(read, 256)
+            except OSError:  # closed (a fork replaced it)
+                return
+            if not received:
+                return
+            if wanted.intersection(received):
+                signal.pthread_kill(main, NUDGE)
+
+    threading.Thread(target=relay, name="mlentory-signal-relay", daemon=True).start()
+
+
+def _woken(signum, frame) -> None:
+    """NUDGE's handler: nothing to do, the blocking call it interrupted is retried."""
 
 
 def in_finalizer(frame) -> bool:

@@ -35,7 +35,9 @@ def _end_with_the_run() -> None:
     if _RUN_PID is None:
         return
     import signal
+    from pipeline.runs import interrupts
     signal.signal(signal.SIGTERM, _worker_sigterm)
+    interrupts.reach_the_main_thread()
     try:
         import ctypes
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
@@ -52,7 +54,9 @@ def join_run(pid: int | None) -> None:
     _RUN_PID = pid
     if pid is not None:
         import signal
+        from pipeline.runs import interrupts
         signal.signal(signal.SIGTERM, _worker_sigterm)
+        interrupts.reach_the_main_thread()
 
 
 def _worker_sigterm(signum, frame):
