@@ -26,18 +26,27 @@ _FORK_HOOK = False
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 WORKER_GRACE_S = 10.0  # how long a worker may unwind once its run's process is gone
 _INTERRUPTED = False  # in a worker: a SIGTERM already interrupted it
+_FORKED_BY: int | None = None  # in a fork's child: the pid of the process that forked it
 _DEADLINE_ARMED = False
+
+
+def _note_the_forker() -> None:
+    global _FORKED_BY
+    _FORKED_BY = os.getpid()
 
 
 def _end_with_the_run() -> None:
     """In a process forked by the run (doit's `-P process` workers): receive SIGTERM when the run's
-    process dies, however it dies, instead of waiting for work from it for ever."""
+    process dies, however it dies, instead of waiting for work from it for ever. A process a worker's
+    task forks (its own pool) is not a worker: it only gets its own signal relay."""
     if _RUN_PID is None:
         return
     import signal
     from pipeline.runs import interrupts
-    signal.signal(signal.SIGTERM, _worker_sigterm)
     interrupts.reach_the_main_thread()
+    if _FORKED_BY != _RUN_PID:
+        return
+    signal.signal(signal.SIGTERM, _worker_sigterm)
     try:
         import ctypes
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
@@ -175,7 +184,7 @@ class RunLock:
         self._handle = handle
         _RUN_PID = os.getpid()
         if not _FORK_HOOK:
-            os.register_at_fork(after_in_child=_end_with_the_run)
+            os.register_at_fork(before=_note_the_forker, after_in_child=_end_with_the_run)
             _FORK_HOOK = True
         self.describe_self(None, args)
 

@@ -5,7 +5,9 @@ project root makes that asset raise (or sleep), so tests drive failures through 
 `ALLOC_<asset>` makes it hold that many MiB while it builds (`KEEP_<asset>`: and keep them after, as a leak
 in a long-lived process would); `IGNORE_<asset>` holding signal names
 (`INT TERM`) makes its process ignore those signals from then on; `STUCK_<asset>` makes it write its
-pid to `STUCK_<asset>.pid` and then never end, interrupted or not (an unwinding that waits for ever).
+pid to `STUCK_<asset>.pid` and then never end, interrupted or not (an unwinding that waits for ever);
+`POOL_<asset>` makes it square its numbers in a pool of forked processes (as a task's own parallel code
+would) and fail if the pool has not answered within 30 s.
 """
 
 import os
@@ -46,9 +48,21 @@ def _switches(ctx):
         raise RuntimeError(message or "boom")
 
 
+def _squares_in_a_pool(values: list[int]) -> list[int]:
+    import multiprocessing
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        return pool.map_async(_square, values).get(timeout=30)
+
+
+def _square(value: int) -> int:
+    return value * value
+
+
 def build_numbers(ctx):
     _switches(ctx)
     values = [int(v) for v in (ctx.settings.root / "input.txt").read_text().split()]
+    if (ctx.settings.root / "POOL_numbers").exists():
+        print(f"squares {' '.join(map(str, _squares_in_a_pool(values)))}")
     print(f"read {len(values)} numbers")
     ctx.output("numbers").write_text("\n".join(map(str, values)) + "\n")
     return {"rows": len(values)}
