@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -81,3 +82,50 @@ def test_a_stop_signal_landing_in_another_thread_wakes_the_blocked_main_thread(s
 
     assert not interrupted("as Python leaves it")  # what the relay is for
     assert interrupted("relayed")
+
+
+def _signal_a_side_thread(pid: int, signum: int) -> int:
+    """Send `signum` to one thread of process `pid` other than its main one (as the kernel may hand a
+    signal sent to the process); the thread's id."""
+    import ctypes
+    side = next(int(t) for t in sorted(os.listdir(f"/proc/{pid}/task")) if int(t) != pid)
+    if ctypes.CDLL(None, use_errno=True).tgkill(pid, side, signum) != 0:
+        raise OSError(ctypes.get_errno(), f"tgkill {pid} {side}")
+    return side
+
+
+def test_a_kill_landing_in_a_side_thread_of_the_run_stops_it(toy_project):
+    """`kill RUN_PID` (a service manager stopping a scheduled run) reaches the run's process alone; its
+    main thread waits for a worker's result, and a long task would keep it waiting."""
+    from tests.test_fresh_process import last_run
+    from tests.faults.helpers import wait_for
+
+    toy_project.path("SLOW_doubled").write_text("120")
+    run = toy_project.popen("-n", "2", "-P", "process")
+    try:
+        assert wait_for(lambda: toy_project.path("data/numbers.txt").exists(), 60, 0.05)
+        time.sleep(1)  # doubled sleeps in a worker, the run's main thread waits for its result
+        _signal_a_side_thread(run.pid, signal.SIGTERM)
+        run.communicate(timeout=30)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+    assert run.returncode != 0
+    assert last_run(toy_project)["doubled"].status == "interrupted"
+
+
+def test_a_run_in_a_process_that_goes_on_puts_the_signal_handling_back():
+    from pipeline.runs import interrupts
+
+    before = signal.getsignal(interrupts.NUDGE)
+    interrupts.reach_the_main_thread()
+    relay_fd = signal.set_wakeup_fd(-1)
+    signal.set_wakeup_fd(relay_fd)
+    assert relay_fd != -1 and signal.getsignal(interrupts.NUDGE) is not before
+    interrupts.stop_relaying()
+    assert signal.set_wakeup_fd(-1) == -1 and signal.getsignal(interrupts.NUDGE) is before
+    threads = [t for t in threading.enumerate() if t.name == "mlentory-signal-relay"]
+    for thread in threads:
+        thread.join(5)
+    assert not any(t.is_alive() for t in threads)

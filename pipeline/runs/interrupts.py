@@ -11,7 +11,8 @@ handler only in the main thread, at its next bytecode: a main thread blocked in 
 Seen in CI: an idle doit worker waiting for work got the run's Ctrl-C and SIGTERM in its result
 queue's feeder thread, never raised them, and the run waited for it for ever (8 of 20 Ctrl-C's of
 tests/test_fresh_process.py's run here; none of 20 with the relay). `reach_the_main_thread` relays
-every stop signal to the main thread.
+every stop signal to the main thread: in the run's process (waiting for a worker's result), its doit
+workers and the fresh processes of tasks (pipeline/runs/lock.py).
 """
 
 from __future__ import annotations
@@ -24,43 +25,58 @@ RETRY_S = 0.05
 # sent to the main thread only to wake it from a blocking call; its handler does nothing, and the stop
 # signal already recorded then runs its own handler
 NUDGE = signal.SIGUSR1
-_RELAY: tuple[int, int] | None = None  # the pipe the signal handlers write to (inherited by a fork)
+_RELAY: dict | None = None  # this process's relay (a fork inherits the parent's: its thread does not come along)
 
 
 def reach_the_main_thread(stops=(signal.SIGINT, signal.SIGTERM)) -> None:
     """Call in the main thread of a process (again in a fork of it): whichever thread a stop signal
     lands in, the main thread is woken to handle it. Python's C handler writes each signal's number to
     the wakeup pipe from the thread it landed in; a relay thread reads it and sends NUDGE to the main
-    thread, which interrupts its blocking call (retried after the handlers ran, as for any signal)."""
+    thread, which interrupts its blocking call (retried after the handlers ran, as for any signal).
+    `stop_relaying` puts back what was there before."""
     global _RELAY
-    if _RELAY is not None:  # a fork's copy: its relay thread did not come along
-        for fd in _RELAY:
-            os.close(fd)
-        _RELAY = None
+    inherited = _RELAY if _RELAY is not None and _RELAY["pid"] != os.getpid() else None
+    if _RELAY is not None and inherited is None:
+        return  # relaying already
     read, write = os.pipe()
     os.set_blocking(write, False)  # a full pipe drops a byte rather than block a signal handler
     try:
-        signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+        previous = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
     except ValueError:  # not the main thread: nothing to relay to
         os.close(read)
         os.close(write)
         return
-    _RELAY = (read, write)
+    if inherited is not None:  # the parent's pipe, replaced above: this process never writes to it again
+        os.close(inherited["read"])
+        os.close(inherited["write"])
+        previous = inherited["previous_fd"]
+    _RELAY = {"pid": os.getpid(), "read": read, "write": write, "previous_fd": previous,
+              "previous_nudge": inherited["previous_nudge"] if inherited else signal.getsignal(NUDGE)}
     signal.signal(NUDGE, _woken)
     main, wanted = threading.get_ident(), {int(s) for s in stops}
 
     def relay() -> None:
-        while True:
-            try:
-                received = os.read(read, 256)
-            except OSError:  # closed (a fork replaced it)
-                return
-            if not received:
-                return
-            if wanted.intersection(received):
-                signal.pthread_kill(main, NUDGE)
+        try:
+            while received := os.read(read, 256):  # empty: stop_relaying closed the other end
+                if wanted.intersection(received):
+                    signal.pthread_kill(main, NUDGE)
+        except OSError:  # closed under it
+            return
+        finally:
+            os.close(read)
 
     threading.Thread(target=relay, name="mlentory-signal-relay", daemon=True).start()
+
+
+def stop_relaying() -> None:
+    """Undo `reach_the_main_thread` in this process (a run done in a process that goes on, as tests do)."""
+    global _RELAY
+    if _RELAY is None or _RELAY["pid"] != os.getpid() or threading.current_thread() is not threading.main_thread():
+        return  # none here, or not the main thread (only it may put the wakeup pipe back)
+    relay, _RELAY = _RELAY, None
+    signal.set_wakeup_fd(relay["previous_fd"])
+    signal.signal(NUDGE, relay["previous_nudge"] if relay["previous_nudge"] is not None else signal.SIG_DFL)
+    os.close(relay["write"])  # the relay thread reads the end of the pipe and ends
 
 
 def _woken(signum, frame) -> None:

@@ -205,6 +205,7 @@ class PipelineReporter(ConsoleReporter):
         self.run_id = self.history.start_run(argv, list(selected_tasks or []))
         lock.describe_self(self.run_id, argv[1:])
         signal.signal(signal.SIGTERM, _raise_interrupt)
+        interrupts.reach_the_main_thread()  # blocked waiting for a worker's result, it would miss a `kill`
         self._previous_hook = sys.excepthook
         sys.excepthook = self._excepthook
         self._started_at = time.time()
@@ -294,6 +295,7 @@ class PipelineReporter(ConsoleReporter):
         try:
             self._complete_run()
         finally:
+            interrupts.stop_relaying()
             self.console.close()
             if self._lock is not None:
                 self._lock.release()
