@@ -38,13 +38,15 @@ def _note_the_forker() -> None:
 def _end_with_the_run() -> None:
     """In a process forked by the run (doit's `-P process` workers): receive SIGTERM when the run's
     process dies, however it dies, instead of waiting for work from it for ever. A process a worker's
-    task forks (its own pool) is not a worker: it only gets its own signal relay."""
+    task forks (its own pool) is not a worker: it gets its own signal relay and SIGTERM's default back."""
     if _RUN_PID is None:
         return
     import signal
     from pipeline.runs import interrupts
     interrupts.reach_the_main_thread()
-    if _FORKED_BY != _RUN_PID:
+    if _FORKED_BY != _RUN_PID:  # a SIGTERM ends it as it would anywhere (pool.terminate() counts on it)
+        if signal.getsignal(signal.SIGTERM) is _worker_sigterm:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
         return
     signal.signal(signal.SIGTERM, _worker_sigterm)
     try:
