@@ -6,8 +6,8 @@ project root makes that asset raise (or sleep), so tests drive failures through 
 in a long-lived process would); `IGNORE_<asset>` holding signal names
 (`INT TERM`) makes its process ignore those signals from then on; `STUCK_<asset>` makes it write its
 pid to `STUCK_<asset>.pid` and then never end, interrupted or not (an unwinding that waits for ever);
-`POOL_<asset>` makes it square its numbers in a pool of forked processes (as a task's own parallel code
-would) and fail if the pool has not answered within 30 s.
+`POOL_numbers` makes numbers square its input in a pool of forked processes (as a task's own parallel
+code would) and fail if the pool has not answered within 30 s.
 """
 
 import os
