@@ -6,6 +6,7 @@ import os
 import pytest
 
 from pipeline import storage
+from pipeline.deferred_removal import wait_for_removals
 from pipeline.storage import StagedOutputs, swap_into_place
 
 
@@ -24,6 +25,7 @@ def test_swap_into_place_leaves_the_new_file_and_no_staging_file(tmp_path, old):
     inode = staged.stat().st_ino
     swap_into_place(staged, target)
     assert target.read_bytes() == b"new version\n" * 500 and target.stat().st_ino == inode
+    wait_for_removals()  # the old file is removed in the background
     assert sorted(os.listdir(tmp_path)) == ["models-000.nq"]
 
 

@@ -36,6 +36,7 @@ from pipeline.config import load_settings, record_source, redact_data, redact_te
 from pipeline.registry import missing_input_message
 from pipeline.runs.console import Console, asset_line, elapsed, is_live, main_figure, summary_parts, use_color
 from pipeline.runs.grouping import group_asset, summarize
+from pipeline.deferred_removal import wait_for_removals
 from pipeline.runs import interrupts
 from pipeline.runs.history import History, TaskRecord
 from pipeline.runs.lock import RunInProgress, RunLock
@@ -295,6 +296,7 @@ class PipelineReporter(ConsoleReporter):
         try:
             self._complete_run()
         finally:
+            wait_for_removals()  # of the files this process's commits replaced: a run leaves none behind
             interrupts.stop_relaying()
             self.console.close()
             if self._lock is not None:
