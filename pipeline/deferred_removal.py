@@ -24,7 +24,7 @@ import threading
 from pathlib import Path
 
 PENDING = 16
-_state: dict = {}  # pid -> that process's queue (a forked child finds its parent's, whose thread it lacks)
+_files: queue.Queue | None = None  # this process's removals (a forked child starts without any)
 _names = itertools.count()
 _starting = threading.Lock()
 
@@ -43,24 +43,21 @@ def remove_later(path: Path, leftover_suffix: str) -> None:
 
 def wait_for_removals() -> None:
     """Return once every file this process queued is removed."""
-    state = _state.get(os.getpid())
-    if state is not None:
-        state["queue"].join()
+    if _files is not None:
+        _files.join()
 
 
 def _queue() -> queue.Queue:
+    global _files
     with _starting:
-        state = _state.get(os.getpid())
-        if state is None:
-            _state.clear()
-            files: queue.Queue = queue.Queue(maxsize=PENDING)
-            threading.Thread(target=_remove, args=(files,), name="mlentory-removals", daemon=True).start()
-            state = _state[os.getpid()] = {"queue": files}
+        if _files is None:
+            _files = queue.Queue(maxsize=PENDING)
+            threading.Thread(target=_remove, args=(_files,), name="mlentory-removals", daemon=True).start()
             atexit.register(wait_for_removals)
             from multiprocessing import util  # a multiprocessing process ends without running atexit
 
             util.Finalize(None, wait_for_removals, exitpriority=100)
-        return state["queue"]
+        return _files
 
 
 def _remove(files: queue.Queue) -> None:
@@ -75,7 +72,8 @@ def _remove(files: queue.Queue) -> None:
 
 
 def _forked() -> None:
-    global _starting
+    global _files, _starting
+    _files = None  # the parent's queue: its thread does not run in this process
     _starting = threading.Lock()  # a thread of the parent may have held it when it forked
 
 

@@ -84,5 +84,6 @@ def test_a_killed_process_leaves_only_what_the_next_run_sweeps(tmp_path):
     worker.join(30)
     assert worker.exitcode == -signal.SIGKILL
     assert all((data / f"m-{n}").read_bytes() == b"new" * 100_000 for n in range(8))
+    assert len(os.listdir(data)) > 8  # removals were still pending when it died (0.1 s each)
     sweep_leftovers(Paths(tmp_path))
     assert sorted(os.listdir(data)) == [f"m-{n}" for n in range(8)]
