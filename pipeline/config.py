@@ -26,6 +26,7 @@ from pathlib import Path
 
 from pipeline.errors import SettingsError
 from pipeline.paths import Paths
+from pipeline.runs.workers import requested_workers
 
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_ARXIV_ENDPOINT = "https://export.arxiv.org/api/query"
@@ -116,6 +117,9 @@ class Settings:
     # A `doit` run started while another run holds the project's run lock waits this many seconds
     # for it to end (0: refuse at once with one line naming the run in progress; inf: wait for ever).
     run_wait: float = 0.0
+    # Worker processes of a `doit` run whose command line has no `-n`: "auto" is one per CPU this process
+    # may use, at most one per 1.5 GiB of its memory (pipeline/runs/workers.py); 1: doit's own process only.
+    workers: str = "auto"
 
     def model_list_path(self) -> Path | None:
         return (self.root / self.hf_model_list) if self.hf_model_list else None
@@ -408,6 +412,7 @@ def load_settings(root: Path | str | None = None, environ: dict | None = None) -
         raise SettingsError("setting run_wait must be a number of seconds >= 0 (inf: wait for ever)")
     if not values["fresh_process_above_mib"] >= 0:
         raise SettingsError("setting fresh_process_above_mib must be a number of MiB >= 0 (inf: never)")
+    requested_workers(values["workers"])  # "auto" or a count >= 1, else one line saying so
     if values["openml_limit"] < 0:
         raise SettingsError("setting openml_limit must be >= 0 (0 means no limit)")
     if values["hf_limit"] < 0:

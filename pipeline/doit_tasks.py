@@ -301,6 +301,7 @@ def _materialize(registry: Registry, settings: Settings, name: str, shard: str |
     # not count, so two commits can be compared on a shared machine (benchmarks/compare.py)
     metadata["cpu_seconds"] = round(time.process_time() - cpu_started, 3)
     metadata["changed_outputs"] = len([k for k, v in changed.items() if v])
+    metadata["process"] = os.getpid()  # doit's own, a worker's (a run's workers), or a fresh process's
     if measured:  # the worker's peak while building (the run history keeps it)
         metadata["peak_rss_mib"] = _peak_memory_mib()
     # doit keeps what the action returns in its dependency file: never a credential
@@ -465,6 +466,18 @@ def ensure_state_dir(root: Path | None = None) -> Path:
     path = Paths(root or Path.cwd()).state
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def run_defaults(root: Path | None = None) -> dict:
+    """DOIT_CONFIG for dodo.py: a run without `-n` uses the workers the settings allow
+    (pipeline/runs/workers.py). Settings that cannot be read give none here: `asset_tasks` says why."""
+    from pipeline.runs.workers import doit_run_defaults
+
+    try:
+        settings = load_settings(root)
+        return doit_run_defaults(settings.root, settings.workers)
+    except SettingsError:
+        return {}
 
 
 def asset_tasks(registry_ref: str, settings: Settings | None = None) -> Iterator[dict]:

@@ -71,3 +71,11 @@ def test_a_real_run_groups_by_asset(toy_project):
     assert [(g["asset"], g["status"], g["records"]["count"]) for g in groups] == [
         ("numbers", "success", 3), ("doubled", "success", 3), ("total", "success", 1)]
     assert groups[2]["checks"][0]["check"] == "total_positive"
+
+
+def test_a_parallel_run_lists_its_assets_in_the_order_they_ended_as_its_console_did():
+    """Worker processes: an asset that started first may end last; one still running comes after all."""
+    records = [task("slow:000", "success", 0.0, 9.0), task("slow:001", "success", 0.1, 1.0),
+               task("fast", "success", 0.2, 1.0), task("later", "up-to-date", 5.0),
+               task("busy", "running", 0.3), task("next", "success", 6.0, 1.0)]
+    assert [g["asset"] for g in group_run(records)] == ["fast", "later", "next", "slow", "busy"]

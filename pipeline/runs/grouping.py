@@ -39,6 +39,7 @@ the order the run first touched them. `summarize(groups)` counts them for a run'
 
 from __future__ import annotations
 
+import math
 from typing import Iterable
 
 from pipeline.runs.states import ENDED_BADLY, RAN, TaskState
@@ -155,12 +156,20 @@ def _sort_key(name: str) -> tuple:
 
 
 def group_run(records: Iterable, order: Iterable[str] = ()) -> list[dict]:
-    """One entry per asset the records name (see the module docstring), in `order`, then first touched."""
+    """One entry per asset the records name (see the module docstring), in `order`, then in the order their
+    last task ended (the order the run's console printed them; assets still running last)."""
     by_asset: dict[str, list] = {}
     for record in sorted(records, key=lambda r: r.started or 0):
         by_asset.setdefault(split_name(record.name)[0], []).append(record)
     rank = {name: index for index, name in enumerate(order)}
-    names = sorted(by_asset, key=lambda name: (rank.get(name, len(rank)), min(r.started or 0 for r in by_asset[name])))
+
+    def finished(name: str) -> tuple[float, float]:
+        """(when its last task ended, a running one never, one that never ran when it was decided; its first start)"""
+        tasks = by_asset[name]
+        last = max(math.inf if r.status == TaskState.RUNNING else r.ended or r.started or 0 for r in tasks)
+        return last, min(r.started or 0 for r in tasks)
+
+    names = sorted(by_asset, key=lambda name: (rank.get(name, len(rank)), *finished(name)))
     return [group_asset(name, by_asset[name]) for name in names]
 
 

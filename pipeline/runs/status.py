@@ -37,7 +37,7 @@ from pipeline.runs.states import ENDED_BADLY, Freshness, TaskState
 STATES = tuple(Freshness)
 COLORS = {Freshness.FRESH: "32", Freshness.STALE: "38;5;208", Freshness.FAILED: "31", Freshness.RUNNING: "33",
           Freshness.NEVER: "90"}
-HIDDEN_METADATA = {"seconds", "cpu_seconds", "changed_outputs", "peak_rss_mib", "target", "checks"}
+HIDDEN_METADATA = {"seconds", "cpu_seconds", "changed_outputs", "peak_rss_mib", "process", "target", "checks"}
 
 
 @dataclass

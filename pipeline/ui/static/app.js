@@ -8,7 +8,7 @@ const COLORS = {fresh: "#2e7d32", stale: "#ef6c00", failed: "#c62828", running: 
 // (dark on light) and its shard bar (in the state colors) stand out
 const TINTS = {fresh: "#e4f2e5", stale: "#fdebd9", failed: "#fbe1e1", running: "#fff3c4", never: "#eeeeee"};
 const BAR_ORDER = ["fresh", "running", "stale", "failed", "never"];  // a sharded node's bar, left to right
-const HIDDEN_METADATA = ["seconds", "cpu_seconds", "changed_outputs", "peak_rss_mib", "target", "checks"];  // as `doit status` hides them
+const HIDDEN_METADATA = ["seconds", "cpu_seconds", "changed_outputs", "peak_rss_mib", "process", "target", "checks"];  // as `doit status` hides them
 const RECORD_KEYS = ["models", "records", "rows", "entities", "datasets", "papers", "licenses", "links"];
 const RAN = ["success", "failed", "interrupted", "running"];  // task states of tasks that did something
 const view = document.getElementById("view");
