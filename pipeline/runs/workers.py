@@ -1,8 +1,9 @@
 """How many worker processes a `doit` run uses when its command line does not say (`-n`).
 
 doit runs every task in its own process unless told `-n N -P process`, so a plain `doit` (the README's
-command, the web UI's Materialize and the scheduler's jobs) used one core of many: a 1% update of 100k
-models took 27.7 s in one process against 14.1 s on two workers. A run now uses one worker per CPU this
+command, the web UI's Materialize and the scheduler's jobs) used one core of many: on this 2-core machine
+a 1% update of 100k models took 19.2 s in one process against 12.7 s on two workers (medians of 3,
+alternated; docs/benchmarks.md). A run now uses one worker per CPU this
 process may use (its CPU affinity and its cgroup's CPU quota), and no more than one per 1.5 GiB of the
 memory it may use (the largest task of a 2M-model catalog peaks under 1 GiB; `MLENTORY_WORKERS` or
 `[tool.mlentory] workers` says otherwise). One worker means doit's own process, as before.
