@@ -3,6 +3,7 @@
     python benchmarks/run.py --models 100000 --repeat 3
     python benchmarks/run.py --models 5000 --repeat 1 --shards 16 --jobs 2
     python benchmarks/run.py --models 2000000 --repeat 1 --leave-out hf_rdf
+    python benchmarks/run.py --models 100000 --repeat 1 --graph neo4j
 
 For each size it generates a synthetic snapshot (benchmarks/generate.py), builds it from scratch in
 a temporary project with the real dodo.py (`doit run -n JOBS -P process`, MLENTORY_SHARDS=SHARDS),
@@ -23,6 +24,10 @@ and times `doit` subprocesses:
   at every task, so the stage table can say which stage needs the memory), plus the embedded graph
   server's high-water mark (VmHWM), sampled;
 - `doit list --all` and `doit status` times (median of 3), and the number of tasks.
+
+`--graph neo4j` points the graph loaders at a real Neo4j 5 started for each round (the tests' launcher,
+tests/neo4j_launcher/, 4 GiB heap; "graph RSS" is then its JVM's): the full and incremental graph
+figures are Neo4j's.
 
 `--leave-out ASSET` builds without that asset and what needs it (every build names the other assets),
 for a size this disk cannot hold whole; the results say what was left out.
@@ -104,11 +109,14 @@ def left_out_closure(names: list[str]) -> list[str]:
 class Project:
     """A temporary project directory with the real dodo.py, run through `doit` subprocesses."""
 
-    def __init__(self, path: Path, code: Path, env: dict, jobs: int, targets: tuple[str, ...] = ()):
+    def __init__(self, path: Path, code: Path, env: dict, jobs: int, targets: tuple[str, ...] = (),
+                 graph_pid=None):
         self.path = path
         self.env = env
         self.jobs = jobs
         self.targets = targets  # the assets a build names (with what they need); none: every asset
+        # the graph server's process id (raises while there is none): the embedded one's from its server.json
+        self.graph_pid = graph_pid or (lambda: json.loads((path / "data" / "graph" / "server.json").read_text())["pid"])
         path.mkdir()
         for name in ("dodo.py", "pyproject.toml"):
             shutil.copy(code / name, path / name)
@@ -116,7 +124,7 @@ class Project:
     def doit(self, *args: str) -> dict:
         """Run `python -m doit ARGS`; wall seconds, stdout and the peak RSS of its process tree."""
         out, err = self.path / ".bench-stdout", self.path / ".bench-stderr"
-        sampler = GraphServerSampler(self.path / "data" / "graph" / "server.json")
+        sampler = GraphServerSampler(self.graph_pid)
         with out.open("w") as stdout, err.open("w") as stderr:
             started = time.perf_counter()
             process = subprocess.Popen([sys.executable, "-m", "doit", *args], cwd=self.path, env=self.env,
@@ -165,18 +173,18 @@ class BuildFailed(RuntimeError):
 
 
 class GraphServerSampler(threading.Thread):
-    """Samples the embedded graph server's peak RSS (VmHWM): it is no child we wait for."""
+    """Samples the graph server's peak RSS (VmHWM): it is no child we wait for."""
 
-    def __init__(self, server_file: Path):
+    def __init__(self, pid_of):
         super().__init__(daemon=True)
-        self.server_file = server_file
+        self.pid_of = pid_of
         self.peak_mib = 0.0
         self._halt = threading.Event()
 
     def run(self) -> None:
         while not self._halt.wait(0.25):
             try:
-                pid = json.loads(self.server_file.read_text())["pid"]
+                pid = self.pid_of()
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith("VmHWM:"):
                         self.peak_mib = max(self.peak_mib, int(line.split()[1]) / 1024)
@@ -232,7 +240,25 @@ def median_of(project: Project, runs: int, *args: str, build: bool = False) -> f
 
 
 def one_round(models: int, workdir: Path, seed: int, code: Path, shards: int, jobs: int, runs: int,
-              left_out: list[str] = ()) -> dict:
+              left_out: list[str] = (), graph: str = "embedded") -> dict:
+    """One project from scratch; with graph="neo4j" its graph loaders write to a fresh real Neo4j 5 (the tests'
+    launcher, 4 GiB heap) started for the round, instead of the embedded graph."""
+    if graph != "neo4j":
+        return _one_round(models, workdir, seed, code, shards, jobs, runs, left_out)
+    sys.path.insert(0, str(ROOT))
+    from tests.neo4j_launcher.launcher import Neo4jServer, ensure_built
+
+    ensure_built()
+    server = Neo4jServer(workdir / "neo4j", heap="4g").start()
+    try:
+        return {**_one_round(models, workdir, seed, code, shards, jobs, runs, left_out,
+                             {"NEO4J_URI": server.uri}, lambda: server.pid), "graph": "neo4j"}
+    finally:
+        server.stop()
+
+
+def _one_round(models: int, workdir: Path, seed: int, code: Path, shards: int, jobs: int, runs: int,
+               left_out: list[str], graph_env: dict | None = None, graph_pid=None) -> dict:
     snapshot = workdir / "snapshot"
     started = time.perf_counter()
     generate.generate(models, snapshot)
@@ -243,8 +269,9 @@ def one_round(models: int, workdir: Path, seed: int, code: Path, shards: int, jo
     # without bytecode (PYTHONDONTWRITEBYTECODE, set on some build machines) every run and every worker
     # compiles what it imports again: 0.1 s of a no-op here, which an installed pipeline never pays
     env = {k: v for k, v in env.items() if not k.startswith(("NEO4J_", "ELASTICSEARCH_", "PYTHONDONTWRITEBYTECODE"))}
+    env.update(graph_env or {})
     targets = tuple(name for name in STAGES if name not in left_out) if left_out else ()
-    project = Project(workdir / "project", code, env, jobs, targets)
+    project = Project(workdir / "project", code, env, jobs, targets, graph_pid)
 
     full = project.build()
     stages = stage_figures(project.last_run_tasks())
@@ -375,6 +402,8 @@ def main() -> None:
     parser.add_argument("--shards", type=int, default=256, help="MLENTORY_SHARDS for the builds")
     parser.add_argument("--jobs", type=int, default=2, help="doit run -n JOBS -P process")
     parser.add_argument("--at-commit", metavar="REV", help="take the pipeline code from this git commit")
+    parser.add_argument("--graph", choices=("embedded", "neo4j"), default="embedded",
+                        help="the graph loaders' target: the embedded graph, or a real Neo4j 5 started per round")
     parser.add_argument("--leave-out", metavar="ASSET", action="append", default=[],
                         help="build without this asset and what needs it (repeatable); the builds name the "
                              "other assets")
@@ -382,6 +411,8 @@ def main() -> None:
     left_out = left_out_closure(args.leave_out)
     if left_out:
         print(f"left out of every build: {', '.join(left_out)}", flush=True)
+    if args.graph == "neo4j":
+        print("graph loads into a real Neo4j 5 started for each round", flush=True)
     runs = max(3, args.repeat)  # timings of no-op, list and status: median of this many
     results, failures = [], []
     with tempfile.TemporaryDirectory(prefix="mlentory-bench-code-") as code_dir:
@@ -392,7 +423,7 @@ def main() -> None:
                 with tempfile.TemporaryDirectory(prefix=f"mlentory-bench-{models}-") as tmp:
                     try:
                         result = one_round(models, Path(tmp), attempt + 1, code, args.shards, args.jobs, runs,
-                                           left_out)
+                                           left_out, args.graph)
                     except BuildFailed as exc:  # recorded; the other rounds still run
                         print(f"\nround {attempt + 1} of {args.repeat}, {models:,} models: {exc}", flush=True)
                         failures.append({"models": models, "seed": attempt + 1, "error": str(exc)})

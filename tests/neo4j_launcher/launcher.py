@@ -57,6 +57,11 @@ class Neo4jServer:
         tail = (self.workdir / "neo4j.log").read_text(errors="replace")[-2000:]
         raise RuntimeError(f"the test Neo4j did not start within {START_TIMEOUT_S} s; its log ends with:\n{tail}")
 
+    @property
+    def pid(self) -> int | None:
+        """The server's JVM (benchmarks/run.py samples its memory)."""
+        return self._process.pid if self._process is not None else None
+
     def stop(self) -> None:
         if self._process is None:
             return
