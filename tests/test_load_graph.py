@@ -482,3 +482,22 @@ def test_a_server_started_early_is_owned_by_its_run_and_is_the_one_the_loaders_u
     finally:
         store.close()
     assert stop_server(directory) is True
+
+
+def test_what_neo4j_says_of_a_statement_is_kept_for_the_tasks_output_not_printed_on_stderr(request, capsys):
+    """The driver logs the server's notifications; unhandled, Python printed each on stderr, through the
+    run's console. The pipeline's own statements cause none (an incremental load's check of held models
+    used to warn of a null left out)."""
+    uri, user, password = request.getfixturevalue("neo4j_target")
+    store = Neo4jStore(uri, user, password, None).open()
+    store.write([("MATCH (n) DETACH DELETE n", {})])
+    load(store, family())
+    load(store, family())  # every model held: the check of what the graph holds runs on each
+    store.write([("CREATE (n:Scratch)", {})])
+    store.read("MATCH (n:Scratch) OPTIONAL MATCH (n)-[r]->() RETURN count(r)")  # warns: a null left out
+    store.write([("MATCH (n:Scratch) DELETE n", {})])
+    store.close()
+    printed = capsys.readouterr()
+    assert printed.err == ""
+    said = [line for line in printed.out.splitlines() if line.startswith("Neo4j said")]
+    assert len(said) == 1 and "null value eliminated" in said[0] and "Scratch" in said[0], printed.out

@@ -146,8 +146,10 @@ SHARD_MODELS = "MATCH (m:MLModel) WHERE m.harvested = true AND m.shard = $shard 
 NEIGHBOURS = f"UNWIND $ids AS id MATCH (m:MLModel {{id: id}})-[:{_REL_TYPES}]->(t) RETURN DISTINCT labels(t)[0], t.id"
 # which of these lower-case ids have a model node (harvested or a stub) already, and how many relationships
 # it makes (a stub makes none: nothing of it to ask about or delete)
+# (counting the optional matches with CASE: `count(r)` over a model with none makes Neo4j warn that it left
+# out a null, a notice for every incremental load)
 EXISTING_MODELS = (f"UNWIND $keys AS k MATCH (m:MLModel {{idLower: k}}) OPTIONAL MATCH (m)-[r:{_REL_TYPES}]->() "
-                   "RETURN m.idLower, count(r)")
+                   "RETURN m.idLower, sum(CASE WHEN r IS NULL THEN 0 ELSE 1 END)")
 DELETE_ORPHAN_STUBS = ("UNWIND $ids AS id MATCH (m:MLModel {id: id}) "
                        "WHERE m.harvested IS NULL AND NOT ()-[:FINE_TUNED_FROM]->(m) DETACH DELETE m")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from contextlib import contextmanager
 
 from neo4j import GraphDatabase
@@ -13,6 +15,35 @@ from pipeline.errors import PipelineError
 
 _SCHEMA_READY: set[tuple] = set()
 COMPOSE_HINT = "start it with `docker compose up -d neo4j` or unset NEO4J_URI to use the embedded graph"
+
+
+class _Notifications(logging.Handler):
+    """What the server says of the pipeline's statements (deprecations, warnings). The driver logs each
+    through `neo4j.notifications`, which, with no handler configured, Python prints on stderr in the middle
+    of the run's console, once per statement. Kept here instead; the store's `close` prints each kind once
+    into the task's own output (`doit logs`)."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen[" ".join(record.getMessage().split())[:600]] += 1
+
+    def report(self) -> None:
+        for message, count in self.seen.items():
+            print(f"Neo4j said{f' ({count} times)' if count > 1 else ''}: {message}")
+        self.seen.clear()
+
+
+_NOTIFICATIONS = _Notifications()
+
+
+def _keep_notifications() -> None:
+    logger = logging.getLogger("neo4j.notifications")
+    if _NOTIFICATIONS not in logger.handlers:
+        logger.addHandler(_NOTIFICATIONS)
+        logger.propagate = False
 
 
 class Neo4jStore:
@@ -30,6 +61,7 @@ class Neo4jStore:
         self._driver = None
 
     def open(self) -> "Neo4jStore":
+        _keep_notifications()
         try:
             self._driver = GraphDatabase.driver(self.uri, auth=self._auth)
         except (ConfigurationError, ValueError) as exc:
@@ -86,3 +118,4 @@ class Neo4jStore:
         if self._driver is not None:
             self._driver.close()
             self._driver = None
+        _NOTIFICATIONS.report()
