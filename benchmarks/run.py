@@ -208,7 +208,8 @@ def stage_figures(tasks: list[dict]) -> dict:
         modes: dict[str, Counter] = defaultdict(Counter)
         for row in rows:
             for key, value in row["metadata"].items():
-                if isinstance(value, bool) or key in ("seconds", "cpu_seconds", "changed_outputs", "peak_rss_mib"):
+                if isinstance(value, bool) or key in ("seconds", "cpu_seconds", "changed_outputs", "peak_rss_mib",
+                                                      "process"):
                     continue
                 if isinstance(value, (int, float)):
                     totals[key] = totals.get(key, 0) + value

@@ -79,3 +79,11 @@ def test_a_parallel_run_lists_its_assets_in_the_order_they_ended_as_its_console_
                task("fast", "success", 0.2, 1.0), task("later", "up-to-date", 5.0),
                task("busy", "running", 0.3), task("next", "success", 6.0, 1.0)]
     assert [g["asset"] for g in group_run(records)] == ["fast", "later", "next", "slow", "busy"]
+
+
+def test_the_processes_that_built_an_assets_shards_are_not_added_up():
+    records = [task("norm:000", "success", 0.0, 1.0, {"models": 2, "process": 101}),
+               task("norm:001", "success", 0.0, 1.0, {"models": 3, "process": 102}),
+               task("one", "success", 1.0, 1.0, {"models": 1, "process": 101})]
+    norm, one = group_run(records)
+    assert norm["metadata"] == {"models": 5} and one["metadata"] == {"models": 1, "process": 101}

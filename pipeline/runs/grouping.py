@@ -57,6 +57,9 @@ def split_name(name: str) -> tuple[str, str | None]:
     return asset, (part or None)
 
 
+NOT_SUMMED = {"process"}  # numbers that are no quantity: the process id that built a task
+
+
 def summed_metadata(items: Iterable[dict]) -> dict:
     """Numbers summed over the items; any other value kept only when every item has the same one."""
     items = list(items)
@@ -64,7 +67,8 @@ def summed_metadata(items: Iterable[dict]) -> dict:
     keys = list(dict.fromkeys(k for metadata in items for k in metadata))
     for key in keys:
         values = [metadata.get(key) for metadata in items]
-        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values if v is not None) \
+        if key not in NOT_SUMMED and \
+                all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values if v is not None) \
                 and any(v is not None for v in values):
             total = sum(v for v in values if v is not None)
             out[key] = round(total, 6) if isinstance(total, float) else total
