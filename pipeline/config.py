@@ -290,18 +290,23 @@ def _coerce(name: str, raw, default):
 
 
 def _pyproject_settings(root: Path) -> dict:
+    return pyproject_tool(root, "mlentory")
+
+
+def pyproject_tool(root: Path, name: str) -> dict:
+    """`[tool.NAME]` of the project's pyproject.toml ({} without the file or the table)."""
     try:
         text = (root / "pyproject.toml").read_bytes()
     except FileNotFoundError:
         return {}
-    return dict(_parsed_pyproject(text))
+    return dict(_parsed_pyproject(text).get(name, {}))
 
 
 @lru_cache(maxsize=8)
 def _parsed_pyproject(text: bytes) -> dict:
-    """`[tool.mlentory]` of a pyproject.toml's bytes: a doit worker loads the settings for every task it
-    runs, and parsing the file was 2 of the 3 ms that took (reading it is 20 us)."""
-    return tomllib.loads(text.decode("utf-8")).get("tool", {}).get("mlentory", {})
+    """`[tool]` of a pyproject.toml's bytes: a doit worker loads the settings for every task it runs, and
+    parsing the file was 2 of the 3 ms that took (reading it is 20 us)."""
+    return tomllib.loads(text.decode("utf-8")).get("tool", {})
 
 
 # What decides where the data comes from; a run records those its environment sets in `.env`.

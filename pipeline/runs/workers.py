@@ -2,7 +2,7 @@
 
 doit runs every task in its own process unless told `-n N -P process`, so a plain `doit` (the README's
 command, the web UI's Materialize and the scheduler's jobs) used one core of many: on this 2-core machine
-a 1% update of 100k models took 19.2 s in one process against 12.7 s on two workers (medians of 3,
+a 1% update of 100k models took 19.4 s in one process against 13.1 s on two workers (medians of 6,
 alternated; docs/benchmarks.md). A run now uses one worker per CPU this
 process may use (its CPU affinity and its cgroup's CPU quota), and no more than one per 1.5 GiB of the
 memory it may use (the largest task of a 2M-model catalog peaks under 1 GiB; `MLENTORY_WORKERS` or
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import os
-import tomllib
 from pathlib import Path
 
 from pipeline.errors import SettingsError
@@ -99,10 +98,8 @@ def doit_run_defaults(root: Path, setting: str | None) -> dict:
 
 
 def _doit_run_section(root: Path) -> dict:
-    try:
-        table = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    doit = table.get("tool", {}).get("doit", {})
+    from pipeline.config import pyproject_tool  # the settings' parse of the file, cached (config imports this module)
+
+    doit = pyproject_tool(root, "doit")
     global_options = {name: value for name, value in doit.items() if not isinstance(value, dict)}
     return {**global_options, **doit.get("commands", {}).get("run", {})}
