@@ -338,19 +338,19 @@ def _fail_if_mostly_quarantined(ctx: BuildContext, kept: Counter, quarantine: li
 
 
 def build_hf_load_entities_to_neo4j(ctx: BuildContext) -> dict:
-    from pipeline.load import graph, shard_load
+    from pipeline.load import graph
 
-    return shard_load.load_shard(ctx, graph.GraphSink(ctx.settings, ctx.asset.name, entities=True),
+    return graph.load_into_graph(ctx, lambda: graph.GraphSink(ctx.settings, ctx.asset.name, entities=True),
                                  graph_target(ctx.settings), source="hf_entities_normalized", id_column="key",
                                  noun="entities")
 
 
 def load_models_to_graph(ctx: BuildContext, source: str) -> dict:
     """Any platform's normalized records (shard by shard, or one file) into the shared graph."""
-    from pipeline.load import graph, shard_load
+    from pipeline.load import graph
 
-    return shard_load.load_shard(ctx, graph.GraphSink(ctx.settings, ctx.asset.name), graph_target(ctx.settings),
-                                 source=source)
+    return graph.load_into_graph(ctx, lambda: graph.GraphSink(ctx.settings, ctx.asset.name),
+                                 graph_target(ctx.settings), source=source)
 
 
 def index_models_for_search(ctx: BuildContext, source: str) -> dict:

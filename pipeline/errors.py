@@ -31,6 +31,12 @@ class TargetUnavailable(PipelineError):
     """A load target (graph or search) cannot answer now: down, unreachable, or not built yet."""
 
 
+class TargetLost(PipelineError):
+    """A load target lost what this load had written to it and not made durable (the embedded graph
+    server crashed, or was stopped and started again from its file by another loader because it had
+    stopped answering): the load is made again from the target's receipts (`graph.load_into_graph`)."""
+
+
 class RecordError(ValueError):
     """One record a platform's mapping cannot make a catalog record of (its description is missing,
     malformed, or fails the platform's own spec): quarantined with `path` and `reason`, never dropped."""

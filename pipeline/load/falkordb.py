@@ -27,6 +27,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -40,7 +41,7 @@ from pipeline.load.falkordb_bulk import NewModels
 from pipeline.load.falkordb_files import (RDB_NAME, RECEIPTS_CACHE, SERVER_FILE, _helper, _owner, _process_start,
                                           _rdb_stamp)
 from pipeline.load.graph_model import ADD_ID_LOWER, MISSING_ID_LOWER
-from pipeline.errors import PipelineError
+from pipeline.errors import PipelineError, TargetLost
 
 GRAPH_NAME = "mlentory"
 START_TIMEOUT_S = 60.0
@@ -92,23 +93,78 @@ def _probe(port: int) -> redis.Redis:
 
 
 class _StallWatch:
-    """Whether a server that does not answer is still making progress (its log grows) or is hung."""
+    """Whether a server that does not answer is still making progress (its log grows; with `pid`, also
+    its CPU time grows: a long command on Redis's main thread blocks pings too) or is hung."""
 
-    def __init__(self, directory: Path):
-        self.log = directory / "server.log"
-        self.size, self.since = self._size(), time.monotonic()
+    def __init__(self, directory: Path, pid: int | None = None):
+        self.log, self.pid = directory / "server.log", pid
+        self.progress, self.since = self._progress(), time.monotonic()
 
-    def _size(self) -> int:
+    def _progress(self) -> tuple:
         try:
-            return self.log.stat().st_size
+            size = self.log.stat().st_size
         except OSError:
-            return -1
+            size = -1
+        return size, _cpu_ticks(self.pid) if self.pid is not None else None
 
     def hung(self) -> bool:
-        size = self._size()
-        if size != self.size:
-            self.size, self.since = size, time.monotonic()
+        progress = self._progress()
+        if progress != self.progress:
+            self.progress, self.since = progress, time.monotonic()
         return time.monotonic() - self.since > STALL_S
+
+
+def _cpu_ticks(pid: int) -> int | None:
+    """CPU time the process (all its threads) has used, in clock ticks; None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+class _HangGuard:
+    """A thread that, while a loader holds the server (FalkorStore.exclusive), pings it every
+    PROBE_TIMEOUT_S: a server that neither answers nor logs nor uses CPU for STALL_S is killed, which ends
+    the loader's command in flight (if any) with a ConnectionError, made a TargetLost: the load is made
+    again on a new server instead of waiting for ever (seen: a server hung right after it started,
+    with a loader's first command unanswered)."""
+
+    def __init__(self, store: "FalkorStore"):
+        self.store, self._stop = store, threading.Event()
+        self.killed: int | None = None  # the pid of the server it killed
+        self._thread = threading.Thread(target=self._run, name="falkordb-guard", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        probe, port, watch = None, None, None
+        try:
+            while not self._stop.wait(PROBE_TIMEOUT_S):
+                pid, now = self.store._server, self.store._port
+                if pid is None or now is None:
+                    continue
+                if now != port:
+                    if probe is not None:
+                        probe.close()
+                    probe, port, watch = _probe(now), now, None
+                try:
+                    probe.ping()
+                    watch = None
+                except (redis.exceptions.BusyLoadingError, redis.exceptions.ResponseError):
+                    watch = None  # loading, or BUSY: it answers
+                except (redis.exceptions.TimeoutError, redis.exceptions.ConnectionError):
+                    watch = watch or _StallWatch(self.store.directory, pid)
+                    if watch.hung():
+                        _kill_server(pid)
+                        self.killed, watch = pid, None
+        finally:
+            if probe is not None:
+                probe.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def _running_client(directory: Path) -> redis.Redis | None:
@@ -476,6 +532,10 @@ class FalkorStore:
         self._started = False
         self._graph = None
         self._client: redis.Redis | None = None
+        self._server: int | None = None  # the pid and port of the server this store talks to
+        self._port: int | None = None
+        self._used = False  # read or written through this store: a server started again loses its basis
+        self._held = 0  # depth of exclusive()
 
     def open(self) -> "FalkorStore":
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -488,6 +548,8 @@ class FalkorStore:
             else:
                 _claim(self.directory)
                 _wait_loaded(self._client)
+            info = _read_info(self.directory) or {}
+            self._server, self._port = info.get("pid"), info.get("port")
         finally:
             _unlock(handle)
         self._graph = FalkorDB(connection_pool=self._client.connection_pool).select_graph(GRAPH_NAME)
@@ -495,10 +557,37 @@ class FalkorStore:
 
     @contextmanager
     def exclusive(self):
-        """Hold the project's load lock: the embedded server serves one loader at a time."""
+        """Hold the project's load lock (reentrant): the embedded server serves one loader at a time, in
+        whichever doit worker, so no loader's command is cut off by another's restart of a hung server.
+        A server that went away (crashed, or replaced by another loader since this store opened it)
+        raises TargetLost: what this store sent it since its last save may be gone."""
+        if self._held:
+            self._held += 1
+            try:
+                yield
+            finally:
+                self._held -= 1
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
         with (self.directory / ".load.lock").open("w") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
-            yield
+            self._held = 1
+            guard = _HangGuard(self)
+            try:
+                if self._client is not None and (_read_info(self.directory) or {}).get("pid") != self._server:
+                    raise TargetLost(f"the embedded graph server (pid {self._server}) was stopped while this load "
+                                     f"used it (see {self.directory / 'server.log'})")
+                yield
+            except redis.exceptions.ConnectionError as exc:
+                guard.stop()
+                if guard.killed is not None:
+                    raise TargetLost(f"the embedded graph server (pid {guard.killed}) stopped answering (no answer, log "
+                                     f"output or CPU use for {STALL_S:.0f} s) and was killed") from exc
+                raise TargetLost(f"the embedded graph server (pid {self._server}) went away during this load: {exc} "
+                                 f"(see {self.directory / 'server.log'})") from exc
+            finally:
+                guard.stop()
+                self._held = 0
 
     def ensure_schema(self, labels) -> None:
         """Indexes on every label's id and on MLModel.shard and .idLower (once per server and process).
@@ -514,6 +603,11 @@ class FalkorStore:
             if attempt < START_ATTEMPTS:
                 self._restart(f"the server stopped answering while creating indexes (no answer and no log output "
                               f"for {STALL_S:.0f} s): killed, start {attempt + 1} of {START_ATTEMPTS}")
+                if self._used:  # what this store read or wrote before may not be in the file it started from
+                    saved = (f"from {self.directory / RDB_NAME}" if (self.directory / RDB_NAME).exists()
+                             else "empty (it had saved nothing yet)")
+                    raise TargetLost(f"the embedded graph server stopped answering and was started again {saved} "
+                                     f"(see {self.directory / 'server.log'})")
         raise PipelineError(f"the embedded graph (FalkorDB) in {self.directory} hung while creating its indexes, "
                             f"{START_ATTEMPTS} times; see {self.directory / 'server.log'} - run `doit` again (the "
                             "loads it lost are sent again)")
@@ -521,7 +615,6 @@ class FalkorStore:
     def _answered(self, work) -> bool:
         """Run `work` (questions to the server) in a thread; False, with the server killed, if the server
         hangs meanwhile: it neither answers a ping nor writes to its log for STALL_S."""
-        import threading
         outcome: list = []
 
         def run():
@@ -562,6 +655,8 @@ class FalkorStore:
         handle = _lock(self.directory)
         try:
             self._client, _ = _start(self.directory, owner, why)
+            info = _read_info(self.directory) or {}
+            self._server, self._port = info.get("pid"), info.get("port")
         finally:
             _unlock(handle)
         self._graph = FalkorDB(connection_pool=self._client.connection_pool).select_graph(GRAPH_NAME)
@@ -580,14 +675,17 @@ class FalkorStore:
             when_not_busy(lambda: self._graph.query(ADD_ID_LOWER))
 
     def write(self, statements: list[tuple[str, dict]]) -> None:
+        self._used = True
         for statement, params in statements:
             when_not_busy(lambda: self._graph.query(statement, params))
 
     def new_models(self) -> NewModels:
         """What creates a load's new models in bulk (see pipeline/load/falkordb_bulk.py)."""
+        self._used = True
         return NewModels(self, self._client, GRAPH_NAME)
 
     def read(self, statement: str, params: dict | None = None) -> list[list]:
+        self._used = True
         try:
             return when_not_busy(lambda: self._graph.ro_query(statement, params or {})).result_set
         except redis.exceptions.ResponseError as exc:

@@ -12,14 +12,18 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from typing import Iterable, Iterator, TextIO
 
 from pipeline.config import Settings
+from pipeline.errors import TargetLost
 from pipeline.load import graph_model as gm
 from pipeline.load.base import GraphStore
 from pipeline.transform.entities import stub_model_record
+
+RELOAD_ATTEMPTS = 3
 
 
 def graph_store(settings: Settings, keep_running: bool = False) -> GraphStore:
@@ -314,25 +318,32 @@ class GraphSink:
         if entities:
             self.fields = None
         self._store = None
+        self._opened = False
         self._models: ModelWriter | None = None
 
-    def _open(self):
+    @contextmanager
+    def _held(self):
+        """The store, opened, under its exclusive hold: every exchange of a loader with an embedded server
+        is one loader's at a time (two concurrent loaders crashed it, a segfault in its index reader seen
+        twice at 100k and 2M models; and a loader restarting a hung server cut another's commands off)."""
         if self._store is None:
-            self._store = graph_store(self.settings, keep_running=True).open()
-        return self._store
+            self._store = graph_store(self.settings, keep_running=True)
+        with self._store.exclusive():
+            if not self._opened:
+                self._store.open()
+                self._opened = True
+            yield self._store
 
     def read_receipts(self) -> dict[str, dict]:
         """The graph's receipts of this loader, from the graph (a no-op's check reads the embedded
         graph's cached copy instead: `pipeline.assets._graph_receipts`)."""
-        rows = self._open().read(gm.READ_RECEIPTS, {"loader": self.loader})
+        with self._held() as store:
+            rows = store.read(gm.READ_RECEIPTS, {"loader": self.loader})
         return {shard: json.loads(text) for shard, text in rows if text}
 
     def load(self, shard, records, vanished, all_ids, rejects) -> dict:
-        store = self._open()
-        # one shard load at a time, whichever doit worker runs it: two concurrent loaders crashed the
-        # embedded server (a segfault in its index reader, seen twice at 100k and 2M models)
         batch_size = self.settings.load_batch_size
-        with store.exclusive():
+        with self._held() as store:
             if self.entities:
                 return load_entities(store, records, vanished, all_ids, batch_size, rejects)
             if self._models is None:
@@ -342,19 +353,36 @@ class GraphSink:
     def flush(self) -> None:
         """Write the models held back to be sent with other shards' (see ModelWriter)."""
         if self._models is not None:
-            with self._store.exclusive():
+            with self._held():
                 self._models.finish()
 
     def write_receipts(self, receipts: dict[str, dict]) -> None:
         rows = [{"shard": shard, "receipt": json.dumps(receipt, sort_keys=True)} for shard, receipt in receipts.items()]
-        for batch in _batches(rows, self.settings.load_batch_size):
-            self._open().write([(gm.WRITE_RECEIPTS, {"loader": self.loader, "rows": batch})])
+        with self._held() as store:
+            for batch in _batches(rows, self.settings.load_batch_size):
+                store.write([(gm.WRITE_RECEIPTS, {"loader": self.loader, "rows": batch})])
 
     def close(self) -> None:
-        if self._store is not None:
+        if self._store is not None and self._opened:
             self._store.close()
-            self._store = None
+        self._store, self._opened = None, False
         self._models = None
+
+
+def load_into_graph(ctx, sink, target: dict, **options) -> dict:
+    """`shard_load.load_shard` into the graph with the sink `sink()` makes, made again from the start
+    (the graph's receipts say what it still holds) when the target lost what it had been sent
+    (TargetLost: an embedded server that crashed, or that another loader started again because it had
+    hung), at most RELOAD_ATTEMPTS times."""
+    from pipeline.load import shard_load
+
+    for attempt in range(1, RELOAD_ATTEMPTS + 1):
+        try:
+            return shard_load.load_shard(ctx, sink(), target, **options)
+        except TargetLost as exc:
+            if attempt == RELOAD_ATTEMPTS:
+                raise TargetLost(f"{exc}; the load was made {RELOAD_ATTEMPTS} times") from exc
+            print(f"{exc}: loading again from the graph's receipts (attempt {attempt + 1} of {RELOAD_ATTEMPTS})")
 
 
 def query_graph(settings: Settings, cypher: str, params: dict | None = None) -> list[list]:

@@ -79,3 +79,34 @@ def running_run(project):
     except sqlite3.OperationalError:  # the run has not created its tables yet
         return None
     return {"run_id": row[0], "pid": row[1]} if row else None
+
+
+GRAPH_COUNTS = ["MATCH (n) RETURN labels(n)[0] AS label, count(n) ORDER BY label",
+                "MATCH ()-[r]->() RETURN type(r) AS type, count(r) ORDER BY type",
+                "MATCH (m:MLModel) WHERE m.shard IS NOT NULL RETURN count(m), count(DISTINCT m.id)"]
+
+
+def catalog(project) -> dict:
+    """What a build left in the graph and the search index, as counts and ids."""
+    out = {}
+    for query in GRAPH_COUNTS:
+        result = project.doit("graph", query)
+        assert result.returncode == 0, result.stderr
+        out[query] = result.stdout
+    hits = project.doit("search", "-n", "100000", "*")
+    assert hits.returncode == 0, hits.stderr
+    out["search ids"] = sorted(line.split()[1] for line in hits.stdout.splitlines() if line.split()[0].isdigit())
+    return out
+
+
+def clean_catalog(parent: Path) -> dict:
+    """`catalog` of a clean build of the bundled snapshot (4 shards) in a new project under `parent`."""
+    from tests.conftest import new_hf_project
+
+    parent.mkdir(parents=True, exist_ok=True)
+    clean = new_hf_project(parent)
+    build = clean.doit()
+    assert build.returncode == 0, build.stdout + build.stderr
+    expected = catalog(clean)
+    assert expected["search ids"] and "MLModel" in expected[GRAPH_COUNTS[0]]
+    return expected

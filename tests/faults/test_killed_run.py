@@ -2,31 +2,12 @@
 ends with the same catalog as a clean build."""
 
 import os
-import shutil
 import signal
 import time
 
 import pytest
 
-from tests.conftest import REPO, Project, _clean_env
-from tests.faults.helpers import processes_in, wait_for
-
-GRAPH_COUNTS = ["MATCH (n) RETURN labels(n)[0] AS label, count(n) ORDER BY label",
-                "MATCH ()-[r]->() RETURN type(r) AS type, count(r) ORDER BY type",
-                "MATCH (m:MLModel) WHERE m.shard IS NOT NULL RETURN count(m), count(DISTINCT m.id)"]
-
-
-def catalog(project) -> dict:
-    """What a build left in the graph and the search index, as counts and ids."""
-    out = {}
-    for query in GRAPH_COUNTS:
-        result = project.doit("graph", query)
-        assert result.returncode == 0, result.stderr
-        out[query] = result.stdout
-    hits = project.doit("search", "-n", "100000", "*")
-    assert hits.returncode == 0, hits.stderr
-    out["search ids"] = sorted(line.split()[1] for line in hits.stdout.splitlines() if line.split()[0].isdigit())
-    return out
+from tests.faults.helpers import catalog, clean_catalog, processes_in, wait_for
 
 
 def leftovers(root) -> list[str]:
@@ -65,14 +46,7 @@ def test_kill_9_mid_load_leaves_no_server_and_the_next_run_equals_a_clean_build(
     assert processes_in(hf_project.root) == []  # the run's end stopped its server
     assert "Nothing to do" in hf_project.doit().stdout
 
-    clean = Project(tmp_path / "clean", _clean_env(HF_HUB_OFFLINE="1", MLENTORY_SHARDS="4"))
-    clean.root.mkdir()
-    for name in ("dodo.py", "pyproject.toml"):
-        shutil.copy(REPO / name, clean.root / name)
-    assert clean.doit().returncode == 0
-    expected = catalog(clean)
-    assert expected["search ids"] and "MLModel" in expected[GRAPH_COUNTS[0]]
-    assert catalog(hf_project) == expected
+    assert catalog(hf_project) == clean_catalog(tmp_path / "clean")
 
 
 def test_a_worker_stuck_in_its_unwinding_still_ends_after_its_run_is_killed(toy_project):
