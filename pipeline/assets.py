@@ -531,7 +531,7 @@ def _graph_receipts(settings, loader: str) -> dict:
         if cached is not None:
             return cached.get(loader, {})
     from pipeline.load import graph
-    return _receipts_of(graph.GraphSink(settings, loader))
+    return _receipts_of(graph.GraphSink(settings, loader, check=True))
 
 
 def search_holds_last_load(settings, asset: Asset, shard: str) -> bool:

@@ -20,6 +20,10 @@ class GraphStore(Protocol):
     def exclusive(self) -> AbstractContextManager:
         """Hold whatever lock the target needs for one loader at a time (a no-op where it isolates loads)."""
 
+    def watched(self) -> AbstractContextManager:
+        """Watch the target for a hang while reading, without taking a loader's turn (a no-op where a
+        server that hangs is not ours to stop)."""
+
     def ensure_schema(self, labels) -> None:
         """Indexes (and constraints) the statements rely on; once per process."""
 

@@ -556,6 +556,19 @@ class FalkorStore:
         return self
 
     @contextmanager
+    def watched(self):
+        """Guard a reader that does not take a loader's turn (doit's up-to-date check, in a run's main
+        process, must not wait for one) against a hung server: it is killed, the read fails."""
+        guard = _HangGuard(self)
+        try:
+            yield
+        except redis.exceptions.ConnectionError as exc:
+            guard.stop()
+            raise TargetLost(f"the embedded graph server (pid {self._server}) went away during a read: {exc}") from exc
+        finally:
+            guard.stop()
+
+    @contextmanager
     def exclusive(self):
         """Hold the project's load lock (reentrant): the embedded server serves one loader at a time, in
         whichever doit worker, so no loader's command is cut off by another's restart of a hung server.

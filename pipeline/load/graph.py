@@ -311,8 +311,9 @@ class GraphSink:
 
     fields = gm.MODEL_FIELDS  # whole records for entities
 
-    def __init__(self, settings: Settings, loader: str, entities: bool = False):
+    def __init__(self, settings: Settings, loader: str, entities: bool = False, check: bool = False):
         self.settings = settings
+        self.check = check  # only reads receipts, without waiting for a loader's turn (see _held)
         self.loader = loader
         self.entities = entities
         if entities:
@@ -325,10 +326,12 @@ class GraphSink:
     def _held(self):
         """The store, opened, under its exclusive hold: every exchange of a loader with an embedded server
         is one loader's at a time (two concurrent loaders crashed it, a segfault in its index reader seen
-        twice at 100k and 2M models; and a loader restarting a hung server cut another's commands off)."""
+        twice at 100k and 2M models; and a loader restarting a hung server cut another's commands off).
+        A `check` sink reads its receipts beside the loaders, as before: doit's up-to-date check runs in
+        the run's main process, and waiting there for a loader's turn would hold every other task back."""
         if self._store is None:
             self._store = graph_store(self.settings, keep_running=True)
-        with self._store.exclusive():
+        with self._store.watched() if self.check else self._store.exclusive():
             if not self._opened:
                 self._store.open()
                 self._opened = True
@@ -337,8 +340,15 @@ class GraphSink:
     def read_receipts(self) -> dict[str, dict]:
         """The graph's receipts of this loader, from the graph (a no-op's check reads the embedded
         graph's cached copy instead: `pipeline.assets._graph_receipts`)."""
-        with self._held() as store:
-            rows = store.read(gm.READ_RECEIPTS, {"loader": self.loader})
+        try:
+            with self._held() as store:
+                rows = store.read(gm.READ_RECEIPTS, {"loader": self.loader})
+        except TargetLost:
+            if not self.check:
+                raise  # a loader makes its whole load again (load_into_graph)
+            self.close()  # a check only reads: once more, on the server started in its place
+            with self._held() as store:
+                rows = store.read(gm.READ_RECEIPTS, {"loader": self.loader})
         return {shard: json.loads(text) for shard, text in rows if text}
 
     def load(self, shard, records, vanished, all_ids, rejects) -> dict:

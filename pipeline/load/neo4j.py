@@ -85,6 +85,11 @@ class Neo4jStore:
         """Neo4j takes concurrent loads itself: its transactions isolate them."""
         yield
 
+    @contextmanager
+    def watched(self):
+        """A Neo4j server is not ours to stop: its driver's timeouts say when it does not answer."""
+        yield
+
     def ensure_schema(self, labels) -> None:
         """Uniqueness of every label's id, indexes on MLModel.shard and .idLower (once per database and process)."""
         key = (self.uri, self.database)
