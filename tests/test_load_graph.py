@@ -501,3 +501,44 @@ def test_what_neo4j_says_of_a_statement_is_kept_for_the_tasks_output_not_printed
     assert printed.err == ""
     said = [line for line in printed.out.splitlines() if line.startswith("Neo4j said")]
     assert len(said) == 1 and "null value eliminated" in said[0] and "Scratch" in said[0], printed.out
+
+
+def test_a_query_whose_server_hangs_after_it_opened_is_asked_again_of_a_new_server(tmp_path, monkeypatch):
+    """`doit graph` (query_graph) on a server that hangs once the query opened it: the hang guard kills
+    it within STALL_S and the query is asked once more of a server started from the saved file, instead
+    of waiting for ever on a command with no timeout."""
+    import json
+    import os
+    import signal
+    import threading
+    from pipeline.config import load_settings
+    from pipeline.load import falkordb
+
+    settings = load_settings(tmp_path, environ={"HF_HUB_OFFLINE": "1"})
+    saved = FalkorStore(settings.paths.graph).open()
+    saved._graph.query("CREATE (:Probe {x: 1})")
+    saved.close()  # started here: stopped with a SAVE
+    monkeypatch.setattr(falkordb, "STALL_S", 1.0)
+    real_open, hung = FalkorStore.open, []
+
+    def open_then_hang(self):
+        real_open(self)
+        if not hung:
+            hung.append(json.loads((settings.paths.graph / "server.json").read_text())["pid"])
+            os.kill(hung[0], signal.SIGSTOP)
+        return self
+
+    monkeypatch.setattr(FalkorStore, "open", open_then_hang)
+    answer: list = []
+    asking = threading.Thread(target=lambda: answer.append(graph.query_graph(settings, "MATCH (p:Probe) RETURN p.x")),
+                              daemon=True)
+    asking.start()
+    asking.join(60)
+    try:
+        assert answer == [[[1]]], "the query waited on the hung server"
+        state = open(f"/proc/{hung[0]}/stat").read().rsplit(")", 1)[1].split()[0] \
+            if os.path.exists(f"/proc/{hung[0]}/stat") else "gone"
+        assert state in ("gone", "Z")  # the hung server was killed
+    finally:
+        if os.path.exists(f"/proc/{hung[0]}"):
+            os.kill(hung[0], signal.SIGKILL)

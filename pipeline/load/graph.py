@@ -396,9 +396,16 @@ def load_into_graph(ctx, sink, target: dict, **options) -> dict:
 
 
 def query_graph(settings: Settings, cypher: str, params: dict | None = None) -> list[list]:
-    """Run a read-only Cypher query against whichever graph target is configured."""
-    store = graph_store(settings).open()
-    try:
-        return store.read(cypher, params)
-    finally:
-        store.close()
+    """Run a read-only Cypher query against whichever graph target is configured; an embedded server that
+    hangs meanwhile is killed (FalkorStore.watched) and the query asked once more of a new one."""
+    for attempt in (1, 2):
+        store = graph_store(settings)
+        try:
+            with store.watched():
+                store.open()
+                return store.read(cypher, params)
+        except TargetLost:
+            if attempt == 2:
+                raise
+        finally:
+            store.close()
