@@ -280,3 +280,32 @@ def test_a_target_that_is_down_is_503_in_one_line_without_its_credentials(embedd
             message = answer.json()["error"]
             assert "\n" not in message and "s3cretpass" not in answer.text and "127.0.0.1:9" in message, message
         assert client.get("/api/catalog/search", headers={"host": "evil.example"}).status_code == 400
+
+
+def test_a_graph_server_that_hangs_under_a_request_is_replaced_and_the_request_answered(embedded, monkeypatch):
+    """The UI keeps its graph connection between requests: a server that hangs under one (FalkorDB 4.16
+    does, rarely) is killed by the read's guard and the request answered from a new server, instead of
+    the request waiting for ever."""
+    import os
+    import signal
+    import threading
+    from pipeline.load import falkordb
+
+    monkeypatch.setattr(falkordb, "STALL_S", 1.0)
+    model_id = next(iter(records(embedded)))
+    with TestClient(create_app(embedded.root, embedded.env)) as client:
+        assert client.get(f"/api/catalog/models/{model_id}").status_code == 200
+        hung = json.loads(embedded.path("data/graph/server.json").read_text())["pid"]
+        os.kill(hung, signal.SIGSTOP)
+        answers: list = []
+        asking = threading.Thread(target=lambda: answers.append(client.get(f"/api/catalog/models/{model_id}")),
+                                  daemon=True)
+        asking.start()
+        asking.join(60)
+        try:
+            assert answers, "the request waited on the hung server"
+            assert answers[0].status_code == 200 and answers[0].json()["id"] == model_id, answers[0].text
+            assert json.loads(embedded.path("data/graph/server.json").read_text())["pid"] != hung
+        finally:
+            if os.path.exists(f"/proc/{hung}"):
+                os.kill(hung, signal.SIGKILL)

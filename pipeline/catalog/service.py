@@ -5,19 +5,21 @@ graph does not hold them), history from the records' history files.
 Works the same on the embedded targets (FalkorDB, tantivy) and on Neo4j / Elasticsearch: the project's
 settings choose, and are read again when `.env` or `pyproject.toml` change, so pointing the project at
 another target needs no restart. Connections are kept open between requests; one that broke (a
-server restarted, the embedded graph stopped at the end of a run) is opened again once, and a target
-that still cannot answer is a TargetUnavailable error with one line saying which and why.
+server restarted, the embedded graph stopped at the end of a run, or killed for hanging under a read)
+is opened again once, and a target that still cannot answer is a TargetUnavailable error with one
+line saying which and why.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 
 from pipeline.catalog import exports, graph_reads
 from pipeline.catalog.versions import changes, current_record, versions
 from pipeline.config import Settings, load_settings
-from pipeline.errors import NotFound, PipelineError, TargetUnavailable
+from pipeline.errors import NotFound, PipelineError, TargetLost, TargetUnavailable
 from pipeline.load.graph_model import RECORD_ONLY
 from pipeline.load.search import FACETS, parse_query
 from pipeline.load.targets import graph_target, search_target
@@ -52,7 +54,13 @@ class _Target:
         for attempt in (1, 2):
             handle = self._handle(settings)
             try:
-                return work(handle)
+                # an embedded graph server that hangs is killed under the read (FalkorStore.watched): TargetLost
+                with getattr(handle, "watched", contextlib.nullcontext)():
+                    return work(handle)
+            except TargetLost as exc:
+                self.close(handle)
+                if attempt == 2:
+                    raise TargetUnavailable(settings.redact(str(exc))) from None
             except PipelineError as exc:  # the target's own one-line account (e.g. an index never built)
                 raise TargetUnavailable(settings.redact(str(exc))) from None
             except _connection_errors() as exc:
