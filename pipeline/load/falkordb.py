@@ -15,6 +15,11 @@ checks the owner twice a second; when the owner is gone (killed, `kill -9` inclu
 graph and stops the server, as the run's end would have. A run that finds a server running takes
 it over (it becomes the owner); a process outside a run takes it over only from an owner that is
 gone. A run also stops, at its start, a server whose owner is gone (`reap`).
+
+Loaders take turns with the server (`FalkorStore.exclusive`, a file lock), and whoever holds it, or
+reads beside them (`watched`), has it pinged: FalkorDB sometimes hangs for good, and a server that
+neither answers nor logs nor uses CPU for STALL_S is killed. A loader whose server went away raises
+TargetLost and makes its load again (`graph.load_into_graph`).
 """
 
 from __future__ import annotations
@@ -156,8 +161,9 @@ class _HangGuard:
                 except (redis.exceptions.TimeoutError, redis.exceptions.ConnectionError):
                     watch = watch or _StallWatch(self.store.directory, pid)
                     if watch.hung():
-                        _kill_server(pid)
-                        self.killed, watch = pid, None
+                        if _kill_server(pid):
+                            self.killed = pid
+                        watch = None
         finally:
             if probe is not None:
                 probe.close()
@@ -165,6 +171,14 @@ class _HangGuard:
     def stop(self) -> None:
         self._stop.set()
         self._thread.join()
+
+    def lost(self, error: Exception, during: str) -> TargetLost:
+        """What to raise for a connection that broke during `during`."""
+        if self.killed is not None:
+            return TargetLost(f"the embedded graph server (pid {self.killed}) stopped answering (no answer, log "
+                              f"output or CPU use for {STALL_S:.0f} s) and was killed")
+        return TargetLost(f"the embedded graph server (pid {self.store._server}) went away during {during}: {error} "
+                          f"(see {self.store.directory / 'server.log'})")
 
 
 def _running_client(directory: Path) -> redis.Redis | None:
@@ -193,18 +207,20 @@ def _running_client(directory: Path) -> redis.Redis | None:
     return _client(info["port"])
 
 
-def _kill_server(pid) -> None:
-    """Stop a hung server of ours (checked by its command line: the pid may have been reused)."""
+def _kill_server(pid) -> bool:
+    """Stop a hung server of ours (checked by its command line: the pid may have been reused); False if
+    there was none to stop (it had exited, a crash)."""
     if not isinstance(pid, int):
-        return
+        return False
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as fh:
             if b"redis-server" not in fh.read():
-                return
+                return False
         os.kill(pid, signal.SIGKILL)
     except OSError:
-        return
+        return False
     _wait_exit(pid, 10.0)
+    return True
 
 
 def _wait_ready(port: int, process: subprocess.Popen, directory: Path) -> None:
@@ -564,7 +580,7 @@ class FalkorStore:
             yield
         except redis.exceptions.ConnectionError as exc:
             guard.stop()
-            raise TargetLost(f"the embedded graph server (pid {self._server}) went away during a read: {exc}") from exc
+            raise guard.lost(exc, "a read") from exc
         finally:
             guard.stop()
 
@@ -593,11 +609,7 @@ class FalkorStore:
                 yield
             except redis.exceptions.ConnectionError as exc:
                 guard.stop()
-                if guard.killed is not None:
-                    raise TargetLost(f"the embedded graph server (pid {guard.killed}) stopped answering (no answer, log "
-                                     f"output or CPU use for {STALL_S:.0f} s) and was killed") from exc
-                raise TargetLost(f"the embedded graph server (pid {self._server}) went away during this load: {exc} "
-                                 f"(see {self.directory / 'server.log'})") from exc
+                raise guard.lost(exc, "this load") from exc
             finally:
                 guard.stop()
                 self._held = 0
