@@ -102,6 +102,25 @@ def _end_after_the_run() -> None:
     threading.Thread(target=watch, name="mlentory-worker-deadline", daemon=True).start()
 
 
+def _end_workers_left(pid: int) -> None:
+    """At the exit of a run's process: its doit workers have WORKER_GRACE_S to end, then are killed.
+    Python's exit otherwise joins them for ever, and an interrupted worker may never end: its task
+    ignores the signal and never returns, or its own exit hangs (CPython 3.11's Thread.join can wait
+    for good after a KeyboardInterrupt landed in an earlier join: seen after Ctrl-C on a busy machine,
+    a worker joining its result queue's feeder thread, which was gone)."""
+    if os.getpid() != pid:
+        return
+    import multiprocessing
+    import sys
+    deadline = time.monotonic() + WORKER_GRACE_S
+    for child in multiprocessing.active_children():
+        child.join(max(0.0, deadline - time.monotonic()))
+    for child in multiprocessing.active_children():
+        child.kill()
+        child.join(5)
+        sys.stderr.write(f"doit worker {child.pid} had not ended {WORKER_GRACE_S:.0f} s after its run: killed\n")
+
+
 class RunInProgress(Exception):
     """Another run holds the project's run lock; the message names it."""
 
@@ -187,6 +206,8 @@ class RunLock:
         _RUN_PID = os.getpid()
         if not _FORK_HOOK:
             os.register_at_fork(before=_note_the_forker, after_in_child=_end_with_the_run)
+            import atexit
+            atexit.register(_end_workers_left, os.getpid())  # runs before multiprocessing's own join
             _FORK_HOOK = True
         self.describe_self(None, args)
 

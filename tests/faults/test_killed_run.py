@@ -69,6 +69,27 @@ def test_a_worker_stuck_in_its_unwinding_still_ends_after_its_run_is_killed(toy_
     assert "Traceback" not in err, err
 
 
+def test_ctrl_c_ends_a_run_whose_worker_never_unwinds(toy_project):
+    """After a Ctrl-C the run's process waits WORKER_GRACE_S for its workers, then kills those left: a
+    task that ignores the signal and never ends (or a worker whose own exit hangs) must not keep the
+    terminal waiting for ever (it did: Python's exit joins its workers without a limit)."""
+    from pipeline.runs.lock import WORKER_GRACE_S
+
+    toy_project.path("IGNORE_doubled").write_text("INT TERM")
+    toy_project.path("STUCK_doubled").write_text("")
+    run = toy_project.popen("-n", "2", "-P", "process")
+    pid_file = toy_project.path("STUCK_doubled.pid")
+    assert wait_for(pid_file.exists, 60, 0.01), "the stuck asset never started"
+    assert wait_for(lambda: pid_file.read_text().strip(), 5, 0.01)
+    for pid, _ in processes_in(toy_project.root):  # what a terminal's Ctrl-C reaches (its group is pytest's)
+        os.kill(pid, signal.SIGINT)
+    out, err = run.communicate(timeout=WORKER_GRACE_S + 30)
+    assert run.returncode != 0
+    assert "interrupted" in out + err
+    assert f"had not ended {WORKER_GRACE_S:.0f} s after its run: killed" in err
+    assert wait_for(lambda: processes_in(toy_project.root) == [], 10, 0.1), processes_in(toy_project.root)
+
+
 def test_a_server_outside_a_run_stops_with_its_process(hf_project):
     """`doit graph` and `doit status` may start the server; it must not outlive them either."""
     assert hf_project.doit().returncode == 0
