@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import uuid
@@ -25,6 +26,13 @@ def task_assets():
 '''
 
 
+def as_from_a_terminal() -> None:
+    """`preexec_fn` of the doit processes tests start: SIGINT at its default, as a terminal's foreground
+    command has it. A test runner started in the background of a script ignores SIGINT, its children
+    inherit that, and a Ctrl-C test then waits on a run that rightly ignores it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @dataclass
 class Project:
     root: Path
@@ -33,12 +41,12 @@ class Project:
     def doit(self, *args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
         """Run `python -m doit ARGS` in the project, as a user would from its root."""
         return subprocess.run([sys.executable, "-m", "doit", *args], cwd=self.root, env={**self.env, **(env or {})},
-                              capture_output=True, text=True, timeout=timeout)
+                              capture_output=True, text=True, timeout=timeout, preexec_fn=as_from_a_terminal)
 
     def popen(self, *args: str, env: dict | None = None) -> subprocess.Popen:
         return subprocess.Popen([sys.executable, "-m", "doit", *args], cwd=self.root,
                                 env={**self.env, **(env or {})}, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+                                stderr=subprocess.PIPE, text=True, preexec_fn=as_from_a_terminal)
 
     def run_here(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
         """Run a doit command in this process, as doit's own tests run theirs: the project's dodo.py and

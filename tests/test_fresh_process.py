@@ -12,6 +12,7 @@ import pytest
 from pipeline.paths import Paths
 from pipeline.runs.history import History
 from pipeline.runs.lock import WORKER_GRACE_S
+from tests.conftest import as_from_a_terminal
 from tests.faults.helpers import processes_in, wait_for
 
 FRESH = {"MLENTORY_FRESH_PROCESS_ABOVE_MIB": "0"}  # every whole-catalog task (the toy's are all of them)
@@ -85,7 +86,7 @@ def test_ctrl_c_interrupts_a_task_in_a_fresh_process_and_leaves_nothing_running(
     toy_project.path("SLOW_doubled").write_text("120")
     run = subprocess.Popen([sys.executable, "-m", "doit", "-n", "2", "-P", "process"], cwd=toy_project.root,
                            env={**toy_project.env, **FRESH}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           text=True, start_new_session=True)
+                           text=True, start_new_session=True, preexec_fn=as_from_a_terminal)
     try:
         assert wait_for(lambda: any("forkserver" in c for _, c in processes_in(toy_project.root)), 60, 0.05)
         time.sleep(1)  # doubled sleeps in its own process

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.runs.reporter import _raise_interrupt
+from tests.conftest import as_from_a_terminal
 
 ROOT = str(Path(__file__).resolve().parents[1])
 
@@ -76,8 +77,8 @@ def test_a_stop_signal_landing_in_another_thread_wakes_the_blocked_main_thread(s
     def interrupted(mode: str) -> bool:
         try:
             done = subprocess.run([sys.executable, "-c", _BLOCKED_MAIN, str(int(stop)), mode], capture_output=True,
-                                  text=True, timeout=30 if mode == "relayed" else 3,  # (a busy machine starts
-                                  env={**os.environ, "PYTHONPATH": ROOT})  # Python slowly: 3 s failed once)
+                                  text=True, timeout=3, env={**os.environ, "PYTHONPATH": ROOT},
+                                  preexec_fn=as_from_a_terminal)
         except subprocess.TimeoutExpired:
             return False
         return done.stdout == "interrupted\n"
