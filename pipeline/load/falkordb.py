@@ -551,7 +551,6 @@ class FalkorStore:
         self._server: int | None = None  # the pid and port of the server this store talks to
         self._port: int | None = None
         self._used = False  # read or written through this store: a server started again loses its basis
-        self._held = 0  # depth of exclusive()
 
     def open(self) -> "FalkorStore":
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -564,55 +563,45 @@ class FalkorStore:
             else:
                 _claim(self.directory)
                 _wait_loaded(self._client)
-            info = _read_info(self.directory) or {}
-            self._server, self._port = info.get("pid"), info.get("port")
+            self._note_server()
         finally:
             _unlock(handle)
         self._graph = FalkorDB(connection_pool=self._client.connection_pool).select_graph(GRAPH_NAME)
         return self
 
+    def _note_server(self) -> None:
+        """Remember which server this store talks to (server.json, read under the directory lock)."""
+        info = _read_info(self.directory) or {}
+        self._server, self._port = info.get("pid"), info.get("port")
+
     @contextmanager
-    def watched(self):
-        """Guard a reader that does not take a loader's turn (doit's up-to-date check, in a run's main
-        process, must not wait for one) against a hung server: it is killed, the read fails."""
+    def watched(self, during: str = "a read"):
+        """Guard `during` against a hung server: it is killed, and a connection that broke raises
+        TargetLost. Readers that do not take a loader's turn use it alone (doit's up-to-date check, in a
+        run's main process, must not wait for one); `exclusive` uses it for loaders."""
         guard = _HangGuard(self)
         try:
             yield
         except redis.exceptions.ConnectionError as exc:
             guard.stop()
-            raise guard.lost(exc, "a read") from exc
+            raise guard.lost(exc, during) from exc
         finally:
             guard.stop()
 
     @contextmanager
     def exclusive(self):
-        """Hold the project's load lock (reentrant): the embedded server serves one loader at a time, in
+        """Hold the project's load lock (not reentrant): the embedded server serves one loader at a time, in
         whichever doit worker, so no loader's command is cut off by another's restart of a hung server.
         A server that went away (crashed, or replaced by another loader since this store opened it)
         raises TargetLost: what this store sent it since its last save may be gone."""
-        if self._held:
-            self._held += 1
-            try:
-                yield
-            finally:
-                self._held -= 1
-            return
         self.directory.mkdir(parents=True, exist_ok=True)
         with (self.directory / ".load.lock").open("w") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
-            self._held = 1
-            guard = _HangGuard(self)
-            try:
+            with self.watched("this load"):
                 if self._client is not None and (_read_info(self.directory) or {}).get("pid") != self._server:
-                    raise TargetLost(f"the embedded graph server (pid {self._server}) was stopped while this load "
-                                     f"used it (see {self.directory / 'server.log'})")
+                    raise TargetLost(f"the embedded graph server (pid {self._server}) was stopped while this "
+                                     f"load used it (see {self.directory / 'server.log'})")
                 yield
-            except redis.exceptions.ConnectionError as exc:
-                guard.stop()
-                raise guard.lost(exc, "this load") from exc
-            finally:
-                guard.stop()
-                self._held = 0
 
     def ensure_schema(self, labels) -> None:
         """Indexes on every label's id and on MLModel.shard and .idLower (once per server and process).
@@ -680,8 +669,7 @@ class FalkorStore:
         handle = _lock(self.directory)
         try:
             self._client, _ = _start(self.directory, owner, why)
-            info = _read_info(self.directory) or {}
-            self._server, self._port = info.get("pid"), info.get("port")
+            self._note_server()
         finally:
             _unlock(handle)
         self._graph = FalkorDB(connection_pool=self._client.connection_pool).select_graph(GRAPH_NAME)
