@@ -391,7 +391,8 @@ def load_into_graph(ctx, sink, target: dict, **options) -> dict:
             return shard_load.load_shard(ctx, sink(), target, **options)
         except TargetLost as exc:
             if attempt == RELOAD_ATTEMPTS:
-                raise TargetLost(f"{exc}; the load was made {RELOAD_ATTEMPTS} times") from exc
+                raise TargetLost(f"{exc}; the load was made {RELOAD_ATTEMPTS} times - run `doit` again (what the "
+                                 "graph lost is sent again)") from exc
             print(f"{exc}: loading again from the graph's receipts (attempt {attempt + 1} of {RELOAD_ATTEMPTS})")
 
 
